@@ -1,0 +1,163 @@
+"""Configuration: defaults < corpus.toml < command-line flags; unknown keys are errors."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import tomllib
+import types
+import typing
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from corpus.errors import ConfigError
+from corpus.stages.base import Stage
+
+DEFAULT_CONFIG_NAME = "corpus.toml"
+
+
+@dataclass(frozen=True)
+class ReadConfig:
+    """How records become documents (JSONL and Parquet fields; dotted paths reach into objects)."""
+
+    text_field: str = "text"  # the common name in Dolma, datatrove, RedPajama, HF datasets
+    id_field: str = "id"  # same; a record without one gets its `source` as id
+    url_field: tuple[str, ...] = ("url", "metadata.url")  # first present wins; Dolma nests it
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    workers: int = 0  # 0 = one per core; output is identical whatever the number
+    skip: tuple[str, ...] = ()  # stage names to turn off
+
+
+@dataclass(frozen=True)
+class Config:
+    read: ReadConfig = field(default_factory=ReadConfig)
+    run: RunConfig = field(default_factory=RunConfig)
+    stages: Mapping[str, Any] = field(default_factory=dict)  # stage name -> its frozen config
+
+    @property
+    def workers(self) -> int:
+        return self.run.workers or os.cpu_count() or 1
+
+    def reproducible_dict(self) -> dict[str, Any]:
+        """Everything that can change the output (workers cannot), for the manifest."""
+        return {
+            "read": _plain(dataclasses.asdict(self.read)),
+            "skip": list(self.run.skip),
+            "stages": {name: _plain(dataclasses.asdict(cfg)) for name, cfg in self.stages.items()},
+        }
+
+
+def load_config(
+    path: Path | None,
+    *,
+    stages: Sequence[type[Stage]],
+    read_flags: Mapping[str, Any] | None = None,
+    run_flags: Mapping[str, Any] | None = None,
+) -> Config:
+    """Build the effective config. `path=None` uses ./corpus.toml when it exists."""
+    data: dict[str, Any] = {}
+    where = "defaults"
+    if path is None and Path(DEFAULT_CONFIG_NAME).is_file():
+        path = Path(DEFAULT_CONFIG_NAME)
+    if path is not None:
+        where = str(path)
+        data = _read_toml(path)
+    _check_keys(data, {"read", "run", "stages"}, where, "top level")
+    stage_by_name = {stage.name: stage for stage in stages}
+    stage_tables = data.get("stages", {})
+    _check_table(stage_tables, where, "stages")
+    _check_keys(stage_tables, set(stage_by_name), where, "[stages]")
+
+    read = _build(ReadConfig, data.get("read", {}), where, "[read]", read_flags)
+    run = _build(RunConfig, data.get("run", {}), where, "[run]", run_flags)
+    for name in run.skip:
+        if name not in stage_by_name:
+            raise ConfigError(where, f"cannot skip unknown stage {name!r}", _valid(name, stage_by_name))
+    stage_configs = {
+        name: _build(stage.config_class, stage_tables.get(name, {}), where, f"[stages.{name}]", None)
+        for name, stage in stage_by_name.items()
+    }
+    return Config(read=read, run=run, stages=stage_configs)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(str(path), "config file not found", "check the --config path") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(str(path), f"invalid TOML: {error}", "fix the syntax") from None
+    except OSError as error:
+        raise ConfigError(str(path), f"cannot read config: {error.strerror}") from None
+
+
+def _build(cls: type, table: Any, where: str, section: str, flags: Mapping[str, Any] | None) -> Any:
+    """Instantiate a config dataclass from a TOML table, checking every key and type."""
+    _check_table(table, where, section)
+    hints = typing.get_type_hints(cls)
+    names = [f.name for f in dataclasses.fields(cls)]
+    _check_keys(table, set(names), where, section)
+    values = {key: _coerce(value, hints[key], where, f"{section} {key}") for key, value in table.items()}
+    for key, value in (flags or {}).items():
+        if value is not None:
+            values[key] = _coerce(value, hints[key], "command line", key)
+    return cls(**values)
+
+
+def _coerce(value: Any, hint: Any, where: str, key: str) -> Any:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin is typing.Literal:
+        if value not in args:
+            raise ConfigError(where, f"{key} must be one of {', '.join(map(repr, args))}, not {value!r}")
+        return value
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        hint = next(arg for arg in args if arg is not type(None))
+        return _coerce(value, hint, where, key)
+    if origin is tuple:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, (list, tuple)):
+            raise ConfigError(where, f"{key} must be a list, not {type(value).__name__}")
+        return tuple(_coerce(item, args[0], where, key) for item in value)
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if not isinstance(value, hint) or (hint is int and isinstance(value, bool)):
+        raise ConfigError(where, f"{key} must be {hint.__name__}, not {type(value).__name__} {value!r}")
+    return value
+
+
+def _check_table(table: Any, where: str, section: str) -> None:
+    if not isinstance(table, dict):
+        raise ConfigError(where, f"{section} must be a table")
+
+
+def _check_keys(table: Mapping[str, Any], valid: set[str], where: str, section: str) -> None:
+    for key in table:
+        if key not in valid:
+            raise ConfigError(where, f"unknown key {key!r} in {section}", _valid(key, valid))
+
+
+def _valid(key: str, valid: Any) -> str:
+    options = sorted(valid)
+    close = difflib.get_close_matches(key, options, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"{hint}valid: {', '.join(options)}"
+
+
+def _plain(value: Any) -> Any:
+    """Tuples to lists, so the config reads as JSON."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value

@@ -1,0 +1,46 @@
+"""manifest.json: how a run was made (config, rule files, libraries, inputs, counts), then timings."""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+from collections.abc import Iterable, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+SCHEMA_VERSION = 1
+# Libraries that read, decode or write the text, besides those each stage names itself.
+IO_LIBRARIES = ("chardet", "html-text", "lxml", "orjson", "polars", "warcio", "zstandard")
+
+
+def library_versions(extra: Iterable[tuple[str, str]] = ()) -> dict[str, str]:
+    versions = {"python": platform.python_version(), "corpus": _version("corpus")}
+    versions.update({name: _version(name) for name in IO_LIBRARIES})
+    versions.update(extra)
+    return dict(sorted(versions.items()))
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
+    path.write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2) + b"\n")
+
+
+def input_entries(paths: Sequence[Path]) -> list[dict[str, Any]]:
+    return [{"path": str(path), "bytes": path.stat().st_size, "sha256": file_sha256(path)} for path in paths]
+
+
+def _version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"

@@ -1,0 +1,35 @@
+"""JSONL / NDJSON (plain, .gz, .zst): one document per line, source `<file>:<line>`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+
+from corpus.config import ReadConfig
+from corpus.document import Document, ReadFailure
+from corpus.readers.compression import open_stream
+from corpus.readers.decoding import decode
+from corpus.readers.records import record_to_document
+
+
+def read_jsonl(path: Path, source: str, config: ReadConfig) -> Iterator[Document | ReadFailure]:
+    with open_stream(path) as stream:
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            line_source = f"{source}:{number}"
+            encoding = "utf-8"
+            try:
+                record = orjson.loads(line)
+            except orjson.JSONDecodeError as error:
+                # orjson insists on UTF-8; a line in a legacy encoding is still a good record.
+                decoded = decode(line)
+                try:
+                    record = orjson.loads(decoded.text)
+                    encoding = decoded.encoding
+                except orjson.JSONDecodeError:
+                    yield ReadFailure(line_source, "invalid_json", f"line {number}: {error}")
+                    continue
+            yield record_to_document(record, source=line_source, config=config, encoding=encoding)

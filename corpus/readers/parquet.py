@@ -1,0 +1,22 @@
+"""Parquet, read in batches with polars: one document per row, source `<file>#<row>`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+
+from corpus.config import ReadConfig
+from corpus.document import Document, ReadFailure
+from corpus.readers.records import record_to_document
+
+BATCH_ROWS = 2048  # bounded memory however large the file
+
+
+def read_parquet(path: Path, source: str, config: ReadConfig) -> Iterator[Document | ReadFailure]:
+    row = 0
+    for batch in pl.scan_parquet(path).collect_batches(chunk_size=BATCH_ROWS):
+        for record in batch.iter_rows(named=True):
+            yield record_to_document(record, source=f"{source}#{row}", config=config, encoding="utf-8")
+            row += 1

@@ -1,0 +1,72 @@
+"""WARC and WET archives (warcio): WET `conversion` records as text, WARC HTML `response` records
+through the HTML path. Source `<file>#<WARC-Record-ID>`; URL, record id and date kept as provenance."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from corpus.config import ReadConfig
+from corpus.document import Document, ReadFailure
+from corpus.readers.decoding import decode
+from corpus.readers.html import html_page
+
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+class ArchiveError(Exception):
+    """The archive is corrupt or truncated at a known offset."""
+
+
+def read_warc(path: Path, source: str, config: ReadConfig) -> Iterator[Document | ReadFailure]:
+    with path.open("rb") as stream:
+        records = ArchiveIterator(stream)
+        try:
+            for record in records:
+                document = _record_to_document(record, source)
+                if document is not None:
+                    yield document
+        except (ArchiveLoadFailed, EOFError, OSError, ValueError) as error:
+            offset = records.get_record_offset()
+            raise ArchiveError(f"byte offset {offset}: {type(error).__name__}: {error}") from error
+
+
+def _record_to_document(record, source: str) -> Document | ReadFailure | None:  # noqa: ANN001 (warcio type)
+    headers = record.rec_headers
+    record_id = headers.get_header("WARC-Record-ID") or ""
+    record_source = f"{source}#{record_id}"
+    metadata = {
+        "warc_record_id": record_id,
+        "warc_date": headers.get_header("WARC-Date"),
+        "warc_type": record.rec_type,
+    }
+    url = headers.get_header("WARC-Target-URI")
+    if record.rec_type == "conversion":
+        content_language = headers.get_header("WARC-Identified-Content-Language")
+        if content_language:
+            metadata["warc_identified_content_language"] = content_language
+        decoded = decode(record.content_stream().read())
+        return Document(
+            id=record_source, source=record_source, text=decoded.text, url=url,
+            encoding=decoded.encoding, metadata=metadata,
+        )
+    if record.rec_type != "response" or record.http_headers is None:
+        return None  # requests, metadata, warcinfo: not documents
+    content_type = record.http_headers.get_header("Content-Type") or ""
+    if not content_type.lower().startswith(_HTML_TYPES):
+        return None
+    charset = _CHARSET.search(content_type)
+    page = html_page(record.content_stream().read(), declared_charset=charset.group(1) if charset else None)
+    if page.title:
+        metadata["title"] = page.title
+    if page.url and page.url != url:
+        metadata["canonical_url"] = page.url
+    return Document(
+        id=record_source, source=record_source, text=page.text, url=url,
+        encoding=page.encoding, metadata=metadata,
+    )

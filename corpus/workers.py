@@ -1,0 +1,112 @@
+"""Run batches of documents through a slice of the stages, in this process or in a pool.
+
+Results come back in submission order whatever the number of workers, which is what keeps
+the output identical for any `--workers`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from corpus.document import Document, Drop, ReadFailure
+from corpus.stages.base import Stage
+
+Item = tuple[int, Document | ReadFailure]  # (input ordinal, record)
+
+
+@dataclass(frozen=True)
+class PassPlan:
+    """One pass: apply `stages` (the first with its fitted state, if it has one), then fit `fit_next`."""
+
+    stages: Sequence[tuple[type[Stage], Any]]  # (stage class, its config)
+    fitted: Any = None
+    fit_next: tuple[type[Stage], Any] | None = None
+
+
+@dataclass
+class BatchResult:
+    kept: list[tuple[int, Document]] = field(default_factory=list)
+    # (ordinal, the record, stage name, reason, detail)
+    dropped: list[tuple[int, Document | ReadFailure, str, str, str | None]] = field(default_factory=list)
+    partial: Any = None
+    cpu: dict[str, float] = field(default_factory=dict)
+
+
+class _PassRunner:
+    """The stage instances of a pass, built once per process."""
+
+    def __init__(self, plan: PassPlan) -> None:
+        self.stages = [cls(config) for cls, config in plan.stages]
+        self.fitted = plan.fitted
+        self.fit_next = plan.fit_next[0](plan.fit_next[1]) if plan.fit_next else None
+
+    def run(self, items: Sequence[Item]) -> BatchResult:
+        result = BatchResult()
+        cpu = dict.fromkeys((stage.name for stage in self.stages), 0.0)
+        for ordinal, record in items:
+            if isinstance(record, ReadFailure):
+                result.dropped.append((ordinal, record, "read", record.reason, record.detail))
+                continue
+            doc: Document | None = record
+            for index, stage in enumerate(self.stages):
+                started = time.process_time()
+                outcome = stage.apply(doc, self.fitted if index == 0 else None)
+                cpu[stage.name] += time.process_time() - started
+                if isinstance(outcome, Drop):
+                    result.dropped.append((ordinal, doc, stage.name, outcome.reason, outcome.detail))
+                    doc = None
+                    break
+                doc = outcome
+            if doc is not None:
+                result.kept.append((ordinal, doc))
+        if self.fit_next is not None:
+            started = time.process_time()
+            result.partial = self.fit_next.fit([doc for _, doc in result.kept])
+            cpu[f"{self.fit_next.name} (fit)"] = time.process_time() - started
+        result.cpu = cpu
+        return result
+
+
+_runner: _PassRunner | None = None  # per worker process, set by the pool initializer
+
+
+def _init_worker(plan: PassPlan) -> None:
+    global _runner
+    _runner = _PassRunner(plan)
+
+
+def _run_in_worker(items: Sequence[Item]) -> BatchResult:
+    assert _runner is not None
+    return _runner.run(items)
+
+
+def run_pass(plan: PassPlan, batches: Iterable[Sequence[Item]], workers: int) -> Iterator[BatchResult]:
+    """Each batch's result, in the order the batches were given."""
+    if workers <= 1:
+        runner = _PassRunner(plan)
+        for batch in batches:
+            yield runner.run(batch)
+        return
+    # spawn, not fork: the parent holds polars' thread pool, which does not survive a fork.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(plan,)) as pool:
+        yield from _ordered(pool.submit, _run_in_worker, batches, window=workers * 3)
+
+
+def _ordered(
+    submit: Callable[..., Future[BatchResult]], fn: Callable[..., BatchResult],
+    batches: Iterable[Sequence[Item]], *, window: int,
+) -> Iterator[BatchResult]:
+    pending: deque[Future[BatchResult]] = deque()
+    for batch in batches:
+        pending.append(submit(fn, batch))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
