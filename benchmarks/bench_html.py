@@ -15,7 +15,7 @@ What the boilerplate stage needs from this step (and so what is measured):
   ~100 %: this is NOT extraction), the share of `with` snippets present, and the share of
   present chrome snippets that share a line with a main-text snippet ("chrome glued");
   on Zyte, output lines per page with no gold 4-gram (pure chrome lines);
-* speed: pages/s and MB/s of raw HTML, extraction only (files are read and gunzipped
+* speed: pages/s and MB/s of raw HTML (best of 3 passes over the Zyte pages), extraction only (files are read and gunzipped
   beforehand). Candidates other than `ours` are given the already-decoded str; `ours`
   is `html_page(bytes)`, so its time includes charset sniffing and decoding.
 
@@ -43,6 +43,7 @@ from corpus.readers.html import html_page, sniff_charset
 ZYTE = "boilerplate-zyte-article-extraction-benchmark"
 TRAF = "boilerplate-trafilatura-eval"
 _TOKEN = re.compile(r"\w+")
+REPEAT = 3  # timing passes per candidate; the best one counts
 
 
 def data_dir() -> Path:
@@ -179,20 +180,28 @@ class Row:
     errors: int = 0
 
 
-def _run(fn: Callable[[Page], str], pages: list[Page], row: Row) -> tuple[list[str], float]:
-    outs = []
-    start = time.perf_counter()
-    for page in pages:
-        try:
-            outs.append(fn(page))
-        except Exception:  # noqa: BLE001 - a crash is a measured result, not a stop
-            row.errors += 1
-            outs.append("")
-    return outs, time.perf_counter() - start
+def _run(
+    fn: Callable[[Page], str], pages: list[Page], row: Row, repeat: int = 1
+) -> tuple[list[str], float]:
+    """Outputs of one pass, and the best time of `repeat` passes (the machine is shared)."""
+    best = float("inf")
+    outs: list[str] = []
+    for _ in range(repeat):
+        outs, errors = [], 0
+        start = time.perf_counter()
+        for page in pages:
+            try:
+                outs.append(fn(page))
+            except Exception:  # noqa: BLE001 - a crash is a measured result, not a stop
+                errors += 1
+                outs.append("")
+        best = min(best, time.perf_counter() - start)
+    row.errors += errors
+    return outs, best
 
 
 def _zyte(row: Row, fn: Callable[[Page], str], pages: list[Page], gold: dict) -> None:
-    outs, secs = _run(fn, pages, row)
+    outs, secs = _run(fn, pages, row, repeat=REPEAT)
     row.pages_s = len(pages) / secs
     row.mb_s = sum(len(p.raw) for p in pages) / secs / 1e6
     recalls, shingle_recalls, lines_n, chrome_n = [], [], [], []

@@ -56,7 +56,10 @@ class _PassRunner:
             doc: Document | None = record
             for index, stage in enumerate(self.stages):
                 started = time.process_time()
-                outcome = stage.apply(doc, self.fitted if index == 0 else None)
+                try:
+                    outcome = stage.apply(doc, self.fitted if index == 0 else None)
+                except Exception as error:  # one bad document must not stop the run
+                    outcome = Drop("stage_error", f"{type(error).__name__}: {error}")
                 cpu[stage.name] += time.process_time() - started
                 if isinstance(outcome, Drop):
                     result.dropped.append((ordinal, doc, stage.name, outcome.reason, outcome.detail))

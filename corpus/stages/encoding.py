@@ -58,7 +58,7 @@ class EncodingStage(Stage):
             restore_byte_a0=config.fix_mojibake,
             replace_lossy_sequences=config.fix_mojibake,
             decode_inconsistent_utf8=config.fix_mojibake,
-            fix_c1_controls=config.remove_control_chars,
+            fix_c1_controls=config.fix_mojibake,  # C1 controls are cp1252 characters decoded as Latin-1
             fix_latin_ligatures=False,
             fix_character_width=False,
             uncurl_quotes=False,
@@ -73,7 +73,7 @@ class EncodingStage(Stage):
 
     def apply(self, doc: Document, fitted: None = None) -> Document | Drop:
         config = self.config
-        if _FTFY_TRIGGER.search(doc.text):
+        if needs_ftfy(doc.text):
             self._fix_with_ftfy(doc)
         if config.nfc and not unicodedata.is_normalized("NFC", doc.text):
             edits.rewrite(doc, unicodedata.normalize("NFC", doc.text), stage=STAGE, rule="unicode.nfc")
@@ -118,6 +118,11 @@ class EncodingStage(Stage):
     @classmethod
     def library_versions(cls) -> dict[str, str]:
         return {"ftfy": version("ftfy")}
+
+
+def needs_ftfy(text: str) -> bool:
+    """False only where no enabled ftfy fixer could change the text (plain ASCII, no `&`, no controls)."""
+    return _FTFY_TRIGGER.search(text) is not None
 
 
 def _group_plan(plan: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
