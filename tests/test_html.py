@@ -1,0 +1,207 @@
+"""corpus.readers.html: visible text one block per line, metadata, charsets, never raising.
+
+Most checks run on real pages of the Zyte article-extraction benchmark (see its SOURCE.md):
+`$CORPUS_BENCH_DATA` or `<repo>/../shared/benchmarks/data`. Without the data the page
+tests skip, except under CI=true, where missing data is a failure.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import random
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from corpus.readers.html import HtmlPage, html_page, sniff_charset
+
+ZYTE = "boilerplate-zyte-article-extraction-benchmark"
+GUARDIAN = "5fa3154ec031ab35411a457d78eb5aa92c0e803c5329bd05c001e6d64009e206"  # en, 730 KB
+WDAY = "c82b3d1d540bbbd6081bdfb78b4c068c583aa766bcaaefe7ad16d24e5413a829"  # ru, <meta charset=utf-8>
+JARAGUA = "f6ac15a4d98511396da23e4428deb5605422b1c8bbc8284e771f6896bdccf57f"  # pt, http-equiv UTF-8
+
+
+def _data_dir() -> Path:
+    env = os.environ.get("CORPUS_BENCH_DATA")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "data"
+
+
+@cache
+def _gold() -> dict[str, dict[str, str]]:
+    path = _data_dir() / ZYTE / "ground-truth.json"
+    if not path.is_file():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"benchmark data missing under CI: {path}")
+        pytest.skip(f"benchmark data not found: {path} (set CORPUS_BENCH_DATA)")
+    return json.loads(path.read_text("utf-8"))
+
+
+@cache
+def _raw(key: str) -> bytes:
+    _gold()
+    return gzip.decompress((_data_dir() / ZYTE / "html" / f"{key}.html.gz").read_bytes())
+
+
+def _paragraphs(key: str) -> list[str]:
+    return [p for p in _gold()[key]["articleBody"].split("\n\n") if p.strip()]
+
+
+# ------------------------------------------------------------------ real pages
+
+
+def test_title_and_canonical_url() -> None:
+    page = html_page(_raw(GUARDIAN))
+    assert page.title == "The Guardian view on Hong Kong: a city on the brink | Editorial | Opinion | The Guardian"
+    assert page.url == _gold()[GUARDIAN]["url"]
+    assert page.encoding.replace("_", "-").lower() in {"utf-8", "utf8"}
+
+
+def test_article_paragraphs_are_whole_lines() -> None:
+    lines = set(html_page(_raw(GUARDIAN)).text.split("\n"))
+    # paragraph 0 starts with a drop cap (<span>H</span>ong): html-text spaces it apart
+    for paragraph in _paragraphs(GUARDIAN)[1:]:
+        assert paragraph in lines
+
+
+def test_no_empty_or_padded_lines() -> None:
+    text = html_page(_raw(GUARDIAN)).text
+    assert text
+    assert all(line and line == line.strip() for line in text.split("\n"))
+
+
+def test_chrome_is_kept_on_its_own_lines() -> None:
+    # Not extraction: site navigation and footer stay, each entry apart from the article
+    lines = html_page(_raw(GUARDIAN)).text.split("\n")
+    assert len(lines) > 3 * len(_paragraphs(GUARDIAN))
+    assert "Opinion" in lines  # a section link of the top navigation
+
+
+def test_scripts_styles_and_head_are_not_text() -> None:
+    raw = _raw(GUARDIAN).decode("utf-8")
+    text = html_page(_raw(GUARDIAN)).text
+    hidden = re.findall(r"<(script|style|noscript)\b[^>]*>(.*?)</\1>", raw, re.S | re.I)
+    snippets = [" ".join(body.split())[:40] for _, body in hidden if len(body.strip()) >= 40]
+    assert len(snippets) >= 5
+    for snippet in snippets:
+        assert snippet not in text
+    assert "window.guardian" not in text
+    assert not text.startswith("The Guardian view on Hong Kong: a city on the brink |")  # <title> is metadata
+
+
+def test_utf8_page_with_lying_meta_charset() -> None:
+    # UTF-8 bytes that declare windows-1251: trusting the <meta> would give "РЎРµ..." mojibake
+    raw = _raw(WDAY)
+    assert sniff_charset(raw) == "utf-8"
+    lying = raw.replace(b'<meta charset="utf-8"', b'<meta charset="windows-1251"', 1)
+    assert sniff_charset(lying) == "windows-1251"
+    lines = set(html_page(lying).text.split("\n"))
+    assert _paragraphs(WDAY)[1] in lines
+
+
+def test_cp1251_page_that_claims_utf8() -> None:
+    raw = _raw(WDAY).decode("utf-8").encode("cp1251", "xmlcharrefreplace")
+    page = html_page(raw)  # still says <meta charset="utf-8">
+    assert _paragraphs(WDAY)[1] in set(page.text.split("\n"))
+
+
+def _latin1_jaragua(meta: str | None) -> bytes:
+    html = _raw(JARAGUA).decode("utf-8")
+    html = html.replace('charset=UTF-8"', f'charset={meta}"' if meta else '"', 1)
+    return html.encode("latin-1", "xmlcharrefreplace")
+
+
+def test_latin1_page_with_meta_charset() -> None:
+    raw = _latin1_jaragua("ISO-8859-1")
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    page = html_page(raw)
+    assert page.title == "Atendimento Domiciliar registra arrombamento em veículos"
+    assert _paragraphs(JARAGUA)[0] in set(page.text.split("\n"))
+
+
+def test_latin1_page_with_http_charset_only() -> None:
+    raw = _latin1_jaragua(None)
+    assert sniff_charset(raw) is None
+    page = html_page(raw, declared_charset="iso-8859-1")
+    assert _paragraphs(JARAGUA)[0] in set(page.text.split("\n"))
+
+
+# ------------------------------------------------------------------ synthetic
+
+
+def test_blocks_lines_and_invisible_elements() -> None:
+    html = b"""<!DOCTYPE html><html><head><title> A
+      title </title><style>p{color:red}</style>
+    <link rel="Canonical" href=" https://example.org/a ">
+    <script>var hidden = 1;</script></head><body>
+    <nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul></nav>
+    <h1>Head<b>line</b></h1><p>First <a href="#">link</a> para.</p><p>Second<br>line two</p>
+    <section>bare one</section><section>bare two</section>
+    <table><tr><td>c1</td><td>c2</td></tr><tr><td>c3</td><td>c4</td></tr></table>
+    <noscript>Enable JS</noscript><template><p>tpl</p></template><!-- a comment -->
+    <svg><title>icon</title></svg><footer>&copy; 2024 Example</footer></body></html>"""
+    page = html_page(html)
+    assert page == HtmlPage(
+        text="Home\nNews\nHeadline\nFirst link para.\nSecond\nline two\nbare one\nbare two\n"
+        "c1 c2\nc3 c4\n© 2024 Example",
+        title="A title",
+        url="https://example.org/a",
+        encoding=page.encoding,
+    )
+
+
+def test_og_fallbacks_and_absent_metadata() -> None:
+    og = b"""<html><head><meta property="og:title" content="OG  title">
+    <meta property="og:url" content="https://example.org/og"></head><body><p>x</p></body></html>"""
+    assert (html_page(og).title, html_page(og).url) == ("OG title", "https://example.org/og")
+    bare = html_page(b"<p>only text</p>")
+    assert (bare.text, bare.title, bare.url) == ("only text", None, None)
+
+
+def test_sniff_charset() -> None:
+    assert sniff_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">') == "iso-8859-1"
+    assert sniff_charset(b"<META CHARSET='Shift_JIS'>") == "shift_jis"
+    assert sniff_charset(b'<?xml version="1.0" encoding="EUC-JP"?><html/>') == "euc-jp"
+    assert sniff_charset(b"<meta charset=utf-16>") == "utf-8"  # an ASCII-readable utf-16 label lies
+    assert sniff_charset(b"\xef\xbb\xbf<meta charset=latin1>") == "utf-8"  # the BOM wins
+    assert sniff_charset(b"<p>no declaration</p>") is None
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"   \n",
+        b"\x00\x00\x00",
+        b"<",
+        b"<html>",
+        b"<!-- only a comment -->",
+        b"<?xml version='1.0'?>",
+        b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\x00\x01\x02",
+        b"\xff\xfe<\x00p\x00>\x00",
+        b"\xed\xa0\x80 lone surrogate \xed\xb0\x80",
+        b"<meta charset=no-such-codec><p>x</p>",
+        b"<div>" * 50_000 + b"deep" + b"</div>" * 50_000,
+    ],
+)
+def test_never_raises(data: bytes) -> None:
+    page = html_page(data)
+    assert isinstance(page.text, str) and isinstance(page.encoding, str)
+
+
+def test_empty_bytes_give_empty_page() -> None:
+    page = html_page(b"")
+    assert (page.text, page.title, page.url) == ("", None, None)
+
+
+def test_random_garbage_never_raises() -> None:
+    rng = random.Random(20241123)
+    for _ in range(200):
+        data = rng.randbytes(rng.randrange(1, 2000))
+        assert isinstance(html_page(data, declared_charset=rng.choice([None, "utf-8", "bogus"])).text, str)

@@ -1,0 +1,162 @@
+"""Readers: every format to Documents with provenance; bad input becomes a ReadFailure, never a crash."""
+
+from __future__ import annotations
+
+import gzip
+import io
+from pathlib import Path
+
+import orjson
+import polars as pl
+import pytest
+import zstandard
+
+from corpus.config import ReadConfig
+from corpus.document import Document, ReadFailure
+from corpus.errors import UsageError
+from corpus.readers import InputFile, find_inputs, read_input
+from tests.conftest import SEEDS, shared_data
+
+
+def read(path: Path, config: ReadConfig = ReadConfig(), source: str | None = None) -> list[Document | ReadFailure]:
+    return list(read_input(InputFile(path, source or path.name), config))
+
+
+def test_folders_are_walked_recursively_in_sorted_order_with_relative_sources(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "z.txt").write_text("zed")
+    (tmp_path / "a.txt").write_text("a")
+    (tmp_path / ".hidden.txt").write_text("hidden")
+    found = find_inputs([tmp_path, SEEDS / "000_9c357a5e9c026ce2.txt"])
+    assert [f.source for f in found] == ["a.txt", "b/z.txt", "000_9c357a5e9c026ce2.txt"]
+    with pytest.raises(UsageError, match="no such file or folder"):
+        find_inputs([tmp_path / "missing"])
+
+
+def test_a_seed_text_file_is_one_document_with_its_encoding() -> None:
+    [doc] = read(SEEDS / "001_95e79b1fb524aad6.txt")
+    assert isinstance(doc, Document)
+    assert doc.id == doc.source == "001_95e79b1fb524aad6.txt"
+    assert doc.encoding == "utf-8"
+    assert doc.text == (SEEDS / "001_95e79b1fb524aad6.txt").read_text()
+
+
+def test_a_legacy_encoded_text_file_is_decoded(tmp_path: Path) -> None:
+    text = (SEEDS / "000_9c357a5e9c026ce2.txt").read_text().replace("’", "'").replace("“", '"').replace("”", '"')
+    path = tmp_path / "latin.txt"
+    path.write_bytes((text + " Café São Paulo, Zürich, naïve.").encode("cp1252"))
+    [doc] = read(path)
+    assert doc.text.endswith("Café São Paulo, Zürich, naïve.")
+    assert doc.encoding in {"cp1252", "windows-1252", "iso8859-1", "latin-1", "iso-8859-1"}
+
+
+def test_dolma_jsonl_keeps_nested_url_and_every_other_field_as_metadata() -> None:
+    path = shared_data("webtext-commoncrawl-samples", "dolma-cc", "cc_en_head-0091.jsonl.gz")
+    docs = read(path)
+    assert len(docs) == 10 and all(isinstance(d, Document) for d in docs)
+    first = docs[0]
+    record = orjson.loads(gzip.decompress(path.read_bytes()).splitlines()[0])
+    assert first.id == record["id"]
+    assert first.source == "cc_en_head-0091.jsonl.gz:1"
+    assert first.url == record["metadata"]["url"]
+    assert first.metadata["metadata"]["url"] == record["metadata"]["url"]
+    assert first.metadata["source"] == "common-crawl"  # an input field named like a contract column stays in metadata
+    assert "text" not in first.metadata and "id" not in first.metadata
+
+
+def test_jsonl_field_options_and_bad_lines(tmp_path: Path) -> None:
+    lines = [
+        orjson.dumps({"doc_id": 7, "body": "First good record.", "link": "https://example.com/a"}),
+        b'{"doc_id": 8, "body": "broken',
+        orjson.dumps(["not", "an", "object"]),
+        orjson.dumps({"doc_id": 9, "title": "no body"}),
+        orjson.dumps({"doc_id": 10, "body": 42}),
+        '{"doc_id": 11, "body": "Caf\u00e9 in Latin-1"}'.encode("latin-1"),
+        b"",
+        orjson.dumps({"doc_id": 12, "body": "Last good record."}),
+    ]
+    path = tmp_path / "docs.jsonl.zst"
+    path.write_bytes(zstandard.ZstdCompressor().compress(b"\n".join(lines) + b"\n"))
+    config = ReadConfig(text_field="body", id_field="doc_id", url_field=("link",))
+    records = read(path, config)
+    summary = [(r.source, r.reason if isinstance(r, ReadFailure) else r.id) for r in records]
+    assert summary == [
+        ("docs.jsonl.zst:1", "7"),
+        ("docs.jsonl.zst:2", "invalid_json"),
+        ("docs.jsonl.zst:3", "not_an_object"),
+        ("docs.jsonl.zst:4", "missing_text_field"),
+        ("docs.jsonl.zst:5", "invalid_text_field"),
+        ("docs.jsonl.zst:6", "11"),
+        ("docs.jsonl.zst:8", "12"),
+    ]
+    assert records[0].url == "https://example.com/a"
+    assert records[5].text == "Café in Latin-1"
+    assert "line 2" in records[1].detail
+
+
+def test_parquet_is_read_in_batches_with_row_sources(tmp_path: Path) -> None:
+    n = 5000  # more than one batch
+    frame = pl.DataFrame({
+        "id": [f"doc-{i}" for i in range(n)],
+        "text": [f"Document number {i}." for i in range(n)],
+        "meta": [{"url": f"https://example.org/{i}", "site": "example.org"} for i in range(n)],
+    })
+    path = tmp_path / "docs.parquet"
+    frame.write_parquet(path, row_group_size=1000)
+    docs = read(path, ReadConfig(url_field=("meta.url",)))
+    assert len(docs) == n
+    assert (docs[4321].id, docs[4321].source, docs[4321].url) == ("doc-4321", "docs.parquet#4321", "https://example.org/4321")
+    assert docs[4321].metadata == {"meta": {"url": "https://example.org/4321", "site": "example.org"}}
+
+
+def test_wet_conversion_records_become_documents_with_warc_provenance() -> None:
+    path = shared_data("webtext-commoncrawl-samples", "whirlwind", "whirlwind.warc.wet.gz")
+    [doc] = read(path)
+    assert doc.url == "https://an.wikipedia.org/wiki/Escopete"
+    assert doc.source == "whirlwind.warc.wet.gz#<urn:uuid:ba729a40-ff84-4085-8d48-0a5b2ee0c42d>"
+    assert doc.metadata["warc_date"] == "2024-05-18T01:58:10Z"
+    assert doc.metadata["warc_identified_content_language"] == "spa"
+    assert "Escopete" in doc.text
+
+
+def test_warc_html_responses_go_through_the_html_path() -> None:
+    path = shared_data("webtext-commoncrawl-samples", "whirlwind", "whirlwind.warc.gz")
+    [doc] = read(path)  # request, metadata and warcinfo records are not documents
+    wet = read(shared_data("webtext-commoncrawl-samples", "whirlwind", "whirlwind.warc.wet.gz"))[0]
+    assert doc.url == wet.url
+    assert doc.metadata["warc_record_id"] == "<urn:uuid:2aabeff2-67f5-4608-8466-e87c6296e2b6>"
+    assert "<div" not in doc.text and "Escopete" in doc.text
+    # Common Crawl's own text extraction and our HTML path agree on the words of the page.
+    wet_words, our_words = set(wet.text.split()), set(doc.text.split())
+    assert len(wet_words & our_words) >= 0.9 * len(wet_words)
+
+
+def broken_inputs(folder: Path) -> dict[str, str]:
+    """A folder of broken inputs among good ones; returns each bad file's expected reason."""
+    good = (SEEDS / "001_95e79b1fb524aad6.txt").read_bytes()
+    (folder / "good.txt").write_bytes(good)
+    jsonl = b"".join(orjson.dumps({"id": f"j{i}", "text": f"Good line {i}."}) + b"\n" for i in range(50))
+    (folder / "truncated.jsonl.gz").write_bytes(gzip.compress(jsonl)[:-30])
+    (folder / "mixed.jsonl").write_bytes(
+        orjson.dumps({"id": "m1", "text": "Fine."}) + b"\n{not json\n" + orjson.dumps({"id": "m2", "text": "Also fine."}) + b"\n"
+    )
+    (folder / "invalid-utf8.txt").write_bytes("Ein gr\u00fc\u00dfer Text über Köln.".encode("latin-1"))
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "fake.jsonl.gz").write_bytes(b"this is not gzip at all\n")
+    (folder / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    return {
+        "truncated.jsonl.gz": "corrupt_file", "mixed.jsonl:2": "invalid_json", "binary.txt": "binary_content",
+        "empty.txt": "empty_document", "fake.jsonl.gz": "format_mismatch", "image.png": "unsupported_format",
+    }
+
+
+def test_broken_inputs_become_failures_and_good_records_survive(tmp_path: Path) -> None:
+    expected = broken_inputs(tmp_path)
+    records = [r for f in find_inputs([tmp_path]) for r in read_input(f, ReadConfig())]
+    failures = {r.source: r.reason for r in records if isinstance(r, ReadFailure)}
+    assert failures == expected
+    docs = {r.source: r for r in records if isinstance(r, Document)}
+    assert docs["invalid-utf8.txt"].text == "Ein grüßer Text über Köln."
+    assert {"good.txt", "mixed.jsonl:1", "mixed.jsonl:3", "truncated.jsonl.gz:1"} <= set(docs)
+    assert all(isinstance(r.detail, str) and r.detail for r in records if isinstance(r, ReadFailure))
