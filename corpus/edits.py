@@ -8,10 +8,13 @@ from difflib import SequenceMatcher
 
 from corpus.document import Document, Edit
 
-# Above this many code points (old + new) a changed region is diffed line by line first:
-# character-level SequenceMatcher is quadratic, and a line diff keeps a whole-document
-# rewrite (ftfy on a 100 kB page) fast while still giving small spans inside each line.
-CHAR_DIFF_LIMIT = 4000
+# How a changed region is diffed, coarse to fine: lines above LINE_DIFF_ABOVE code points, then
+# word/space/punctuation tokens, then characters inside each changed run of at most CHAR_DIFF_UP_TO.
+# Measured on 2,000 Reuters stories (ftfy unescaping "&lt;"): character-level SequenceMatcher
+# over whole documents took 2 ms per document, 20x ftfy's own time; tokens first make it 0.1 ms.
+LINE_DIFF_ABOVE = 20_000
+CHAR_DIFF_UP_TO = 64
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 
 Span = tuple[int, int, str]  # start, end (in the old text), replacement
 
@@ -103,40 +106,47 @@ def replay(text: str, edits: Iterable[Edit], *, reverse: bool = False) -> str:
 
 
 def _diff_region(old: str, new: str, base: int) -> list[Span]:
-    if len(old) + len(new) <= CHAR_DIFF_LIMIT:
-        return _opcode_spans(old, new, base)
-    old_lines = old.splitlines(keepends=True)
-    new_lines = new.splitlines(keepends=True)
+    if len(old) + len(new) <= LINE_DIFF_ABOVE:
+        return _diff_pieces(old, new, base, by_lines=False)
+    return _diff_pieces(old, new, base, by_lines=True)
+
+
+def _diff_pieces(old: str, new: str, base: int, *, by_lines: bool) -> list[Span]:
+    """Diff two texts as sequences of lines or tokens, then refine each changed run."""
+    if by_lines:
+        old_pieces, new_pieces = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    else:
+        old_pieces, new_pieces = _TOKEN.findall(old), _TOKEN.findall(new)
+    old_offsets, new_offsets = _offsets(old_pieces), _offsets(new_pieces)
     spans: list[Span] = []
-    old_offsets = _line_offsets(old_lines)
-    new_offsets = _line_offsets(new_lines)
-    matcher = SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    # autojunk: frequent pieces (spaces, "the") are not used as anchors; 10x faster, spans stay exact
+    matcher = SequenceMatcher(None, old_pieces, new_pieces)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        old_part = old[old_offsets[i1] : old_offsets[i2]]
-        new_part = new[new_offsets[j1] : new_offsets[j2]]
-        start = base + old_offsets[i1]
-        if len(old_part) + len(new_part) <= CHAR_DIFF_LIMIT:
-            spans.extend(_opcode_spans(old_part, new_part, start))
-        else:
-            spans.append((start, start + len(old_part), new_part))
+        if tag != "equal":
+            old_run = old[old_offsets[i1] : old_offsets[i2]]
+            new_run = new[new_offsets[j1] : new_offsets[j2]]
+            spans.extend(_refine(old_run, new_run, base + old_offsets[i1], from_lines=by_lines))
     return spans
 
 
-def _opcode_spans(old: str, new: str, base: int) -> list[Span]:
-    matcher = SequenceMatcher(None, old, new, autojunk=False)
-    return [
-        (base + i1, base + i2, new[j1:j2])
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
-        if tag != "equal"
-    ]
+def _refine(old: str, new: str, base: int, *, from_lines: bool) -> list[Span]:
+    prefix = _common_prefix(old, new)
+    suffix = _common_suffix(old[prefix:], new[prefix:])
+    old, new, base = old[prefix : len(old) - suffix], new[prefix : len(new) - suffix], base + prefix
+    if not old and not new:
+        return []
+    if len(old) + len(new) <= CHAR_DIFF_UP_TO:
+        matcher = SequenceMatcher(None, old, new, autojunk=False)
+        return [(base + i1, base + i2, new[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+    if from_lines and len(old) + len(new) <= LINE_DIFF_ABOVE:
+        return _diff_pieces(old, new, base, by_lines=False)
+    return [(base, base + len(old), new)]
 
 
-def _line_offsets(lines: list[str]) -> list[int]:
+def _offsets(pieces: list[str]) -> list[int]:
     offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line))
+    for piece in pieces:
+        offsets.append(offsets[-1] + len(piece))
     return offsets
 
 
