@@ -145,7 +145,10 @@ def broken_inputs(folder: Path) -> dict[str, str]:
     (folder / "empty.txt").write_bytes(b"")
     (folder / "fake.jsonl.gz").write_bytes(b"this is not gzip at all\n")
     (folder / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    (folder / "not.parquet").write_bytes(b"id,text\n1,hello\n")
+    (folder / "packed.jsonl").write_bytes(gzip.compress(jsonl))
     return {
+        "not.parquet": "format_mismatch", "packed.jsonl": "format_mismatch",
         "truncated.jsonl.gz": "corrupt_file", "mixed.jsonl:2": "invalid_json", "binary.txt": "binary_content",
         "empty.txt": "empty_document", "fake.jsonl.gz": "format_mismatch", "image.png": "unsupported_format",
     }

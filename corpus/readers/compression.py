@@ -39,6 +39,9 @@ def open_stream(path: Path) -> BinaryIO:
             raise FormatMismatch("named .zst but is not zstandard data")
         reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=True)
         return io.BufferedReader(reader)  # type: ignore[arg-type,return-value]
+    if head.startswith(GZIP_MAGIC) or head == ZSTD_MAGIC:
+        raw.close()
+        raise FormatMismatch("compressed data in a file not named .gz or .zst")
     return raw
 
 
