@@ -42,7 +42,7 @@ class Config:
 
     @property
     def workers(self) -> int:
-        return self.run.workers or os.cpu_count() or 1
+        return self.run.workers or len(os.sched_getaffinity(0)) or 1
 
     def reproducible_dict(self) -> dict[str, Any]:
         """Everything that can change the output (workers cannot), for the manifest."""
