@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
 import statistics
 import sys
@@ -36,7 +35,9 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from benchmarks.data import data_dir
 from corpus.readers.decoding import decode
 from corpus.readers.html import html_page, sniff_charset
 
@@ -44,13 +45,6 @@ ZYTE = "boilerplate-zyte-article-extraction-benchmark"
 TRAF = "boilerplate-trafilatura-eval"
 _TOKEN = re.compile(r"\w+")
 REPEAT = 3  # timing passes per candidate; the best one counts
-
-
-def data_dir() -> Path:
-    env = os.environ.get("CORPUS_BENCH_DATA")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "data"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +106,7 @@ def _lxml_floor(page: Page) -> str:
     etree.strip_elements(root, "script", "style", "noscript", "template",
                          etree.Comment, with_tail=False)
     body = root.find("body")
-    return (body if body is not None else root).text_content()
+    return str((body if body is not None else root).text_content())
 
 
 def _available() -> list[tuple[str, Callable[[Page], str]]]:
@@ -156,7 +150,7 @@ def _shingles(tokens: list[str], n: int = 4) -> Counter[tuple[str, ...]]:
     return Counter(tuple(tokens[i : i + n]) for i in range(max(len(tokens) - n + 1, 1)))
 
 
-def _recall(gold: Counter, got: Counter) -> float:
+def _recall(gold: Counter[Any], got: Counter[Any]) -> float:
     total = sum(gold.values())
     return 1.0 if total == 0 else sum((gold & got).values()) / total
 
@@ -200,7 +194,7 @@ def _run(
     return outs, best
 
 
-def _zyte(row: Row, fn: Callable[[Page], str], pages: list[Page], gold: dict) -> None:
+def _zyte(row: Row, fn: Callable[[Page], str], pages: list[Page], gold: dict[str, Any]) -> None:
     outs, secs = _run(fn, pages, row, repeat=REPEAT)
     row.pages_s = len(pages) / secs
     row.mb_s = sum(len(p.raw) for p in pages) / secs / 1e6
@@ -238,7 +232,7 @@ def _zyte(row: Row, fn: Callable[[Page], str], pages: list[Page], gold: dict) ->
     row.chrome_lines_page = statistics.mean(chrome_n)
 
 
-def _traf(row: Row, fn: Callable[[Page], str], pages: list[Page], gold: dict) -> None:
+def _traf(row: Row, fn: Callable[[Page], str], pages: list[Page], gold: dict[str, Any]) -> None:
     outs, _ = _run(fn, pages, row)
     with_n = with_hit = wo_n = wo_hit = wo_glued = 0
     for page, out in zip(pages, outs, strict=True):
@@ -318,6 +312,19 @@ def main() -> None:
         rows.append(row)
         print(f"done: {name}", file=sys.stderr)
     print(_table(rows, len(zpages), len(tpages)))
+    print(f"versions: {_versions()}")
+
+
+def _versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for dist in ("html-text", "trafilatura", "lxml"):
+        try:
+            out.append(f"{dist} {version(dist)}")
+        except PackageNotFoundError:
+            out.append(f"{dist} absent")
+    return ", ".join(out) + f", python {sys.version.split()[0]}"
 
 
 if __name__ == "__main__":

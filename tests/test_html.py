@@ -1,23 +1,21 @@
 """corpus.readers.html: visible text one block per line, metadata, charsets, never raising.
 
-Most checks run on real pages of the Zyte article-extraction benchmark (see its SOURCE.md):
-`$CORPUS_BENCH_DATA` or `<repo>/../shared/benchmarks/data`. Without the data the page
-tests skip, except under CI=true, where missing data is a failure.
+Most checks run on real pages of the Zyte article-extraction benchmark (see its SOURCE.md),
+found by `tests.conftest.shared_data`: skipped where the data is absent, failing under CI.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
-import os
 import random
 import re
 from functools import cache
-from pathlib import Path
 
 import pytest
 
 from corpus.readers.html import HtmlPage, html_page, sniff_charset
+from tests.conftest import shared_data
 
 ZYTE = "boilerplate-zyte-article-extraction-benchmark"
 GUARDIAN = "5fa3154ec031ab35411a457d78eb5aa92c0e803c5329bd05c001e6d64009e206"  # en, 730 KB
@@ -25,27 +23,15 @@ WDAY = "c82b3d1d540bbbd6081bdfb78b4c068c583aa766bcaaefe7ad16d24e5413a829"  # ru,
 JARAGUA = "f6ac15a4d98511396da23e4428deb5605422b1c8bbc8284e771f6896bdccf57f"  # pt, http-equiv UTF-8
 
 
-def _data_dir() -> Path:
-    env = os.environ.get("CORPUS_BENCH_DATA")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "data"
-
-
 @cache
 def _gold() -> dict[str, dict[str, str]]:
-    path = _data_dir() / ZYTE / "ground-truth.json"
-    if not path.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"benchmark data missing under CI: {path}")
-        pytest.skip(f"benchmark data not found: {path} (set CORPUS_BENCH_DATA)")
-    return json.loads(path.read_text("utf-8"))
+    gold: dict[str, dict[str, str]] = json.loads(shared_data(ZYTE, "ground-truth.json").read_text("utf-8"))
+    return gold
 
 
 @cache
 def _raw(key: str) -> bytes:
-    _gold()
-    return gzip.decompress((_data_dir() / ZYTE / "html" / f"{key}.html.gz").read_bytes())
+    return gzip.decompress(shared_data(ZYTE, "html", f"{key}.html.gz").read_bytes())
 
 
 def _paragraphs(key: str) -> list[str]:
@@ -85,7 +71,7 @@ def test_chrome_is_kept_on_its_own_lines() -> None:
 def test_scripts_styles_and_head_are_not_text() -> None:
     raw = _raw(GUARDIAN).decode("utf-8")
     text = html_page(_raw(GUARDIAN)).text
-    hidden = re.findall(r"<(script|style|noscript)\b[^>]*>(.*?)</\1>", raw, re.S | re.I)
+    hidden = re.findall(r"<(script|style|noscript)\b[^>]*>(.*?)</\1>", raw, re.DOTALL | re.IGNORECASE)
     snippets = [" ".join(body.split())[:40] for _, body in hidden if len(body.strip()) >= 40]
     assert len(snippets) >= 5
     for snippet in snippets:
@@ -141,14 +127,14 @@ def test_blocks_lines_and_invisible_elements() -> None:
     <link rel="Canonical" href=" https://example.org/a ">
     <script>var hidden = 1;</script></head><body>
     <nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul></nav>
-    <h1>Head<b>line</b></h1><p>First <a href="#">link</a> para.</p><p>Second<br>line two</p>
+    <h1>Big <b>news</b></h1><p>First <a href="#">link</a> para.</p><p>Second<br>line two</p>
     <section>bare one</section><section>bare two</section>
     <table><tr><td>c1</td><td>c2</td></tr><tr><td>c3</td><td>c4</td></tr></table>
     <noscript>Enable JS</noscript><template><p>tpl</p></template><!-- a comment -->
     <svg><title>icon</title></svg><footer>&copy; 2024 Example</footer></body></html>"""
     page = html_page(html)
     assert page == HtmlPage(
-        text="Home\nNews\nHeadline\nFirst link para.\nSecond\nline two\nbare one\nbare two\n"
+        text="Home\nNews\nBig news\nFirst link para.\nSecond\nline two\nbare one\nbare two\n"
         "c1 c2\nc3 c4\n© 2024 Example",
         title="A title",
         url="https://example.org/a",
@@ -193,6 +179,12 @@ def test_sniff_charset() -> None:
 def test_never_raises(data: bytes) -> None:
     page = html_page(data)
     assert isinstance(page.text, str) and isinstance(page.encoding, str)
+
+
+def test_deep_nesting_is_not_cut_short() -> None:
+    # libxml2 without huge_tree drops everything after 255 nested elements
+    html = b"<p>before</p>" + b"<div>" * 1000 + b"deep" + b"</div>" * 1000 + b"<p>after</p>"
+    assert html_page(html).text == "before\ndeep\nafter"
 
 
 def test_empty_bytes_give_empty_page() -> None:

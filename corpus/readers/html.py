@@ -6,30 +6,40 @@ every visible line and put each block (paragraph, heading, list item, table row,
 entry, ...) on a line of its own: a block glued to its neighbour could not be dropped
 alone, and a dropped article sentence can never be recovered.
 
-Why html-text (`html_text.etree_to_text`, its layout walk) and not trafilatura: measured
+Why html-text (its layout walk, `html_text.etree_to_text`) and not trafilatura: measured
 with `python -m benchmarks.bench_html` on the Zyte benchmark (181 news pages with gold
-article bodies) and trafilatura's own eval set (258 pages with main-text and boilerplate
-snippets):
+article bodies) and on trafilatura's own eval set (258 pages with main-text and
+boilerplate snippets); html-text 0.7.1, trafilatura 2.3.1, lxml 6.1:
 
 * html-text keeps the whole article (mean token recall of the gold body 1.000, worst page
-  0.996) and puts 99.6 % of the gold paragraphs on a line of their own (0.1 % glued to
-  something else; the rest are inline "Click To Tweet" widgets and drop caps). It keeps
-  the chrome (85 % of the boilerplate snippets; the rest are in scripts, alt text or JS
-  rendered, so not in the HTML as text), and only 0.3 % of it shares a line with article
-  text.
-* trafilatura's non-extracting `html2txt` collapses the page to a single line (0 % of
-  paragraphs on their own line), so the boilerplate stage could not work at all, and
-  with its default cleaning it deletes asides and footers (58 % of chrome kept) and lost
-  up to 7 % of an article body. `baseline` is an extractor (it drops 74 % of the chrome and
-  lost whole articles on 30 pages). So trafilatura need not be a dependency.
-* lxml's plain `text_content()` is 3x faster but follows the source's line breaks: 32 %
-  of paragraphs glued to others and up to 10 % of an article lost to words fused across
-  tags.
+  0.996: drop caps, below) and puts 99.6 % of the gold paragraphs on a line of their own
+  (0.1 % glued to something else: inline "Click To Tweet" widgets). It keeps the chrome
+  (85 % of the boilerplate snippets; the rest live in scripts, alt/placeholder attributes
+  or JS-rendered markup, so they are not visible text in the HTML at all), and only 0.3 %
+  of the chrome it keeps shares a line with article text.
+* trafilatura's non-extracting `html2txt` returns the page as ONE line (0 % of paragraphs
+  on a line of their own), which leaves the boilerplate stage nothing to work with; with
+  its default cleaning it also deletes <aside>s and footer divs (58 % of chrome kept).
+  `baseline` is an extractor: 27 % of chrome kept, and it lost more than 1 % of the
+  article on 30 of 181 pages (all of it on one). So trafilatura need not be a dependency.
+* lxml's plain `text_content()` (the floor) is 2.5x faster but follows the source's line
+  breaks: 56 % of paragraphs are whole lines, 32 % are glued to others, and words from
+  adjacent cells fuse (up to 10 % of a page's article tokens lost).
 
-We call html-text's walk ourselves instead of `html_text.extract_text` because its
-`lxml_html_clean.Cleaner` pass is the slow part and keeps <noscript>/<template>, which are
-not visible, and because we want the body only (the <title> goes to `HtmlPage.title`).
-`benchmarks/bench_html.py` prints the numbers; the figures above are from its first run.
+html-text separates adjacent inline elements with a space unless punctuation follows, so a
+drop cap comes out "H ong Kong" (3 tokens on the 181 Zyte pages). Keeping the source's
+spacing instead was measured too and is worse: inline elements styled as blocks then fuse
+words (worst page 0.94 recall).
+
+We run html-text's walk ourselves instead of `html_text.extract_text`: its
+`lxml_html_clean.Cleaner` pass is the slow part (we are 1.4x faster with the same lines,
+decoding included) and keeps <noscript>/<template>, which are not visible. We also take
+<body> only: the <title> goes to `HtmlPage.title`, not into the text.
+
+<noscript> is dropped: in the eval pages it holds "enable JavaScript" notices, comment
+widget links and tracking pixels. Known cost: some Blogger themes put the article only in
+<noscript> and a JS template, so 1 of the 258 eval pages loses its article. Remove
+"noscript" from `_INVISIBLE` to keep such fallbacks (chrome would grow a little).
 
 Library imports (html_text, lxml) stay in this module so the choice can be changed here.
 """
@@ -49,8 +59,8 @@ from corpus.readers.decoding import decode
 # comments before their <meta>, so look further. A hit elsewhere would be harmless:
 # decode() treats `declared` as a hint and checks it against the bytes.
 _SNIFF_BYTES = 8192
-_META_CHARSET = re.compile(rb"""<meta\s[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-_XML_ENCODING = re.compile(rb"""^\s*<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
+_META_CHARSET = re.compile(rb"""<meta\s[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 # Not visible: code, templates, fallbacks for no-JS or no-plugin browsers, and graphics
@@ -69,7 +79,8 @@ _WS = re.compile(r"\s+")
 
 # HTML parser, not XML: recovers from any tag soup. The str is re-encoded as UTF-8 and the
 # parser told so, which makes it ignore the page's own (possibly lying) <meta charset>.
-# huge_tree lifts libxml2's depth and text-size limits, which silently cut real pages short.
+# huge_tree: without it libxml2 silently drops the rest of a page after 255 nested elements
+# or a 10 MB text node; with it the depth limit is in the thousands.
 _PARSER = etree.HTMLParser(
     encoding="utf-8", recover=True, remove_comments=True, remove_pis=True,
     huge_tree=True, no_network=True,
@@ -142,7 +153,7 @@ def _page(text: str, encoding: str) -> HtmlPage:
         for head in root.findall("head"):
             root.remove(head)
     flat = html_text.etree_to_text(body, newline_tags=_NEWLINE_TAGS)
-    lines = (line.strip() for line in flat.splitlines())
+    lines = (line.strip() for line in flat.split("\n"))
     return HtmlPage("\n".join(line for line in lines if line), title, url, encoding)
 
 
