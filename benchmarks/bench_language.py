@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import tarfile
 import time
 import zipfile
@@ -25,6 +24,7 @@ from pathlib import Path
 from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
+from benchmarks.data import data_dir
 from corpus.stages.language import UND, LanguageConfig, LanguageStage
 
 LEIPZIG_PER_LANGUAGE = 40  # 75 languages -> 3,000 sentences
@@ -54,11 +54,6 @@ class Item:
     text: str
     truth: str  # langdetect code, "zh" for either Chinese, or "und" (a language langdetect lacks)
     label: str  # the source's own label, for reports
-
-
-def data_dir() -> Path:
-    env = os.environ.get("CORPUS_BENCH_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "data"
 
 
 def _sha(text: str) -> str:
@@ -131,7 +126,7 @@ def metrics(items: list[Item], preds: list[tuple[str, float]], cpu: float, base:
     known = [(it, p) for it, p in zip(items, preds) if it.truth != UND]
     unknown = [(it, p) for it, p in zip(items, preds) if it.truth == UND]
     confident = [(it, p) for it, p in zip(items, preds) if p[0] != UND and p[1] >= CONFIDENT]
-    answered = [(p, b) for p, b in zip(preds, base) if p[0] != UND]
+    answered = [(p, b, it) for p, b, it in zip(preds, base, items) if p[0] != UND]
 
     def pct(num: int, den: int) -> str:
         return f"{100 * num / den:5.1f}% ({num}/{den})" if den else "n/a"
@@ -146,7 +141,10 @@ def metrics(items: list[Item], preds: list[tuple[str, float]], cpu: float, base:
         f"all: precision of score >= {CONFIDENT}": pct(
             sum(correct(p[0], it.truth) for it, p in confident), len(confident)
         ),
-        "agreement with plain where not und": pct(sum(p[0] == b[0] for p, b in answered), len(answered)),
+        "agreement with plain where not und": pct(sum(p[0] == b[0] for p, b, _ in answered), len(answered)),
+        "  same, known-language items only": pct(
+            sum(p[0] == b[0] for p, b, it in answered if it.truth != UND), sum(it.truth != UND for *_, it in answered)
+        ),
         "items per CPU-second": f"{len(items) / cpu:.0f}" if cpu else "n/a",
     }
 
