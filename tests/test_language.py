@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import json
 import os
+import re
 import subprocess
 import sys
 import typing
 import zipfile
 
 import pytest
+from langdetect.lang_detect_exception import LangDetectException
 
 from corpus.document import Document, Drop
-from corpus.stages.language import LanguageConfig, LanguageStage
+from corpus.stages.language import LanguageConfig, LanguageStage, _extract, _factory, _probabilities
 from tests.conftest import REPO, SEEDS, shared_data
 
 STAGE = LanguageStage(LanguageConfig())
@@ -129,3 +132,30 @@ def test_labels_and_scores_are_identical_across_processes_and_orders() -> None:
     stage = LanguageStage(LanguageConfig(min_score=0.0, min_coverage=0.0))
     here = {t: list(stage.detect(t)[:2]) for t in DETERMINISM_TEXTS * 2}
     assert first == second == here
+
+
+def test_probabilities_are_identical_to_plain_langdetect() -> None:
+    """The numpy rewrite of langdetect's inner loops must give langdetect's own numbers."""
+    reuters = gzip.decompress(shared_data("neardup-reuters21578", "sgm", "reut2-001.sgm.gz").read_bytes())
+    texts = re.findall(r"<BODY>(.*?)</BODY>", reuters.decode("latin-1"), re.DOTALL)[:120]
+    with zipfile.ZipFile(shared_data("langid-udhr", "udhr2.zip")) as archive:
+        for name in sorted(archive.namelist())[::6]:
+            if name.endswith(".txt"):
+                texts += [p for p in archive.read(name).decode("utf-8").splitlines() if len(p) > 40][3:5]
+    texts += ["ALL CAPS HEADLINE and then lower case", "Straße in Köln", "日本語のテキストです"]
+    factory = _factory()
+    for text in texts:
+        plain = factory.create()
+        plain.seed = 0
+        plain.append(text)
+        try:
+            expected = [(language.lang, language.prob) for language in plain.get_probabilities()]
+        except LangDetectException:
+            expected = None
+        ours = factory.create()
+        ours.seed = 0
+        ours.append(text)
+        ours.cleaning_text()
+        ngrams, _ = _extract(ours)
+        assert (_probabilities(ours, ngrams) if ngrams else None) == expected, text[:60]
+    assert len(texts) > 200
