@@ -10,7 +10,7 @@ from functools import cache
 import pytest
 
 from corpus.readers.decoding import Decoded, decode, looks_binary
-from tests.conftest import shared_data
+from tests.conftest import SEEDS, shared_data
 
 
 @cache
@@ -163,3 +163,12 @@ def test_legacy_text_does_not_look_binary() -> None:
         assert not looks_binary(udhr(name)), name
     assert not looks_binary(udhr("Hungarian_Magyar-Unicode"))  # UTF-16-LE with BOM
     assert not looks_binary(udhr("Japanese_Nihongo-JIS"))  # 7-bit with ESC sequences
+
+
+def test_utf8_with_a_few_stray_latin1_bytes_stays_utf8() -> None:
+    """A UTF-8 page with a Latin-1 `alt` text pasted in (seen in the trafilatura eval set)."""
+    article = (SEEDS / "000_9c357a5e9c026ce2.txt").read_bytes()
+    data = article + ' <img alt="für die Vögel">'.encode("latin-1")
+    decoded = decode(data)
+    assert decoded.encoding == "utf-8+cp1252"
+    assert decoded.text == article.decode("utf-8") + ' <img alt="für die Vögel">'

@@ -201,6 +201,33 @@ def _decode_as(data: bytes, enc: str) -> str | None:
         return None
 
 
+# UTF-8 with a few stray legacy bytes (a Latin-1 `alt` attribute pasted into a UTF-8 page) is
+# UTF-8: at least this many valid non-ASCII characters per invalid byte. Seen in the trafilatura
+# eval set, where chardet then read the whole page as ISO-8859-15 mojibake.
+_MOSTLY_UTF8_RATIO = 10
+
+
+def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: read bytes that are not UTF-8 as cp1252 (Latin-1 where cp1252 has none)."""
+    assert isinstance(error, UnicodeDecodeError)
+    bad = error.object[error.start : error.end]
+    return "".join(bytes([b]).decode("cp1252", errors="strict") if b not in _CP1252_HOLES else chr(b) for b in bad), error.end
+
+
+_CP1252_HOLES = frozenset({0x81, 0x8D, 0x8F, 0x90, 0x9D})
+codecs.register_error("corpus-cp1252", _cp1252_bytes)
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """The text, if the bytes are UTF-8 but for a few stray bytes, which are read as cp1252."""
+    lenient = data.decode("utf-8", errors="replace")
+    bad = lenient.count("\ufffd")
+    good = sum(1 for ch in lenient if ch > "\x7f") - bad
+    if not bad or good < _MOSTLY_UTF8_RATIO * bad:
+        return None
+    return data.decode("utf-8", errors="corpus-cp1252")
+
+
 def _detect(data: bytes) -> list[tuple[str, float]]:
     """chardet's ranked guesses as (codec, confidence); empty if it fails."""
     try:
@@ -257,6 +284,8 @@ def _decode(data: bytes, declared: str | None) -> Decoded:
             return Decoded(text, "utf-8")
     if (u16 := _utf16_without_bom(data)) is not None:
         return Decoded(data.decode(u16, errors="replace"), u16)
+    if (mostly := _mostly_utf8(data)) is not None:
+        return Decoded(mostly, "utf-8+cp1252")
 
     want = _codec(declared)
     want = _ALIASES.get(want, want) if want else None
