@@ -202,7 +202,7 @@ def _decode_as(data: bytes, enc: str) -> str | None:
 
 
 # UTF-8 with a few stray legacy bytes (a Latin-1 `alt` attribute pasted into a UTF-8 page) is
-# UTF-8: at least this many valid non-ASCII characters per invalid byte. Seen in the trafilatura
+# UTF-8: at least this many bytes of valid multi-byte sequences per invalid byte. Seen in the trafilatura
 # eval set, where chardet then read the whole page as ISO-8859-15 mojibake.
 _MOSTLY_UTF8_RATIO = 10
 
@@ -214,15 +214,15 @@ def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
     return "".join(bytes([b]).decode("cp1252", errors="strict") if b not in _CP1252_HOLES else chr(b) for b in bad), error.end
 
 
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 _CP1252_HOLES = frozenset({0x81, 0x8D, 0x8F, 0x90, 0x9D})
 codecs.register_error("corpus-cp1252", _cp1252_bytes)
 
 
 def _mostly_utf8(data: bytes) -> str | None:
     """The text, if the bytes are UTF-8 but for a few stray bytes, which are read as cp1252."""
-    lenient = data.decode("utf-8", errors="replace")
-    bad = lenient.count("\ufffd")
-    good = sum(1 for ch in lenient if ch > "\x7f") - bad
+    bad = data.decode("utf-8", errors="replace").count("\ufffd")
+    good = len(data) - len(data.translate(None, _HIGH_BYTES)) - bad  # bytes of valid UTF-8 sequences
     if not bad or good < _MOSTLY_UTF8_RATIO * bad:
         return None
     return data.decode("utf-8", errors="corpus-cp1252")
