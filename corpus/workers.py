@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from corpus.document import Document, Drop, ReadFailure
+from corpus.readers.webpage import UnparsedHtml
 from corpus.stages.base import Stage
 
-Item = tuple[int, Document | ReadFailure]  # (input ordinal, record)
+Item = tuple[int, Document | UnparsedHtml | ReadFailure]  # (input ordinal, record)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,10 @@ class _PassRunner:
         result = BatchResult()
         cpu = dict.fromkeys((stage.name for stage in self.stages), 0.0)
         for ordinal, record in items:
+            if isinstance(record, UnparsedHtml):
+                started = time.process_time()
+                record = record.parse()
+                cpu["read (html)"] = cpu.get("read (html)", 0.0) + time.process_time() - started
             if isinstance(record, ReadFailure):
                 result.dropped.append((ordinal, record, "read", record.reason, record.detail))
                 continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import orjson
@@ -16,7 +17,7 @@ from corpus.document import Edit
 from corpus.errors import UsageError
 from corpus.stages.encoding import EncodingStage
 from corpus.stages.language import LanguageStage
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, shared_data
 from tests.stages_for_tests import ExplodingStage, FailingMergeStage, RepeatedLinesStage
 from tests.test_readers import broken_inputs
 
@@ -143,3 +144,22 @@ def test_keep_languages_drops_the_others_with_a_reason(tmp_path: Path) -> None:
     assert dropped.select("source", "stage", "reason").rows() == [("fr.txt", "language", "language_not_kept")]
     docs = pl.read_parquet(tmp_path / "out" / "documents.parquet")
     assert docs["language"].to_list() == ["en"] * 5
+
+
+def test_html_pages_are_parsed_in_the_workers_with_title_and_url(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    pages = sorted(shared_data("boilerplate-zyte-article-extraction-benchmark", "html").glob("*.html.gz"))[:8]
+    for page in pages:
+        shutil.copy(page, tmp_path / "in" / page.name)
+    (tmp_path / "in" / "blank.html").write_text("<html><head><script>var x = 1;</script></head><body> </body></html>")
+    run([tmp_path / "in"], tmp_path / "one", workers=1)
+    summary = run([tmp_path / "in"], tmp_path / "two", workers=2)
+    assert read_tables(tmp_path / "one") == read_tables(tmp_path / "two")
+    assert summary.cpu["read (html)"] > 0
+    docs = pl.read_parquet(tmp_path / "two" / "documents.parquet")
+    assert docs["source"].to_list() == sorted(page.name for page in pages)
+    assert docs["url"].null_count() <= 1
+    assert all(json.loads(meta)["title"] for meta in docs["metadata"])
+    assert docs["language"].to_list().count("en") >= 6
+    dropped = pl.read_parquet(tmp_path / "two" / "dropped.parquet")
+    assert dropped.select("source", "stage", "reason").rows() == [("blank.html", "read", "empty_document")]

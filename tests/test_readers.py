@@ -15,11 +15,14 @@ from corpus.config import ReadConfig
 from corpus.document import Document, ReadFailure
 from corpus.errors import UsageError
 from corpus.readers import InputFile, find_inputs, read_input
+from corpus.readers.webpage import UnparsedHtml
 from tests.conftest import SEEDS, shared_data
 
 
 def read(path: Path, config: ReadConfig = ReadConfig(), source: str | None = None) -> list[Document | ReadFailure]:
-    return list(read_input(InputFile(path, source or path.name), config))
+    """A file's records, with HTML parsed as the workers parse it."""
+    records = read_input(InputFile(path, source or path.name), config)
+    return [r.parse() if isinstance(r, UnparsedHtml) else r for r in records]
 
 
 def test_folders_are_walked_recursively_in_sorted_order_with_relative_sources(tmp_path: Path) -> None:
@@ -156,7 +159,7 @@ def broken_inputs(folder: Path) -> dict[str, str]:
 
 def test_broken_inputs_become_failures_and_good_records_survive(tmp_path: Path) -> None:
     expected = broken_inputs(tmp_path)
-    records = [r for f in find_inputs([tmp_path]) for r in read_input(f, ReadConfig())]
+    records = [r for f in find_inputs([tmp_path]) for r in read(f.path, source=f.source)]
     failures = {r.source: r.reason for r in records if isinstance(r, ReadFailure)}
     assert failures == expected
     docs = {r.source: r for r in records if isinstance(r, Document)}

@@ -1,7 +1,8 @@
 """Input files to Documents: formats detected from the name, checked against the content.
 
 Reading never raises for a bad file or record: it yields a ReadFailure instead, which the
-pipeline records in dropped.parquet with stage `read`.
+pipeline records in dropped.parquet with stage `read`. HTML comes out as UnparsedHtml, which
+the workers parse (`UnparsedHtml.parse`).
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from corpus.readers.jsonl import read_jsonl
 from corpus.readers.parquet import read_parquet
 from corpus.readers.text import read_html, read_text
 from corpus.readers.warc import ArchiveError, read_warc
+from corpus.readers.webpage import UnparsedHtml
 
-Reader = Callable[[Path, str, ReadConfig], Iterator[Document | ReadFailure]]
+Record = Document | UnparsedHtml | ReadFailure
+Reader = Callable[[Path, str, ReadConfig], Iterator[Record]]
 
 # Longest suffix first wins. Compressed variants go through corpus.readers.compression.
 READERS: dict[str, Reader] = {
@@ -68,7 +71,7 @@ def reader_for(path: Path) -> Reader | None:
     return None
 
 
-def read_input(input_file: InputFile, config: ReadConfig) -> Iterator[Document | ReadFailure]:
+def read_input(input_file: InputFile, config: ReadConfig) -> Iterator[Record]:
     """The documents of one file; whatever goes wrong becomes a ReadFailure naming where."""
     source = input_file.source
     reader = reader_for(input_file.path)

@@ -9,25 +9,25 @@ from corpus.config import ReadConfig
 from corpus.document import Document, ReadFailure
 from corpus.readers.compression import read_all
 from corpus.readers.decoding import decode, looks_binary
-from corpus.readers.html import html_page
+from corpus.readers.webpage import UnparsedHtml
 
 
 def read_text(path: Path, source: str, config: ReadConfig) -> Iterator[Document | ReadFailure]:
     data = read_all(path)
     if looks_binary(data):
-        yield ReadFailure(source, "binary_content", f"{len(data)} bytes that are not text in any encoding")
+        yield _binary(source, data, "text")
         return
     decoded = decode(data)
     yield Document(id=source, source=source, text=decoded.text, encoding=decoded.encoding)
 
 
-def read_html(path: Path, source: str, config: ReadConfig) -> Iterator[Document | ReadFailure]:
+def read_html(path: Path, source: str, config: ReadConfig) -> Iterator[UnparsedHtml | ReadFailure]:
     data = read_all(path)
     if looks_binary(data):
-        yield ReadFailure(source, "binary_content", f"{len(data)} bytes that are not HTML in any encoding")
+        yield _binary(source, data, "HTML")
         return
-    page = html_page(data)
-    metadata = {"title": page.title} if page.title else {}
-    yield Document(
-        id=source, source=source, text=page.text, url=page.url, encoding=page.encoding, metadata=metadata
-    )
+    yield UnparsedHtml(source, data)
+
+
+def _binary(source: str, data: bytes, expected: str) -> ReadFailure:
+    return ReadFailure(source, "binary_content", f"{len(data)} bytes that are not {expected} in any encoding")

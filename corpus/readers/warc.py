@@ -11,9 +11,9 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from corpus.config import ReadConfig
-from corpus.document import Document, ReadFailure
+from corpus.document import Document
 from corpus.readers.decoding import decode
-from corpus.readers.html import html_page
+from corpus.readers.webpage import UnparsedHtml
 
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -23,7 +23,7 @@ class ArchiveError(Exception):
     """The archive is corrupt or truncated at a known offset."""
 
 
-def read_warc(path: Path, source: str, config: ReadConfig) -> Iterator[Document | ReadFailure]:
+def read_warc(path: Path, source: str, config: ReadConfig) -> Iterator[Document | UnparsedHtml]:
     with path.open("rb") as stream:
         records = ArchiveIterator(stream)
         try:
@@ -36,7 +36,7 @@ def read_warc(path: Path, source: str, config: ReadConfig) -> Iterator[Document 
             raise ArchiveError(f"byte offset {offset}: {type(error).__name__}: {error}") from error
 
 
-def _record_to_document(record, source: str) -> Document | ReadFailure | None:  # noqa: ANN001 (warcio type)
+def _record_to_document(record, source: str) -> Document | UnparsedHtml | None:  # noqa: ANN001 (warcio type)
     headers = record.rec_headers
     record_id = headers.get_header("WARC-Record-ID") or ""
     record_source = f"{source}#{record_id}"
@@ -61,12 +61,7 @@ def _record_to_document(record, source: str) -> Document | ReadFailure | None:  
     if not content_type.lower().startswith(_HTML_TYPES):
         return None
     charset = _CHARSET.search(content_type)
-    page = html_page(record.content_stream().read(), declared_charset=charset.group(1) if charset else None)
-    if page.title:
-        metadata["title"] = page.title
-    if page.url and page.url != url:
-        metadata["canonical_url"] = page.url
-    return Document(
-        id=record_source, source=record_source, text=page.text, url=url,
-        encoding=page.encoding, metadata=metadata,
+    return UnparsedHtml(
+        record_source, record.content_stream().read(), url=url,
+        declared_charset=charset.group(1) if charset else None, metadata=metadata,
     )
