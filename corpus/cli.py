@@ -32,7 +32,7 @@ def cli() -> None:
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path),
               help="Folder of rule files merged over the shipped ones (default: ./rules if present).")
 @click.option("--workers", type=int, help="Worker processes (default: one per core).")
-@click.option("--skip", help="Stages to turn off, comma-separated (e.g. typos,dedup).")
+@click.option("--skip", help="Stages to turn off, comma-separated (e.g. encoding,language).")
 @click.option("--text-field", help="JSONL/Parquet field holding the text (default: text).")
 @click.option("--id-field", help="JSONL/Parquet field holding the id (default: id).")
 @click.option("--url-field", multiple=True, help="Field holding the URL; repeat to give fallbacks.")
@@ -44,7 +44,7 @@ def clean(
 ) -> None:
     """Clean INPUT files and folders into OUT.
 
-    Example: corpus clean seeds/ crawl.warc.gz -o out/ --skip typos
+    Example: corpus clean seeds/ crawl.warc.gz -o out/ --skip language
     """
     if workers is not None and workers < 1:
         raise UsageError("--workers", f"must be at least 1, not {workers}")
