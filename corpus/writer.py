@@ -10,7 +10,6 @@ import os
 import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,19 +40,8 @@ DROPPED_SCHEMA = {
 # Between passes documents wait on disk with their edits so far.
 SPILL_SCHEMA = {ORDINAL: pl.Int64, **DOCUMENT_SCHEMA, "edits": pl.List(EDIT_STRUCT)}
 
-TABLES = {"documents": DOCUMENT_SCHEMA, "edits": EDIT_SCHEMA, "dropped": DROPPED_SCHEMA}
 PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "compression_level": 3, "statistics": True}
 SHARD_ROWS = 4096  # rows buffered before a shard is written: bounded memory, few files
-
-
-@dataclass(slots=True)
-class DroppedRecord:
-    id: str
-    source: str
-    stage: str
-    reason: str
-    detail: str | None
-    text: str | None
 
 
 def document_row(ordinal: int, doc: Document) -> dict[str, Any]:
