@@ -134,6 +134,16 @@ def test_warc_html_responses_go_through_the_html_path() -> None:
     assert len(wet_words & our_words) >= 0.9 * len(wet_words)
 
 
+def test_a_truncated_warc_record_is_a_failure_not_half_a_page(tmp_path: Path) -> None:
+    whole = shared_data("webtext-commoncrawl-samples", "whirlwind", "whirlwind.warc.gz").read_bytes()
+    (tmp_path / "cut.warc.gz").write_bytes(whole[:10_000])  # inside the response record
+    [failure] = read(tmp_path / "cut.warc.gz")
+    assert isinstance(failure, ReadFailure)
+    assert failure.reason == "truncated_record"
+    assert failure.source == "cut.warc.gz#<urn:uuid:2aabeff2-67f5-4608-8466-e87c6296e2b6>"
+    assert "bytes are missing" in failure.detail
+
+
 def broken_inputs(folder: Path) -> dict[str, str]:
     """A folder of broken inputs among good ones; returns each bad file's expected reason."""
     good = (SEEDS / "001_95e79b1fb524aad6.txt").read_bytes()

@@ -11,7 +11,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from corpus.config import ReadConfig
-from corpus.document import Document
+from corpus.document import Document, ReadFailure
 from corpus.readers.decoding import decode
 from corpus.readers.webpage import UnparsedHtml
 
@@ -23,12 +23,32 @@ class ArchiveError(Exception):
     """The archive is corrupt or truncated at a known offset."""
 
 
-def read_warc(path: Path, source: str, config: ReadConfig) -> Iterator[Document | UnparsedHtml]:
+class TruncatedRecord(Exception):
+    """A record whose block ends before its Content-Length: warcio returns the part it has, silently."""
+
+    def __init__(self, source: str, message: str) -> None:
+        super().__init__(message)
+        self.source = source
+
+
+def _payload(record, source: str) -> bytes:  # noqa: ANN001 (warcio type)
+    data = record.content_stream().read()
+    missing = getattr(record.raw_stream, "limit", 0)
+    if missing:
+        raise TruncatedRecord(source, f"{missing} of the record's {record.length} bytes are missing")
+    return data
+
+
+def read_warc(path: Path, source: str, config: ReadConfig) -> Iterator[Document | UnparsedHtml | ReadFailure]:
     with path.open("rb") as stream:
         records = ArchiveIterator(stream)
         try:
             for record in records:
-                document = _record_to_document(record, source)
+                try:
+                    document = _record_to_document(record, source)
+                except TruncatedRecord as truncated:
+                    yield ReadFailure(truncated.source, "truncated_record", str(truncated))
+                    continue
                 if document is not None:
                     yield document
         except (ArchiveLoadFailed, EOFError, OSError, ValueError) as error:
@@ -50,7 +70,7 @@ def _record_to_document(record, source: str) -> Document | UnparsedHtml | None: 
         content_language = headers.get_header("WARC-Identified-Content-Language")
         if content_language:
             metadata["warc_identified_content_language"] = content_language
-        decoded = decode(record.content_stream().read())
+        decoded = decode(_payload(record, record_source))
         return Document(
             id=record_source, source=record_source, text=decoded.text, url=url,
             encoding=decoded.encoding, metadata=metadata,
@@ -62,6 +82,6 @@ def _record_to_document(record, source: str) -> Document | UnparsedHtml | None: 
         return None
     charset = _CHARSET.search(content_type)
     return UnparsedHtml(
-        record_source, record.content_stream().read(), url=url,
+        record_source, _payload(record, record_source), url=url,
         declared_charset=charset.group(1) if charset else None, metadata=metadata,
     )
