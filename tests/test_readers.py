@@ -150,6 +150,8 @@ def broken_inputs(folder: Path) -> dict[str, str]:
     (folder / "good.txt").write_bytes(good)
     jsonl = b"".join(orjson.dumps({"id": f"j{i}", "text": f"Good line {i}."}) + b"\n" for i in range(50))
     (folder / "truncated.jsonl.gz").write_bytes(gzip.compress(jsonl)[:-30])
+    zst = zstandard.ZstdCompressor().compress(jsonl * 20)
+    (folder / "truncated.jsonl.zst").write_bytes(zst[: len(zst) // 2])
     (folder / "mixed.jsonl").write_bytes(
         orjson.dumps({"id": "m1", "text": "Fine."}) + b"\n{not json\n" + orjson.dumps({"id": "m2", "text": "Also fine."}) + b"\n"
     )
@@ -162,7 +164,7 @@ def broken_inputs(folder: Path) -> dict[str, str]:
     (folder / "packed.jsonl").write_bytes(gzip.compress(jsonl))
     return {
         "not.parquet": "format_mismatch", "packed.jsonl": "format_mismatch",
-        "truncated.jsonl.gz": "corrupt_file", "mixed.jsonl:2": "invalid_json", "binary.txt": "binary_content",
+        "truncated.jsonl.gz": "corrupt_file", "truncated.jsonl.zst": "corrupt_file", "mixed.jsonl:2": "invalid_json", "binary.txt": "binary_content",
         "empty.txt": "empty_document", "fake.jsonl.gz": "format_mismatch", "image.png": "unsupported_format",
     }
 
