@@ -95,8 +95,10 @@ def test_keep_languages_drops_the_others_with_a_reason() -> None:
     assert isinstance(LanguageStage(LanguageConfig(keep_languages=("und",))).apply(Document(id="d", source="d", text="Hi")), Document)
 
 
-def test_library_versions() -> None:
-    assert LanguageStage.library_versions() == {"langdetect": "1.0.9"}
+def test_library_versions_name_what_computes_the_labels() -> None:
+    from importlib.metadata import version
+
+    assert LanguageStage.library_versions() == {"langdetect": version("langdetect"), "numpy": version("numpy")}
 
 
 # Texts where langdetect's random sampling matters: short, mixed or ambiguous.

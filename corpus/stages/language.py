@@ -303,4 +303,4 @@ class LanguageStage(Stage):
 
     @classmethod
     def library_versions(cls) -> dict[str, str]:
-        return {"langdetect": version("langdetect")}
+        return {"langdetect": version("langdetect"), "numpy": version("numpy")}
