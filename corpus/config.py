@@ -11,7 +11,7 @@ import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from corpus.errors import ConfigError
 from corpus.stages.base import Stage
@@ -26,6 +26,9 @@ class ReadConfig:
     text_field: str = "text"  # the common name in Dolma, datatrove, RedPajama, HF datasets
     id_field: str = "id"  # same; a record without one gets its `source` as id
     url_field: tuple[str, ...] = ("url", "metadata.url")  # first present wins; Dolma nests it
+    # HTML as a browser shows it; "noscript" as one without JavaScript does (keeps <noscript>,
+    # where a few blog themes hide the whole article; elsewhere it holds "enable JavaScript").
+    html_mode: Literal["visible", "noscript"] = "visible"
 
 
 @dataclass(frozen=True)

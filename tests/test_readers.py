@@ -178,3 +178,15 @@ def test_broken_inputs_become_failures_and_good_records_survive(tmp_path: Path) 
     assert docs["invalid-utf8.txt"].text == "Ein grüßer Text über Köln."
     assert {"good.txt", "mixed.jsonl:1", "mixed.jsonl:3", "truncated.jsonl.gz:1"} <= set(docs)
     assert all(isinstance(r.detail, str) and r.detail for r in records if isinstance(r, ReadFailure))
+
+
+def test_html_mode_noscript_keeps_what_a_browser_without_javascript_shows(tmp_path: Path) -> None:
+    page = tmp_path / "blog.html"
+    page.write_text(
+        "<html><head><title>Blog</title><script>render()</script></head><body><div id=app></div>"
+        "<noscript><p>The whole article, for readers without JavaScript.</p></noscript></body></html>"
+    )
+    assert read(page) == [ReadFailure("blog.html", "empty_document", "no visible text in the HTML", id=None)]
+    [doc] = read(page, ReadConfig(html_mode="noscript"))
+    assert doc.text == "The whole article, for readers without JavaScript."
+    assert doc.metadata == {"title": "Blog"}

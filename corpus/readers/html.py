@@ -38,8 +38,8 @@ decoding included) and keeps <noscript>/<template>, which are not visible. We al
 
 <noscript> is dropped: in the eval pages it holds "enable JavaScript" notices, comment
 widget links and tracking pixels. Known cost: some Blogger themes put the article only in
-<noscript> and a JS template, so 1 of the 258 eval pages loses its article. Remove
-"noscript" from `_INVISIBLE` to keep such fallbacks (chrome would grow a little).
+<noscript> and a JS template, so 1 of the 258 eval pages loses its article. `[read]
+html_mode = "noscript"` keeps such fallbacks: the page as a browser without JavaScript shows it.
 
 Library imports (html_text, lxml) stay in this module so the choice can be changed here.
 """
@@ -69,6 +69,7 @@ _INVISIBLE = (
     "script", "style", "noscript", "template", "iframe", "frame", "frameset",
     "object", "embed", "applet", "svg", "math",
 )
+_VISIBLE_WITHOUT_JS = tuple(tag for tag in _INVISIBLE if tag != "noscript")
 # html-text's block tags miss a few that browsers render as blocks; without them two
 # <section>s holding bare text would come out on one line.
 _NEWLINE_TAGS = html_text.NEWLINE_TAGS | {
@@ -112,23 +113,24 @@ def sniff_charset(data: bytes) -> str | None:
     return "utf-8" if label.startswith(("utf-16", "utf-32", "ucs")) else label
 
 
-def html_page(data: bytes, *, declared_charset: str | None = None) -> HtmlPage:
+def html_page(data: bytes, *, declared_charset: str | None = None, noscript: bool = False) -> HtmlPage:
     """Decode and flatten one HTML page. Never raises: unusable input gives empty text.
 
     `declared_charset` is the HTTP header's; it wins over the page's own declaration,
-    which is used otherwise. Either is only a hint to decode().
+    which is used otherwise. Either is only a hint to decode(). `noscript` keeps the
+    <noscript> fallbacks, as a browser without JavaScript shows them.
     """
     try:
         decoded = decode(data, declared=declared_charset or sniff_charset(data))
     except Exception:  # noqa: BLE001 - decode() promises not to raise; do not bet the run on it
         return HtmlPage("", None, None, "utf-8")
     try:
-        return _page(decoded.text, decoded.encoding)
+        return _page(decoded.text, decoded.encoding, _VISIBLE_WITHOUT_JS if noscript else _INVISIBLE)
     except Exception:  # noqa: BLE001 - lxml's errors on pathological input are not all documented
         return HtmlPage("", None, None, decoded.encoding)
 
 
-def _page(text: str, encoding: str) -> HtmlPage:
+def _page(text: str, encoding: str, invisible: tuple[str, ...]) -> HtmlPage:
     # NUL is not allowed in lxml strings; lone surrogates cannot be encoded.
     raw = text.lstrip("\ufeff").replace("\x00", "").encode("utf-8", "replace")
     if not raw.strip():
@@ -146,7 +148,7 @@ def _page(text: str, encoding: str) -> HtmlPage:
             " ' '), ' canonical ')]/@href",
         )
     ) or _strip(_first(root, "//meta[@property='og:url' or @name='og:url']/@content"))
-    etree.strip_elements(root, *_INVISIBLE, with_tail=False)
+    etree.strip_elements(root, *invisible, with_tail=False)
     body = root.find("body")
     if body is None:  # a fragment or frameset: take everything but the head
         body = root

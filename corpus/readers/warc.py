@@ -45,7 +45,7 @@ def read_warc(path: Path, source: str, config: ReadConfig) -> Iterator[Document 
         try:
             for record in records:
                 try:
-                    document = _record_to_document(record, source)
+                    document = _record_to_document(record, source, config)
                 except TruncatedRecord as truncated:
                     yield ReadFailure(truncated.source, "truncated_record", str(truncated))
                     continue
@@ -56,7 +56,7 @@ def read_warc(path: Path, source: str, config: ReadConfig) -> Iterator[Document 
             raise ArchiveError(f"byte offset {offset}: {type(error).__name__}: {error}") from error
 
 
-def _record_to_document(record, source: str) -> Document | UnparsedHtml | None:  # noqa: ANN001 (warcio type)
+def _record_to_document(record, source: str, config: ReadConfig) -> Document | UnparsedHtml | None:  # noqa: ANN001
     headers = record.rec_headers
     record_id = headers.get_header("WARC-Record-ID") or ""
     record_source = f"{source}#{record_id}"
@@ -84,4 +84,5 @@ def _record_to_document(record, source: str) -> Document | UnparsedHtml | None: 
     return UnparsedHtml(
         record_source, _payload(record, record_source), url=url,
         declared_charset=charset.group(1) if charset else None, metadata=metadata,
+        noscript=config.html_mode == "noscript",
     )

@@ -17,10 +17,11 @@ class UnparsedHtml:
     id: str | None = None
     url: str | None = None  # the container's (WARC-Target-URI); else the page's canonical URL
     declared_charset: str | None = None  # the HTTP header's, if any
+    noscript: bool = False  # keep <noscript> fallbacks ([read] html_mode = "noscript")
     metadata: dict[str, Any] = field(default_factory=dict)
 
     def parse(self) -> Document | ReadFailure:
-        page = html_page(self.data, declared_charset=self.declared_charset)
+        page = html_page(self.data, declared_charset=self.declared_charset, noscript=self.noscript)
         metadata = dict(self.metadata)
         if page.title:
             metadata["title"] = page.title
