@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -76,7 +77,9 @@ def show(out: Path, doc_id: str, original: bool) -> None:
     """
     run = RunOutput.open(out)
     text = run.original(doc_id) if original else run.text(doc_id)
-    click.echo(text)
+    # The exact text: no newline added, no terminal codes stripped (click.echo would do both).
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.flush()
 
 
 def _print_summary(summary: pipeline.RunSummary, out: Path) -> None:
@@ -95,6 +98,7 @@ def _print_summary(summary: pipeline.RunSummary, out: Path) -> None:
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminated)  # clean up like Ctrl-C: no staging folder, no orphan workers
     try:
         cli.main(standalone_mode=False)
     except CorpusError as error:
@@ -105,6 +109,10 @@ def main() -> None:
         _fail(f"{error.ctx.command_path if getattr(error, 'ctx', None) else 'corpus'}: {error.format_message()}", 2)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _fail(line: str, code: int) -> None:

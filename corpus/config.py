@@ -111,7 +111,10 @@ def _build(cls: type, table: Any, where: str, section: str, flags: Mapping[str, 
     for key, value in (flags or {}).items():
         if value is not None:
             values[key] = _coerce(value, hints[key], "command line", key)
-    return cls(**values)
+    try:
+        return cls(**values)
+    except ValueError as error:  # a config's own range checks (__post_init__)
+        raise ConfigError(where, f"{section} {error}") from None
 
 
 def _coerce(value: Any, hint: Any, where: str, key: str) -> Any:

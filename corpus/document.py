@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 
 @dataclass(slots=True)
@@ -62,6 +65,26 @@ class ReadFailure:
     detail: str
     id: str | None = None
     text: str | None = None
+
+
+def metadata_json(metadata: Any) -> str:
+    """Metadata as a JSON text. orjson first (fast); the standard library where orjson refuses
+    (integers beyond 64 bits, nesting deeper than 254); ValueError where neither can."""
+    try:
+        return orjson.dumps(metadata, default=_as_text).decode()
+    except TypeError:
+        pass
+    try:
+        return json.dumps(metadata, default=_as_text, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError) as error:
+        raise ValueError(f"metadata cannot be written as JSON: {type(error).__name__}: {error}") from None
+
+
+def _as_text(value: Any) -> str:
+    """Values JSON has no type for (bytes, decimals, dates in the stdlib path) as text."""
+    if isinstance(value, (bytes, bytearray)):
+        return value.decode("utf-8", "backslashreplace")
+    return str(value)
 
 
 def sha256_text(text: str) -> str:

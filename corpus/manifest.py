@@ -11,6 +11,8 @@ from typing import Any
 
 import orjson
 
+from corpus.readers import printable
+
 SCHEMA_VERSION = 1
 # Libraries that read, decode or write the text, besides those each stage names itself.
 IO_LIBRARIES = ("chardet", "html-text", "lxml", "orjson", "polars", "warcio", "zstandard")
@@ -36,7 +38,7 @@ def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
 
 
 def input_entries(paths: Sequence[Path]) -> list[dict[str, Any]]:
-    return [{"path": str(path), "bytes": path.stat().st_size, "sha256": file_sha256(path)} for path in paths]
+    return [{"path": printable(str(path)), "bytes": path.stat().st_size, "sha256": file_sha256(path)} for path in paths]
 
 
 def _version(name: str) -> str:

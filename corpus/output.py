@@ -9,7 +9,7 @@ import polars as pl
 
 from corpus.document import Edit
 from corpus.edits import replay
-from corpus.errors import UsageError
+from corpus.errors import RunError, UsageError
 
 TABLE_FILES = ("documents.parquet", "edits.parquet", "dropped.parquet", "manifest.json")
 
@@ -38,7 +38,7 @@ class RunOutput:
     def text(self, doc_id: str) -> str:
         """The cleaned text, or for a dropped document its text when it was dropped."""
         for frame in (self.documents(), self.dropped()):
-            rows = frame.filter(pl.col("id") == doc_id).select("text").collect()
+            rows = self._collect(frame.filter(pl.col("id") == doc_id).select("text"))
             if rows.height:
                 text = rows.item()
                 if text is None:
@@ -47,8 +47,16 @@ class RunOutput:
         raise UsageError(str(self.path), f"no document with id {doc_id!r}", "ids are in documents.parquet")
 
     def document_edits(self, doc_id: str) -> list[Edit]:
-        rows = self.edits().filter(pl.col("id") == doc_id).drop("id").sort("seq").collect()
+        rows = self._collect(self.edits().filter(pl.col("id") == doc_id).drop("id").sort("seq"))
         return [Edit(**row) for row in rows.iter_rows(named=True)]
+
+    def _collect(self, frame: pl.LazyFrame) -> pl.DataFrame:
+        try:
+            return frame.collect()
+        except (pl.exceptions.PolarsError, OSError) as error:
+            first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise RunError(str(self.path), f"cannot read the output: {first_line}",
+                           "rerun corpus clean to rebuild it") from None
 
     def original(self, doc_id: str) -> str:
         """The text before any stage, rebuilt by undoing the document's edits."""

@@ -17,6 +17,7 @@ from typing import Any
 
 from corpus.config import Config
 from corpus.document import Document, ReadFailure
+from corpus.errors import UsageError
 from corpus.manifest import SCHEMA_VERSION, input_entries, library_versions, write_manifest
 from corpus.readers import InputFile, find_inputs, read_input
 from corpus.rules import RuleFile, load_rule_files
@@ -71,7 +72,8 @@ def run(
 ) -> RunSummary:
     """Clean `inputs` into `out` (documents, edits, dropped, manifest), atomically."""
     started = time.perf_counter()
-    files = find_inputs(inputs)
+    _check_not_overlapping(inputs, out)
+    files = find_inputs(inputs, exclude=out)
     check_output_folder(out, overwrite=overwrite)
     rule_files = load_rule_files(rules_dir)
     active = [(stage, config.stages[stage.name]) for stage in stages if stage.name not in config.run.skip]
@@ -114,6 +116,16 @@ def run(
 
 
 StageSpec = tuple[type[Stage], Any]  # a stage class and its config
+
+
+def _check_not_overlapping(inputs: Sequence[Path], out: Path) -> None:
+    """OUT is replaced whole when a run finishes, so it must not be, or hold, an input."""
+    target = out.resolve()
+    for argument in inputs:
+        source = argument.resolve()
+        if source == target or target in source.parents:
+            raise UsageError(str(out), f"the output folder is or contains the input {argument}",
+                             "choose an -o outside the inputs")
 
 
 def _plan_passes(active: Sequence[StageSpec]) -> list[tuple[Sequence[StageSpec], StageSpec | None]]:

@@ -6,6 +6,7 @@ input and config give byte-identical files whatever the number of workers.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator, Sequence
@@ -13,10 +14,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import orjson
 import polars as pl
 
-from corpus.document import Document, Edit
+from corpus.document import Document, Edit, metadata_json
 from corpus.errors import RunError, UsageError
 
 ORDINAL = "_ordinal"  # input position; orders every table, never written to the output
@@ -49,7 +49,7 @@ def document_row(ordinal: int, doc: Document) -> dict[str, Any]:
         ORDINAL: ordinal, "id": doc.id, "source": doc.source, "url": doc.url, "text": doc.text,
         "language": doc.language, "language_score": doc.language_score, "encoding": doc.encoding,
         "original_sha256": doc.original_sha256, "n_edits": len(doc.edits),
-        "metadata": orjson.dumps(doc.metadata, default=str).decode(),
+        "metadata": metadata_json(doc.metadata),
     }
 
 
@@ -77,7 +77,8 @@ def read_spill(path: Path) -> Iterator[tuple[int, Document]]:
     for row in pl.read_parquet(path).iter_rows(named=True):
         doc = Document(
             id=row["id"], source=row["source"], text=row["text"], url=row["url"],
-            encoding=row["encoding"], metadata=orjson.loads(row["metadata"]),
+            # stdlib json: orjson would turn integers beyond 64 bits into floats
+            encoding=row["encoding"], metadata=json.loads(row["metadata"]),
             original_sha256=row["original_sha256"], language=row["language"],
             language_score=row["language_score"], edits=[Edit(**edit) for edit in row["edits"]],
         )

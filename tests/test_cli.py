@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import polars as pl
@@ -42,7 +47,7 @@ def test_clean_the_seeds_twice_gives_byte_identical_output_and_originals_replay(
     for path in sorted(SEEDS.glob("*.txt")):
         shown = run_cli("show", "out", path.name, "--original", cwd=tmp_path)
         assert shown.returncode == 0, shown.stderr
-        assert shown.stdout == path.read_text() + "\n"
+        assert shown.stdout == path.read_text()
     text = docs.filter(pl.col("id") == "000_9c357a5e9c026ce2.txt")["text"].item()
     assert "“comfort women”" in text and "Park Geun-hye" in text and "GSOMIA" in text
 
@@ -103,3 +108,68 @@ def test_cleaning_the_output_again_changes_nothing(tmp_path: Path) -> None:
     assert run_cli("clean", tmp_path / "again.jsonl", "-o", tmp_path / "out2").returncode == 0
     assert pl.read_parquet(tmp_path / "out2" / "edits.parquet").height == 0
     assert pl.read_parquet(tmp_path / "out2" / "documents.parquet")["text"].to_list() == docs["text"].to_list()
+
+
+def test_an_output_folder_that_is_or_holds_an_input_is_refused_and_nothing_is_deleted(tmp_path: Path) -> None:
+    shutil.copytree(SEEDS, tmp_path / "data" / "raw")
+    for out in ("data/raw", "data"):
+        result = run_cli("clean", "data/raw", "-o", out, "--overwrite", cwd=tmp_path)
+        assert result.returncode == 2
+        assert "the output folder is or contains the input data/raw" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "data" / "raw").iterdir()) == sorted(p.name for p in SEEDS.iterdir())
+
+
+def test_an_output_folder_inside_the_input_is_not_read_back(tmp_path: Path) -> None:
+    shutil.copytree(SEEDS, tmp_path / "data")
+    for _ in range(2):
+        result = run_cli("clean", "data", "-o", "data/out", "--overwrite", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert "5 documents read, 5 written" in result.stderr
+
+
+def test_odd_records_and_file_names_are_kept_or_dropped_never_a_failed_run(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    deep = '{"id": "deep", "text": "Deeply nested metadata.", "d": ' + "[" * 300 + "]" * 300 + "}\n"
+    (tmp_path / "in" / "deep.jsonl").write_text(deep + '{"id": {"a": 1}, "text": "An object as id."}\n')
+    pl.DataFrame({"id": ["big"], "text": ["Huge integer."], "n": pl.Series([2**100], dtype=pl.Int128)}).write_parquet(
+        tmp_path / "in" / "big.parquet"
+    )
+    (tmp_path / "in").joinpath(os.fsdecode(b"caf\xe9.txt")).write_bytes(b"A file name in Latin-1.")
+    result = run_cli("clean", tmp_path / "in", "-o", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    docs = pl.read_parquet(tmp_path / "out" / "documents.parquet")
+    assert docs["source"].to_list() == ["big.parquet#0", "caf\\xe9.txt", "deep.jsonl:1", "deep.jsonl:2"]
+    assert docs["id"].to_list() == ["big", "caf\\xe9.txt", "deep", '{"a":1}']
+    assert json.loads(docs["metadata"][0]) == {"n": 2**100}
+    assert docs["metadata"][2].count("[") == 300
+
+
+def test_a_terminated_run_leaves_no_output_and_no_workers(tmp_path: Path) -> None:
+    records = [{"id": str(i), "text": f"Story {i}. " + "Prices rose on strong demand in the region. " * 20}
+               for i in range(4000)]
+    (tmp_path / "big.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    command = Path(sys.executable).parent / "corpus"
+    process = subprocess.Popen([command, "clean", "big.jsonl", "-o", "out", "--workers", "2"], cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(4)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)  # returns only once no worker holds the pipes
+    assert process.returncode == 1 and stderr.strip() == b"corpus: error: interrupted"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl"]
+
+
+def test_config_values_out_of_range_are_errors(tmp_path: Path) -> None:
+    config = tmp_path / "corpus.toml"
+    config.write_text("[stages.encoding]\nmax_blank_lines = -1\n")
+    result = run_cli("clean", SEEDS, "-o", tmp_path / "out", "--config", config)
+    assert result.returncode == 2
+    assert result.stderr == f"corpus: error: {config}: [stages.encoding] max_blank_lines must be 0 or more, not -1\n"
+
+
+def test_show_on_a_damaged_output_is_a_one_line_error(tmp_path: Path) -> None:
+    assert run_cli("clean", SEEDS, "-o", tmp_path / "out").returncode == 0
+    (tmp_path / "out" / "documents.parquet").write_text("x")
+    result = run_cli("show", tmp_path / "out", "000_9c357a5e9c026ce2.txt")
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"corpus: error: {tmp_path / 'out'}: cannot read the output:")
+    assert len(result.stderr.splitlines()) == 1

@@ -162,8 +162,11 @@ def broken_inputs(folder: Path) -> dict[str, str]:
     (folder / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
     (folder / "not.parquet").write_bytes(b"id,text\n1,hello\n")
     (folder / "packed.jsonl").write_bytes(gzip.compress(jsonl))
+    (folder / "notes.warc").write_text("this is not a warc file at all\n" * 10)
+    (folder / "deep.jsonl").write_text('{"id": "deep", "text": "Nested.", "d": ' + "{\"x\": " * 3000 + "1" + "}" * 3000 + "}\n")
     return {
-        "not.parquet": "format_mismatch", "packed.jsonl": "format_mismatch",
+        "not.parquet": "format_mismatch", "packed.jsonl": "format_mismatch", "notes.warc": "format_mismatch",
+        "deep.jsonl:1": "invalid_json",
         "truncated.jsonl.gz": "corrupt_file", "truncated.jsonl.zst": "corrupt_file", "mixed.jsonl:2": "invalid_json", "binary.txt": "binary_content",
         "empty.txt": "empty_document", "fake.jsonl.gz": "format_mismatch", "image.png": "unsupported_format",
     }

@@ -46,21 +46,33 @@ class InputFile:
     source: str  # the path relative to the argument it was found under
 
 
-def find_inputs(arguments: Sequence[Path]) -> list[InputFile]:
-    """Every file under the arguments, folders walked recursively in sorted order."""
+def find_inputs(arguments: Sequence[Path], *, exclude: Path | None = None) -> list[InputFile]:
+    """Every file under the arguments, folders walked recursively in sorted order.
+
+    `exclude` (the output folder, when it sits inside an input folder) is not walked, so a
+    rerun does not read its own output back as input.
+    """
     inputs: list[InputFile] = []
+    excluded = exclude.resolve() if exclude is not None else None
     for argument in arguments:
         if argument.is_dir():
             files = sorted(
                 path for path in argument.rglob("*")
-                if path.is_file() and not any(part.startswith(".") for part in path.relative_to(argument).parts)
+                if path.is_file()
+                and not any(part.startswith(".") for part in path.relative_to(argument).parts)
+                and not (excluded is not None and path.resolve().is_relative_to(excluded))
             )
-            inputs.extend(InputFile(path, path.relative_to(argument).as_posix()) for path in files)
+            inputs.extend(InputFile(path, printable(path.relative_to(argument).as_posix())) for path in files)
         elif argument.is_file():
-            inputs.append(InputFile(argument, argument.name))
+            inputs.append(InputFile(argument, printable(argument.name)))
         else:
             raise UsageError(str(argument), "no such file or folder", "check the input path")
     return inputs
+
+
+def printable(name: str) -> str:
+    """A file name that is not valid UTF-8 (bytes Python keeps as surrogates) with those bytes as \\xNN."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def reader_for(path: Path) -> Reader | None:

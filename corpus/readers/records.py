@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from corpus.config import ReadConfig
-from corpus.document import Document, ReadFailure
+from corpus.document import Document, ReadFailure, metadata_json
 
 _MISSING = object()
 
@@ -16,18 +16,28 @@ def record_to_document(
     if not isinstance(record, dict):
         return ReadFailure(source, "not_an_object", f"record is a JSON {type(record).__name__}, not an object")
     text = _get(record, config.text_field)
-    if text is _MISSING or text is None:
+    if text is _MISSING:
         fields = ", ".join(sorted(record)[:12])
         return ReadFailure(
             source, "missing_text_field", f"no {config.text_field!r} field (fields: {fields}); set --text-field"
         )
     if not isinstance(text, str):
-        return ReadFailure(source, "invalid_text_field", f"{config.text_field!r} is {type(text).__name__}, not text")
+        return ReadFailure(source, "invalid_text_field", f"{config.text_field!r} is {'null' if text is None else type(text).__name__}, not text")
     raw_id = _get(record, config.id_field)
     url = next((value for path in config.url_field if isinstance(value := _get(record, path), str) and value), None)
     metadata = {key: value for key, value in record.items() if key not in (config.text_field, config.id_field)}
+    try:
+        metadata_json(metadata)  # checked here so that a bad record is a drop, not a failed run
+    except ValueError as error:
+        return ReadFailure(source, "invalid_metadata", str(error))
+    if raw_id in (_MISSING, None, ""):
+        doc_id = source
+    elif isinstance(raw_id, str):
+        doc_id = raw_id
+    else:
+        doc_id = metadata_json(raw_id)  # 7 -> "7", {"a": 1} -> '{"a":1}'
     return Document(
-        id=str(raw_id) if raw_id not in (_MISSING, None, "") else source,
+        id=doc_id,
         source=source,
         text=text,
         url=url,

@@ -3,6 +3,7 @@ through the HTML path. Source `<file>#<WARC-Record-ID>`; URL, record id and date
 
 from __future__ import annotations
 
+import gzip
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from corpus.config import ReadConfig
 from corpus.document import Document, ReadFailure
+from corpus.readers.compression import GZIP_MAGIC, FormatMismatch
 from corpus.readers.decoding import decode
 from corpus.readers.webpage import UnparsedHtml
 
@@ -21,6 +23,16 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 class ArchiveError(Exception):
     """The archive is corrupt or truncated at a known offset."""
+
+
+def _check_is_warc(path: Path) -> None:
+    """warcio reads any other file as an empty archive (with a warning per line): refuse it."""
+    with path.open("rb") as raw:
+        head = raw.read(2)
+        raw.seek(0)
+        start = gzip.GzipFile(fileobj=raw).read(5) if head == GZIP_MAGIC else raw.read(5)
+    if start != b"WARC/":
+        raise FormatMismatch("not a WARC/WET archive (it does not start with a WARC/ record)")
 
 
 class TruncatedRecord(Exception):
@@ -40,6 +52,7 @@ def _payload(record, source: str) -> bytes:  # noqa: ANN001 (warcio type)
 
 
 def read_warc(path: Path, source: str, config: ReadConfig) -> Iterator[Document | UnparsedHtml | ReadFailure]:
+    _check_is_warc(path)
     with path.open("rb") as stream:
         records = ArchiveIterator(stream)
         try:

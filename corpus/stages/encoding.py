@@ -41,6 +41,10 @@ class EncodingConfig:
     remove_zero_width: bool = True  # zero-width spaces, word joiners, stray BOMs, soft hyphens
     max_blank_lines: int = 1  # paragraphs stay separated by one blank line
 
+    def __post_init__(self) -> None:
+        if self.max_blank_lines < 0:
+            raise ValueError(f"max_blank_lines must be 0 or more, not {self.max_blank_lines}")
+
 
 class EncodingStage(Stage):
     name = STAGE

@@ -78,6 +78,12 @@ class LanguageConfig:
     # are dropped with reason "language_not_kept".
     keep_languages: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        if self.max_chars < 1 or self.min_chars < 0 or self.n_trials < 1:
+            raise ValueError("max_chars and n_trials must be 1 or more, min_chars 0 or more")
+        if not (0.0 <= self.min_score <= 1.0 and 0.0 <= self.min_coverage <= 1.0):
+            raise ValueError("min_score and min_coverage must be between 0 and 1")
+
 
 # Scripts (first word of the Unicode character name, "CJK" read as "HAN") that each langdetect
 # language is written in.
