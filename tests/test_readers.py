@@ -76,7 +76,7 @@ def test_jsonl_field_options_and_bad_lines(tmp_path: Path) -> None:
         orjson.dumps({"doc_id": 10, "body": 42}),
         '{"doc_id": 11, "body": "Caf\u00e9 in Latin-1"}'.encode("latin-1"),
         b"",
-        orjson.dumps({"doc_id": 12, "body": "Last good record."}),
+        b'{"doc_id": 12, "body": "Last good record.", "n": 123456789012345678901234567890}',
     ]
     path = tmp_path / "docs.jsonl.zst"
     path.write_bytes(zstandard.ZstdCompressor().compress(b"\n".join(lines) + b"\n"))
@@ -94,6 +94,7 @@ def test_jsonl_field_options_and_bad_lines(tmp_path: Path) -> None:
     ]
     assert records[0].url == "https://example.com/a"
     assert records[5].text == "Café in Latin-1"
+    assert records[6].metadata == {"n": 123456789012345678901234567890}  # exact, not a float
     assert "line 2" in records[1].detail
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +17,9 @@ from corpus.readers.decoding import decode
 from corpus.readers.records import record_to_document
 
 
+_LONG_NUMBER = re.compile(rb"\d{20}")
+
+
 def read_jsonl(path: Path, source: str, config: ReadConfig) -> Iterator[Document | ReadFailure]:
     with open_stream(path) as stream:
         for number, line in enumerate(stream, start=1):
@@ -21,15 +27,20 @@ def read_jsonl(path: Path, source: str, config: ReadConfig) -> Iterator[Document
                 continue
             line_source = f"{source}:{number}"
             encoding = "utf-8"
+            raw: bytes | str = line
             try:
-                record = orjson.loads(line)
+                record = orjson.loads(raw)
             except orjson.JSONDecodeError as error:
                 # orjson insists on UTF-8; a line in a legacy encoding is still a good record.
                 decoded = decode(line)
                 try:
-                    record = orjson.loads(decoded.text)
-                    encoding = decoded.encoding
+                    raw, encoding = decoded.text, decoded.encoding
+                    record = orjson.loads(raw)
                 except orjson.JSONDecodeError:
                     yield ReadFailure(line_source, "invalid_json", f"line {number}: {error}")
                     continue
+            if _LONG_NUMBER.search(line):
+                # orjson reads integers beyond 64 bits as floats; the standard library keeps them exact.
+                with contextlib.suppress(ValueError, RecursionError):
+                    record = json.loads(raw)
             yield record_to_document(record, source=line_source, config=config, encoding=encoding)
