@@ -13,10 +13,10 @@ def main() -> None:
     for name in names:
         if name not in BENCHMARKS:
             sys.exit(f"unknown benchmark {name!r}; choose from {', '.join(BENCHMARKS)}")
+    sys.argv = sys.argv[:1]  # each benchmark runs with its own defaults
     for name in names:
         print(f"\n=== {name} ===", flush=True)
-        importlib.import_module(f"benchmarks.bench_{name}").main([]) if name == "pipeline" else \
-            importlib.import_module(f"benchmarks.bench_{name}").main()
+        importlib.import_module(f"benchmarks.bench_{name}").main()
 
 
 if __name__ == "__main__":
