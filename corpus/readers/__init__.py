@@ -56,11 +56,13 @@ def find_inputs(arguments: Sequence[Path], *, exclude: Path | None = None) -> li
     excluded = exclude.resolve() if exclude is not None else None
     for argument in arguments:
         if argument.is_dir():
+            # Resolve each file only where the excluded folder lies under this argument.
+            skip = excluded if excluded is not None and excluded.is_relative_to(argument.resolve()) else None
             files = sorted(
                 path for path in argument.rglob("*")
                 if path.is_file()
                 and not any(part.startswith(".") for part in path.relative_to(argument).parts)
-                and not (excluded is not None and path.resolve().is_relative_to(excluded))
+                and not (skip is not None and path.resolve().is_relative_to(skip))
             )
             inputs.extend(InputFile(path, printable(path.relative_to(argument).as_posix())) for path in files)
         elif argument.is_file():
