@@ -41,6 +41,8 @@ class Document:
     original_sha256: str = ""
     language: str | None = None
     language_score: float | None = None
+    published: str | None = None  # a date line the boilerplate stage removed, as written
+    author: str | None = None  # an author line the boilerplate stage removed, without "By"/"Author:"
     edits: list[Edit] = field(default_factory=list)
 
     def __post_init__(self) -> None:

@@ -13,7 +13,7 @@ import orjson
 
 from corpus.readers import printable
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: documents gained published and author; line_stats.parquet
 # Libraries that read, decode or write the text, besides those each stage names itself.
 IO_LIBRARIES = ("chardet", "html-text", "lxml", "orjson", "polars", "warcio", "zstandard")
 

@@ -27,7 +27,7 @@ from corpus.stages.language import LanguageStage
 from corpus.workers import BatchResult, Item, PassPlan, run_pass
 from corpus.writer import (
     DOCUMENT_SCHEMA, DROPPED_SCHEMA, EDIT_SCHEMA, ORDINAL, SPILL_SCHEMA, ShardWriter,
-    assemble, check_output_folder, document_row, edit_rows, read_spill, spill_row, staging_folder,
+    assemble, check_output_folder, document_row, edit_rows, read_spill, spill_row, staging_folder, write_table,
 )
 
 # The pipeline, in order. A new stage is a module under corpus/stages/ and one line here.
@@ -77,6 +77,8 @@ def run(
     check_output_folder(out, overwrite=overwrite)
     rule_files = load_rule_files(rules_dir)
     active = [(stage, config.stages[stage.name]) for stage in stages if stage.name not in config.run.skip]
+    for stage, stage_config in active:  # a stage's complaints about its config or rules come before any work
+        stage(stage_config, rule_files)
     summary = RunSummary()
 
     with staging_folder(out) as staging:
@@ -90,16 +92,19 @@ def run(
             last = number == len(passes) - 1
             kept = ShardWriter(work / f"pass{number}", DOCUMENT_SCHEMA if last else SPILL_SCHEMA)
             partials = []
-            for result in run_pass(PassPlan(pass_stages, fitted, fit_next), source, config.workers):
+            plan = PassPlan(pass_stages, fitted, fit_next, rule_files)
+            for result in run_pass(plan, source, config.workers):
                 _collect(result, kept, edits, dropped, summary, final=last)
                 partials.append(result.partial)
                 if on_progress:
                     on_progress(f"pass {number + 1}/{len(passes)}", len(result.kept) + len(result.dropped))
             kept.flush()
             if fit_next is not None:
-                stage = fit_next[0](fit_next[1])
+                stage = fit_next[0](fit_next[1], rule_files)
                 fit_started = time.process_time()
                 fitted = stage.merge([partial for partial in partials if partial is not None])
+                for name, table in stage.tables(fitted).items():
+                    write_table(table, staging / name)
                 summary.cpu[f"{stage.name} (fit)"] += time.process_time() - fit_started
                 source = _batches(_spilled(kept.paths))
         edits.flush()

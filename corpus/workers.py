@@ -16,6 +16,7 @@ from typing import Any
 
 from corpus.document import Document, Drop, ReadFailure
 from corpus.readers.webpage import UnparsedHtml
+from corpus.rules import RuleFile
 from corpus.stages.base import Stage
 
 Item = tuple[int, Document | UnparsedHtml | ReadFailure]  # (input ordinal, record)
@@ -28,6 +29,7 @@ class PassPlan:
     stages: Sequence[tuple[type[Stage], Any]]  # (stage class, its config)
     fitted: Any = None
     fit_next: tuple[type[Stage], Any] | None = None
+    rules: Sequence[RuleFile] = ()  # every rule file in effect, for the stages that read them
 
 
 @dataclass
@@ -43,9 +45,9 @@ class _PassRunner:
     """The stage instances of a pass, built once per process."""
 
     def __init__(self, plan: PassPlan) -> None:
-        self.stages = [cls(config) for cls, config in plan.stages]
+        self.stages = [cls(config, plan.rules) for cls, config in plan.stages]
         self.fitted = plan.fitted
-        self.fit_next = plan.fit_next[0](plan.fit_next[1]) if plan.fit_next else None
+        self.fit_next = plan.fit_next[0](plan.fit_next[1], plan.rules) if plan.fit_next else None
 
     def run(self, items: Sequence[Item]) -> BatchResult:
         result = BatchResult()

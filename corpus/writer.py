@@ -29,8 +29,8 @@ EDIT_STRUCT = pl.Struct(
 )
 DOCUMENT_SCHEMA = {
     "id": pl.String, "source": pl.String, "url": pl.String, "text": pl.String,
-    "language": pl.String, "language_score": pl.Float64, "encoding": pl.String,
-    "original_sha256": pl.String, "n_edits": pl.Int32, "metadata": pl.String,
+    "language": pl.String, "language_score": pl.Float64, "published": pl.String, "author": pl.String,
+    "encoding": pl.String, "original_sha256": pl.String, "n_edits": pl.Int32, "metadata": pl.String,
 }
 EDIT_SCHEMA = {"id": pl.String, **EDIT_STRUCT.to_schema()}
 DROPPED_SCHEMA = {
@@ -47,7 +47,8 @@ SHARD_ROWS = 4096  # rows buffered before a shard is written: bounded memory, fe
 def document_row(ordinal: int, doc: Document) -> dict[str, Any]:
     return {
         ORDINAL: ordinal, "id": doc.id, "source": doc.source, "url": doc.url, "text": doc.text,
-        "language": doc.language, "language_score": doc.language_score, "encoding": doc.encoding,
+        "language": doc.language, "language_score": doc.language_score, "published": doc.published,
+        "author": doc.author, "encoding": doc.encoding,
         "original_sha256": doc.original_sha256, "n_edits": len(doc.edits),
         "metadata": metadata_json(doc.metadata),
     }
@@ -80,7 +81,8 @@ def read_spill(path: Path) -> Iterator[tuple[int, Document]]:
             # stdlib json: orjson would turn integers beyond 64 bits into floats
             encoding=row["encoding"], metadata=json.loads(row["metadata"]),
             original_sha256=row["original_sha256"], language=row["language"],
-            language_score=row["language_score"], edits=[Edit(**edit) for edit in row["edits"]],
+            language_score=row["language_score"], published=row["published"], author=row["author"],
+            edits=[Edit(**edit) for edit in row["edits"]],
         )
         yield row[ORDINAL], doc
 
@@ -121,6 +123,11 @@ def assemble(shards: Sequence[Path], schema: dict[str, Any], target: Path, *, so
         frame = pl.DataFrame(schema=schema).lazy()
     frame.sink_parquet(target, **PARQUET_OPTIONS, row_group_size=65536)
     return pl.scan_parquet(target).select(pl.len()).collect().item()
+
+
+def write_table(frame: pl.DataFrame, target: Path) -> None:
+    """A stage's own table (e.g. line_stats.parquet), with the same fixed settings as the others."""
+    frame.write_parquet(target, **PARQUET_OPTIONS, row_group_size=65536)
 
 
 def check_output_folder(out: Path, *, overwrite: bool) -> None:

@@ -41,7 +41,7 @@ def test_clean_the_seeds_twice_gives_byte_identical_output_and_originals_replay(
 
     docs = pl.read_parquet(out / "documents.parquet")
     assert docs.columns == [
-        "id", "source", "url", "text", "language", "language_score", "encoding", "original_sha256", "n_edits", "metadata",
+        "id", "source", "url", "text", "language", "language_score", "published", "author", "encoding", "original_sha256", "n_edits", "metadata",
     ]
     assert docs["language"].to_list() == ["en"] * 5
     for path in sorted(SEEDS.glob("*.txt")):

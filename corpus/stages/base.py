@@ -7,6 +7,13 @@ A stage that needs corpus-wide knowledge declares `needs_fit = True` and impleme
 - `merge(partials) -> fitted`: combines every batch's partial. The partials arrive in no
   particular order, so the merge must not depend on it (add counts, sort arrays).
 
+A stage's first pass may also leave a table in OUT for users (`tables(fitted)`), such as the
+line counts behind the boilerplate stage's repetition signal.
+
+Stages that read rule files (see corpus/rules.py) get every rule file in effect as `rules`;
+their constructor validates what they need from them and raises ConfigError on a mistake,
+which the runner triggers before reading any input.
+
 The runner spills the documents to Parquet shards between the passes, merges the partials
 and then calls `apply(doc, fitted)` for each document. Stages never iterate the corpus,
 do no I/O and keep no global state; they change text only through `corpus.edits`.
@@ -17,7 +24,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+import polars as pl
+
 from corpus.document import Document, Drop
+from corpus.rules import RuleFile
 
 
 class Stage:
@@ -27,14 +37,19 @@ class Stage:
     config_class: ClassVar[type]
     needs_fit: ClassVar[bool] = False
 
-    def __init__(self, config: Any) -> None:
+    def __init__(self, config: Any, rules: Sequence[RuleFile] = ()) -> None:
         self.config = config
+        self.rules = tuple(rules)
 
     def fit(self, docs: Sequence[Document]) -> Any:
         raise NotImplementedError(f"stage {self.name} declares no first pass")
 
     def merge(self, partials: Sequence[Any]) -> Any:
         raise NotImplementedError(f"stage {self.name} declares no first pass")
+
+    def tables(self, fitted: Any) -> dict[str, pl.DataFrame]:
+        """Extra Parquet files (name -> frame) the first pass leaves in OUT; none by default."""
+        return {}
 
     def apply(self, doc: Document, fitted: Any = None) -> Document | Drop:
         raise NotImplementedError

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 
@@ -12,6 +13,7 @@ import orjson
 
 from corpus import edits
 from corpus.document import Document, Drop
+from corpus.rules import RuleFile
 from corpus.stages.base import Stage
 
 STAGE = "encoding"
@@ -50,8 +52,8 @@ class EncodingStage(Stage):
     name = STAGE
     config_class = EncodingConfig
 
-    def __init__(self, config: EncodingConfig) -> None:
-        super().__init__(config)
+    def __init__(self, config: EncodingConfig, rules: Sequence[RuleFile] = ()) -> None:
+        super().__init__(config, rules)
         # Conservative, as datatrove and NeMo Curator use ftfy: no quote uncurling, no
         # width or ligature folding, no NFKC, so curly quotes and typography survive.
         # Line breaks and normalization are ours to record under our own rule ids.

@@ -1,0 +1,1 @@
+"""Strip site chrome line by line: generic signals, lines repeated across a site, rule files."""
