@@ -13,8 +13,10 @@ from rich.table import Table
 
 from corpus import pipeline
 from corpus.config import load_config
-from corpus.errors import CorpusError, UsageError
+from corpus.errors import CorpusError, RunError, UsageError
 from corpus.output import RunOutput
+from corpus.rules import check_rule_file, frequent_lines, load_rule_files, suggest_site_file
+from corpus.stages.boilerplate.site_rules import check_examples, compile_rule_files, removals
 
 stderr = Console(stderr=True, highlight=False)
 
@@ -80,6 +82,108 @@ def show(out: Path, doc_id: str, original: bool) -> None:
     # The exact text: no newline added, no terminal codes stripped (click.echo would do both).
     sys.stdout.buffer.write(text.encode("utf-8"))
     sys.stdout.flush()
+
+
+RULES_OPTION = click.option(
+    "--rules", "rules_dir", type=click.Path(path_type=Path),
+    help="Folder of rule files merged over the shipped ones (default: ./rules if present).")
+
+
+@cli.group()
+def rules() -> None:
+    """Check rule files, and suggest new ones from the lines a run saw repeated."""
+
+
+@rules.command("check")
+@RULES_OPTION
+def rules_check(rules_dir: Path | None) -> None:
+    """Check every rule file in effect and run each rule on its examples.
+
+    Exit code 0 when every example passes, 1 when one fails, 2 for a mistake in a file.
+
+    Example: corpus rules check --rules my-rules/
+    """
+    files = load_rule_files(rules_dir)
+    checked = [(file, check_rule_file(file), compile_rule_files([file])) for file in files]  # schema first
+    if not files:
+        click.echo("no rule files in effect (none shipped, and no ./rules folder or --rules)")
+        return
+    total = failed = 0
+    for file, tables, compiled in checked:
+        parts = []
+        failures = []
+        if compiled:
+            count, failures = check_examples(compiled[0])
+            total += count
+            failed += len(failures)
+            parts.append(f"{_plural(len(tables.boilerplate), 'rule')}, {_plural(count, 'example')}")
+        if tables.typos:
+            parts.append(f"typos: {len(tables.typos.protect)} protected, {_plural(len(tables.typos.correct), 'correction')}")
+        status = f"{len(failures)} failed" if failures else "OK"
+        click.echo(f"{file.name} ({file.origin}): {'; '.join(parts) or 'no rules'}: {status}")
+        for failure in failures:
+            click.echo(f"  FAIL {failure.rule_id}: {failure.expected} example {failure.number} "
+                       f"{failure.problem}: {_preview(failure.example)}")
+    if failed:
+        raise RunError("rules check", f"{failed} of {_plural(total, 'example')} failed",
+                       "fix each rule or example listed above")
+
+
+@rules.command("suggest")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--site", help="Host whose repeated lines to suggest, as in line_stats.parquet "
+                             "(omit it for documents without a URL, and give --marker).")
+@click.option("--marker", "markers", multiple=True,
+              help="Text only this site's documents contain, for documents without a URL; repeat for more.")
+@click.option("--min-documents", type=int, default=3, show_default=True,
+              help="Suggest lines found in at least this many documents.")
+@click.option("--limit", type=int, default=100, show_default=True, help="At most this many lines (0: all).")
+@RULES_OPTION
+def rules_suggest(
+    out: Path, site: str | None, markers: tuple[str, ...], min_documents: int, limit: int, rules_dir: Path | None,
+) -> None:
+    """Print a site rule file, for review, from the lines of OUT's line_stats.parquet.
+
+    Lines the rule files in effect already remove are left out.
+
+    Example: corpus rules suggest out/ --site antiwar.com > rules/antiwar.com.toml
+    """
+    if min_documents < 1:
+        raise UsageError("--min-documents", f"must be at least 1, not {min_documents}")
+    if limit < 0:
+        raise UsageError("--limit", f"must be 0 (all) or more, not {limit}")
+    if site is not None:
+        site = site.strip().lower()
+        if not site or any(char in site for char in "/: "):
+            raise UsageError("--site", f"{site!r} is not a host name", 'give the bare host, like "antiwar.com"')
+    elif not markers:
+        raise UsageError("--site", "needed, or --marker for documents without a URL",
+                         'give --site antiwar.com, or --marker "text only that site\'s pages contain"')
+    if any(not marker.strip() for marker in markers):
+        raise UsageError("--marker", "is empty", "give text only that site's documents contain")
+    candidates = frequent_lines(out / "line_stats.parquet", site, min_documents=min_documents, limit=0)
+    in_effect = [rules for rules in compile_rule_files(load_rule_files(rules_dir))
+                 if rules.applies_to_all or rules.applies_to(site, "\n".join(markers))]
+    lines = [(line, count) for line, count in candidates
+             if not any(removals(rules, [line]) for rules in in_effect)]
+    if not lines:
+        raise UsageError("--min-documents", f"no line of {site or 'the documents without a URL'} is found in "
+                         f"{min_documents} or more documents" + (" and not yet removed" if candidates else ""),
+                         "lower --min-documents")
+    command = " ".join(["corpus rules suggest", str(out), *(["--site", site] if site else []),
+                        *(f"--marker {marker!r}" for marker in markers), "--min-documents", str(min_documents)])
+    sys.stdout.write(suggest_site_file(lines[: limit or None], site=site, markers=markers,
+                                       min_documents=min_documents, command=command,
+                                       already_removed=len(candidates) - len(lines)))
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _preview(text: str, width: int = 100) -> str:
+    shown = repr(text)
+    return shown if len(shown) <= width else shown[: width - 4] + "...'"
 
 
 def _print_summary(summary: pipeline.RunSummary, out: Path) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from corpus.errors import ConfigError
+from corpus.errors import ConfigError, RunError, UsageError
 
 PACKAGED_RULES = Path(__file__).parent / "rules"
 USER_RULES = Path("rules")
@@ -324,3 +324,75 @@ def _describe(value: Any) -> str:
 def _q(value: Any) -> str:
     """A value quoted as in the file (strings in double quotes)."""
     return json.dumps(value, ensure_ascii=False) if isinstance(value, (str, bool, int, float)) else repr(value)
+
+
+def frequent_lines(stats: Path, site: str | None, *, min_documents: int, limit: int) -> list[tuple[str, int]]:
+    """(line, documents) from a run's line_stats.parquet: the site's lines (site=None: the counts
+    over the whole input) found in at least `min_documents` documents, most frequent first."""
+    import polars as pl  # only `corpus rules suggest` reads a run's tables here
+
+    if not stats.is_file():
+        raise UsageError(str(stats), "no line statistics here",
+                         "give the -o folder of a finished `corpus clean` that ran the boilerplate stage")
+    try:
+        table = pl.read_parquet(stats, columns=["line", "site", "documents"])
+    except (pl.exceptions.PolarsError, OSError) as error:
+        raise RunError(str(stats), f"cannot read line statistics: {str(error).strip().splitlines()[0]}",
+                       "rerun corpus clean to rebuild it") from None
+    rows = table.filter(pl.col("site").is_null() if site is None else pl.col("site") == site)
+    if site is not None and rows.height == 0:
+        sites = table["site"].drop_nulls().unique().sort().to_list()
+        close = difflib.get_close_matches(site, sites, n=3)
+        hint = (f"did you mean {' or '.join(map(_q, close))}? " if close else "") + f"the run has lines of {len(sites)} sites"
+        raise UsageError("--site", f"no lines of {_q(site)} in {stats}",
+                         hint if sites else "this run saw no document with a URL; omit --site and give --marker")
+    rows = rows.filter(pl.col("documents") >= min_documents).sort(["documents", "line"], descending=[True, False])
+    return [(line, count) for line, count in rows.select("line", "documents").iter_rows()
+            if line.strip()][: limit or None]
+
+
+def suggest_site_file(
+    lines: Sequence[tuple[str, int]], *, site: str | None, markers: Sequence[str], min_documents: int,
+    command: str, already_removed: int = 0,
+) -> str:
+    """A rule file for review: a [site] table and one exact_line rule holding `lines`, each with
+    its document count; its first three lines are the rule's remove examples."""
+    name = site or "the documents without a URL"
+    out = [
+        f"# Suggested by `{command}`: the lines found in at least {min_documents} documents",
+        f"# of {name}, most frequent first."
+        + (f" {already_removed} more are left out: the rule files in effect remove them." if already_removed else ""),
+        "# Review every line before use: a line repeated across a site can still be article text",
+        f"# (a recurring section title, a disclaimer you want to keep). Save as rules/{site or '<name>'}.toml",
+        "# and test it with `corpus rules check`.",
+        "[site]",
+    ]
+    if site:
+        out.append(f"hosts = [{_toml_string(site)}]")
+    if markers:
+        out.append(f"markers = [{', '.join(map(_toml_string, markers))}]")
+    out += [
+        "",
+        "[[boilerplate]]",
+        'id = "repeated_lines"',
+        'kind = "exact_line"',
+        f"description = {_toml_string(f'Lines repeated in at least {min_documents} documents of {name}')}",
+        "lines = [",
+        *(f"  {_toml_string(line)},  # {count} documents" for line, count in lines),
+        "]",
+        f"examples = {{ remove = [{', '.join(_toml_string(line) for line, _ in lines[:3])}] }}",
+    ]
+    return "\n".join(out) + "\n"
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string: quotes, backslashes and control characters escaped."""
+    escaped = []
+    for char in text:
+        if char in '"\\':
+            escaped.append("\\" + char)
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            escaped.append(f"\\u{ord(char):04x}")
+        else:
+            escaped.append(char)
+    return '"' + "".join(escaped) + '"'
