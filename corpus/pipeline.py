@@ -22,6 +22,7 @@ from corpus.manifest import SCHEMA_VERSION, input_entries, library_versions, wri
 from corpus.readers import InputFile, find_inputs, read_input
 from corpus.rules import RuleFile, load_rule_files
 from corpus.stages.base import Stage
+from corpus.stages.boilerplate import BoilerplateStage
 from corpus.stages.encoding import EncodingStage
 from corpus.stages.language import LanguageStage
 from corpus.workers import BatchResult, Item, PassPlan, run_pass
@@ -33,6 +34,7 @@ from corpus.writer import (
 # The pipeline, in order. A new stage is a module under corpus/stages/ and one line here.
 STAGES: list[type[Stage]] = [
     EncodingStage,
+    BoilerplateStage,
     LanguageStage,
 ]
 

@@ -1,1 +1,238 @@
-"""Strip site chrome line by line: generic signals, lines repeated across a site, rule files."""
+"""Strip site chrome line by line: rule files, lines repeated across a site's pages, and where the article sits.
+
+Losing article text is worse than keeping a menu line, so a line goes only on evidence: a rule
+file names it, it repeats on many pages (of its site, or of the whole input), or it lies
+outside every run of prose that makes up the article. Each removal is an edit whose rule id
+says which of these it was and whose detail holds the evidence.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import orjson
+import polars as pl
+
+from corpus import edits
+from corpus.document import Document, Drop
+from corpus.errors import ConfigError
+from corpus.rules import RuleFile
+from corpus.stages.base import Stage
+from corpus.stages.boilerplate import metadata
+from corpus.stages.boilerplate.lines import Unit, units
+from corpus.stages.boilerplate.region import main_runs, unit_score
+from corpus.stages.boilerplate.repetition import LineCounts, count_lines, merge_counts, site_of
+from corpus.stages.boilerplate.site_rules import SiteRules, compile_rule_files, normalise_line, removals, rule_ids
+
+STAGE = "boilerplate"
+REPEAT_SITE = "repeat.site"
+REPEAT_CORPUS = "repeat.corpus"
+SHORT_LINE = "generic.short_line"  # a short line (menu item, label) outside the article's runs
+TEASER = "generic.teaser"  # "...", a teaser of another page, outside the article's runs
+OUTSIDE = "generic.outside_main_text"  # prose outside the article's runs: other stories, comments
+STAGE_RULES = (REPEAT_SITE, REPEAT_CORPUS, SHORT_LINE, TEASER, OUTSIDE)
+
+
+@dataclass(frozen=True)
+class BoilerplateConfig:
+    disable: tuple[str, ...] = ()  # rule ids to turn off: "generic.short_line", "antiwar.com.author_bio"
+    site_min_documents: int = 3  # a line on this many pages of one site is chrome there, even prose
+    corpus_min_documents: int = 2  # a short line (not prose) on this many pages of the input is chrome
+    corpus_min_documents_prose: int = 5  # the same for a prose line, which syndicated stories share
+    max_line_chars: int = 300  # longer lines are never counted: chrome lines are short
+    main_text_min_words: float = 10.0  # a run of prose weaker than this is not an article
+    main_text_share: float = 0.5  # keep runs scoring at least this share of the best run
+    headline_lines: int = 2  # title-like lines kept just above the article (headline, standfirst)
+
+    def __post_init__(self) -> None:
+        for name in ("site_min_documents", "corpus_min_documents", "corpus_min_documents_prose"):
+            if getattr(self, name) < 2:
+                raise ValueError(f"{name} must be at least 2 (a line on one page repeats nowhere)")
+        if not 0.0 <= self.main_text_share <= 1.0:
+            raise ValueError(f"main_text_share must be between 0 and 1, not {self.main_text_share}")
+
+
+class BoilerplateStage(Stage):
+    name = STAGE
+    config_class = BoilerplateConfig
+    needs_fit = True
+
+    def __init__(self, config: BoilerplateConfig, rules: Sequence[RuleFile] = ()) -> None:
+        super().__init__(config, rules)
+        # Site files first, so a line a site file names is credited to it, then generic.toml.
+        self.site_rules: list[SiteRules] = sorted(compile_rule_files(rules), key=lambda r: r.applies_to_all)
+        known = rule_ids(rules) | set(STAGE_RULES)
+        for rule_id in config.disable:
+            if rule_id not in known:
+                close = difflib.get_close_matches(rule_id, sorted(known), n=1)
+                hint = f"did you mean {close[0]!r}?" if close else "see `corpus rules check` for the rule ids"
+                raise ConfigError("[stages.boilerplate] disable", f"no rule with id {rule_id!r}", hint)
+        self.disabled = frozenset(config.disable)
+
+    def fit(self, docs: Sequence[Document]) -> LineCounts:
+        return count_lines(docs, self.config.max_line_chars)
+
+    def merge(self, partials: Sequence[LineCounts]) -> LineCounts:
+        return merge_counts(partials)
+
+    def tables(self, fitted: LineCounts) -> dict[str, pl.DataFrame]:
+        return {"line_stats.parquet": fitted.table()}
+
+    def apply(self, doc: Document, fitted: LineCounts | None = None) -> Document | Drop:
+        assert fitted is not None, "the runner passes the merged line counts"
+        lines = doc.text.split("\n")
+        site = site_of(doc)
+        removed: dict[int, tuple[str, str | None]] = {}  # line index -> (rule id, detail)
+        for rules in self.site_rules:
+            if rules.applies_to(site, doc.text):
+                for first, end, rule_id in removals(rules, lines, self.disabled):
+                    for index in range(first, end):
+                        removed.setdefault(index, (rule_id, None))
+        found = units(lines)
+        repeated = self._repeated(found, lines, site, fitted)
+        chrome = [any(i in removed or i in repeated for i in range(u.first, u.last + 1)) for u in found]
+        kept_units = self._main_text(found, chrome)
+        for number, unit in enumerate(found):
+            for index in range(unit.first, unit.last + 1):
+                if index in removed:
+                    continue
+                if index in repeated:
+                    removed[index] = repeated[index]
+                elif number not in kept_units:
+                    rule = _outside_rule(unit)
+                    if rule not in self.disabled:
+                        removed[index] = (rule, orjson.dumps({"words": round(unit.words, 1)}).decode())
+        if not removed:
+            return doc
+        metadata.fill(doc, [lines[i] for i in sorted(removed)])
+        _remove_lines(doc, lines, removed)
+        if not doc.text.strip():
+            return Drop(f"empty_after_{STAGE}", "every line was boilerplate")
+        return doc
+
+    def _repeated(
+        self, found: Sequence[Unit], lines: Sequence[str], site: str | None, fitted: LineCounts
+    ) -> dict[int, tuple[str, str | None]]:
+        """Lines repeated across pages, with their counts; a hard-wrapped paragraph's lines never are."""
+        config = self.config
+        candidates: dict[int, tuple[str, str | None]] = {}
+        prose_words = repeated_prose_words = 0.0
+        for unit in found:
+            if unit.prose:
+                prose_words += unit.words
+            if unit.wrapped or len(unit.text) > config.max_line_chars:
+                continue
+            key = normalise_line(unit.text)
+            on_site = fitted.site_documents(site, key)
+            in_corpus = fitted.corpus_documents(key)
+            corpus_floor = config.corpus_min_documents_prose if unit.prose else config.corpus_min_documents
+            if site is not None and on_site >= config.site_min_documents and REPEAT_SITE not in self.disabled:
+                rule = REPEAT_SITE
+            elif in_corpus >= corpus_floor and REPEAT_CORPUS not in self.disabled:
+                rule = REPEAT_CORPUS
+            else:
+                continue
+            if unit.prose:
+                repeated_prose_words += unit.words
+            detail = {"site": site, "site_documents": on_site, "corpus_documents": in_corpus}
+            candidates[unit.first] = (rule, orjson.dumps(detail).decode())
+        # Most of a page's prose repeated elsewhere: a copy of the same story (dedup's job), not chrome.
+        if prose_words and repeated_prose_words > 0.5 * prose_words:
+            prose_starts = {unit.first for unit in found if unit.prose}
+            candidates = {i: rule for i, rule in candidates.items() if i not in prose_starts}
+        return candidates
+
+    def _main_text(self, found: Sequence[Unit], chrome: Sequence[bool]) -> set[int]:
+        """Indexes of the units in the article's runs, plus the headline lines just above the first."""
+        config = self.config
+        scores = [unit_score(unit, is_chrome) for unit, is_chrome in zip(found, chrome)]
+        runs = main_runs(scores, min_score=config.main_text_min_words, share_of_best=config.main_text_share)
+        kept = {index for start, end in runs for index in range(start, end)}
+        above = runs[0][0] - 1 if runs else -1
+        while above >= 0 and runs[0][0] - above <= config.headline_lines and not chrome[above] and _title_like(found[above]):
+            kept.add(above)
+            above -= 1
+        return kept
+
+    @classmethod
+    def library_versions(cls) -> dict[str, str]:
+        return {}
+
+
+def _title_like(unit: Unit) -> bool:
+    return not unit.wrapped and not unit.ellipsis and 2 <= unit.words <= 25 and unit.symbols < 0.3
+
+
+def _outside_rule(unit: Unit) -> str:
+    if unit.ellipsis:
+        return TEASER
+    return OUTSIDE if unit.prose else SHORT_LINE
+
+
+def _remove_lines(doc: Document, lines: Sequence[str], removed: dict[int, tuple[str, str | None]]) -> None:
+    """Remove whole lines, one edit per run of lines removed by the same rule.
+
+    Blank lines go with the chrome they separated, so no blank line is left at the top or the
+    bottom, and no two where a block was taken out.
+    """
+    gone = _with_blank_lines(lines, removed)
+    credit = _credit_blank_lines(lines, removed, gone)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)  # the last line has no newline: clipped below
+    spans = []
+    index = 0
+    while index < len(lines):
+        if index not in gone:
+            index += 1
+            continue
+        end = index + 1
+        while end < len(lines) and end in gone and credit[end] == credit[index]:
+            end += 1
+        start_offset, end_offset = offsets[index], min(offsets[end], len(doc.text))
+        if index > 0 and index - 1 not in gone and all(i in gone for i in range(index, len(lines))):
+            start_offset -= 1  # at the end, the newline before the removed lines goes too
+        spans.append((start_offset, end_offset, *credit[index]))
+        index = end
+    shift = 0  # each edit's offsets are in the text as the earlier removals left it
+    for start, end, rule, detail in spans:
+        edits.replace(doc, start - shift, end - shift, "", stage=STAGE, rule=rule, detail=detail)
+        shift += end - start
+
+
+def _with_blank_lines(lines: Sequence[str], removed: dict[int, tuple[str, str | None]]) -> set[int]:
+    """The removed lines plus the blank lines that would be left dangling."""
+    gone = set(removed)
+    kept = [i for i, line in enumerate(lines) if line.strip() and i not in gone]
+    if not kept:
+        return set(range(len(lines)))
+    blank_kept = True  # so that blank lines before the first kept line go
+    for index, line in enumerate(lines):
+        if line.strip():
+            if index not in gone:
+                blank_kept = False
+        elif index < kept[0] or index > kept[-1] or blank_kept:
+            gone.add(index)
+        else:
+            blank_kept = True
+    return gone
+
+
+def _credit_blank_lines(
+    lines: Sequence[str], removed: dict[int, tuple[str, str | None]], gone: set[int]
+) -> dict[int, tuple[str, str | None]]:
+    """A removed blank line goes with the block below it when that block is removed, else with the one above."""
+    credit = dict(removed)
+    order = sorted(removed)
+    text_lines = [i for i, line in enumerate(lines) if line.strip()]
+    for index in gone - set(removed):
+        below = bisect.bisect_right(text_lines, index)
+        if below < len(text_lines) and text_lines[below] in removed:
+            credit[index] = removed[text_lines[below]]
+        else:
+            position = bisect.bisect_left(order, index)
+            credit[index] = removed[order[position - 1] if position else order[0]]
+    return credit
