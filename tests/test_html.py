@@ -1,4 +1,5 @@
-"""corpus.readers.html: visible text one block per line, metadata, charsets, never raising.
+"""corpus.readers.html: visible text one block per line, metadata, charsets, never raising;
+html_mode "main" (trafilatura's main text) and its drops.
 
 Most checks run on real pages of the Zyte article-extraction benchmark (see its SOURCE.md),
 found by `tests.conftest.shared_data`: skipped where the data is absent, failing under CI.
@@ -10,11 +11,19 @@ import gzip
 import json
 import random
 import re
+import subprocess
+import sys
+import tarfile
 from functools import cache
+from pathlib import Path
 
 import pytest
 
+from corpus.config import ReadConfig
+from corpus.document import Document, ReadFailure
+from corpus.errors import ConfigError
 from corpus.readers.html import HtmlPage, html_page, sniff_charset
+from corpus.readers.webpage import UnparsedHtml
 from tests.conftest import shared_data
 
 ZYTE = "boilerplate-zyte-article-extraction-benchmark"
@@ -159,6 +168,7 @@ def test_sniff_charset() -> None:
     assert sniff_charset(b"<p>no declaration</p>") is None
 
 
+@pytest.mark.parametrize("mode", ["visible", "main"])
 @pytest.mark.parametrize(
     "data",
     [
@@ -176,8 +186,8 @@ def test_sniff_charset() -> None:
         b"<div>" * 50_000 + b"deep" + b"</div>" * 50_000,
     ],
 )
-def test_never_raises(data: bytes) -> None:
-    page = html_page(data)
+def test_never_raises(data: bytes, mode: str) -> None:
+    page = html_page(data, mode=mode)  # type: ignore[arg-type]
     assert isinstance(page.text, str) and isinstance(page.encoding, str)
 
 
@@ -197,3 +207,111 @@ def test_random_garbage_never_raises() -> None:
     for _ in range(200):
         data = rng.randbytes(rng.randrange(1, 2000))
         assert isinstance(html_page(data, declared_charset=rng.choice([None, "utf-8", "bogus"])).text, str)
+
+
+# ------------------------------------------------------------------ html_mode = "main"
+
+CLEANEVAL = "boilerplate-cleaneval"
+SCOTTISH_RENEWABLES = "cleaneval/final/input/694.html"  # a 2003 press release laid out in tables
+
+
+@cache
+def _cleaneval_page(member: str) -> bytes:
+    with tarfile.open(shared_data(CLEANEVAL, "cleaneval.tar.xz")) as archive:
+        handle = archive.extractfile(member)
+        assert handle is not None
+        return handle.read()
+
+
+def test_main_text_is_the_article_one_paragraph_a_line() -> None:
+    main = html_page(_raw(GUARDIAN), mode="main")
+    # every paragraph whole, the drop-cap one too (trafilatura joins <span>H</span>ong)
+    assert main.text.split("\n") == _paragraphs(GUARDIAN)
+    assert all(line and line == line.strip() for line in main.text.split("\n"))
+
+
+def test_main_text_leaves_the_chrome_out() -> None:
+    visible = html_page(_raw(GUARDIAN)).text.split("\n")
+    main = html_page(_raw(GUARDIAN), mode="main").text.split("\n")
+    assert "Opinion" in visible and "Opinion" not in main  # top navigation
+    assert len(visible) > 20 * len(main)
+
+
+def test_main_mode_keeps_title_and_canonical_url() -> None:
+    for key in (GUARDIAN, WDAY, JARAGUA):
+        visible, main = html_page(_raw(key)), html_page(_raw(key), mode="main")
+        assert (main.title, main.url, main.encoding) == (visible.title, visible.url, visible.encoding)
+    assert html_page(_raw(GUARDIAN), mode="main").url == _gold()[GUARDIAN]["url"]
+
+
+def test_main_mode_decodes_like_the_visible_mode() -> None:
+    # trafilatura gets our decoded text, so a lying <meta charset> cannot garble the article
+    lying = _raw(WDAY).replace(b'<meta charset="utf-8"', b'<meta charset="windows-1251"', 1)
+    assert _paragraphs(WDAY)[1] in html_page(lying, mode="main").text.split("\n")
+
+
+def test_main_mode_recall_on_zyte_pages() -> None:
+    # the article, nearly whole, on a spread of sites and languages (every 12th page)
+    keys = sorted(_gold())[::12]
+    for key in keys:
+        gold = re.findall(r"\w+", _gold()[key]["articleBody"])
+        got = set(re.findall(r"\w+", html_page(_raw(key), mode="main").text))
+        assert sum(token in got for token in gold) >= 0.9 * len(gold), key
+
+
+def test_page_without_main_text_is_dropped_with_its_visible_text() -> None:
+    data = _cleaneval_page(SCOTTISH_RENEWABLES)
+    record = UnparsedHtml("694.html", data, mode="main").parse()
+    assert isinstance(record, ReadFailure)
+    assert (record.source, record.reason) == ("694.html", "no_main_text")
+    assert record.detail == "trafilatura found no main text in the page"
+    # the dropped record keeps what the page shows, for an audit; not a fallback into the corpus
+    visible = UnparsedHtml("694.html", data).parse()
+    assert isinstance(visible, Document) and record.text == visible.text
+    assert "Scottish Renewables calls on Ofgem" in visible.text
+
+
+def test_page_without_visible_text_is_empty_in_main_mode_too() -> None:
+    record = UnparsedHtml("app.html", b"<html><body><div id=app></div><script>x()</script></body></html>",
+                          mode="main").parse()
+    assert record == ReadFailure("app.html", "empty_document", "no visible text in the HTML", id=None)
+
+
+def test_main_mode_through_the_reader_config(tmp_path: Path) -> None:
+    from corpus.readers import InputFile, read_input
+
+    page = tmp_path / "guardian.html.gz"
+    page.write_bytes(gzip.compress(_raw(GUARDIAN)))
+    [record] = read_input(InputFile(page, page.name), ReadConfig(html_mode="main"))
+    assert isinstance(record, UnparsedHtml)
+    doc = record.parse()
+    assert isinstance(doc, Document)
+    assert doc.text.split("\n") == _paragraphs(GUARDIAN)
+    assert doc.url == _gold()[GUARDIAN]["url"]
+    assert doc.metadata["title"].startswith("The Guardian view on Hong Kong")
+
+
+def test_main_mode_without_trafilatura_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # import trafilatura now raises ImportError
+    with pytest.raises(ConfigError) as raised:
+        ReadConfig(html_mode="main")
+    assert "pip install 'corpus[trafilatura]'" in raised.value.line()
+    ReadConfig(html_mode="visible")  # the other modes do not need it
+    with pytest.raises(ConfigError):
+        html_page(_raw(GUARDIAN), mode="main")  # the library call says so too, not an empty page
+
+
+def test_cli_without_trafilatura_fails_in_one_line_before_reading(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_bytes(_raw(GUARDIAN))
+    (tmp_path / "corpus.toml").write_text('[read]\nhtml_mode = "main"\n')
+    hide = "import sys; sys.modules['trafilatura'] = None; from corpus.cli import main; sys.argv[0] = 'corpus'; main()"
+    result = subprocess.run(
+        [sys.executable, "-c", hide, "clean", "page.html", "-o", "out"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=300,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "corpus: error: [read] html_mode = \"main\": needs trafilatura, which is not installed "
+        "(pip install 'corpus[trafilatura]', or use html_mode = \"visible\")"
+    ]
+    assert not (tmp_path / "out").exists()

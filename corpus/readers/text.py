@@ -26,7 +26,7 @@ def read_html(path: Path, source: str, config: ReadConfig) -> Iterator[UnparsedH
     if looks_binary(data):
         yield _binary(source, data, "HTML")
         return
-    yield UnparsedHtml(source, data, noscript=config.html_mode == "noscript")
+    yield UnparsedHtml(source, data, mode=config.html_mode)
 
 
 def _binary(source: str, data: bytes, expected: str) -> ReadFailure:

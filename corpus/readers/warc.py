@@ -97,5 +97,5 @@ def _record_to_document(record, source: str, config: ReadConfig) -> Document | U
     return UnparsedHtml(
         record_source, _payload(record, record_source), url=url,
         declared_charset=charset.group(1) if charset else None, metadata=metadata,
-        noscript=config.html_mode == "noscript",
+        mode=config.html_mode,
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from corpus.document import Document, ReadFailure
-from corpus.readers.html import html_page
+from corpus.readers.html import HtmlMode, html_page
 
 
 @dataclass(slots=True)
@@ -17,17 +17,19 @@ class UnparsedHtml:
     id: str | None = None
     url: str | None = None  # the container's (WARC-Target-URI); else the page's canonical URL
     declared_charset: str | None = None  # the HTTP header's, if any
-    noscript: bool = False  # keep <noscript> fallbacks ([read] html_mode = "noscript")
+    mode: HtmlMode = "visible"  # [read] html_mode
     metadata: dict[str, Any] = field(default_factory=dict)
 
     def parse(self) -> Document | ReadFailure:
-        page = html_page(self.data, declared_charset=self.declared_charset, noscript=self.noscript)
+        page = html_page(self.data, declared_charset=self.declared_charset, mode=self.mode)
         metadata = dict(self.metadata)
         if page.title:
             metadata["title"] = page.title
         url = self.url or page.url
         if self.url and page.url and page.url != self.url:
             metadata["canonical_url"] = page.url
+        if page.no_main_text:  # html_mode = "main": visible text, but no article in it
+            return ReadFailure(self.source, "no_main_text", page.no_main_text, id=self.id, text=page.visible_text)
         if not page.text.strip():
             return ReadFailure(self.source, "empty_document", "no visible text in the HTML", id=self.id)
         return Document(
