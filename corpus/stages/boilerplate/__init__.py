@@ -150,8 +150,10 @@ class BoilerplateStage(Stage):
         config = self.config
         scores = [unit_score(unit, is_chrome) for unit, is_chrome in zip(found, chrome)]
         runs = main_runs(scores, min_score=config.main_text_min_words, share_of_best=config.main_text_share)
+        if not runs:  # no article to be found (a short note, a table): only rules and repetition remove lines
+            return set(range(len(found)))
         kept = {index for start, end in runs for index in range(start, end)}
-        above = runs[0][0] - 1 if runs else -1
+        above = runs[0][0] - 1
         while above >= 0 and runs[0][0] - above <= config.headline_lines and not chrome[above] and _title_like(found[above]):
             kept.add(above)
             above -= 1
