@@ -34,6 +34,10 @@ SHORT_LINE = "generic.short_line"  # a short line (menu item, label) outside the
 TEASER = "generic.teaser"  # "...", a teaser of another page, outside the article's runs
 OUTSIDE = "generic.outside_main_text"  # prose outside the article's runs: other stories, comments
 STAGE_RULES = (REPEAT_SITE, REPEAT_CORPUS, SHORT_LINE, TEASER, OUTSIDE)
+BLOCK_KINDS = ("cut_after", "cut_before", "between")
+# A generic cut ("Related articles" and all below) is skipped when it would take more than this
+# share of the article's prose with it: the header was a menu item above the article, not a footer.
+MAX_ARTICLE_SHARE_CUT = 0.2
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,7 @@ class BoilerplateStage(Stage):
                 hint = f"did you mean {close[0]!r}?" if close else "see `corpus rules check` for the rule ids"
                 raise ConfigError("[stages.boilerplate] disable", f"no rule with id {rule_id!r}", hint)
         self.disabled = frozenset(config.disable)
+        self._kinds = {rule.id: rule.kind for file in self.site_rules for rule in file.rules}
 
     def fit(self, docs: Sequence[Document]) -> LineCounts:
         return count_lines(docs, self.config.max_line_chars)
@@ -86,15 +91,26 @@ class BoilerplateStage(Stage):
         lines = doc.text.split("\n")
         site = site_of(doc)
         removed: dict[int, tuple[str, str | None]] = {}  # line index -> (rule id, detail)
+        generic_cuts: list[tuple[int, int, str]] = []
         for rules in self.site_rules:
-            if rules.applies_to(site, doc.text):
-                for first, end, rule_id in removals(rules, lines, self.disabled):
-                    for index in range(first, end):
-                        removed.setdefault(index, (rule_id, None))
+            if not rules.applies_to(site, doc.text):
+                continue
+            for first, end, rule_id in removals(rules, lines, self.disabled):
+                if rules.applies_to_all and self._kinds[rule_id] in BLOCK_KINDS:
+                    generic_cuts.append((first, end, rule_id))  # checked against the article below
+                    continue
+                for index in range(first, end):
+                    removed.setdefault(index, (rule_id, None))
         found = units(lines)
-        repeated = self._repeated(found, lines, site, fitted)
+        repeated = self._repeated(found, site, fitted)
         chrome = [any(i in removed or i in repeated for i in range(u.first, u.last + 1)) for u in found]
-        kept_units = self._main_text(found, chrome)
+        kept_units, article = self._main_text(found, chrome)
+        article_words = sum(found[n].words for n in article if found[n].prose)
+        for first, end, rule_id in generic_cuts:
+            cut_words = sum(found[n].words for n in article if found[n].prose and first <= found[n].first < end)
+            if cut_words <= MAX_ARTICLE_SHARE_CUT * article_words:
+                for index in range(first, end):
+                    removed.setdefault(index, (rule_id, None))
         for number, unit in enumerate(found):
             for index in range(unit.first, unit.last + 1):
                 if index in removed:
@@ -113,9 +129,7 @@ class BoilerplateStage(Stage):
             return Drop(f"empty_after_{STAGE}", "every line was boilerplate")
         return doc
 
-    def _repeated(
-        self, found: Sequence[Unit], lines: Sequence[str], site: str | None, fitted: LineCounts
-    ) -> dict[int, tuple[str, str | None]]:
+    def _repeated(self, found: Sequence[Unit], site: str | None, fitted: LineCounts) -> dict[int, tuple[str, str | None]]:
         """Lines repeated across pages, with their counts; a hard-wrapped paragraph's lines never are."""
         config = self.config
         candidates: dict[int, tuple[str, str | None]] = {}
@@ -145,19 +159,21 @@ class BoilerplateStage(Stage):
             candidates = {i: rule for i, rule in candidates.items() if i not in prose_starts}
         return candidates
 
-    def _main_text(self, found: Sequence[Unit], chrome: Sequence[bool]) -> set[int]:
-        """Indexes of the units in the article's runs, plus the headline lines just above the first."""
+    def _main_text(self, found: Sequence[Unit], chrome: Sequence[bool]) -> tuple[set[int], range]:
+        """Indexes of the units in the article's runs, plus the headline lines just above the first,
+        and the strongest run (the article itself, where comments and other stories form the rest)."""
         config = self.config
         scores = [unit_score(unit, is_chrome) for unit, is_chrome in zip(found, chrome)]
         runs = main_runs(scores, min_score=config.main_text_min_words, share_of_best=config.main_text_share)
         if not runs:  # no article to be found (a short note, a table): only rules and repetition remove lines
-            return set(range(len(found)))
-        kept = {index for start, end in runs for index in range(start, end)}
+            return set(range(len(found))), range(len(found))
+        kept = {index for start, end, _ in runs for index in range(start, end)}
+        best = max(runs, key=lambda run: run[2])
         above = runs[0][0] - 1
         while above >= 0 and runs[0][0] - above <= config.headline_lines and not chrome[above] and _title_like(found[above]):
             kept.add(above)
             above -= 1
-        return kept
+        return kept, range(best[0], best[1])
 
     @classmethod
     def library_versions(cls) -> dict[str, str]:

@@ -44,7 +44,7 @@ class Unit:
             return True
         if self.capitalised > 0.7 and self.words >= 4 and not self.terminal:
             return False
-        return self.words >= 10 and (self.terminal or self.words >= 20)
+        return self.words >= 10 and (self.terminal or self.words >= 40)
 
 
 def units(lines: list[str]) -> list[Unit]:

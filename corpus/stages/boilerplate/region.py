@@ -29,14 +29,14 @@ def unit_score(unit: Unit, chrome: bool) -> float:
     return -2.0 if unit.words >= 2 else -1.0
 
 
-def main_runs(scores: Sequence[float], *, min_score: float, share_of_best: float) -> list[tuple[int, int]]:
-    """Index ranges [start, end) of the maximal-scoring runs worth keeping, in order."""
+def main_runs(scores: Sequence[float], *, min_score: float, share_of_best: float) -> list[tuple[int, int, float]]:
+    """The maximal-scoring runs worth keeping, in order: (start, end exclusive, score)."""
     runs = _maximal_segments(scores)
     if not runs:
         return []
     best = max(total for _, _, total in runs)
     floor = max(min_score, share_of_best * best)
-    return [(start, end) for start, end, total in runs if total >= floor]
+    return [run for run in runs if run[2] >= floor]
 
 
 def _maximal_segments(scores: Sequence[float]) -> list[tuple[int, int, float]]:
