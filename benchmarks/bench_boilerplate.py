@@ -1,0 +1,711 @@
+"""Boilerplate removal through the real pipeline, beside keep-everything, C4's line rules and trafilatura.
+
+    python -m benchmarks boilerplate [--only zyte-text,cleanportaleval] [--workers 2]
+                                     [--modes visible,main] [--no-stage] [--dump DIR]
+
+Each dataset is written to a temporary folder (JSONL, or one .html file per page) and cleaned
+by `corpus.pipeline.run` with the language stage skipped; the texts are read back from
+documents.parquet (a document in dropped.parquet counts as empty output). The `boilerplate`
+stage is used when the code has one (in `pipeline.STAGES`, or a Stage named "boilerplate" in
+`corpus.stages.boilerplate`); without it, or with `--no-stage`, the output is what the reader
+and the encoding stage give: keep-everything. The text before the stage (what the baselines
+get) is rebuilt from the output by undoing the stage's edits, so each run is done once.
+
+Datasets (`--only` takes names or prefixes: `zyte` is both Zyte sets, `clean` both CleanEvals):
+
+  zyte-text        Zyte's 181 pages as html-text's visible text (upstream's baseline output, one
+                   block per line, no URLs), gold `articleBody`. The cheap set for tuning.
+  zyte-html        the same pages' HTML through our reader, html_mode "visible" and "main"
+  cleanportaleval  71 news pages of 4 sites (CleanEval format)
+  cleaneval        CleanEval's 681-page final set
+  trafilatura      trafilatura's 258-page eval subset, upstream's snippet scoring
+  reuters          3,000 clean Reuters-21578 stories: words the stage removes (want <= 2 %)
+
+Metric for the first four: Zyte's evaluate.py exactly: tokens `\\w+`, multisets of token
+4-gram shingles (a text under 4 tokens is one shorter shingle), TP/FP/FN per document
+normalised to sum to 1, precision averaged over documents with TP+FP > 0, recall over those
+with TP+FN > 0, F1 from the two averages. CleanEval gold: the `URL:` line and `<p>`/`<h>`/`<l>`
+markers stripped, HTML entities unescaped (CleanPortalEval's gold has `&#039;` and the like
+where the pages have the characters). CleanEval inputs start with a `<text id=URL ...>`
+wrapper line and end with `</text>`: an artefact of the dataset that makes lxml move the
+<head> into the body (the <title> leaks into the text of 587 of 752 pages), so it is stripped
+before the page is written.
+
+Baselines, run on the same texts: keep everything; datatrove's `C4QualityFilter` with its
+line-level defaults (terminal punctuation, >= 3 words, no "javascript", no policy phrases,
+citations removed) and its three whole-document rules off (fewer than 5 sentences, "lorem
+ipsum", a curly bracket), so it only drops lines; `trafilatura.extract` on the raw HTML with
+upstream's benchmark settings (no comments, tables, no formatting, fallback on).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import html
+import importlib
+import importlib.util
+import json
+import multiprocessing
+import re
+import statistics
+import sys
+import tarfile
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+import polars as pl
+
+from benchmarks.bench_pipeline import reuters_stories
+from benchmarks.data import data_dir
+from corpus import Edit, pipeline, replay
+from corpus.config import load_config
+from corpus.stages.base import Stage
+
+ZYTE = "boilerplate-zyte-article-extraction-benchmark"
+CPE = "boilerplate-cleanportaleval"
+CLEANEVAL = "boilerplate-cleaneval"
+TRAF = "boilerplate-trafilatura-eval"
+STAGE = "boilerplate"
+DATASETS = ("zyte-text", "zyte-html", "cleanportaleval", "cleaneval", "trafilatura", "reuters")
+HTML_MODES = ("visible", "main")
+
+_TOKEN = re.compile(r"\w+", re.UNICODE | re.MULTILINE | re.IGNORECASE | re.DOTALL)  # as evaluate.py
+_WRAPPER_OPEN = re.compile(rb'\A\s*<text(?:\s+[\w-]+\s*=\s*"[^"]*")*\s*>')
+_WRAPPER_CLOSE = re.compile(rb"</text>\s*\Z")
+_GOLD_URL = re.compile(r"\A\ufeff?\s*URL:[^\n]*\n")
+_GOLD_MARKER = re.compile(r"<[phl]>", re.IGNORECASE)
+_WS = re.compile(r"\s+")
+
+
+# ------------------------------------------------------------------ data
+
+
+@dataclass(slots=True)
+class Case:
+    """One page or story: its input (text or HTML bytes) and its ground truth."""
+
+    key: str
+    text: str | None = None
+    raw: bytes | None = None
+    gold: str | None = None  # the main text (Zyte metric)
+    snippets: dict[str, Any] | None = None  # trafilatura eval: {"with": [...], "without": [...]}
+    url: str | None = None  # for the dump only; never written to the pipeline's input
+
+
+def zyte_gold() -> dict[str, dict[str, str]]:
+    gold: dict[str, dict[str, str]] = json.loads((data_dir() / ZYTE / "ground-truth.json").read_text("utf-8"))
+    return gold
+
+
+def zyte_text() -> list[Case]:
+    visible = json.loads(gzip.decompress((data_dir() / ZYTE / "baseline-outputs" / "html-text.json.gz").read_bytes()))
+    return [Case(key, text=visible["output"][key]["articleBody"], gold=g["articleBody"], url=g["url"])
+            for key, g in sorted(zyte_gold().items())]
+
+
+def zyte_html() -> list[Case]:
+    folder = data_dir() / ZYTE / "html"
+    return [Case(key, raw=gzip.decompress((folder / f"{key}.html.gz").read_bytes()), gold=g["articleBody"], url=g["url"])
+            for key, g in sorted(zyte_gold().items())]
+
+
+def cleaneval_format(archive: Path, prefix: str, tmp: Path) -> list[Case]:
+    """CleanEval-format pairs from a tar.xz, unpacked into `tmp` (the data stays out of the repo)."""
+    with tarfile.open(archive) as tar:
+        tar.extractall(tmp, filter="data")
+    cases = []
+    for page in sorted((tmp / prefix / "input").glob("*.html"), key=lambda p: (len(p.stem), p.stem)):
+        raw = page.read_bytes()
+        wrapper = _WRAPPER_OPEN.match(raw)
+        url = re.search(rb'id="([^"]*)"', wrapper.group(0)) if wrapper else None
+        raw = _WRAPPER_CLOSE.sub(b"", raw[wrapper.end():] if wrapper else raw)
+        cases.append(Case(page.stem, raw=raw, gold=_cleaneval_gold((tmp / prefix / "gold" / f"{page.stem}.txt").read_bytes()),
+                          url=url.group(1).decode("utf-8", "replace") if url else None))
+    return cases
+
+
+def _cleaneval_gold(data: bytes) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:  # 48 CleanEval gold files are Latin-1/cp1252
+        text = data.decode("cp1252", "replace")
+    return html.unescape(_GOLD_MARKER.sub("", _GOLD_URL.sub("", text)))
+
+
+def trafilatura_eval() -> list[Case]:
+    base = data_dir() / TRAF
+    items = json.loads((base / "evaldata-subset.json").read_text("utf-8"))
+    return [Case(key, raw=gzip.decompress((base / "html" / f"{item['file']}.gz").read_bytes()), snippets=item, url=key)
+            for key, item in sorted(items.items())]
+
+
+# ------------------------------------------------------------------ metrics
+
+
+def _shingles(text: str) -> Counter[tuple[str, ...]]:
+    tokens = _TOKEN.findall(text or "")
+    return Counter(shingle for i in range(max(1, len(tokens) - 3)) if (shingle := tuple(tokens[i : i + 4])))
+
+
+def tp_fp_fn(gold: str, pred: str) -> tuple[float, float, float]:
+    """evaluate.py's string_shingle_matching: counts normalised to sum to 1 (all 0 if both empty)."""
+    true, got = _shingles(gold), _shingles(pred)
+    tp, fp, fn = float(sum((true & got).values())), float(sum((got - true).values())), float(sum((true - got).values()))
+    total = tp + fp + fn
+    return (tp / total, fp / total, fn / total) if total else (0.0, 0.0, 0.0)
+
+
+def prf(counts: Sequence[tuple[float, float, float]]) -> tuple[float, float, float]:
+    """evaluate.py's metrics_from_tp_fp_fns: P and R averaged over documents, F1 of the averages."""
+    def precision(tp: float, fp: float, fn: float) -> float:
+        return 1.0 if fp == fn == 0 else 0.0 if tp == fp == 0 else tp / (tp + fp)
+
+    def recall(tp: float, fp: float, fn: float) -> float:
+        return 1.0 if fp == fn == 0 else 0.0 if tp == fn == 0 else tp / (tp + fn)
+
+    p = statistics.mean([precision(*c) for c in counts if c[0] + c[1] > 0] or [0.0])
+    r = statistics.mean([recall(*c) for c in counts if c[0] + c[2] > 0] or [0.0])
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def page_f1(counts: tuple[float, float, float]) -> float:
+    tp, fp, fn = counts
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def _norm(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def snippet_counts(item: dict[str, Any], text: str) -> tuple[int, int, int, int]:
+    """trafilatura's eval_common.count_item: whitespace-normalised substring matching."""
+    found = _norm(text)
+    tp = sum(_norm(s) in found for s in item["with"])
+    fp = sum(_norm(s) in found for s in item["without"])
+    return tp, fp, len(item["with"]) - tp, len(item["without"]) - fp
+
+
+def snippet_scores(counts: Sequence[tuple[int, int, int, int]]) -> tuple[float, float, float, float]:
+    tp, fp, fn, tn = (sum(c[i] for c in counts) for i in range(4))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    accuracy = (tp + tn) / (tp + fp + fn + tn) if tp + fp + fn + tn else 0.0
+    return precision, recall, accuracy, 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+# ------------------------------------------------------------------ the pipeline
+
+
+def stages() -> list[type[Stage]]:
+    """pipeline.STAGES, with the boilerplate stage put after encoding if the module exists but is not listed yet."""
+    found = list(pipeline.STAGES)
+    if any(stage.name == STAGE for stage in found):
+        return found
+    try:
+        module = importlib.import_module(f"corpus.stages.{STAGE}")
+    except ModuleNotFoundError as error:
+        if error.name and error.name.startswith(f"corpus.stages.{STAGE}"):
+            return found
+        raise
+    for value in vars(module).values():
+        if isinstance(value, type) and issubclass(value, Stage) and getattr(value, "name", None) == STAGE:
+            at = next((i + 1 for i, stage in enumerate(found) if stage.name == "encoding"), 0)
+            return [*found[:at], value, *found[at:]]
+    return found
+
+
+@dataclass(slots=True)
+class Run:
+    """One pipeline run read back: per case, the text before the stage and after it."""
+
+    label: str
+    before: dict[str, str]
+    after: dict[str, str]  # "" for a dropped document
+    removed: dict[str, list[tuple[str, str]]]  # key -> (rule, line) the stage removed, in order
+    dropped: Counter[str] = field(default_factory=Counter)  # "stage.reason" -> documents
+    cpu: dict[str, float] = field(default_factory=dict)  # manifest timings.cpu_seconds
+    wall: float = 0.0
+    stage_ran: bool = False
+
+    def stage_cpu(self) -> float:
+        return self.cpu.get(STAGE, 0.0) + self.cpu.get(f"{STAGE} (fit)", 0.0)
+
+
+def run_corpus(cases: Sequence[Case], tmp: Path, *, label: str, html_mode: str, workers: int, use_stage: bool) -> Run:
+    folder = tmp / label
+    inputs = folder / "in"
+    inputs.mkdir(parents=True)
+    source_key: dict[str, str] = {}
+    if cases[0].raw is None:  # text: one JSONL file, id = the case key, no url
+        payload = b"".join(orjson.dumps({"id": case.key, "text": case.text}) + b"\n" for case in cases)
+        (inputs / "docs.jsonl").write_bytes(payload)
+        source_key = {case.key: case.key for case in cases}
+    else:  # HTML: one file per page (names of our own: some keys are URLs or hold spaces)
+        for number, case in enumerate(cases):
+            name = f"{number:05d}.html"
+            (inputs / name).write_bytes(case.raw or b"")
+            source_key[name] = case.key
+    all_stages = stages()
+    has_stage = any(stage.name == STAGE for stage in all_stages)
+    skip = ["language"] + ([STAGE] if has_stage and not use_stage else [])
+    toml = folder / "corpus.toml"
+    toml.write_text(f'[read]\nhtml_mode = "{html_mode}"\n[run]\nworkers = {workers}\nskip = {json.dumps(skip)}\n')
+    (folder / "rules").mkdir()  # the shipped rule files only, whatever ./rules holds
+    config = load_config(toml, stages=all_stages)
+    out = folder / "out"
+    started = time.perf_counter()
+    pipeline.run([inputs], out, config, rules_dir=folder / "rules", stages=all_stages)
+    wall = time.perf_counter() - started
+
+    docs = pl.read_parquet(out / "documents.parquet", columns=["id", "text"])
+    dropped = pl.read_parquet(out / "dropped.parquet", columns=["id", "stage", "reason", "text"])
+    edits = pl.read_parquet(out / "edits.parquet").filter(pl.col("stage") == STAGE)
+    by_doc: dict[str, list[Edit]] = {}
+    for row in edits.iter_rows(named=True):
+        by_doc.setdefault(row["id"], []).append(Edit(row["seq"], row["stage"], row["rule"], row["start"], row["end"],
+                                                     row["before"], row["after"], row["detail"]))
+    after = {source_key[i]: t for i, t in zip(docs["id"], docs["text"])}
+    before = {key: replay(text, by_doc.get(_id, []), reverse=True) for _id, key, text in
+              ((i, source_key[i], t) for i, t in zip(docs["id"], docs["text"]))}
+    counts: Counter[str] = Counter()
+    for row in dropped.iter_rows(named=True):
+        key = source_key[row["id"]]
+        counts[f"{row['stage']}.{row['reason']}"] += 1
+        after[key] = ""
+        # dropped by the stage: its text then, with the stage's edits undone; dropped earlier: never reached it
+        before[key] = replay(row["text"] or "", by_doc.get(row["id"], []), reverse=True) if row["stage"] == STAGE else ""
+    removed = {source_key[i]: [(e.rule, line) for e in sorted(es, key=lambda e: e.seq)
+                               for line in e.before.split("\n") if line.strip()] for i, es in by_doc.items()}
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    return Run(label, before, after, removed, counts, manifest["timings"]["cpu_seconds"], wall,
+               stage_ran=STAGE in manifest["stages"])
+
+
+# ------------------------------------------------------------------ baselines
+
+
+def c4_lines(texts: Sequence[str]) -> tuple[list[str], float]:
+    """datatrove's C4QualityFilter, line rules only; the outputs and the CPU seconds they took."""
+    from datatrove.data import Document
+    from datatrove.pipeline.filters.c4_filters import C4QualityFilter
+
+    c4 = C4QualityFilter(min_num_sentences=-1, filter_lorem_ipsum=False, filter_curly_bracket=False)
+    outputs = []
+    started = time.process_time()
+    for number, text in enumerate(texts):
+        doc = Document(text=text, id=str(number))
+        outputs.append(doc.text if c4.filter(doc) is True else "")
+    return outputs, time.process_time() - started
+
+
+def _trafilatura_one(raw: bytes) -> tuple[str, float]:
+    import trafilatura
+
+    started = time.process_time()
+    try:  # upstream's tests/eval_common.py EXTRACT_OPTS, fallback runner; a crash is an empty output
+        text = trafilatura.extract(raw, include_comments=False, include_tables=True, include_formatting=False) or ""
+    except Exception:  # noqa: BLE001
+        text = ""
+    return text, time.process_time() - started
+
+
+def trafilatura_raw(cases: Sequence[Case], workers: int) -> tuple[list[str], float]:
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        results = pool.map(_trafilatura_one, [case.raw or b"" for case in cases], chunksize=4)
+    return [text for text, _ in results], sum(seconds for _, seconds in results)
+
+
+# ------------------------------------------------------------------ report
+
+
+@dataclass(slots=True)
+class Row:
+    name: str
+    outputs: list[str]
+    docs_per_s: float | None = None
+    note: str = ""
+    run: Run | None = None  # set on the rows that are the stage's output, for the dump
+    target: Callable[[dict[str, tuple[float, float, float]]], str] | None = None  # scores by row name -> mark
+
+
+def _versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for dist in ("corpus", "datatrove", "trafilatura", "html-text"):
+        try:
+            out.append(f"{dist} {version(dist)}")
+        except PackageNotFoundError:
+            out.append(f"{dist} absent")
+    return ", ".join(out)
+
+
+def _mark(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def report_gold(title: str, cases: Sequence[Case], rows: Sequence[Row]) -> dict[str, list[tuple[float, float, float]]]:
+    """Print P/R/F1 (Zyte's metric) of each row; returns the per-page counts by row name."""
+    per_row = {row.name: [tp_fp_fn(c.gold or "", out) for c, out in zip(cases, row.outputs, strict=True)] for row in rows}
+    scores = {name: prf(counts) for name, counts in per_row.items()}
+    print(f"\n{title}")
+    print(f"  {'':<46} {'P':>6} {'R':>6} {'F1':>6} {'empty':>5} {'docs/s':>8}  target")
+    for row in rows:
+        p, r, f1 = scores[row.name]
+        empty = sum(not out.strip() for out in row.outputs)
+        speed = f"{row.docs_per_s:8.0f}" if row.docs_per_s else " " * 8
+        mark = row.target(scores) if row.target else ""
+        print(f"  {row.name:<46} {p:6.3f} {r:6.3f} {f1:6.3f} {empty:5d} {speed}  {mark}{row.note}")
+    return per_row
+
+
+def report_snippets(title: str, cases: Sequence[Case], rows: Sequence[Row]) -> None:
+    print(f"\n{title}")
+    print(f"  {'':<46} {'P':>6} {'R':>6} {'acc':>6} {'F1':>6} {'empty':>5} {'docs/s':>8}")
+    for row in rows:
+        p, r, acc, f1 = snippet_scores([snippet_counts(c.snippets or {}, out) for c, out in zip(cases, row.outputs)])
+        empty = sum(not out.strip() for out in row.outputs)
+        speed = f"{row.docs_per_s:8.0f}" if row.docs_per_s else " " * 8
+        print(f"  {row.name:<46} {p:6.3f} {r:6.3f} {acc:6.3f} {f1:6.3f} {empty:5d} {speed}{row.note}")
+
+
+def _dropped_note(run: Run) -> str:
+    return f"  dropped: {dict(run.dropped)}" if run.dropped else ""
+
+
+def _keyed(run: Run, cases: Sequence[Case]) -> Run:
+    """The run's dicts in case order, every case present (a case with no row at all is empty)."""
+    run.before = {c.key: run.before.get(c.key, "") for c in cases}
+    run.after = {c.key: run.after.get(c.key, "") for c in cases}
+    return run
+
+
+# ------------------------------------------------------------------ the dump
+
+
+def _gold_like(line: str, gold_shingles: set[tuple[str, ...]], gold_lines: set[str]) -> bool | None:
+    """Is a line article text? Half its 4-grams in the gold; a line under 4 tokens: a whole gold line.
+
+    (Short lines such as "MacBook Pro" are menu entries far more often than headings, and
+    their words are in almost any article of the site.) None for a line without a word.
+    """
+    tokens = _TOKEN.findall(line)
+    if not tokens:
+        return None
+    if len(tokens) < 4:
+        return " ".join(tokens) in gold_lines
+    shingles = [tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3)]
+    return sum(s in gold_shingles for s in shingles) >= 0.5 * len(shingles)
+
+
+def _file_name(rank: int, key: str) -> str:
+    return f"{rank:03d}_{re.sub(r'[^A-Za-z0-9._-]+', '_', key)[:80]}.txt"
+
+
+def dump_gold(folder: Path, cases: Sequence[Case], row: Row, counts: Sequence[tuple[float, float, float]],
+              kept_counts: Sequence[tuple[float, float, float]], worst: int) -> None:
+    """For the `worst` pages by F1: the gold lines the stage removed and the kept lines that are not gold."""
+    run = row.run
+    assert run is not None
+    folder.mkdir(parents=True, exist_ok=True)
+    order = sorted(range(len(cases)), key=lambda i: (page_f1(counts[i]), cases[i].key))[:worst]
+    index = ["rank\tF1\tP\tR\tF1 before stage\tremoved gold lines\tkept non-gold lines\tkey\turl"]
+    for rank, i in enumerate(order, 1):
+        case = cases[i]
+        gold = case.gold or ""
+        gold_shingles = set(_shingles(gold))
+        gold_sequence = {" ".join(_TOKEN.findall(line)) for line in gold.split("\n")}
+        removed = run.removed.get(case.key, [])
+        lost = [(rule, line) for rule, line in removed if _gold_like(line, gold_shingles, gold_sequence)]
+        right = sum(1 for _, line in removed if _gold_like(line, gold_shingles, gold_sequence) is False)
+        after = run.after[case.key]
+        chrome = [line for line in after.split("\n") if _gold_like(line, gold_shingles, gold_sequence) is False]
+        tp, fp, fn = counts[i]
+        p, r = (tp / (tp + fp) if tp + fp else 0.0), (tp / (tp + fn) if tp + fn else 0.0)
+        dropped = "  (the document was dropped)" if not after and run.before[case.key] else ""
+        lines = [
+            f"{case.key}  {case.url or ''}",
+            f"page F1 {page_f1(counts[i]):.3f}  P {p:.3f}  R {r:.3f}   before the stage: F1 {page_f1(kept_counts[i]):.3f}{dropped}",
+            f"removed {len(removed)} lines: {len(lost)} gold, {right} not gold; kept {len(chrome)} lines that are not gold",
+            "",
+            f"== REMOVED BUT GOLD ({len(lost)})  [rule] line",
+            *(f"[{rule}] {line}" for rule, line in lost),
+            "",
+            f"== KEPT BUT NOT GOLD ({len(chrome)})",
+            *chrome,
+            "",
+            "== GOLD (the first 3,000 characters)",
+            gold[:3000],
+        ]
+        name = _file_name(rank, case.key)
+        (folder / name).write_text("\n".join(lines) + "\n", "utf-8")
+        index.append(f"{rank}\t{page_f1(counts[i]):.3f}\t{p:.3f}\t{r:.3f}\t{page_f1(kept_counts[i]):.3f}\t"
+                     f"{len(lost)}\t{len(chrome)}\t{case.key}\t{case.url or ''}")
+    (folder / "index.tsv").write_text("\n".join(index) + "\n", "utf-8")
+
+
+def dump_snippets(folder: Path, cases: Sequence[Case], row: Row, worst: int) -> None:
+    """Pages with errors: main-text snippets missing (and the removed line holding each) and chrome kept."""
+    run = row.run
+    assert run is not None
+    folder.mkdir(parents=True, exist_ok=True)
+    scored = []
+    for case, out in zip(cases, row.outputs):
+        item = case.snippets or {}
+        missing = [s for s in item["with"] if _norm(s) not in _norm(out)]
+        kept = [s for s in item["without"] if _norm(s) in _norm(out)]
+        scored.append((len(missing) * 2 + len(kept), case, missing, kept))  # a lost sentence costs more
+    scored.sort(key=lambda x: (-x[0], x[1].key))
+    index = ["rank\tmissing with\tkept without\tkey"]
+    for rank, (_, case, missing, kept) in enumerate([x for x in scored if x[0]][:worst], 1):
+        removed = run.removed.get(case.key, [])
+        before = _norm(run.before[case.key])
+        lines = [case.key, f"missing 'with' {len(missing)}, kept 'without' {len(kept)}", "", "== MISSING MAIN TEXT"]
+        for snippet in missing:
+            where = [f"[{rule}] {line}" for rule, line in removed if _norm(snippet)[:40] in _norm(line)]
+            origin = "removed by the stage" if where else "in the input, not found after" if _norm(snippet) in before else "not in the input"
+            lines += [f"- {snippet}", f"    ({origin})", *(f"    {w}" for w in where)]
+        lines += ["", "== BOILERPLATE KEPT"]
+        after_lines = run.after[case.key].split("\n")
+        for snippet in kept:
+            lines += [f"- {snippet}", *[f"    on line: {line}" for line in after_lines if _norm(snippet)[:40] in _norm(line)][:2]]
+        (folder / _file_name(rank, case.key)).write_text("\n".join(lines) + "\n", "utf-8")
+        index.append(f"{rank}\t{len(missing)}\t{len(kept)}\t{case.key}")
+    (folder / "index.tsv").write_text("\n".join(index) + "\n", "utf-8")
+
+
+# ------------------------------------------------------------------ the datasets
+
+
+@dataclass(slots=True)
+class Options:
+    workers: int
+    modes: tuple[str, ...]
+    use_stage: bool
+    dump: Path | None
+    dump_pages: int
+    reuters_docs: int
+
+
+def _corpus(cases: Sequence[Case], tmp: Path, label: str, mode: str, opts: Options) -> Run:
+    return _keyed(run_corpus(cases, tmp, label=label, html_mode=mode, workers=opts.workers, use_stage=opts.use_stage), cases)
+
+
+def _stage_row(name: str, run: Run, n: int, target: Callable[[dict[str, tuple[float, float, float]]], str] | None) -> Row:
+    label = name if run.stage_ran else f"{name} [no stage: = keep everything]"
+    speed = n / run.stage_cpu() if run.stage_ran and run.stage_cpu() else None
+    return Row(label, list(run.after.values()), speed, note=_dropped_note(run), run=run, target=target)
+
+
+def _c4_row(texts: Sequence[str], name: str = "C4 line rules (datatrove)") -> Row:
+    outputs, seconds = c4_lines(texts)
+    return Row(name, outputs, len(texts) / seconds if seconds else None)
+
+
+def _targets(row_name: str, *, min_r: float | None = None, min_f1: float | None = None,
+             not_below: str | None = None) -> Callable[[dict[str, tuple[float, float, float]]], str]:
+    """A mark for a row: its R and F1 against fixed floors, or its F1 against another row's."""
+    def mark(scores: dict[str, tuple[float, float, float]]) -> str:
+        _, r, f1 = next(v for k, v in scores.items() if k.startswith(row_name))
+        parts = []
+        if min_r is not None:
+            parts.append(f"R>={min_r:.2f} {_mark(r >= min_r)}")
+        if min_f1 is not None:
+            parts.append(f"F1>={min_f1:.2f} {_mark(f1 >= min_f1)}")
+        if not_below is not None:
+            floor = scores[not_below][2]
+            parts.append(f"F1>={floor:.3f} (keep everything) {_mark(f1 >= floor)}")
+        return ", ".join(parts)
+    return mark
+
+
+def bench_zyte_text(tmp: Path, opts: Options) -> None:
+    cases = zyte_text()
+    run = _corpus(cases, tmp, "zyte-text", "visible", opts)
+    before = list(run.before.values())
+    stage = "corpus boilerplate stage"
+    rows = [
+        Row("keep everything", before, note="  (upstream README, html-text: P .500 R .994 F1 .665)"),
+        _c4_row(before),
+        _stage_row(stage, run, len(cases), _targets(stage, min_r=0.97, min_f1=0.93)),
+    ]
+    counts = report_gold(f"zyte-text: Zyte's {len(cases)} pages as html-text's visible text (no URLs), gold articleBody; "
+                         "token 4-gram P/R/F1 as Zyte's evaluate.py", cases, rows)
+    _dump_gold(opts, "zyte-text", cases, rows[-1], counts, rows[0].name)
+
+
+def bench_html_gold(name: str, title: str, cases: Sequence[Case], tmp: Path, opts: Options,
+                    target: Callable[[str, str], Callable[[dict[str, tuple[float, float, float]]], str] | None]) -> None:
+    """An HTML set with a gold main text: our reader in each mode, then the stage; C4 and trafilatura beside."""
+    rows: list[Row] = []
+    for mode in opts.modes:
+        run = _corpus(cases, tmp, f"{name}-{mode}", mode, opts)
+        before = list(run.before.values())
+        if mode == "visible":
+            rows += [Row("keep everything (visible text)", before), _c4_row(before, "C4 line rules (datatrove) on it")]
+            keep = "keep everything (visible text)"
+        else:
+            keep = 'corpus html_mode "main" (no stage)'
+            rows.append(Row(keep, before, note=_dropped_note(run) if not run.stage_ran else ""))
+        stage = f'corpus html_mode "{mode}" + stage'
+        rows.append(_stage_row(stage, run, len(cases), target(stage, keep)))
+    started = time.perf_counter()
+    outputs, seconds = trafilatura_raw(cases, opts.workers)
+    rows.append(Row("trafilatura.extract on the raw HTML", outputs, len(cases) / seconds if seconds else None))
+    print(f"  ({name}: trafilatura baseline {time.perf_counter() - started:.1f} s wall)", file=sys.stderr)
+    counts = report_gold(title, cases, rows)
+    for row in rows:
+        if row.run is not None:
+            keep_name = rows[rows.index(row) - 1].name
+            _dump_gold(opts, f"{name}-{row.run.label.rsplit('-', 1)[1]}", cases, row, counts, keep_name)
+
+
+def _dump_gold(opts: Options, label: str, cases: Sequence[Case], row: Row,
+               counts: dict[str, list[tuple[float, float, float]]], keep_name: str) -> None:
+    if opts.dump is not None and row.run is not None:
+        dump_gold(opts.dump / label, cases, row, counts[row.name], counts[keep_name], opts.dump_pages)
+
+
+def bench_trafilatura(tmp: Path, opts: Options) -> None:
+    cases = trafilatura_eval()
+    rows: list[Row] = []
+    for mode in opts.modes:
+        run = _corpus(cases, tmp, f"trafilatura-{mode}", mode, opts)
+        before = list(run.before.values())
+        if mode == "visible":
+            rows += [Row("keep everything (visible text)", before), _c4_row(before, "C4 line rules (datatrove) on it")]
+        else:
+            rows.append(Row('corpus html_mode "main" (no stage)', before))
+        rows.append(_stage_row(f'corpus html_mode "{mode}" + stage', run, len(cases), None))
+    outputs, seconds = trafilatura_raw(cases, opts.workers)
+    rows.append(Row("trafilatura.extract on the raw HTML", outputs, len(cases) / seconds if seconds else None))
+    report_snippets(f"trafilatura: its eval subset, {len(cases)} pages; snippets as upstream's eval_common.count_item "
+                    "(with = main text, without = boilerplate; whitespace-normalised substrings)", cases, rows)
+    if opts.dump is not None:
+        for row in rows:
+            if row.run is not None:
+                dump_snippets(opts.dump / f"trafilatura-{row.run.label.rsplit('-', 1)[1]}", cases, row, opts.dump_pages)
+
+
+def bench_reuters(tmp: Path, opts: Options) -> None:
+    cases = [Case(r["id"], text=r["text"]) for r in reuters_stories(opts.reuters_docs)]
+    run = _corpus(cases, tmp, "reuters", "visible", opts)
+    before = list(run.before.values())
+    total = sum(map(words, before))
+    c4_out, c4_seconds = c4_lines(before)
+    after = list(run.after.values())
+    print(f"\nreuters: {len(cases)} Reuters-21578 stories (clean news text: every word removed is a loss); "
+          "words = whitespace-separated, a dropped story loses all of its words")
+    print(f"  {'':<46} {'words removed':>13} {'docs touched':>12} {'docs/s':>8}  target")
+    stage = "corpus boilerplate stage" + ("" if run.stage_ran else " [no stage: = keep everything]")
+    stage_speed = len(cases) / run.stage_cpu() if run.stage_ran and run.stage_cpu() else None
+    for label, outputs, speed, is_ours in (("C4 line rules (datatrove)", c4_out, len(cases) / c4_seconds, False),
+                                           (stage, after, stage_speed, True)):
+        share = 1 - sum(map(words, outputs)) / total
+        touched = sum(a != b for a, b in zip(before, outputs))
+        mark = f"<=2% {_mark(share <= 0.02)}{_dropped_note(run)}" if is_ours else ""
+        speed_text = f"{speed:8.0f}" if speed else " " * 8
+        print(f"  {label:<46} {share:13.2%} {touched:12d} {speed_text}  {mark}")
+    lines = Counter(line.strip() for removed in run.removed.values() for _, line in removed)
+    rules = Counter(rule for removed in run.removed.values() for rule, _ in removed)
+    if lines:
+        print(f"  lines the stage removed by rule: {dict(rules.most_common())}")
+        print("  the most frequent removed lines (documents x line):")
+        for line, n in lines.most_common(15):
+            print(f"    {n:5d}  {line[:110]}")
+    if opts.dump is not None and run.removed:
+        folder = opts.dump / "reuters"
+        folder.mkdir(parents=True, exist_ok=True)
+        with (folder / "removed_lines.tsv").open("w", encoding="utf-8") as handle:
+            handle.write("id\trule\tline\n")
+            for key, removed in run.removed.items():
+                for rule, line in removed:
+                    handle.write(f"{key}\t{rule}\t{line}\n")
+
+
+# ------------------------------------------------------------------ main
+
+
+def _select(only: str | None) -> list[str]:
+    if not only:
+        return list(DATASETS)
+    chosen = []
+    for word in (w.strip() for w in only.split(",") if w.strip()):
+        hits = [name for name in DATASETS if name == word or name.startswith(word)]
+        if not hits:
+            sys.exit(f"--only: no dataset {word!r}; choose from {', '.join(DATASETS)} (or a prefix: zyte, clean)")
+        chosen += [name for name in hits if name not in chosen]
+    return [name for name in DATASETS if name in chosen]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks boilerplate", description=__doc__.splitlines()[0])
+    parser.add_argument("--only", help=f"datasets, comma-separated names or prefixes: {', '.join(DATASETS)}")
+    parser.add_argument("--workers", type=int, default=2, help="pipeline workers and trafilatura processes (default 2)")
+    parser.add_argument("--modes", default=",".join(HTML_MODES), help="html_mode values for the HTML sets (default visible,main)")
+    parser.add_argument("--no-stage", action="store_true", help="skip the boilerplate stage: measure keep-everything")
+    parser.add_argument("--dump", type=Path, help="write the worst pages' errors here (one folder per dataset and mode)")
+    parser.add_argument("--dump-pages", type=int, default=25, help="pages per dump folder (default 25)")
+    parser.add_argument("--reuters-docs", type=int, default=3000, help="Reuters stories (default 3000, 0 = all 19,043)")
+    args = parser.parse_args(argv)
+    modes = tuple(m.strip() for m in args.modes.split(",") if m.strip())
+    if not set(modes) <= set(HTML_MODES):
+        sys.exit(f"--modes: choose from {', '.join(HTML_MODES)}")
+    if "main" in modes and importlib.util.find_spec("trafilatura") is None:
+        print("trafilatura not installed: html_mode \"main\" and the trafilatura baseline skipped "
+              "(pip install -e '.[bench]')", file=sys.stderr)
+        modes = tuple(m for m in modes if m != "main")
+    base = data_dir()
+    if not (base / ZYTE).is_dir():
+        sys.exit(f"benchmark data not found under {base} (set CORPUS_BENCH_DATA)")
+    opts = Options(args.workers, modes, not args.no_stage, args.dump, args.dump_pages, args.reuters_docs or 0)
+    names = _select(args.only)
+    has_stage = any(stage.name == STAGE for stage in stages())
+    print(f"boilerplate benchmark: {', '.join(names)}; stage: "
+          f"{'boilerplate' if has_stage and opts.use_stage else 'none (keep everything stands in)'}; "
+          f"{opts.workers} workers; {_versions()}")
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="bench-boilerplate-") as folder:
+        tmp = Path(folder)
+        for name in names:
+            began = time.perf_counter()
+            if name == "zyte-text":
+                bench_zyte_text(tmp, opts)
+            elif name == "zyte-html":
+                cases = zyte_html()
+                bench_html_gold(name, f"zyte-html: the same {len(cases)} pages' HTML through our reader; token 4-gram "
+                                "P/R/F1 as Zyte's evaluate.py", cases, tmp, opts, lambda stage, keep: None)
+            elif name == "cleanportaleval":
+                cases = cleaneval_format(base / CPE / "cleanportaleval.tar.xz", "cleanportaleval", tmp / "cpe-data")
+                bench_html_gold(name, f"cleanportaleval: {len(cases)} news pages of 4 sites, gold with markers "
+                                "stripped; token 4-gram P/R/F1 as Zyte's evaluate.py", cases, tmp, opts,
+                                lambda stage, keep: _targets(stage, min_f1=0.93))
+            elif name == "cleaneval":
+                cases = cleaneval_format(base / CLEANEVAL / "cleaneval.tar.xz", "cleaneval/final", tmp / "ce-data")
+                bench_html_gold(name, f"cleaneval: the final set, {len(cases)} pages, gold with markers stripped; "
+                                "token 4-gram P/R/F1 as Zyte's evaluate.py", cases, tmp, opts,
+                                lambda stage, keep: _targets(stage, not_below=keep))
+            elif name == "trafilatura":
+                bench_trafilatura(tmp, opts)
+            else:
+                bench_reuters(tmp, opts)
+            print(f"  ({name}: {time.perf_counter() - began:.1f} s)", flush=True)
+    print(f"\ndocs/s: the stage's CPU seconds from manifest.json (fit included, summed over workers) and C4's and "
+          f"trafilatura's CPU seconds on the same texts. Total {time.perf_counter() - started:.0f} s.")
+    if opts.dump is not None:
+        print(f"dump: {opts.dump}/<dataset>-<mode>/ (index.tsv, then one file per page, worst first)")
+
+
+if __name__ == "__main__":
+    main()
