@@ -1,11 +1,12 @@
 """Rule files compiled for speed, and which lines of a document their [[boilerplate]] rules remove.
 
-Pure and picklable: the compiled rules travel to the worker processes, and `removals` is called
-on every line of every document. So each line is normalised once for one dict lookup against
-every `exact_line` rule of a file, and the `line_pattern` rules anchored with ^ share one
-combined regex tried only at the line's start, which rules a line out before any of them is
-tried alone (on Reuters lines, 7x faster than trying them one by one; an alternation of
-unanchored patterns is slower than the patterns alone, so those are tried one by one).
+Pure and picklable: the compiled rules travel to the worker processes, and `removals` runs on
+every line of every document. So each line is normalised once for one dict lookup against every
+`exact_line` rule of a file; the `line_pattern` rules anchored with ^ share one combined regex
+tried only at the line's start; and a regex that can match anywhere is tried only on lines
+holding one of the literal strings every match of it contains ("reserved" for
+'(?i)all rights reserved'), found from the regex's parse tree. On the visible text of Zyte's 181
+news pages that makes the packaged generic.toml 2.3x faster than trying every rule on every line.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from corpus.errors import ConfigError
 from corpus.rules import BoilerplateRule, CheckedRuleFile, RuleFile, check_rule_file
@@ -29,7 +30,101 @@ _TRAILING = " :»›|…"
 # name (the numbers shift in an alternation) or names a group (names must be unique in one regex).
 _SELF_REFERENCE = re.compile(r"\\[1-9]|\(\?P[=<]|\(\?\(")
 _LEADING_FLAGS = re.compile(r"\(\?([aiLmsux]+)\)")
-_TOP_LEVEL_TOKEN = re.compile(r"\\.|\[\^?\]?(?:\\.|[^\]\\])*\]|[()|]|[^\\\[()|]+", re.S)
+
+try:  # CPython's regex parser and its table of extra case-insensitive equivalences (ſ ~ s, ı ~ i)
+    from re import _casefix, _constants as _sre, _parser as _sre_parse
+except ImportError:  # pragma: no cover - another Python: no literal prefilter, same results
+    _sre_parse = None
+
+# (exact, folded): a regex matches a line only if the line holds one of the exact strings, or
+# its folded form (`_fold`) holds one of the folded strings.
+Needs = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+def _fold_table() -> dict[int, str]:
+    """Each character sre's IGNORECASE treats as equal to another beyond lower case (ſ and s,
+    ς and σ) -> the first of its class; the first of each class is left out."""
+    if _sre_parse is None:
+        return {}
+    classes: dict[int, set[int]] = {}
+    for low, extra in _casefix._EXTRA_CASES.items():
+        members = {low, *extra}
+        for member in list(members):
+            members |= classes.get(member, set())
+        for member in members:
+            classes[member] = members
+    return {member: chr(min(members)) for member, members in classes.items() if member != min(members)}
+
+
+_FOLD = _fold_table()
+_FOLDABLE = re.compile("[" + "".join(map(chr, sorted(_FOLD))) + "]") if _FOLD else None
+
+
+def _fold(text: str) -> str:
+    """A string in which each character stands for every one sre's IGNORECASE matches it with,
+    character for character (sre lowers İ to i; str.lower would give two characters)."""
+    if text.isascii():
+        return text.lower()
+    text = text.replace("\u0130", "i").lower()
+    return text.translate(_FOLD) if _FOLDABLE is not None and _FOLDABLE.search(text) else text
+
+
+def needs(pattern: re.Pattern[str]) -> Needs | None:
+    """Literal strings of which every match of `pattern` contains one, or None if none are known.
+
+    >>> needs(re.compile(r"(?i)\\ball\\s+rights?\\s+reserved|copyright"))
+    ((), ('copyright', 'reserved'))
+    """
+    if _sre_parse is None or pattern.flags & re.LOCALE:
+        return None
+    try:
+        tree = _sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - a private parser: any surprise just means no prefilter
+        return None
+    found = _sequence_needs(list(tree), bool(tree.state.flags & re.IGNORECASE))
+    # Short strings are in most lines: checking for them would cost more than it saves.
+    if not found or any(len(text) < 3 and text.isascii() for text, _ in found):
+        return None
+    return (tuple(sorted({text for text, folded in found if not folded})),
+            tuple(sorted({text for text, folded in found if folded})))
+
+
+def _sequence_needs(items: list[tuple[Any, Any]], fold: bool) -> list[tuple[str, bool]] | None:
+    """For a sequence of parsed regex items: the best set of (literal, folded) alternatives one
+    of which every match contains: a run of literal characters, or what a required part needs."""
+    options: list[list[tuple[str, bool]]] = []
+    run: list[str] = []
+    for op, value in [*items, (None, None)]:
+        if op is _sre.LITERAL:
+            run.append(chr(value))
+            continue
+        if run:
+            text = "".join(run)
+            options.append([(_fold(text) if fold else text, fold)])
+            run = []
+        found: list[tuple[str, bool]] | None = None
+        if op is _sre.SUBPATTERN:
+            _group, add, remove, inner = value
+            inner_fold = (fold or bool(add & _sre.SRE_FLAG_IGNORECASE)) and not remove & _sre.SRE_FLAG_IGNORECASE
+            found = _sequence_needs(list(inner), inner_fold)
+        elif op is getattr(_sre, "ATOMIC_GROUP", object()):
+            found = _sequence_needs(list(value), fold)
+        elif op in _REPEATS:
+            low, _high, inner = value
+            found = _sequence_needs(list(inner), fold) if low >= 1 else None
+        elif op is _sre.BRANCH:
+            alternatives = [_sequence_needs(list(alternative), fold) for alternative in value[1]]
+            if all(alternatives):
+                found = [need for alternative in alternatives for need in alternative]  # type: ignore[union-attr]
+        if found:
+            options.append(found)
+    if not options:
+        return None
+    return max(options, key=lambda option: (min(len(text) for text, _ in option), -len(option)))
+
+
+_REPEATS = tuple(getattr(_sre, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+                 if _sre_parse is not None and hasattr(_sre, name))
 
 
 def normalise_line(line: str) -> str:
@@ -65,6 +160,10 @@ class Rule:
     max_lines: int = 0  # between; 0 = the end line may be anywhere after the start
     remove_examples: tuple[str, ...] = ()
     keep_examples: tuple[str, ...] = ()
+    # Literal prefilters (see `needs`) for `pattern` and `end`, used where the regex can match
+    # anywhere in a line; None: try the regex on every line.
+    pattern_needs: Needs | None = None
+    end_needs: Needs | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +181,7 @@ class SiteRules:
     _exact: dict[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
     _patterns: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _anchored: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    _anchored_max_words: int = field(init=False, repr=False, compare=False)  # 0: some have no limit
     _unanchored: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -94,13 +194,15 @@ class SiteRules:
                     exact.setdefault(line, []).append(index)
             elif rule.kind == "line_pattern" and rule.pattern is not None:
                 patterns.append(index)
-                if _anchored_at_start(rule.pattern):
+                if anchored_at_start(rule.pattern) and not _SELF_REFERENCE.search(rule.pattern.pattern):
                     anchored.append(index)
         combined = _combine([self.rules[index].pattern for index in anchored])  # type: ignore[misc]
         set_ = object.__setattr__
         set_(self, "_exact", {line: tuple(indexes) for line, indexes in exact.items()})
         set_(self, "_patterns", tuple(patterns))
         set_(self, "_anchored", combined)
+        limits = [self.rules[index].max_words for index in anchored]
+        set_(self, "_anchored_max_words", 0 if not limits or 0 in limits else max(limits))
         set_(self, "_unanchored", tuple(i for i in patterns if combined is None or i not in anchored))
 
     def applies_to(self, site: str | None, text: str) -> bool:
@@ -130,22 +232,56 @@ def removals(
     """The ranges of `lines` that the file's rules remove, sorted; ranges of different rules may
     overlap. A line removed by several line rules is credited to the first in the file. `guards`
     off ignores min_position and max_position (as `corpus rules check` does for examples)."""
-    stripped = [line.strip() for line in lines]
+    document = _Lines(lines)
     found: list[Range] = []
     if rules._exact or rules._patterns:
-        found.extend(_line_removals(rules, stripped, disabled))
+        found.extend(_line_removals(rules, document, disabled))
     for rule in rules.rules:
         if rule.kind in ("exact_line", "line_pattern") or rule.id in disabled:
             continue
-        found.extend(_block_removals(rule, stripped, guards))
+        found.extend(_block_removals(rule, document, guards))
     found.sort()
     return found
 
 
-def _line_removals(rules: SiteRules, stripped: Sequence[str], disabled: Collection[str]) -> list[Range]:
+class _Lines:
+    """A document's lines, stripped; each folded for the literal prefilter only when asked."""
+
+    __slots__ = ("text", "_folded")
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.text = [line.strip() for line in lines]
+        self._folded: list[str | None] = [None] * len(self.text)
+
+    def search(self, number: int, pattern: re.Pattern[str], needs: Needs | None) -> bool:
+        line = self.text[number]
+        if not line:
+            return False  # blank lines are never removed by a rule, nor mark anything
+        if needs is not None and not self._holds(number, needs):
+            return False
+        return pattern.search(line) is not None
+
+    def _holds(self, number: int, needs: Needs) -> bool:
+        exact, folded = needs
+        line = self.text[number]
+        for text in exact:  # plain loops: any() over a generator costs more than the checks
+            if text in line:
+                return True
+        if folded:
+            low = self._folded[number]
+            if low is None:
+                low = self._folded[number] = _fold(line)
+            for text in folded:
+                if text in low:
+                    return True
+        return False
+
+
+def _line_removals(rules: SiteRules, document: _Lines, disabled: Collection[str]) -> list[Range]:
     found = []
     exact, anchored, unanchored, patterns = rules._exact, rules._anchored, rules._unanchored, rules._patterns
-    for number, line in enumerate(stripped):
+    max_words = rules._anchored_max_words  # a longer line cannot be removed by an anchored pattern
+    for number, line in enumerate(document.text):
         if not line:
             continue
         best = len(rules.rules)  # index of the first rule (in file order) that removes the line
@@ -154,8 +290,9 @@ def _line_removals(rules: SiteRules, stripped: Sequence[str], disabled: Collecti
                 best = index
                 break
         if patterns:
-            words = 0
-            candidates = patterns if anchored is not None and anchored.match(line) else unanchored
+            words = len(line.split()) if max_words else 0
+            hit = anchored is not None and (not max_words or words <= max_words) and anchored.match(line)
+            candidates = patterns if hit else unanchored
             for index in candidates:
                 if index >= best:
                     break
@@ -166,7 +303,7 @@ def _line_removals(rules: SiteRules, stripped: Sequence[str], disabled: Collecti
                     words = words or len(line.split())
                     if words > rule.max_words:
                         continue
-                if rule.pattern.search(line):  # type: ignore[union-attr]
+                if document.search(number, rule.pattern, rule.pattern_needs):  # type: ignore[arg-type]
                     best = index
                     break
         if best < len(rules.rules):
@@ -174,22 +311,22 @@ def _line_removals(rules: SiteRules, stripped: Sequence[str], disabled: Collecti
     return found
 
 
-def _block_removals(rule: Rule, stripped: Sequence[str], guards: bool) -> list[Range]:
-    total = len(stripped)
-    marker = rule.pattern
+def _block_removals(rule: Rule, document: _Lines, guards: bool) -> list[Range]:
+    total = len(document.text)
+    marker, needs = rule.pattern, rule.pattern_needs
     assert marker is not None
     if rule.kind == "cut_after":
         # "at or after the fraction": line / total >= min_position (rounded, so 0.3 * 10 is 3)
         first = math.ceil(round(rule.min_position * total, 9)) if guards else 0
         for number in range(first, total):
-            if stripped[number] and marker.search(stripped[number]):
+            if document.search(number, marker, needs):
                 start = number if rule.include else number + 1
                 return [(start, total, rule.id)] if start < total else []
         return []
     if rule.kind == "cut_before":
         last = math.floor(round(rule.max_position * total, 9)) if guards else total
         for number in range(min(last + 1, total)):
-            if stripped[number] and marker.search(stripped[number]):
+            if document.search(number, marker, needs):
                 end = number + 1 if rule.include else number
                 return [(0, end, rule.id)] if end > 0 else []
         return []
@@ -198,10 +335,10 @@ def _block_removals(rule: Rule, stripped: Sequence[str], guards: bool) -> list[R
     assert end_marker is not None
     number = 0
     while number < total:
-        if stripped[number] and marker.search(stripped[number]):
+        if document.search(number, marker, needs):
             limit = total if not rule.max_lines else min(total, number + rule.max_lines)
             closing = next((later for later in range(number + 1, limit)
-                            if stripped[later] and end_marker.search(stripped[later])), None)
+                            if document.search(later, end_marker, rule.end_needs)), None)
             if closing is None:
                 if not rule.max_lines:
                     break  # no end anywhere after this start, so none after a later one either
@@ -278,12 +415,22 @@ def _compile_rule(rule: BoilerplateRule, where: str) -> Rule:
             lines[normal] = line
         return Rule(kind="exact_line", lines=frozenset(lines), **common)
     if rule.kind == "line_pattern":
-        return Rule(kind="line_pattern", pattern=re.compile(rule.pattern), max_words=rule.max_words, **common)
+        pattern = re.compile(rule.pattern)
+        return Rule(kind="line_pattern", pattern=pattern, max_words=rule.max_words, pattern_needs=_prefilter(pattern),
+                    **common)
     if rule.kind == "between":
-        return Rule(kind="between", pattern=re.compile(rule.start), end=re.compile(rule.end),
-                    include=rule.include_markers, max_lines=rule.max_lines, **common)
-    return Rule(kind=rule.kind, pattern=re.compile(rule.marker), include=rule.include_marker,
-                min_position=rule.min_position, max_position=rule.max_position, **common)
+        start, end = re.compile(rule.start), re.compile(rule.end)
+        return Rule(kind="between", pattern=start, end=end, include=rule.include_markers, max_lines=rule.max_lines,
+                    pattern_needs=_prefilter(start), end_needs=_prefilter(end), **common)
+    marker = re.compile(rule.marker)
+    return Rule(kind=rule.kind, pattern=marker, include=rule.include_marker, min_position=rule.min_position,
+                max_position=rule.max_position, pattern_needs=_prefilter(marker), **common)
+
+
+def _prefilter(pattern: re.Pattern[str]) -> Needs | None:
+    """A regex anchored at the line's start fails fast on its own (checking literals would cost
+    more on Zyte's pages); one that can match anywhere is worth a literal check first."""
+    return None if anchored_at_start(pattern) else needs(pattern)
 
 
 def _split_flags(pattern: re.Pattern[str]) -> tuple[str, str]:
@@ -295,22 +442,36 @@ def _split_flags(pattern: re.Pattern[str]) -> tuple[str, str]:
     return flags.replace("u", ""), source  # u is the default for str patterns, and not scopable
 
 
-def _anchored_at_start(pattern: re.Pattern[str]) -> bool:
-    """True if the pattern can match only at the start of a line: it begins with ^ (not in
-    MULTILINE mode) and has no | outside parentheses; it does not refer to its own groups, so it
-    can share an alternation. When in doubt, False: the pattern is then tried on its own."""
-    flags, source = _split_flags(pattern)
-    if pattern.flags & (re.MULTILINE | re.VERBOSE) or not source.startswith("^") or _SELF_REFERENCE.search(source):
+def anchored_at_start(pattern: re.Pattern[str]) -> bool:
+    """True if every match of the pattern starts at the start of the line: each of its top-level
+    alternatives begins with ^ (or \\A), not in MULTILINE mode. When in doubt, False.
+
+    >>> anchored_at_start(re.compile(r"(?i)^skip to content|^jump to (?:navigation|content)")), \\
+    ...     anchored_at_start(re.compile(r"^\\s*©|all rights reserved"))
+    (True, False)
+    """
+    if _sre_parse is None:
         return False
-    depth = 0
-    for token in _TOP_LEVEL_TOKEN.findall(source):
-        if token == "(":
-            depth += 1
-        elif token == ")":
-            depth -= 1
-        elif token == "|" and depth == 0:
-            return False
-    return depth == 0
+    try:
+        tree = _sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - a private parser: any surprise just means no combining
+        return False
+    return _starts_anchored(list(tree), bool(tree.state.flags & re.MULTILINE))
+
+
+def _starts_anchored(items: list[tuple[Any, Any]], multiline: bool) -> bool:
+    if not items:
+        return False
+    op, value = items[0]
+    if op is _sre.AT:
+        return value is _sre.AT_BEGINNING_STRING or (value is _sre.AT_BEGINNING and not multiline)
+    if op is _sre.BRANCH:
+        return all(_starts_anchored(list(alternative), multiline) for alternative in value[1])
+    if op is _sre.SUBPATTERN:
+        _group, add, remove, inner = value
+        inner_multiline = (multiline or bool(add & _sre.SRE_FLAG_MULTILINE)) and not remove & _sre.SRE_FLAG_MULTILINE
+        return _starts_anchored(list(inner), inner_multiline)
+    return False
 
 
 def _combine(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
