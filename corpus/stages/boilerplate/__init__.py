@@ -35,9 +35,10 @@ TEASER = "generic.teaser"  # "...", a teaser of another page, outside the articl
 OUTSIDE = "generic.outside_main_text"  # prose outside the article's runs: other stories, comments
 STAGE_RULES = (REPEAT_SITE, REPEAT_CORPUS, SHORT_LINE, TEASER, OUTSIDE)
 BLOCK_KINDS = ("cut_after", "cut_before", "between")
-# A generic cut ("Related articles" and all below) is skipped when it would take more than this
-# share of the article's prose with it: the header was a menu item above the article, not a footer.
-MAX_ARTICLE_SHARE_CUT = 0.2
+# A generic cut needs this much prose above its marker, in words and as a share of the prose it cuts.
+CUT_MIN_WORDS_ABOVE = 50
+CUT_MIN_SHARE_ABOVE = 1.0
+CUT_RESUME_WORDS = 60  # ...and stops where this many words of running prose follow its list
 
 
 @dataclass(frozen=True)
@@ -103,12 +104,13 @@ class BoilerplateStage(Stage):
                     removed.setdefault(index, (rule_id, None))
         found = units(lines)
         repeated = self._repeated(found, site, fitted)
-        chrome = [any(i in removed or i in repeated for i in range(u.first, u.last + 1)) for u in found]
-        kept_units, article = self._main_text(found, chrome)
-        article_words = sum(found[n].words for n in article if found[n].prose)
+        # A generic cut's marker line ("Top Rated Comments") also splits the runs of prose there.
+        markers = {first for first, _, _ in generic_cuts}
+        chrome = [any(i in removed or i in repeated or i in markers for i in range(u.first, u.last + 1)) for u in found]
+        kept_units = self._main_text(found, chrome)
         for first, end, rule_id in generic_cuts:
-            cut_words = sum(found[n].words for n in article if found[n].prose and first <= found[n].first < end)
-            if cut_words <= MAX_ARTICLE_SHARE_CUT * article_words:
+            end = _list_end(found, first, end)
+            if self._article_survives_cut(found, first, end):
                 for index in range(first, end):
                     removed.setdefault(index, (rule_id, None))
         for number, unit in enumerate(found):
@@ -159,25 +161,51 @@ class BoilerplateStage(Stage):
             candidates = {i: rule for i, rule in candidates.items() if i not in prose_starts}
         return candidates
 
-    def _main_text(self, found: Sequence[Unit], chrome: Sequence[bool]) -> tuple[set[int], range]:
-        """Indexes of the units in the article's runs, plus the headline lines just above the first,
-        and the strongest run (the article itself, where comments and other stories form the rest)."""
+    def _main_text(self, found: Sequence[Unit], chrome: Sequence[bool]) -> set[int]:
+        """Indexes of the units in the article's runs, plus the headline lines just above the first."""
         config = self.config
         scores = [unit_score(unit, is_chrome) for unit, is_chrome in zip(found, chrome)]
         runs = main_runs(scores, min_score=config.main_text_min_words, share_of_best=config.main_text_share)
         if not runs:  # no article to be found (a short note, a table): only rules and repetition remove lines
-            return set(range(len(found))), range(len(found))
+            return set(range(len(found)))
         kept = {index for start, end, _ in runs for index in range(start, end)}
-        best = max(runs, key=lambda run: run[2])
         above = runs[0][0] - 1
         while above >= 0 and runs[0][0] - above <= config.headline_lines and not chrome[above] and _title_like(found[above]):
             kept.add(above)
             above -= 1
-        return kept, range(best[0], best[1])
+        return kept
+
+    @staticmethod
+    def _article_survives_cut(found: Sequence[Unit], first: int, end: int) -> bool:
+        """A generic cut ("Related articles" and all below) must leave the article: a marker with
+        little prose above it is a menu item over the article, not the header of a footer."""
+        before = sum(u.words for u in found if u.prose and u.last < first)
+        cut = sum(u.words for u in found if u.prose and first <= u.first < end)
+        return before >= max(CUT_MIN_WORDS_ABOVE, CUT_MIN_SHARE_ABOVE * cut)
 
     @classmethod
     def library_versions(cls) -> dict[str, str]:
         return {}
+
+
+def _list_end(found: Sequence[Unit], first: int, end: int) -> int:
+    """Where a generic cut's list stops: at a paragraph of the article resuming below it, else `end`.
+
+    "More from UK" in the middle of a story heads a few teasers, and the story goes on below them.
+    """
+    streak = 0.0
+    start: int | None = None
+    for unit in found:
+        if unit.first <= first or unit.first >= end:
+            continue
+        if unit.prose and not unit.ellipsis:
+            start = unit.first if start is None else start
+            streak += unit.words
+            if streak >= CUT_RESUME_WORDS:
+                return start
+        else:
+            streak, start = 0.0, None
+    return end
 
 
 def _title_like(unit: Unit) -> bool:

@@ -18,7 +18,7 @@ CHROME_SCORE = -20.0  # a unit a rule or the repetition count already marks as c
 def unit_score(unit: Unit, chrome: bool) -> float:
     if chrome:
         return CHROME_SCORE
-    if unit.ellipsis and not unit.wrapped:
+    if unit.ellipsis and not unit.wrapped and unit.words < 30:
         return -3.0  # "Boeing is now heading to trial this summer, after a U.S. judge...": a teaser
     if unit.prose:
         return unit.words
@@ -30,13 +30,44 @@ def unit_score(unit: Unit, chrome: bool) -> float:
 
 
 def main_runs(scores: Sequence[float], *, min_score: float, share_of_best: float) -> list[tuple[int, int, float]]:
-    """The maximal-scoring runs worth keeping, in order: (start, end exclusive, score)."""
+    """The maximal-scoring runs worth keeping, in order: (start, end exclusive, score).
+
+    A weaker run joins the strong one next to it when nothing between them is known chrome:
+    a list of tour dates or a table splits an article into two runs, and both are the article.
+    """
     runs = _maximal_segments(scores)
     if not runs:
         return []
     best = max(total for _, _, total in runs)
     floor = max(min_score, share_of_best * best)
-    return [run for run in runs if run[2] >= floor]
+    keep = [total >= floor for _, _, total in runs]
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(runs)):
+            if keep[i] or runs[i][2] < min_score:
+                continue
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(runs) and keep[j] and _clean_gap(scores, runs[min(i, j)][1], runs[max(i, j)][0]):
+                    keep[i] = changed = True
+                    break
+    kept = [run for run, wanted in zip(runs, keep) if wanted]
+    merged: list[tuple[int, int, float]] = []
+    for start, end, total in kept:  # neighbours joined across a clean gap become one run
+        if merged and _clean_gap(scores, merged[-1][1], start) and _is_adjacent(runs, merged[-1], (start, end, total)):
+            merged[-1] = (merged[-1][0], end, merged[-1][2] + total + sum(scores[merged[-1][1]:start]))
+        else:
+            merged.append((start, end, total))
+    return merged
+
+
+def _clean_gap(scores: Sequence[float], start: int, end: int) -> bool:
+    return all(score > CHROME_SCORE for score in scores[start:end])
+
+
+def _is_adjacent(runs: list[tuple[int, int, float]], left: tuple[int, int, float], right: tuple[int, int, float]) -> bool:
+    """No other maximal run lies between the two."""
+    return not any(left[1] <= start and end <= right[0] for start, end, _ in runs)
 
 
 def _maximal_segments(scores: Sequence[float]) -> list[tuple[int, int, float]]:
