@@ -361,7 +361,8 @@ def suggest_site_file(
     out = [
         f"# Suggested by `{command}`: the lines found in at least {min_documents} documents",
         f"# of {name}, most frequent first."
-        + (f" {already_removed} more are left out: the rule files in effect remove them." if already_removed else ""),
+        + (f" Left out: {already_removed} line{'s' * (already_removed != 1)} that the rule files in effect"
+           " already remove." if already_removed else ""),
         "# Review every line before use: a line repeated across a site can still be article text",
         f"# (a recurring section title, a disclaimer you want to keep). Save as rules/{site or '<name>'}.toml",
         "# and test it with `corpus rules check`.",
