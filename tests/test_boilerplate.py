@@ -1,0 +1,409 @@
+"""The boilerplate stage on real text, through the real pipeline: what it must remove, what it
+must keep, and the evidence it records (rule ids, repetition counts, line_stats.parquet)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import orjson
+import polars as pl
+import pytest
+
+from corpus import pipeline
+from corpus.config import load_config
+from corpus.stages.boilerplate.site_rules import normalise_line
+from tests.conftest import REPO, SEEDS, run_cli, shared_data
+
+RULES = REPO / "rules"  # the seeds' site files
+STAGE = "boilerplate"
+TABLES = ("documents.parquet", "edits.parquet", "dropped.parquet", "line_stats.parquet")
+# A stage rule ("repeat.site") or a rule file's "<file stem>.<id>" ("antiwar.com.author_bio").
+RULE_ID = re.compile(r"[a-z0-9][a-z0-9_.-]*\.[a-z0-9_]+")
+
+S000, S001, S002, S003, S004 = sorted(path.name for path in SEEDS.glob("*.txt"))
+
+# Every line of site chrome in each seed. All the other lines are article: headline, standfirst,
+# subheadings, paragraphs. Seed 003's "More Information" teaser list is added by `chrome`.
+SEED_CHROME: dict[str, tuple[str, ...]] = {
+    S000: (),  # a clean article
+    S001: (
+        "Author: Dave DeCamp",
+        "Dave DeCamp is the news editor of Antiwar.com, follow him on Twitter @decampdave.",
+    ),
+    S002: ("15.7 C", "New York", "Related articles", "Recent articles"),
+    S003: (
+        "RT.com",
+        "13 Jun 2022, 03:58 GMT+10",
+        "Get a daily dose of North Korea Times news through our daily email, its complimentary and keeps you "
+        "fully up to date with world and business news as well.",
+        "Publish news of your business, community or sports group, personnel appointments, major event and "
+        "more by submitting a news release to North Korea Times.",
+    ),
+    S004: (
+        'Press "Enter" to skip to content',
+        "READ MORE: Japan, South Korea pledge renewed ‘shuttle diplomacy’ after ties reset",
+        "More from AsiaMore posts in Asia »",
+        "Be First to Comment",
+        "Leave a Reply",
+        "Your email address will not be published. Required fields are marked *",
+    ),
+}
+# Article lines named here so a failure points at them first; `article` holds every one.
+NAMED_ARTICLE_LINES: dict[str, tuple[str, ...]] = {
+    S000: ("South Korea Japan Ties Improve",),
+    S001: (
+        "Japan, South Korea Work to Rebuild Military Ties, With US Backing",
+        "South Korean President Yoon met with Japanese PM Kishida, the first such meeting in 12 years",
+    ),
+    S002: ("South Korea and Japan Boost Ties Amid Regional Security Threats",),
+    S003: (
+        'Seoul plans to "normalize" cooperation with Japan to help deal with threats from North Korea',
+        "The two Koreas remain technically at war, nearly seven decades after their devastating conflict ended "
+        "in 1953, because the countries signed only an armistice, not a peace agreement. The Korean War left "
+        "nearly 5 million people dead.",
+    ),
+    S004: ("South Korea to ‘normalise’ military pact with Japan after Tokyo summit", "Security challenge"),
+}
+
+
+def norm(line: str) -> str:
+    """A line as compared here: the encoding stage turns no-break spaces into spaces."""
+    return " ".join(line.split())
+
+
+def text_lines(text: str) -> list[str]:
+    return [norm(line) for line in text.splitlines() if line.strip()]
+
+
+def seed_lines(name: str) -> list[str]:
+    return text_lines((SEEDS / name).read_text())
+
+
+def chrome(name: str) -> list[str]:
+    lines = seed_lines(name)
+    listed = [norm(line) for line in SEED_CHROME[name]]
+    if name == S003:  # "More Information" glued to the first teaser, then a teaser per line to the end
+        start = next(i for i, line in enumerate(lines) if line.startswith("More Information"))
+        listed += lines[start:]
+    return listed
+
+
+def article(name: str) -> list[str]:
+    """The seed's article lines, in order."""
+    gone = set(chrome(name))
+    return [line for line in seed_lines(name) if line not in gone]
+
+
+def doc_text(out: Path, doc_id: str) -> str:
+    return pl.read_parquet(out / "documents.parquet").filter(pl.col("id") == doc_id)["text"].item()
+
+
+def stage_edits(out: Path) -> pl.DataFrame:
+    return pl.read_parquet(out / "edits.parquet").filter(pl.col("stage") == STAGE)
+
+
+def removed_lines(edits: pl.DataFrame) -> list[tuple[str, str, str, str | None]]:
+    """(document id, rule, line, detail) for each non-blank line the stage removed."""
+    return [(doc_id, rule, norm(line), detail) for doc_id, rule, before, detail in
+            edits.select("id", "rule", "before", "detail").iter_rows() for line in before.splitlines() if line.strip()]
+
+
+def run(inputs: list[Path], out: Path, workers: int = 1) -> pipeline.RunSummary:
+    config = load_config(None, stages=pipeline.STAGES, run_flags={"workers": workers})
+    return pipeline.run(inputs, out, config, rules_dir=RULES)
+
+
+# --- 1. The seeds ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seeds_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("seeds")
+    result = run_cli("clean", SEEDS, "-o", "out", "--rules", RULES, "--workers", "2", cwd=home)
+    assert result.returncode == 0, result.stderr
+    return home / "out"
+
+
+@pytest.mark.parametrize("name", [S000, S001, S002, S003, S004])
+def test_each_seed_loses_its_chrome_and_keeps_every_article_line(seeds_out: Path, name: str) -> None:
+    kept = text_lines(doc_text(seeds_out, name))
+    for line in NAMED_ARTICLE_LINES[name]:
+        assert line in article(name), f"test data: {line!r} is listed as chrome"
+        assert line in kept, f"article line removed: {line!r}"
+    expected = article(name)
+    wrongly_removed = [line for line in expected if line not in kept]
+    wrongly_kept = [line for line in kept if line not in expected]
+    assert (wrongly_removed, wrongly_kept) == ([], [])
+    assert kept == expected  # and in their order
+
+
+def test_a_clean_article_is_left_alone(seeds_out: Path) -> None:
+    edits = stage_edits(seeds_out).filter(pl.col("id") == S000)
+    assert all(not before.strip() for before in edits["before"]), edits.select("rule", "before").rows()
+
+
+def test_every_removal_is_an_edit_with_a_rule_id_and_each_seed_replays(seeds_out: Path) -> None:
+    edits = stage_edits(seeds_out)
+    assert edits.height > 0
+    assert all(RULE_ID.fullmatch(rule) for rule in edits["rule"]), edits["rule"].unique().to_list()
+    assert all(after == "" for after in edits["after"])  # whole lines go; nothing is rewritten
+    removed = {(doc_id, line) for doc_id, _, line, _ in removed_lines(edits)}
+    assert removed == {(name, line) for name in (S000, S001, S002, S003, S004) for line in chrome(name)}
+    for path in sorted(SEEDS.glob("*.txt")):
+        shown = run_cli("show", seeds_out, path.name, "--original")
+        assert shown.returncode == 0, shown.stderr
+        assert shown.stdout == path.read_text(), path.name
+
+
+def test_removed_date_and_author_lines_fill_published_and_author(seeds_out: Path) -> None:
+    docs = pl.read_parquet(seeds_out / "documents.parquet")
+    assert dict(zip(docs["id"], docs["published"])) == {
+        S000: None, S001: None, S002: None, S003: "13 Jun 2022, 03:58 GMT+10", S004: None}
+    assert dict(zip(docs["id"], docs["author"])) == {S000: None, S001: "Dave DeCamp", S002: None, S003: None, S004: None}
+
+
+# --- 3, 4, 8. Repetition across a site, copies, syndication, documents without prose ------------
+
+PITCH_A = ("Stay ahead of the news from Seoul: our editors send the day's most important stories to your inbox "
+           "every weekday morning.")
+DISCLAIMER_A = ("The views expressed in this article are the author's own and do not necessarily reflect the editorial "
+                "policy of East Asia Post.")
+PITCH_B = ("Our weekly digest brings the best of Pacific Ledger reporting on Asia to thousands of readers every "
+           "Sunday, free of charge.")
+DISCLAIMER_B = "This article first appeared in our print edition and has been updated online with additional reporting."
+SITE_A, SITE_B = "eastasia-post.example", "pacific-ledger.example"
+CRAWL_URL = "https://www.northkoreatimes.com/news/272560741/seoul-plans-to-normalize-cooperation-with-japan"
+SYNDICATED_URLS = (
+    "https://news.antiwar.com/2023/03/16/japan-south-korea-work-to-rebuild-military-ties-with-us-backing/",
+    "https://libertarianinstitute.org/news/japan-south-korea-work-to-rebuild-military-ties-with-us-backing/",
+)
+REPUBLISHED = "This article was originally published at Antiwar.com."
+NOTE = "Reminder: the library closes at 5 pm on Friday.\nSee you next week!"
+# A Reuters-21578 story (NEWID 14): an earnings table under its headline, nothing else.
+TABLE = ("BROWN-FORMAN INC <BFD> 4TH QTR NET\n\nShr one dlr vs 73 cts\n    Net 12.6 mln vs 15.8 mln\n"
+         "    Revs 337.3 mln vs 315.2 mln\n    Nine mths\n    Shr 3.07 dlrs vs 3.08 dlrs\n"
+         "    Net 66 mln vs 66.2 mln\n    Revs 1.59 billion vs 997.1 mln")
+
+
+def page(lines: list[str], pitch: str | None = None, disclaimer: str | None = None) -> str:
+    """An article (headline, then paragraphs) with a site's pitch after its second paragraph and
+    its disclaimer at the end."""
+    blocks = [*lines[:3], *([pitch] if pitch else []), *lines[3:], *([disclaimer] if disclaimer else [])]
+    return "\n\n".join(blocks)
+
+
+def site_documents() -> list[dict[str, str]]:
+    """Real article text from the seeds on pages of made-up and real hosts."""
+    story_002 = article(S002)
+    pages_a = [article(S000), article(S004), story_002[:13]]
+    pages_b = [story_002[13:25], story_002[25:]]
+    records = [{"id": f"a-{n}", "url": f"https://www.{SITE_A}/asia/{n}", "text": page(lines, PITCH_A, DISCLAIMER_A)}
+               for n, lines in enumerate(pages_a)]
+    records += [{"id": f"b-{n}", "url": f"https://{SITE_B}/world/{n}", "text": page(lines, PITCH_B, DISCLAIMER_B)}
+                for n, lines in enumerate(pages_b)]
+    records += [{"id": f"crawl-{n}", "url": CRAWL_URL, "text": page(article(S003))} for n in (1, 2)]
+    # The republished copy credits the original, so the two pages are not exact copies.
+    records += [{"id": f"syndicated-{n}", "url": url, "text": page(article(S001)) + credit}
+                for n, (url, credit) in enumerate(zip(SYNDICATED_URLS, ("", f"\n\n{REPUBLISHED}")))]
+    records += [{"id": "note", "text": NOTE}, {"id": "table", "text": TABLE}]
+    return records
+
+
+@pytest.fixture(scope="module")
+def site_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("sites")
+    (home / "in").mkdir()
+    (home / "in" / "pages.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in site_documents()))
+    run([home / "in"], home / "out")
+    return home / "out"
+
+
+def test_chrome_on_three_pages_of_a_site_is_removed_with_its_counts(site_out: Path) -> None:
+    removals = [(doc_id, rule, line, detail) for doc_id, rule, line, detail in removed_lines(stage_edits(site_out))
+                if line in (PITCH_A, DISCLAIMER_A)]
+    assert sorted((doc_id, line) for doc_id, _, line, _ in removals) == sorted(
+        (f"a-{n}", line) for n in range(3) for line in (PITCH_A, DISCLAIMER_A))
+    for _, rule, _, detail in removals:
+        assert rule == "repeat.site"
+        assert json.loads(detail) == {"site": SITE_A, "site_documents": 3, "corpus_documents": 3}
+    for n, record in enumerate(site_documents()[:3]):
+        kept = text_lines(doc_text(site_out, f"a-{n}"))
+        assert kept == [norm(line) for line in record["text"].split("\n\n") if line not in (PITCH_A, DISCLAIMER_A)]
+
+
+def test_chrome_on_two_pages_of_a_site_is_not_a_repetition(site_out: Path) -> None:
+    repeats = [(doc_id, rule, line) for doc_id, rule, line, _ in removed_lines(stage_edits(site_out))
+               if doc_id.startswith("b-") and rule.startswith("repeat.")]
+    assert repeats == []
+    for n, record in enumerate(site_documents()[3:5]):
+        kept = text_lines(doc_text(site_out, f"b-{n}"))
+        article_lines = [norm(line) for line in record["text"].split("\n\n") if line not in (PITCH_B, DISCLAIMER_B)]
+        assert [line for line in article_lines if line not in kept] == []
+
+
+def test_two_crawls_of_the_same_article_keep_all_their_text(site_out: Path) -> None:
+    for doc_id in ("crawl-1", "crawl-2"):
+        assert text_lines(doc_text(site_out, doc_id)) == article(S003), doc_id
+    assert stage_edits(site_out).filter(pl.col("id").str.starts_with("crawl-")).height == 0
+
+
+def test_a_story_syndicated_to_two_sites_keeps_its_paragraphs(site_out: Path) -> None:
+    paragraphs = article(S001)[2:]
+    for doc_id in ("syndicated-0", "syndicated-1"):
+        kept = text_lines(doc_text(site_out, doc_id))
+        assert [line for line in paragraphs if line not in kept] == [], doc_id
+
+
+def test_a_story_syndicated_to_two_sites_keeps_its_headline_and_standfirst(site_out: Path) -> None:
+    headline, standfirst = NAMED_ARTICLE_LINES[S001]
+    assert article(S001)[:2] == [headline, standfirst]
+    for doc_id in ("syndicated-0", "syndicated-1"):
+        kept = text_lines(doc_text(site_out, doc_id))
+        edits = stage_edits(site_out).filter(pl.col("id") == doc_id).select("rule", "before", "detail").rows()
+        assert kept[:2] == [headline, standfirst], (doc_id, edits)
+
+
+def test_line_stats_hold_the_repeated_lines_with_their_counts(site_out: Path) -> None:
+    stats = pl.read_parquet(site_out / "line_stats.parquet")
+    assert stats.columns == ["line", "site", "documents"]
+    rows = set(stats.iter_rows())
+    for line, site, documents in ((PITCH_A, SITE_A, 3), (DISCLAIMER_A, SITE_A, 3),
+                                  (PITCH_B, SITE_B, 2), (DISCLAIMER_B, SITE_B, 2)):
+        assert (normalise_line(line), site, documents) in rows
+        assert (normalise_line(line), None, documents) in rows  # over the whole input
+    standfirst = normalise_line(NAMED_ARTICLE_LINES[S001][1])  # on two sites, once on each
+    assert (standfirst, None, 2) in rows
+    assert not stats.filter(pl.col("line") == standfirst, pl.col("site").is_not_null()).height
+    # Exact copies of a page count once.
+    headline = normalise_line(article(S003)[0])
+    assert stats.filter(pl.col("line") == headline).height == 0
+
+
+@pytest.mark.parametrize(("doc_id", "text"), [("note", NOTE), ("table", TABLE)])
+def test_a_document_without_prose_is_not_emptied(site_out: Path, doc_id: str, text: str) -> None:
+    dropped = pl.read_parquet(site_out / "dropped.parquet")
+    assert doc_id not in dropped["id"].to_list()
+    assert text_lines(doc_text(site_out, doc_id)) == text_lines(text)
+
+
+# --- 5. Turning rules off ----------------------------------------------------------------------
+
+
+def test_a_disabled_rule_keeps_its_line(tmp_path: Path) -> None:
+    (tmp_path / "corpus.toml").write_text('[stages.boilerplate]\ndisable = ["generic.related_list"]\n')
+    result = run_cli("clean", SEEDS, "-o", "out", "--rules", RULES, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    kept = text_lines(doc_text(tmp_path / "out", S002))
+    assert "Related articles" in kept, stage_edits(tmp_path / "out").filter(pl.col("id") == S002).select("rule", "before").rows()
+    assert "15.7 C" not in kept  # the other rules still apply
+    assert "generic.related_list" not in stage_edits(tmp_path / "out")["rule"].to_list()
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["config"]["stages"]["boilerplate"]["disable"] == ["generic.related_list"]
+
+
+def test_disabling_an_unknown_rule_is_a_one_line_error_with_a_suggestion(tmp_path: Path) -> None:
+    (tmp_path / "corpus.toml").write_text('[stages.boilerplate]\ndisable = ["generic.related_lst"]\n')
+    result = run_cli("clean", SEEDS, "-o", "out", "--rules", RULES, cwd=tmp_path)
+    assert result.returncode == 2
+    assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("corpus: error: ")
+    assert "'generic.related_lst'" in result.stderr and "did you mean 'generic.related_list'?" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+# --- 6. A new site rule file, no code change ---------------------------------------------------
+
+VIDEO_CAPTION = "Is the threat of North Korea spurring Japan-South Korea rapprochement?"
+NEW_RULE_FILE = f"""\
+# A WordPress news theme (seed 004, saved without its URL): the caption of the video embedded
+# under the article, which belongs to another programme.
+[site]
+markers = ["More posts in Asia"]
+description = "A news theme whose article pages end with a captioned video and a 'More posts in' list"
+
+[[boilerplate]]
+id = "video_caption"
+kind = "exact_line"
+description = "The caption of the embedded video"
+lines = ["{VIDEO_CAPTION}"]
+examples = {{ remove = ["{VIDEO_CAPTION}"], keep = [
+  "The increasing security challenge was thrown into sharp relief just before Yoon’s arrival in Tokyo.",
+] }}
+"""
+
+
+def test_a_new_site_rule_file_takes_effect_on_the_next_run(tmp_path: Path, seeds_out: Path) -> None:
+    assert VIDEO_CAPTION in text_lines(doc_text(seeds_out, S004))  # kept without the file
+    rules = tmp_path / "my-rules"
+    shutil.copytree(RULES, rules)
+    (rules / "more-posts-theme.toml").write_text(NEW_RULE_FILE)
+    check = run_cli("rules", "check", "--rules", rules)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "more-posts-theme.toml" in check.stdout
+
+    result = run_cli("clean", SEEDS, "-o", "out", "--rules", rules, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "out"
+    assert text_lines(doc_text(out, S004)) == [line for line in article(S004) if line != VIDEO_CAPTION]
+    removals = [(doc_id, rule) for doc_id, rule, line, _ in removed_lines(stage_edits(out)) if line == VIDEO_CAPTION]
+    assert removals == [(S004, "more-posts-theme.video_caption")]
+    for name in (S000, S001, S002, S003):  # the marker is on no other page
+        assert doc_text(out, name) == doc_text(seeds_out, name)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert {"name": "more-posts-theme.toml", "origin": str(rules),
+            "sha256": hashlib.sha256(NEW_RULE_FILE.encode()).hexdigest()} in manifest["rule_files"]
+
+
+# --- 2, 7. Hard-wrapped Reuters stories; any number of workers ----------------------------------
+
+SIGN_OFF = re.compile(r"(?i)reuters?")
+MAX_WORDS_LOST = 0.02
+_WORD = re.compile(r"\w+")
+
+
+@pytest.fixture(scope="module")
+def reuters_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    shared_data("neardup-reuters21578", "sgm")
+    from benchmarks.bench_pipeline import reuters_stories  # reads the same data folder
+
+    home = tmp_path_factory.mktemp("reuters")
+    (home / "in").mkdir()
+    stories = reuters_stories(200)
+    assert len(stories) == 200
+    (home / "in" / "reuters.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in stories))
+    one, two = home / "one", home / "two"
+    run([SEEDS, home / "in"], one, workers=1)
+    run([SEEDS, home / "in"], two, workers=2)
+    return one, two
+
+
+def test_hard_wrapped_stories_lose_only_their_sign_off(reuters_runs: tuple[Path, Path]) -> None:
+    out = reuters_runs[0]
+    docs = pl.read_parquet(out / "documents.parquet").filter(pl.col("id").str.starts_with("reuters-"))
+    assert docs.height == 200
+    edits = stage_edits(out).filter(pl.col("id").str.starts_with("reuters-"))
+    removed = removed_lines(edits)
+    words_removed = sum(len(_WORD.findall(line)) for _, _, line, _ in removed)
+    words_seen = words_removed + sum(len(_WORD.findall(text)) for text in docs["text"])
+    other = [(doc_id, rule, line) for doc_id, rule, line, _ in removed if not SIGN_OFF.fullmatch(line)]
+    by_rule = Counter(rule for _, rule, _ in other)
+    assert other == [], f"{len(other)} story lines removed ({dict(by_rule)}), e.g. {other[:12]}"
+    assert words_removed / words_seen <= MAX_WORDS_LOST, f"{words_removed} of {words_seen} words removed"
+    # The sign-off repeats in nearly every story: it goes, as a repetition over the input.
+    signed = [text for text in docs["text"] if SIGN_OFF.fullmatch(norm(text.splitlines()[-1]))]
+    assert len(signed) <= 0.1 * docs.height, f"{len(signed)} of {docs.height} stories keep their sign-off"
+
+
+def test_output_is_byte_identical_for_one_and_two_workers(reuters_runs: tuple[Path, Path]) -> None:
+    one, two = reuters_runs
+    for name in TABLES:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+    manifests = [json.loads((out / "manifest.json").read_text()) for out in (one, two)]
+    for manifest in manifests:
+        del manifest["timings"]
+    assert manifests[0] == manifests[1]
+    assert stage_edits(one).height > 0
