@@ -153,7 +153,7 @@ def rules_suggest(
     if limit < 0:
         raise UsageError("--limit", f"must be 0 (all) or more, not {limit}")
     if site is not None:
-        site = site.strip().lower()
+        site = site.strip().lower().removeprefix("www.")  # as the boilerplate stage records sites
         if not site or any(char in site for char in "/: "):
             raise UsageError("--site", f"{site!r} is not a host name", 'give the bare host, like "antiwar.com"')
     elif not markers:
@@ -162,10 +162,10 @@ def rules_suggest(
     if any(not marker.strip() for marker in markers):
         raise UsageError("--marker", "is empty", "give text only that site's documents contain")
     candidates = frequent_lines(out / "line_stats.parquet", site, min_documents=min_documents, limit=0)
-    in_effect = [rules for rules in compile_rule_files(load_rule_files(rules_dir))
-                 if rules.applies_to_all or rules.applies_to(site, "\n".join(markers))]
+    in_effect = [site_rules for site_rules in compile_rule_files(load_rule_files(rules_dir))
+                 if site_rules.applies_to_all or site_rules.applies_to(site, "\n".join(markers))]
     lines = [(line, count) for line, count in candidates
-             if not any(removals(rules, [line]) for rules in in_effect)]
+             if not any(removals(site_rules, [line]) for site_rules in in_effect)]
     if not lines:
         raise UsageError("--min-documents", f"no line of {site or 'the documents without a URL'} is found in "
                          f"{min_documents} or more documents" + (" and not yet removed" if candidates else ""),

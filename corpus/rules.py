@@ -52,7 +52,7 @@ class RuleFile:
 class SiteTable:
     """Which documents a file applies to."""
 
-    hosts: tuple[str, ...] = ()  # lower case; a document's site matches a host or its subdomains
+    hosts: tuple[str, ...] = ()  # lower case, no "www."; a document's site matches a host or its subdomains
     markers: tuple[str, ...] = ()  # for documents without a site: a plain, case-sensitive substring
     all: bool = False  # every document
     description: str = ""
@@ -148,7 +148,8 @@ def _site(table: Any, where: str) -> SiteTable:
     if not isinstance(table, dict):
         raise ConfigError(where, "site must be a table", how)
     _known_keys(table, ("hosts", "markers", "all", "description"), where, section)
-    hosts = tuple(host.lower() for host in _strings(table, "hosts", where, section, required=False))
+    # Sites are compared without "www." (a document's site is its URL's host without it).
+    hosts = tuple(host.lower().removeprefix("www.") for host in _strings(table, "hosts", where, section, required=False))
     for host in hosts:
         if "/" in host or ":" in host or host.startswith(".") or " " in host:
             raise ConfigError(where, f"{section}host {_q(host)} is not a host name",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pickle
 import re
 import shutil
+import tomllib
 from pathlib import Path
 
 import polars as pl
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 from corpus.errors import ConfigError
 from corpus.rules import RuleFile, check_rule_file, load_rule_files
 from corpus.stages.boilerplate.site_rules import (
-    SiteRules, anchored_at_start, check_examples, compile_rule_files, needs, normalise_line, removals, rule_ids,
+    SiteRules, _fold, anchored_at_start, check_examples, compile_rule_files, needs, normalise_line, removals, rule_ids,
 )
 from tests.conftest import REPO, SEEDS, run_cli
 
@@ -268,6 +269,9 @@ def test_applies_to_hosts_and_subdomains_markers_only_without_a_site(tmp_path: P
     rules = compiled(tmp_path, '[site]\nhosts = ["antiwar.com"]\nmarkers = ["Antiwar.com"]\n' + RULE)
     text = "\n".join(seed_lines("001"))
     assert rules.applies_to("antiwar.com", "") and rules.applies_to("WWW.Antiwar.com", "")
+    assert rules.applies_to("original.antiwar.com", "") and not rules.applies_to("antiwar.co", "")
+    www = compiled(tmp_path, '[site]\nhosts = ["www.antiwar.com"]\n' + RULE)
+    assert www.hosts == ("antiwar.com",) and www.applies_to("antiwar.com", "")
     assert not rules.applies_to("notantiwar.com", text)  # a site's documents are matched by host only
     assert rules.applies_to(None, text) and not rules.applies_to(None, text.lower())
     every = compiled(tmp_path, '[site]\nall = true\n' + RULE, name="generic.toml")
@@ -352,7 +356,7 @@ def reference(rules: SiteRules, lines: list[str]) -> list[tuple[int, int, str]]:
 @given(st.lists(st.lists(st.sampled_from(FRAGMENTS), max_size=8).map(" ".join), min_size=1, max_size=12))
 def test_removals_equal_trying_every_rule_on_every_line(lines: list[str]) -> None:
     [rules] = compile_rule_files([RuleFile("site.example.toml", "test", Path("site.example.toml"), "",
-                                           __import__("tomllib").loads(TRICKY_RULES))])
+                                           tomllib.loads(TRICKY_RULES))])
     assert removals(rules, lines) == reference(rules, lines)
 
 
@@ -367,7 +371,6 @@ def test_the_literal_prefilter_never_rules_out_a_match(text: str) -> None:
         assert found is not None, source
         if pattern.search(text):
             exact, folded = found
-            from corpus.stages.boilerplate.site_rules import _fold
             assert any(t in text for t in exact) or any(t in _fold(text) for t in folded), (source, text)
 
 

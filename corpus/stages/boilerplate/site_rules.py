@@ -211,7 +211,7 @@ class SiteRules:
         if self.applies_to_all:
             return True
         if site is not None:
-            site = site.lower().rstrip(".")
+            site = site.lower().rstrip(".").removeprefix("www.")
             return any(site == host or site.endswith("." + host) for host in self.hosts)
         return any(marker in text for marker in self.markers)
 
