@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import orjson
@@ -108,6 +108,9 @@ class BoilerplateStage(Stage):
         markers = {first for first, _, _ in generic_cuts}
         chrome = [any(i in removed or i in repeated or i in markers for i in range(u.first, u.last + 1)) for u in found]
         kept_units = self._main_text(found, chrome)
+        for block in _blocks(found):  # no blank line between: a table or list that belongs to its paragraph
+            if any(n in kept_units and found[n].prose for n in block):
+                kept_units.update(block)
         for first, end, rule_id in generic_cuts:
             end = _list_end(found, first, end)
             if self._article_survives_cut(found, first, end):
@@ -135,10 +138,10 @@ class BoilerplateStage(Stage):
         """Lines repeated across pages, with their counts; a hard-wrapped paragraph's lines never are."""
         config = self.config
         candidates: dict[int, tuple[str, str | None]] = {}
-        prose_words = repeated_prose_words = 0.0
+        widely: set[int] = set()  # lines repeated on as many pages as prose needs: sign-offs, labels
+        words = repeated_words = 0.0
         for unit in found:
-            if unit.prose:
-                prose_words += unit.words
+            words += unit.words
             if unit.wrapped or len(unit.text) > config.max_line_chars:
                 continue
             key = normalise_line(unit.text)
@@ -151,14 +154,19 @@ class BoilerplateStage(Stage):
                 rule = REPEAT_CORPUS
             else:
                 continue
-            if unit.prose:
-                repeated_prose_words += unit.words
+            repeated_words += unit.words
+            if max(on_site, in_corpus) >= config.corpus_min_documents_prose:
+                widely.add(unit.first)
             detail = {"site": site, "site_documents": on_site, "corpus_documents": in_corpus}
             candidates[unit.first] = (rule, orjson.dumps(detail).decode())
-        # Most of a page's prose repeated elsewhere: a copy of the same story (dedup's job), not chrome.
-        if prose_words and repeated_prose_words > 0.5 * prose_words:
-            prose_starts = {unit.first for unit in found if unit.prose}
-            candidates = {i: rule for i, rule in candidates.items() if i not in prose_starts}
+        # Most of a page repeated elsewhere: a copy of the same story (dedup's job), not chrome.
+        if words and repeated_words > 0.5 * words:
+            candidates = {i: rule for i, rule in candidates.items() if i in widely}
+        # Inside a block, only lines at its edges can be chrome ("Reuter" under a story); "Year"
+        # or "Net profit" inside a table repeat because tables do.
+        for block in _blocks(found):
+            for n in _peel(block, lambda n: found[n].first in candidates):
+                candidates.pop(found[n].first, None)
         return candidates
 
     def _main_text(self, found: Sequence[Unit], chrome: Sequence[bool]) -> set[int]:
@@ -186,6 +194,27 @@ class BoilerplateStage(Stage):
     @classmethod
     def library_versions(cls) -> dict[str, str]:
         return {}
+
+
+def _blocks(found: Sequence[Unit]) -> list[range]:
+    """Unit indexes grouped by blocks: units with no blank line between them."""
+    blocks: list[range] = []
+    start = 0
+    for n in range(1, len(found) + 1):
+        if n == len(found) or found[n].first != found[n - 1].last + 1:
+            blocks.append(range(start, n))
+            start = n
+    return blocks if found else []
+
+
+def _peel(block: range, removable: Callable[[int], bool]) -> list[int]:
+    """The removable units of a block that are not reachable from either edge through removable units."""
+    low, high = block.start, block.stop - 1
+    while low <= high and removable(low):
+        low += 1
+    while high >= low and removable(high):
+        high -= 1
+    return [n for n in range(low, high + 1) if removable(n)]
 
 
 def _list_end(found: Sequence[Unit], first: int, end: int) -> int:

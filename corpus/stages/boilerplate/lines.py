@@ -80,12 +80,15 @@ def _continues(previous: str, line: str, run: list[str]) -> bool:
     """Is `line` the next line of a paragraph hard-wrapped at a fixed width?"""
     previous, stripped = previous.strip(), line.strip()
     width = max(len(item.strip()) for item in run + [line])
-    if width < WRAP_MIN_WIDTH or len(previous) < WRAP_FILL * width:
+    if width < WRAP_MIN_WIDTH or not stripped:
+        return False
+    # A short first line is allowed where the sentence goes on below it (a dateline cut off).
+    if len(previous) < WRAP_FILL * width and not (len(run) == 1 and stripped[0].islower()):
         return False
     if _TERMINAL.search(previous) and _UPPER_START.match(stripped):
         # A sentence may end at a wrap; a new paragraph is indented or the run is a list of titles.
         return not line.startswith((" ", "\t")) and len(run) > 1
-    return bool(stripped) and (stripped[0].islower() or not _UPPER_START.match(stripped) or _ends_mid_sentence(previous))
+    return (stripped[0].islower() or not _UPPER_START.match(stripped) or _ends_mid_sentence(previous))
 
 
 def _ends_mid_sentence(line: str) -> bool:

@@ -6,7 +6,8 @@ every line of every document. So each line is normalised once for one dict looku
 tried only at the line's start; and a regex that can match anywhere is tried only on lines
 holding one of the literal strings every match of it contains ("reserved" for
 '(?i)all rights reserved'), found from the regex's parse tree. On the visible text of Zyte's 181
-news pages that makes the packaged generic.toml 2.3x faster than trying every rule on every line.
+news pages, the packaged generic.toml runs about twice as fast as trying its rules one by one
+on each line (0.33 s against 0.6-0.7 s, 7 microseconds a line).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ Range = tuple[int, int, str]  # (first line, end line exclusive, full rule id)
 # Stripped from the end of a normalised line, repeatedly: the arrows, bars and colons that
 # themes put after a heading ("Leave a Reply:", "More posts »"). NFKC turns "…" into "...".
 _TRAILING = " :»›|…"
-# A pattern can join the combined prefilter unless it refers to its own groups by number or
+# An anchored pattern joins the combined regex unless it refers to its own groups by number or
 # name (the numbers shift in an alternation) or names a group (names must be unique in one regex).
 _SELF_REFERENCE = re.compile(r"\\[1-9]|\(\?P[=<]|\(\?\(")
 _LEADING_FLAGS = re.compile(r"\(\?([aiLmsux]+)\)")
@@ -482,6 +483,8 @@ def _combine(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
     branches = []
     for pattern in patterns:
         flags, source = _split_flags(pattern)
+        if "x" in flags:
+            source += "\n"  # a trailing comment must not swallow the branch's closing parenthesis
         branches.append(f"(?{flags}:{source})" if flags else f"(?:{source})")
     try:
         return re.compile("|".join(branches))
