@@ -120,8 +120,13 @@ def check_rule_file(file: RuleFile) -> CheckedRuleFile:
     where = str(file.path)
     data = file.data
     words_only = file.name == WORDS_FILE
-    _known_keys(data, ("typos",) if words_only else ("site", "boilerplate", "typos"), where, "",
-                "words.toml holds only a [typos] table" if words_only else "")
+    for key in data:
+        if key in ("hosts", "markers", "all"):
+            raise ConfigError(where, f"unknown key {_q(key)} at the top of the file", "put it under [site]")
+    if words_only:
+        _known_keys(data, ("typos",), where, "", note="words.toml holds only a [typos] table")
+    else:
+        _known_keys(data, ("site", "boilerplate", "typos"), where, "")
     site = None if words_only else _site(data.get("site"), where)
     typos = _typos(data["typos"], where) if "typos" in data else None
     tables = data.get("boilerplate", [])
@@ -243,19 +248,19 @@ def _examples(table: dict[str, Any], where: str, section: str) -> tuple[tuple[st
             _strings(examples, "keep", where, inner, required=False))
 
 
-def _known_keys(table: Mapping[str, Any], valid: Sequence[str], where: str, section: str, scope: str = "") -> None:
-    for key in table:
+def _known_keys(
+    table: Mapping[str, Any], valid: Sequence[str], where: str, section: str, scope: str = "", *, note: str = "",
+) -> None:
+    """Every key of `table` is one of `valid`; `section` "" is the top of the file, whose keys are tables."""
+    for key, value in table.items():
         if key not in valid:
-            what = "key" if section else "table"
-            hint = _suggest(key, valid, scope)
-            raise ConfigError(where, f"{section}unknown {what} {_q(key)}", hint)
+            what = "table" if not section and isinstance(value, (dict, list)) else "key"
+            raise ConfigError(where, f"{section}unknown {what} {_q(key)}", note or _suggest(key, valid, scope))
 
 
 def _suggest(word: str, valid: Sequence[str], scope: str = "") -> str:
     close = difflib.get_close_matches(word, sorted(valid), n=1)
     hint = f"did you mean {_q(close[0])}? " if close else ""
-    if scope.startswith("words.toml"):
-        return f"{hint}{scope}"
     return f"{hint}valid{' ' + scope if scope else ''}: {', '.join(sorted(valid))}"
 
 

@@ -114,6 +114,7 @@ def test_a_valid_file_is_checked_into_its_tables(tmp_path: Path) -> None:
     ('[site]\ndescription = "x"\n', "[site]: applies to no document"),
     ('[site]\nhosts = ["https://example.com/news"]\n', '[site]: host "https://example.com/news" is not a host name'),
     ('[site]\nall = true\nhosts = ["example.com"]\n', "[site]: all = true applies to every document"),
+    ('hosts = ["example.com"]\n' + RULE, 'unknown key "hosts" at the top of the file (put it under [site])'),
     (SITE + '[boilerplat]\n', 'unknown table "boilerplat" (did you mean "boilerplate"? valid: boilerplate, site, typos)'),
     (SITE + "[typos]\nprotect = [1]\n", '[typos]: "protect" must hold only strings, not the number 1'),
     (SITE + '[typos]\ncorrect = { teh = "teh" }\n', '[typos]: correct "teh" = "teh" corrects nothing'),
@@ -313,6 +314,12 @@ id = "repeat"
 kind = "line_pattern"
 pattern = '^(\w+) \1$|(?P<w>ab)c(?P=w)'
 examples = { remove = ["very very"] }
+
+[[boilerplate]]
+id = "verbose"
+kind = "line_pattern"
+pattern = '(?x) ^ leave \s+ a \s+ reply \b  # the comment form'
+examples = { remove = ["leave a reply below"] }
 
 [[boilerplate]]
 id = "exact"
