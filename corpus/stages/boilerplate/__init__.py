@@ -108,7 +108,7 @@ class BoilerplateStage(Stage):
         markers = {first for first, _, _ in generic_cuts}
         chrome = [any(i in removed or i in repeated or i in markers for i in range(u.first, u.last + 1)) for u in found]
         kept_units = self._main_text(found, chrome)
-        for block in _blocks(found):  # no blank line between: a table or list that belongs to its paragraph
+        for block in _wrapped_blocks(found):  # a table or list set inside hard-wrapped paragraphs
             if any(n in kept_units and found[n].prose for n in block):
                 kept_units.update(block)
         for first, end, rule_id in generic_cuts:
@@ -162,9 +162,9 @@ class BoilerplateStage(Stage):
         # Most of a page repeated elsewhere: a copy of the same story (dedup's job), not chrome.
         if words and repeated_words > 0.5 * words:
             candidates = {i: rule for i, rule in candidates.items() if i in widely}
-        # Inside a block, only lines at its edges can be chrome ("Reuter" under a story); "Year"
-        # or "Net profit" inside a table repeat because tables do.
-        for block in _blocks(found):
+        # Inside a block of hard-wrapped text, only lines at its edges can be chrome ("Reuter" under
+        # a story); "Year" or "Net profit" inside a table in the story repeat because tables do.
+        for block in _wrapped_blocks(found):
             for n in _peel(block, lambda n: found[n].first in candidates):
                 candidates.pop(found[n].first, None)
         return candidates
@@ -196,15 +196,19 @@ class BoilerplateStage(Stage):
         return {}
 
 
-def _blocks(found: Sequence[Unit]) -> list[range]:
-    """Unit indexes grouped by blocks: units with no blank line between them."""
+def _wrapped_blocks(found: Sequence[Unit]) -> list[range]:
+    """Unit indexes of the blocks (no blank line between units) that hold hard-wrapped paragraphs.
+
+    Text from HTML has a block per line and no blank lines, so it has no such blocks.
+    """
     blocks: list[range] = []
     start = 0
     for n in range(1, len(found) + 1):
         if n == len(found) or found[n].first != found[n - 1].last + 1:
-            blocks.append(range(start, n))
+            if any(found[i].wrapped for i in range(start, n)):
+                blocks.append(range(start, n))
             start = n
-    return blocks if found else []
+    return blocks
 
 
 def _peel(block: range, removable: Callable[[int], bool]) -> list[int]:
