@@ -41,6 +41,7 @@ upstream's benchmark settings (no comments, tables, no formatting, fallback on).
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
 import html
 import importlib
@@ -150,13 +151,21 @@ def trafilatura_eval() -> list[Case]:
 
 
 def _shingles(text: str) -> Counter[tuple[str, ...]]:
+    """evaluate.py's _ngrams: every token 4-gram; a text of 1-3 tokens is one shorter shingle."""
     tokens = _TOKEN.findall(text or "")
-    return Counter(shingle for i in range(max(1, len(tokens) - 3)) if (shingle := tuple(tokens[i : i + 4])))
+    if len(tokens) < 4:
+        return Counter([tuple(tokens)] if tokens else [])
+    return Counter(zip(tokens, tokens[1:], tokens[2:], tokens[3:]))
+
+
+@functools.cache
+def _gold_shingles(gold: str) -> Counter[tuple[str, ...]]:
+    return _shingles(gold)
 
 
 def tp_fp_fn(gold: str, pred: str) -> tuple[float, float, float]:
     """evaluate.py's string_shingle_matching: counts normalised to sum to 1 (all 0 if both empty)."""
-    true, got = _shingles(gold), _shingles(pred)
+    true, got = _gold_shingles(gold), _shingles(pred)
     tp, fp, fn = float(sum((true & got).values())), float(sum((got - true).values())), float(sum((true - got).values()))
     total = tp + fp + fn
     return (tp / total, fp / total, fn / total) if total else (0.0, 0.0, 0.0)
@@ -225,6 +234,14 @@ def stages() -> list[type[Stage]]:
     return found
 
 
+def skipped(all_stages: Sequence[type[Stage]], *, use_stage: bool) -> list[str]:
+    """Every stage after the boilerplate stage (language now; typos and dedup to come), so the
+    output is the stage's; and the stage itself with --no-stage. Without one, all after encoding."""
+    names = [stage.name for stage in all_stages]
+    last = names.index(STAGE) if STAGE in names else names.index("encoding") if "encoding" in names else -1
+    return ([STAGE] if STAGE in names and not use_stage else []) + names[last + 1 :]
+
+
 @dataclass(slots=True)
 class Run:
     """One pipeline run read back: per case, the text before the stage and after it."""
@@ -257,8 +274,7 @@ def run_corpus(cases: Sequence[Case], tmp: Path, *, label: str, html_mode: str, 
             (inputs / name).write_bytes(case.raw or b"")
             source_key[name] = case.key
     all_stages = stages()
-    has_stage = any(stage.name == STAGE for stage in all_stages)
-    skip = ["language"] + ([STAGE] if has_stage and not use_stage else [])
+    skip = skipped(all_stages, use_stage=use_stage)
     toml = folder / "corpus.toml"
     toml.write_text(f'[read]\nhtml_mode = "{html_mode}"\n[run]\nworkers = {workers}\nskip = {json.dumps(skip)}\n')
     (folder / "rules").mkdir()  # the shipped rule files only, whatever ./rules holds
@@ -321,7 +337,8 @@ def _trafilatura_one(raw: bytes) -> tuple[str, float]:
 
 
 def trafilatura_raw(cases: Sequence[Case], workers: int) -> tuple[list[str], float]:
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    # spawn, as the pipeline's workers: polars' thread pool in this process does not survive a fork
+    with multiprocessing.get_context("spawn").Pool(workers) as pool:
         results = pool.map(_trafilatura_one, [case.raw or b"" for case in cases], chunksize=4)
     return [text for text, _ in results], sum(seconds for _, seconds in results)
 
@@ -503,7 +520,7 @@ def _corpus(cases: Sequence[Case], tmp: Path, label: str, mode: str, opts: Optio
 
 
 def _stage_row(name: str, run: Run, n: int, target: Callable[[dict[str, tuple[float, float, float]]], str] | None) -> Row:
-    label = name if run.stage_ran else f"{name} [no stage: = keep everything]"
+    label = name if run.stage_ran else f"{name} [skipped]"
     speed = n / run.stage_cpu() if run.stage_ran and run.stage_cpu() else None
     return Row(label, list(run.after.values()), speed, note=_dropped_note(run), run=run, target=target)
 
@@ -608,7 +625,7 @@ def bench_reuters(tmp: Path, opts: Options) -> None:
     print(f"\nreuters: {len(cases)} Reuters-21578 stories (clean news text: every word removed is a loss); "
           "words = whitespace-separated, a dropped story loses all of its words")
     print(f"  {'':<46} {'words removed':>13} {'docs touched':>12} {'docs/s':>8}  target")
-    stage = "corpus boilerplate stage" + ("" if run.stage_ran else " [no stage: = keep everything]")
+    stage = "corpus boilerplate stage" + ("" if run.stage_ran else " [skipped]")
     stage_speed = len(cases) / run.stage_cpu() if run.stage_ran and run.stage_cpu() else None
     for label, outputs, speed, is_ours in (("C4 line rules (datatrove)", c4_out, len(cases) / c4_seconds, False),
                                            (stage, after, stage_speed, True)):
@@ -619,8 +636,13 @@ def bench_reuters(tmp: Path, opts: Options) -> None:
         print(f"  {label:<46} {share:13.2%} {touched:12d} {speed_text}  {mark}")
     lines = Counter(line.strip() for removed in run.removed.values() for _, line in removed)
     rules = Counter(rule for removed in run.removed.values() for rule, _ in removed)
+    rule_words = Counter({rule: 0 for rule in rules})
+    for removed in run.removed.values():
+        for rule, line in removed:
+            rule_words[rule] += words(line)
     if lines:
-        print(f"  lines the stage removed by rule: {dict(rules.most_common())}")
+        print("  removed by rule (lines, share of all words): "
+              + ", ".join(f"{rule} {rules[rule]} ({n / total:.2%})" for rule, n in rule_words.most_common()))
         print("  the most frequent removed lines (documents x line):")
         for line, n in lines.most_common(15):
             print(f"    {n:5d}  {line[:110]}")
@@ -671,10 +693,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"benchmark data not found under {base} (set CORPUS_BENCH_DATA)")
     opts = Options(args.workers, modes, not args.no_stage, args.dump, args.dump_pages, args.reuters_docs or 0)
     names = _select(args.only)
-    has_stage = any(stage.name == STAGE for stage in stages())
+    all_stages = stages()
+    has_stage = any(stage.name == STAGE for stage in all_stages)
     print(f"boilerplate benchmark: {', '.join(names)}; stage: "
           f"{'boilerplate' if has_stage and opts.use_stage else 'none (keep everything stands in)'}; "
-          f"{opts.workers} workers; {_versions()}")
+          f"skipped: {', '.join(skipped(all_stages, use_stage=opts.use_stage))}; {opts.workers} workers; {_versions()}")
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-boilerplate-") as folder:
         tmp = Path(folder)
