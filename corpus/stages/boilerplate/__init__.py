@@ -103,12 +103,12 @@ class BoilerplateStage(Stage):
                 for index in range(first, end):
                     removed.setdefault(index, (rule_id, None))
         found = units(lines)
-        repeated = self._repeated(found, site, fitted)
+        repeated = self._repeated(found, lines, site, fitted)
         # A generic cut's marker line ("Top Rated Comments") also splits the runs of prose there.
         markers = {first for first, _, _ in generic_cuts}
         chrome = [any(i in removed or i in repeated or i in markers for i in range(u.first, u.last + 1)) for u in found]
         kept_units = self._main_text(found, chrome)
-        for block in _wrapped_blocks(found):  # a table or list set inside hard-wrapped paragraphs
+        for block in _wrapped_blocks(found, lines):  # a table or list set inside hard-wrapped paragraphs
             if any(n in kept_units and found[n].prose for n in block):
                 kept_units.update(block)
         for first, end, rule_id in generic_cuts:
@@ -134,7 +134,9 @@ class BoilerplateStage(Stage):
             return Drop(f"empty_after_{STAGE}", "every line was boilerplate")
         return doc
 
-    def _repeated(self, found: Sequence[Unit], site: str | None, fitted: LineCounts) -> dict[int, tuple[str, str | None]]:
+    def _repeated(
+        self, found: Sequence[Unit], lines: Sequence[str], site: str | None, fitted: LineCounts
+    ) -> dict[int, tuple[str, str | None]]:
         """Lines repeated across pages, with their counts; a hard-wrapped paragraph's lines never are."""
         config = self.config
         candidates: dict[int, tuple[str, str | None]] = {}
@@ -164,7 +166,7 @@ class BoilerplateStage(Stage):
             candidates = {i: rule for i, rule in candidates.items() if i in widely}
         # Inside a block of hard-wrapped text, only lines at its edges can be chrome ("Reuter" under
         # a story); "Year" or "Net profit" inside a table in the story repeat because tables do.
-        for block in _wrapped_blocks(found):
+        for block in _wrapped_blocks(found, lines):
             for n in _peel(block, lambda n: found[n].first in candidates):
                 candidates.pop(found[n].first, None)
         return candidates
@@ -196,16 +198,19 @@ class BoilerplateStage(Stage):
         return {}
 
 
-def _wrapped_blocks(found: Sequence[Unit]) -> list[range]:
-    """Unit indexes of the blocks (no blank line between units) that hold hard-wrapped paragraphs.
+def _wrapped_blocks(found: Sequence[Unit], lines: Sequence[str]) -> list[range]:
+    """Unit indexes of the blocks (no blank line between units) laid out as plain text: mostly
+    hard-wrapped paragraphs, or indented lines (Reuters' tables).
 
-    Text from HTML has a block per line and no blank lines, so it has no such blocks.
+    Text from HTML has a block per line and no blank lines: a whole page is one block, not wrapped.
     """
     blocks: list[range] = []
     start = 0
     for n in range(1, len(found) + 1):
         if n == len(found) or found[n].first != found[n - 1].last + 1:
-            if any(found[i].wrapped for i in range(start, n)):
+            span = range(found[start].first, found[n - 1].last + 1)
+            wrapped = sum(found[i].last + 1 - found[i].first for i in range(start, n) if found[i].wrapped)
+            if wrapped >= len(span) / 2 or any(lines[i][:1] in (" ", "\t") for i in span):
                 blocks.append(range(start, n))
             start = n
     return blocks

@@ -20,6 +20,7 @@ _DIGITISH = re.compile(r"[\d\W_]")
 _UPPER_START = re.compile(r"^[\"'“‘(\[]*[A-ZÀ-ÖØ-ÞĀ-Ž]")
 
 WRAP_MIN_WIDTH = 40  # a hard-wrapped paragraph's longest line has at least this many characters
+WRAP_MAX_WIDTH = 100  # ...and at most this many: text is wrapped for screens and mail (Reuters: 70)
 WRAP_FILL = 0.55  # ...and every line but its last fills at least this share of the longest
 
 
@@ -80,7 +81,7 @@ def _continues(previous: str, line: str, run: list[str]) -> bool:
     """Is `line` the next line of a paragraph hard-wrapped at a fixed width?"""
     previous, stripped = previous.strip(), line.strip()
     width = max(len(item.strip()) for item in run + [line])
-    if width < WRAP_MIN_WIDTH or not stripped:
+    if not WRAP_MIN_WIDTH <= width <= WRAP_MAX_WIDTH or not stripped:
         return False
     # A short first line is allowed where the sentence goes on below it (a dateline cut off).
     if len(previous) < WRAP_FILL * width and not (len(run) == 1 and stripped[0].islower()):
