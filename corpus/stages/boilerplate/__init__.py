@@ -22,7 +22,7 @@ from corpus.errors import ConfigError
 from corpus.rules import RuleFile
 from corpus.stages.base import Stage
 from corpus.stages.boilerplate import metadata
-from corpus.stages.boilerplate.lines import Unit, units
+from corpus.stages.boilerplate.lines import WRAP_MAX_WIDTH, Unit, units
 from corpus.stages.boilerplate.region import main_runs, unit_score
 from corpus.stages.boilerplate.repetition import LineCounts, count_lines, merge_counts, site_of
 from corpus.stages.boilerplate.site_rules import SiteRules, compile_rule_files, normalise_line, removals, rule_ids
@@ -47,7 +47,7 @@ class BoilerplateConfig:
     site_min_documents: int = 3  # a line on this many pages of one site is chrome there, even prose
     corpus_min_documents: int = 2  # a short line (not prose) on this many pages of the input is chrome
     corpus_min_documents_prose: int = 5  # the same for a prose line, which syndicated stories share
-    max_line_chars: int = 300  # longer lines are never counted: chrome lines are short
+    max_line_chars: int = 2000  # longer lines are not counted (a page counts as a copy by its shorter lines)
     main_text_min_words: float = 10.0  # a run of prose weaker than this is not an article
     main_text_share: float = 0.5  # keep runs scoring at least this share of the best run
     headline_lines: int = 2  # title-like lines kept just above the article (headline, standfirst)
@@ -91,26 +91,28 @@ class BoilerplateStage(Stage):
         assert fitted is not None, "the runner passes the merged line counts"
         lines = doc.text.split("\n")
         site = site_of(doc)
+        found = units(lines)
+        in_paragraph = {i for u in found if u.wrapped for i in range(u.first, u.last + 1)}
         removed: dict[int, tuple[str, str | None]] = {}  # line index -> (rule id, detail)
+        protected: set[int] = set()  # lines a disabled rule names: the user wants them kept
         generic_cuts: list[tuple[int, int, str]] = []
         for rules in self.site_rules:
             if not rules.applies_to(site, doc.text):
                 continue
-            for first, end, rule_id in removals(rules, lines, self.disabled):
-                if rules.applies_to_all and self._kinds[rule_id] in BLOCK_KINDS:
+            for first, end, rule_id in removals(rules, lines):
+                kind = self._kinds[rule_id]
+                if rule_id in self.disabled:
+                    protected.update(range(first, end))
+                elif rules.applies_to_all and kind in BLOCK_KINDS:
                     generic_cuts.append((first, end, rule_id))  # checked against the article below
-                    continue
-                for index in range(first, end):
-                    removed.setdefault(index, (rule_id, None))
-        found = units(lines)
+                elif kind in BLOCK_KINDS or first not in in_paragraph:  # "share on its common..." wrapped
+                    for index in range(first, end):
+                        removed.setdefault(index, (rule_id, None))
         repeated = self._repeated(found, lines, site, fitted)
         # A generic cut's marker line ("Top Rated Comments") also splits the runs of prose there.
         markers = {first for first, _, _ in generic_cuts}
         chrome = [any(i in removed or i in repeated or i in markers for i in range(u.first, u.last + 1)) for u in found]
-        kept_units = self._main_text(found, chrome)
-        for block in _wrapped_blocks(found, lines):  # a table or list set inside hard-wrapped paragraphs
-            if any(n in kept_units and found[n].prose for n in block):
-                kept_units.update(block)
+        kept_units = self._main_text(found, lines, chrome)
         for first, end, rule_id in generic_cuts:
             end = _list_end(found, first, end)
             if self._article_survives_cut(found, first, end):
@@ -118,7 +120,7 @@ class BoilerplateStage(Stage):
                     removed.setdefault(index, (rule_id, None))
         for number, unit in enumerate(found):
             for index in range(unit.first, unit.last + 1):
-                if index in removed:
+                if index in removed or index in protected:
                     continue
                 if index in repeated:
                     removed[index] = repeated[index]
@@ -141,7 +143,10 @@ class BoilerplateStage(Stage):
         config = self.config
         candidates: dict[int, tuple[str, str | None]] = {}
         widely: set[int] = set()  # lines repeated on as many pages as prose needs: sign-offs, labels
-        words = repeated_words = 0.0
+        words = elsewhere_words = 0.0
+        # Text laid out by hand (wrapped, indented tables) repeats short lines because tables do.
+        plain = _hard_wrapped(found, lines) or (
+            all(len(line) <= WRAP_MAX_WIDTH for line in lines) and any(line[:1] in (" ", "\t") for line in lines))
         for unit in found:
             words += unit.words
             if unit.wrapped or len(unit.text) > config.max_line_chars:
@@ -149,20 +154,21 @@ class BoilerplateStage(Stage):
             key = normalise_line(unit.text)
             on_site = fitted.site_documents(site, key)
             in_corpus = fitted.corpus_documents(key)
-            corpus_floor = config.corpus_min_documents_prose if unit.prose else config.corpus_min_documents
+            if in_corpus >= 2:
+                elsewhere_words += unit.words
+            corpus_floor = config.corpus_min_documents_prose if unit.prose or plain else config.corpus_min_documents
             if site is not None and on_site >= config.site_min_documents and REPEAT_SITE not in self.disabled:
                 rule = REPEAT_SITE
             elif in_corpus >= corpus_floor and REPEAT_CORPUS not in self.disabled:
                 rule = REPEAT_CORPUS
             else:
                 continue
-            repeated_words += unit.words
             if max(on_site, in_corpus) >= config.corpus_min_documents_prose:
                 widely.add(unit.first)
             detail = {"site": site, "site_documents": on_site, "corpus_documents": in_corpus}
             candidates[unit.first] = (rule, orjson.dumps(detail).decode())
         # Most of a page repeated elsewhere: a copy of the same story (dedup's job), not chrome.
-        if words and repeated_words > 0.5 * words:
+        if words and elsewhere_words > 0.5 * words:
             candidates = {i: rule for i, rule in candidates.items() if i in widely}
         # Inside a block of hard-wrapped text, only lines at its edges can be chrome ("Reuter" under
         # a story); "Year" or "Net profit" inside a table in the story repeat because tables do.
@@ -171,16 +177,23 @@ class BoilerplateStage(Stage):
                 candidates.pop(found[n].first, None)
         return candidates
 
-    def _main_text(self, found: Sequence[Unit], chrome: Sequence[bool]) -> set[int]:
-        """Indexes of the units in the article's runs, plus the headline lines just above the first."""
+    def _main_text(self, found: Sequence[Unit], lines: Sequence[str], chrome: Sequence[bool]) -> set[int]:
+        """Indexes of the units in the article's runs, with the tables set inside its hard-wrapped
+        paragraphs, and the headline lines just above."""
         config = self.config
         scores = [unit_score(unit, is_chrome) for unit, is_chrome in zip(found, chrome)]
         runs = main_runs(scores, min_score=config.main_text_min_words, share_of_best=config.main_text_share)
-        if not runs:  # no article to be found (a short note, a table): only rules and repetition remove lines
+        if not runs or _hard_wrapped(found, lines):
+            # No article to find (a short note, a table), or a text laid out by hand (a wire story,
+            # an e-mail), not a web page's blocks: only rules and repetition remove lines.
             return set(range(len(found)))
         kept = {index for start, end, _ in runs for index in range(start, end)}
-        above = runs[0][0] - 1
-        while above >= 0 and runs[0][0] - above <= config.headline_lines and not chrome[above] and _title_like(found[above]):
+        for block in _wrapped_blocks(found, lines):
+            if any(n in kept and found[n].prose for n in block):
+                kept.update(block)
+        top = min(kept)
+        above = top - 1
+        while above >= 0 and top - above <= config.headline_lines and not chrome[above] and _title_like(found[above]):
             kept.add(above)
             above -= 1
         return kept
@@ -196,6 +209,11 @@ class BoilerplateStage(Stage):
     @classmethod
     def library_versions(cls) -> dict[str, str]:
         return {}
+
+
+def _hard_wrapped(found: Sequence[Unit], lines: Sequence[str]) -> bool:
+    """Text wrapped at a fixed width throughout, with at least one wrapped paragraph."""
+    return any(unit.wrapped for unit in found) and all(len(line) <= WRAP_MAX_WIDTH for line in lines)
 
 
 def _wrapped_blocks(found: Sequence[Unit], lines: Sequence[str]) -> list[range]:
