@@ -151,6 +151,19 @@ def test_blocks_lines_and_invisible_elements() -> None:
     )
 
 
+def test_preformatted_text_keeps_its_lines() -> None:
+    html = b"<p>before</p><pre>\nline one\n  line two\n\nline <b>three\nsplit</b> after\n</pre><p>after</p>"
+    assert html_page(html).text == "before\nline one\nline two\nline three\nsplit after\nafter"
+
+
+def test_a_story_in_pre_is_not_one_line() -> None:
+    # CleanEval page 78: a whole story laid out in <pre>, which html-text alone flattens to a line
+    lines = html_page(_cleaneval_page("cleaneval/final/input/78.html")).text.split("\n")
+    assert lines[:4] == ["August meets the Cult", "--------------------------",
+                         "August enters from the street outside.", "August has arrived."]
+    assert len(lines) > 50 and max(map(len, lines)) < 200
+
+
 def test_og_fallbacks_and_absent_metadata() -> None:
     og = b"""<html><head><meta property="og:title" content="OG  title">
     <meta property="og:url" content="https://example.org/og"></head><body><p>x</p></body></html>"""

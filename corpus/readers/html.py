@@ -92,6 +92,8 @@ _NEWLINE_TAGS = html_text.NEWLINE_TAGS | {
     "summary",
 }
 _WS = re.compile(r"\s+")
+# Where a browser keeps the source's line breaks.
+_PREFORMATTED = ("pre", "listing", "xmp", "plaintext")
 
 # trafilatura.extract settings for html_mode = "main", measured on Zyte's 181 pages (token
 # 4-gram P/R/F1 as its evaluate.py), with CleanPortalEval's 71 and trafilatura's 258-page eval
@@ -223,8 +225,34 @@ def _visible(root: etree._Element, invisible: tuple[str, ...]) -> str:
         body = root
         for head in root.findall("head"):
             root.remove(head)
+    _keep_preformatted_lines(body)
     flat = html_text.etree_to_text(body, newline_tags=_NEWLINE_TAGS)
     return _lines(flat)
+
+
+def _keep_preformatted_lines(body: etree._Element) -> None:
+    """Line breaks inside <pre> become <br>s: html-text collapses all whitespace, which put
+    whole stories, poems and tables laid out in <pre> on one line (CleanEval page 78)."""
+    for pre in list(body.iter(*_PREFORMATTED)):
+        for node in list(pre.iter()):
+            if node.text and "\n" in node.text:
+                first, *rest = node.text.split("\n")
+                node.text = first
+                for index, part in enumerate(rest):
+                    node.insert(index, _br(part))
+            parent = node.getparent()
+            if node is not pre and parent is not None and node.tail and "\n" in node.tail:
+                first, *rest = node.tail.split("\n")
+                node.tail = first
+                at = parent.index(node)
+                for index, part in enumerate(rest, 1):
+                    parent.insert(at + index, _br(part))
+
+
+def _br(tail: str) -> etree._Element:
+    br = etree.Element("br")
+    br.tail = tail
+    return br
 
 
 def _main_text(text: str) -> tuple[str, str]:
