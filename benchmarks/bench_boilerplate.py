@@ -301,9 +301,25 @@ def _stage_row(name: str, run: Run, n: int, target: Callable[[dict[str, tuple[fl
     return Row(label, list(run.after.values()), speed, note=_dropped_note(run), run=run, target=target)
 
 
-def _c4_row(texts: Sequence[str], name: str = "C4 line rules (datatrove)") -> Row:
+def _installed(module: str, what: str) -> bool:
+    if importlib.util.find_spec(module) is not None:
+        return True
+    print(f"{module} not installed: {what} skipped (pip install -e '.[bench]')", file=sys.stderr)
+    return False
+
+
+def _c4_rows(texts: Sequence[str], name: str = "C4 line rules (datatrove)") -> list[Row]:
+    if not _installed("datatrove", "the C4 baseline"):
+        return []
     outputs, seconds = c4_lines(texts)
-    return Row(name, outputs, len(texts) / seconds if seconds else None)
+    return [Row(name, outputs, len(texts) / seconds if seconds else None)]
+
+
+def _trafilatura_rows(cases: Sequence[Case], opts: Options) -> list[Row]:
+    if not _installed("trafilatura", "the trafilatura baseline"):
+        return []
+    outputs, seconds = trafilatura_raw(cases, opts.workers)
+    return [Row("trafilatura.extract on the raw HTML", outputs, len(cases) / seconds if seconds else None)]
 
 
 def _targets(row_name: str, *, min_r: float | None = None, min_f1: float | None = None,
@@ -330,7 +346,7 @@ def bench_zyte_text(tmp: Path, opts: Options) -> None:
     stage = "corpus boilerplate stage"
     rows = [
         Row("keep everything", before, note="  (upstream README, html-text: P .500 R .994 F1 .665)"),
-        _c4_row(before),
+        *_c4_rows(before),
         _stage_row(stage, run, len(cases), _targets(stage, min_r=0.97, min_f1=0.93)),
     ]
     counts = report_gold(f"zyte-text: Zyte's {len(cases)} pages as html-text's visible text (no URLs), gold articleBody; "
@@ -343,26 +359,24 @@ def bench_html_gold(name: str, title: str, cases: Sequence[Case], tmp: Path, opt
                     modes: Sequence[str] | None = None) -> None:
     """An HTML set with a gold main text: our reader in each mode, then the stage; C4 and trafilatura beside."""
     rows: list[Row] = []
+    kept_by: dict[str, str] = {}  # stage row -> the row of its input (for the dump's "before the stage")
     for mode in opts.modes if modes is None else modes:
         run = _corpus(cases, tmp, f"{name}-{mode}", mode, opts)
         before = list(run.before.values())
         if mode == "visible":
-            rows += [Row("keep everything (visible text)", before), _c4_row(before, "C4 line rules (datatrove) on it")]
             keep = "keep everything (visible text)"
+            rows += [Row(keep, before), *_c4_rows(before, "C4 line rules (datatrove) on it")]
         else:
             keep = 'corpus html_mode "main" (no stage)'
             rows.append(Row(keep, before, note=_dropped_note(run) if not run.stage_ran else ""))
         stage = f'corpus html_mode "{mode}" + stage'
         rows.append(_stage_row(stage, run, len(cases), target(stage, keep)))
-    started = time.perf_counter()
-    outputs, seconds = trafilatura_raw(cases, opts.workers)
-    rows.append(Row("trafilatura.extract on the raw HTML", outputs, len(cases) / seconds if seconds else None))
-    print(f"  ({name}: trafilatura baseline {time.perf_counter() - started:.1f} s wall)", file=sys.stderr)
+        kept_by[rows[-1].name] = keep
+    rows += _trafilatura_rows(cases, opts)
     counts = report_gold(title, cases, rows)
     for row in rows:
         if row.run is not None:
-            keep_name = rows[rows.index(row) - 1].name
-            _dump_gold(opts, f"{name}-{row.run.label.rsplit('-', 1)[1]}", cases, row, counts, keep_name)
+            _dump_gold(opts, f"{name}-{row.run.label.rsplit('-', 1)[1]}", cases, row, counts, kept_by[row.name])
 
 
 def _dump_gold(opts: Options, label: str, cases: Sequence[Case], row: Row,
@@ -378,12 +392,11 @@ def bench_trafilatura(tmp: Path, opts: Options) -> None:
         run = _corpus(cases, tmp, f"trafilatura-{mode}", mode, opts)
         before = list(run.before.values())
         if mode == "visible":
-            rows += [Row("keep everything (visible text)", before), _c4_row(before, "C4 line rules (datatrove) on it")]
+            rows += [Row("keep everything (visible text)", before), *_c4_rows(before, "C4 line rules (datatrove) on it")]
         else:
             rows.append(Row('corpus html_mode "main" (no stage)', before))
         rows.append(_stage_row(f'corpus html_mode "{mode}" + stage', run, len(cases), None))
-    outputs, seconds = trafilatura_raw(cases, opts.workers)
-    rows.append(Row("trafilatura.extract on the raw HTML", outputs, len(cases) / seconds if seconds else None))
+    rows += _trafilatura_rows(cases, opts)
     report_snippets(f"trafilatura: its eval subset, {len(cases)} pages; snippets as upstream's eval_common.count_item "
                     "(with = main text, without = boilerplate; whitespace-normalised substrings)", cases, rows)
     if opts.dump is not None:
@@ -398,14 +411,14 @@ def bench_reuters(tmp: Path, opts: Options) -> None:
     run = _corpus(cases, tmp, "reuters", "visible", opts)
     before = list(run.before.values())
     total = sum(map(words, before))
-    c4_out, c4_seconds = c4_lines(before)
+    c4 = _c4_rows(before)
     after = list(run.after.values())
     print(f"\nreuters: {len(cases)} Reuters-21578 stories (clean news text: every word removed is a loss); "
           "words = whitespace-separated, a dropped story loses all of its words")
     print(f"  {'':<46} {'words removed':>13} {'docs touched':>12} {'docs/s':>8}  target")
     stage = "corpus boilerplate stage" + ("" if run.stage_ran else " [skipped]")
     stage_speed = len(cases) / run.stage_cpu() if run.stage_ran and run.stage_cpu() else None
-    for label, outputs, speed, is_ours in (("C4 line rules (datatrove)", c4_out, len(cases) / c4_seconds, False),
+    for label, outputs, speed, is_ours in (*((row.name, row.outputs, row.docs_per_s, False) for row in c4),
                                            (stage, after, stage_speed, True)):
         share = 1 - sum(map(words, outputs)) / total
         touched = sum(a != b for a, b in zip(before, outputs))
