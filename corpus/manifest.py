@@ -18,9 +18,11 @@ SCHEMA_VERSION = 2  # 2: documents gained published and author; line_stats.parqu
 IO_LIBRARIES = ("chardet", "html-text", "lxml", "orjson", "polars", "warcio", "zstandard")
 
 
-def library_versions(extra: Iterable[tuple[str, str]] = ()) -> dict[str, str]:
+def library_versions(extra: Iterable[tuple[str, str]] = (), *, html_mode: str = "visible") -> dict[str, str]:
     versions = {"python": platform.python_version(), "corpus": _version("corpus")}
     versions.update({name: _version(name) for name in IO_LIBRARIES})
+    if html_mode == "main":  # trafilatura chose the text of every HTML page
+        versions["trafilatura"] = _version("trafilatura")
     versions.update(extra)
     return dict(sorted(versions.items()))
 

@@ -222,7 +222,7 @@ def _manifest(
         "stages": [stage.name for stage, _ in active],
         "config": config.reproducible_dict(),
         "rule_files": [{"name": r.name, "origin": r.origin, "sha256": r.sha256} for r in rule_files],
-        "libraries": library_versions(extra),
+        "libraries": library_versions(extra, html_mode=config.read.html_mode),
         "inputs": input_entries([f.path for f in files]),
         "counts": summary.counts(),
         "renamed_ids": summary.renamed_ids,

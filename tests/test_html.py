@@ -328,3 +328,19 @@ def test_cli_without_trafilatura_fails_in_one_line_before_reading(tmp_path: Path
         "(pip install 'corpus[trafilatura]', or use html_mode = \"visible\")"
     ]
     assert not (tmp_path / "out").exists()
+
+
+def test_a_main_mode_run_names_trafilatura_in_the_manifest(tmp_path: Path) -> None:
+    from corpus import pipeline
+    from corpus.config import Config, RunConfig, load_config
+
+    page = tmp_path / "in" / "guardian.html.gz"
+    page.parent.mkdir()
+    page.write_bytes(gzip.compress(_raw(GUARDIAN)))
+    defaults = load_config(None, stages=pipeline.STAGES)
+    for mode, named in (("main", True), ("visible", False)):
+        config = Config(read=ReadConfig(html_mode=mode), run=RunConfig(workers=1, skip=("language",)), stages=defaults.stages)
+        out = tmp_path / mode
+        pipeline.run([page.parent], out, config)
+        libraries = json.loads((out / "manifest.json").read_text())["libraries"]
+        assert ("trafilatura" in libraries) is named
