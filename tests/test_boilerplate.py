@@ -427,3 +427,27 @@ def test_output_is_byte_identical_for_one_and_two_workers(reuters_runs: tuple[Pa
         del manifest["timings"]
     assert manifests[0] == manifests[1]
     assert stage_edits(one).height > 0
+
+
+def test_output_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    """Sets and dicts of strings iterate in an order that changes with PYTHONHASHSEED; the output must not."""
+    import gzip
+    import os
+    import subprocess
+    import sys
+
+    zyte = shared_data("boilerplate-zyte-article-extraction-benchmark", "baseline-outputs", "html-text.json.gz")
+    pages = json.loads(gzip.decompress(zyte.read_bytes()))["output"]
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "zyte.jsonl").write_bytes(
+        b"".join(orjson.dumps({"id": key, "text": pages[key]["articleBody"]}) + b"\n" for key in sorted(pages)[:60]))
+    digests = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"out{seed}"
+        command = [str(Path(sys.executable).parent / "corpus"), "clean", str(inputs), str(SEEDS), "-o", str(out),
+                   "--workers", "1", "--skip", "language"]
+        subprocess.run(command, check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        digests.append([hashlib.sha256((out / name).read_bytes()).hexdigest()
+                        for name in ("documents.parquet", "edits.parquet", "dropped.parquet", "line_stats.parquet")])
+    assert digests[0] == digests[1]
