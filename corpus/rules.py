@@ -27,7 +27,7 @@ _COMMON_KEYS = ("id", "kind", "description", "examples")
 _KIND_KEYS: dict[str, dict[str, Any]] = {
     "exact_line": {"lines": None},
     "line_pattern": {"pattern": None, "max_words": 0},
-    "cut_after": {"marker": None, "include_marker": True, "min_position": 0.0},
+    "cut_after": {"marker": None, "include_marker": True, "min_position": 0.0, "until_prose": False},
     "cut_before": {"marker": None, "include_marker": False, "max_position": 1.0},
     "between": {"start": None, "end": None, "include_markers": True, "max_lines": 0},
 }
@@ -73,6 +73,7 @@ class BoilerplateRule:
     marker: str = ""  # cut_after, cut_before
     include_marker: bool = True  # cut_after (default true), cut_before (default false)
     min_position: float = 0.0  # cut_after
+    until_prose: bool = False  # cut_after: stop where running prose resumes below the list (the stage decides)
     max_position: float = 1.0  # cut_before
     start: str = ""  # between
     end: str = ""  # between

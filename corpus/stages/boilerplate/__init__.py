@@ -76,7 +76,7 @@ class BoilerplateStage(Stage):
                 hint = f"did you mean {close[0]!r}?" if close else "see `corpus rules check` for the rule ids"
                 raise ConfigError("[stages.boilerplate] disable", f"no rule with id {rule_id!r}", hint)
         self.disabled = frozenset(config.disable)
-        self._kinds = {rule.id: rule.kind for file in self.site_rules for rule in file.rules}
+        self._rules = {rule.id: rule for file in self.site_rules for rule in file.rules}
 
     def fit(self, docs: Sequence[Document]) -> LineCounts:
         return count_lines(docs, self.config.max_line_chars)
@@ -100,7 +100,7 @@ class BoilerplateStage(Stage):
             if not rules.applies_to(site, doc.text):
                 continue
             for first, end, rule_id in removals(rules, lines):
-                kind = self._kinds[rule_id]
+                kind = self._rules[rule_id].kind
                 if rule_id in self.disabled:
                     protected.update(range(first, end))
                 elif rules.applies_to_all and kind in BLOCK_KINDS:
@@ -114,7 +114,8 @@ class BoilerplateStage(Stage):
         chrome = [any(i in removed or i in repeated or i in markers for i in range(u.first, u.last + 1)) for u in found]
         kept_units = self._main_text(found, lines, chrome)
         for first, end, rule_id in generic_cuts:
-            end = _list_end(found, first, end)
+            if self._rules[rule_id].until_prose:
+                end = _list_end(found, first, end)
             if self._article_survives_cut(found, first, end):
                 for index in range(first, end):
                     removed.setdefault(index, (rule_id, None))

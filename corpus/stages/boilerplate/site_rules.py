@@ -157,6 +157,7 @@ class Rule:
     max_words: int = 0  # line_pattern; 0 = any length
     include: bool = True  # include_marker(s)
     min_position: float = 0.0  # cut_after
+    until_prose: bool = False  # cut_after: the stage ends the cut where running prose resumes
     max_position: float = 1.0  # cut_before
     max_lines: int = 0  # between; 0 = the end line may be anywhere after the start
     remove_examples: tuple[str, ...] = ()
@@ -425,7 +426,7 @@ def _compile_rule(rule: BoilerplateRule, where: str) -> Rule:
                     pattern_needs=_prefilter(start), end_needs=_prefilter(end), **common)
     marker = re.compile(rule.marker)
     return Rule(kind=rule.kind, pattern=marker, include=rule.include_marker, min_position=rule.min_position,
-                max_position=rule.max_position, pattern_needs=_prefilter(marker), **common)
+                until_prose=rule.until_prose, max_position=rule.max_position, pattern_needs=_prefilter(marker), **common)
 
 
 def _prefilter(pattern: re.Pattern[str]) -> Needs | None:
