@@ -37,7 +37,7 @@ STAGE_RULES = (REPEAT_SITE, REPEAT_CORPUS, SHORT_LINE, TEASER, OUTSIDE)
 BLOCK_KINDS = ("cut_after", "cut_before", "between")
 # A generic cut needs this much prose above its marker, in words and as a share of the prose it cuts.
 CUT_MIN_WORDS_ABOVE = 50
-CUT_MIN_SHARE_ABOVE = 1.0
+CUT_MIN_SHARE_ABOVE = 0.25
 CUT_RESUME_WORDS = 60  # ...and stops where this many words of running prose follow its list
 
 

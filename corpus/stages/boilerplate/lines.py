@@ -92,8 +92,15 @@ def _continues(previous: str, line: str, run: list[str]) -> bool:
     return (stripped[0].islower() or not _UPPER_START.match(stripped) or _ends_mid_sentence(previous))
 
 
+# Words a wrapped line can end on but a title or menu item hardly does ("...the Securities and").
+_JOINING_WORDS = frozenset(
+    "a an and as at by for from in into of on or than that the to with "
+    "der die das und von zu mit le la les et de du des en el los las y del que para con il di e per".split()
+)
+
+
 def _ends_mid_sentence(line: str) -> bool:
-    return line.endswith((",", "-", "–", "(")) or line.rsplit(" ", 1)[-1].islower()
+    return line.endswith((",", "-", "–", "(")) or line.rsplit(" ", 1)[-1] in _JOINING_WORDS
 
 
 def make_unit(lines: list[str], first: int, last: int) -> Unit:
