@@ -35,10 +35,10 @@ TEASER = "generic.teaser"  # "...", a teaser of another page, outside the articl
 OUTSIDE = "generic.outside_main_text"  # prose outside the article's runs: other stories, comments
 STAGE_RULES = (REPEAT_SITE, REPEAT_CORPUS, SHORT_LINE, TEASER, OUTSIDE)
 BLOCK_KINDS = ("cut_after", "cut_before", "between")
-# A generic cut needs this much prose above its marker, in words and as a share of the prose it cuts.
-CUT_MIN_WORDS_ABOVE = 50
-CUT_MIN_SHARE_ABOVE = 0.25
-CUT_RESUME_WORDS = 60  # ...and stops where this many words of running prose follow its list
+# A generic cut needs this many words of prose above its marker: one with less is a menu item
+# over the article ("Comments" in a top bar), not the header of a footer.
+CUT_MIN_WORDS_ABOVE = 100
+CUT_RESUME_WORDS = 60  # an `until_prose` list stops where this many words of running prose follow
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ class BoilerplateStage(Stage):
         for first, end, rule_id in generic_cuts:
             if self._rules[rule_id].until_prose:
                 end = _list_end(found, first, end)
-            if self._article_survives_cut(found, first, end):
+            if self._article_survives_cut(found, first):
                 for index in range(first, end):
                     removed.setdefault(index, (rule_id, None))
         for number, unit in enumerate(found):
@@ -200,12 +200,9 @@ class BoilerplateStage(Stage):
         return kept
 
     @staticmethod
-    def _article_survives_cut(found: Sequence[Unit], first: int, end: int) -> bool:
-        """A generic cut ("Related articles" and all below) must leave the article: a marker with
-        little prose above it is a menu item over the article, not the header of a footer."""
-        before = sum(u.words for u in found if u.prose and u.last < first)
-        cut = sum(u.words for u in found if u.prose and first <= u.first < end)
-        return before >= max(CUT_MIN_WORDS_ABOVE, CUT_MIN_SHARE_ABOVE * cut)
+    def _article_survives_cut(found: Sequence[Unit], first: int) -> bool:
+        """A generic cut ("Top Rated Comments" and all below) must leave the article above it."""
+        return sum(u.words for u in found if u.prose and u.last < first) >= CUT_MIN_WORDS_ABOVE
 
     @classmethod
     def library_versions(cls) -> dict[str, str]:
