@@ -58,6 +58,14 @@ def apply_spans(doc: Document, spans: Sequence[Span], *, stage: str, rule: str, 
     Offsets of each recorded edit are shifted by what the earlier spans changed, so each
     edit is exact against the text as it was just before it.
     """
+    apply_labelled_spans(doc, [(start, end, after, rule, detail) for start, end, after in spans], stage=stage)
+
+
+LabelledSpan = tuple[int, int, str, str, str | None]  # start, end, replacement, rule, detail
+
+
+def apply_labelled_spans(doc: Document, spans: Sequence[LabelledSpan], *, stage: str) -> None:
+    """`apply_spans` where each span names its own rule and detail; one pass over the text."""
     if not spans:
         return
     old = doc.text
@@ -65,7 +73,7 @@ def apply_spans(doc: Document, spans: Sequence[Span], *, stage: str, rule: str, 
     cursor = 0
     shift = 0
     seq = len(doc.edits)
-    for start, end, after in spans:
+    for start, end, after, rule, detail in spans:
         if start < cursor or end < start or end > len(old):
             raise ValueError(f"spans overlap or fall outside the text: {(start, end)}")
         pieces.append(old[cursor:start])

@@ -22,7 +22,7 @@ from corpus.errors import ConfigError
 from corpus.rules import RuleFile
 from corpus.stages.base import Stage
 from corpus.stages.boilerplate import metadata
-from corpus.stages.boilerplate.lines import WRAP_MAX_WIDTH, Unit, units
+from corpus.stages.boilerplate.lines import Layout, Unit, layout, units
 from corpus.stages.boilerplate.region import main_runs, unit_score
 from corpus.stages.boilerplate.repetition import LineCounts, count_lines, merge_counts, site_of
 from corpus.stages.boilerplate.site_rules import SiteRules, compile_rule_files, normalise_line, removals, rule_ids
@@ -108,11 +108,12 @@ class BoilerplateStage(Stage):
                 elif kind in BLOCK_KINDS or first not in in_paragraph:  # "share on its common..." wrapped
                     for index in range(first, end):
                         removed.setdefault(index, (rule_id, None))
-        repeated = self._repeated(found, lines, site, fitted)
+        page = layout(found, lines)
+        repeated = self._repeated(found, page, site, fitted)
         # A generic cut's marker line ("Top Rated Comments") also splits the runs of prose there.
         markers = {first for first, _, _ in generic_cuts}
         chrome = [any(i in removed or i in repeated or i in markers for i in range(u.first, u.last + 1)) for u in found]
-        kept_units = self._main_text(found, lines, chrome)
+        kept_units = self._main_text(found, page, chrome)
         for first, end, rule_id in generic_cuts:
             if self._rules[rule_id].until_prose:
                 end = _list_end(found, first, end)
@@ -138,16 +139,13 @@ class BoilerplateStage(Stage):
         return doc
 
     def _repeated(
-        self, found: Sequence[Unit], lines: Sequence[str], site: str | None, fitted: LineCounts
+        self, found: Sequence[Unit], page: Layout, site: str | None, fitted: LineCounts
     ) -> dict[int, tuple[str, str | None]]:
         """Lines repeated across pages, with their counts; a hard-wrapped paragraph's lines never are."""
         config = self.config
         candidates: dict[int, tuple[str, str | None]] = {}
         widely: set[int] = set()  # lines repeated on as many pages as prose needs: sign-offs, labels
         words = elsewhere_words = 0.0
-        # Text laid out by hand (wrapped, indented tables) repeats short lines because tables do.
-        plain = _hard_wrapped(found, lines) or (
-            all(len(line) <= WRAP_MAX_WIDTH for line in lines) and any(line[:1] in (" ", "\t") for line in lines))
         for unit in found:
             words += unit.words
             if unit.wrapped or len(unit.text) > config.max_line_chars:
@@ -157,7 +155,7 @@ class BoilerplateStage(Stage):
             in_corpus = fitted.corpus_documents(key)
             if in_corpus >= 2:
                 elsewhere_words += unit.words
-            corpus_floor = config.corpus_min_documents_prose if unit.prose or plain else config.corpus_min_documents
+            corpus_floor = config.corpus_min_documents_prose if unit.prose or page.plain else config.corpus_min_documents
             if site is not None and on_site >= config.site_min_documents and REPEAT_SITE not in self.disabled:
                 rule = REPEAT_SITE
             elif in_corpus >= corpus_floor and REPEAT_CORPUS not in self.disabled:
@@ -173,23 +171,23 @@ class BoilerplateStage(Stage):
             candidates = {i: rule for i, rule in candidates.items() if i in widely}
         # Inside a block of hard-wrapped text, only lines at its edges can be chrome ("Reuter" under
         # a story); "Year" or "Net profit" inside a table in the story repeat because tables do.
-        for block in _wrapped_blocks(found, lines):
+        for block in page.text_blocks:
             for n in _peel(block, lambda n: found[n].first in candidates):
                 candidates.pop(found[n].first, None)
         return candidates
 
-    def _main_text(self, found: Sequence[Unit], lines: Sequence[str], chrome: Sequence[bool]) -> set[int]:
+    def _main_text(self, found: Sequence[Unit], page: Layout, chrome: Sequence[bool]) -> set[int]:
         """Indexes of the units in the article's runs, with the tables set inside its hard-wrapped
         paragraphs, and the headline lines just above."""
         config = self.config
         scores = [unit_score(unit, is_chrome) for unit, is_chrome in zip(found, chrome)]
         runs = main_runs(scores, min_score=config.main_text_min_words, share_of_best=config.main_text_share)
-        if not runs or _hard_wrapped(found, lines):
+        if not runs or page.hard_wrapped:
             # No article to find (a short note, a table), or a text laid out by hand (a wire story,
             # an e-mail), not a web page's blocks: only rules and repetition remove lines.
             return set(range(len(found)))
         kept = {index for start, end, _ in runs for index in range(start, end)}
-        for block in _wrapped_blocks(found, lines):
+        for block in page.text_blocks:
             if any(n in kept and found[n].prose for n in block):
                 kept.update(block)
         top = min(kept)
@@ -207,29 +205,6 @@ class BoilerplateStage(Stage):
     @classmethod
     def library_versions(cls) -> dict[str, str]:
         return {}
-
-
-def _hard_wrapped(found: Sequence[Unit], lines: Sequence[str]) -> bool:
-    """Text wrapped at a fixed width throughout, with at least one wrapped paragraph."""
-    return any(unit.wrapped for unit in found) and all(len(line) <= WRAP_MAX_WIDTH for line in lines)
-
-
-def _wrapped_blocks(found: Sequence[Unit], lines: Sequence[str]) -> list[range]:
-    """Unit indexes of the blocks (no blank line between units) laid out as plain text: mostly
-    hard-wrapped paragraphs, or indented lines (Reuters' tables).
-
-    Text from HTML has a block per line and no blank lines: a whole page is one block, not wrapped.
-    """
-    blocks: list[range] = []
-    start = 0
-    for n in range(1, len(found) + 1):
-        if n == len(found) or found[n].first != found[n - 1].last + 1:
-            span = range(found[start].first, found[n - 1].last + 1)
-            wrapped = sum(found[i].last + 1 - found[i].first for i in range(start, n) if found[i].wrapped)
-            if wrapped >= len(span) / 2 or any(lines[i][:1] in (" ", "\t") for i in span):
-                blocks.append(range(start, n))
-            start = n
-    return blocks
 
 
 def _peel(block: range, removable: Callable[[int], bool]) -> list[int]:
@@ -295,12 +270,9 @@ def _remove_lines(doc: Document, lines: Sequence[str], removed: dict[int, tuple[
         start_offset, end_offset = offsets[index], min(offsets[end], len(doc.text))
         if index > 0 and index - 1 not in gone and all(i in gone for i in range(index, len(lines))):
             start_offset -= 1  # at the end, the newline before the removed lines goes too
-        spans.append((start_offset, end_offset, *credit[index]))
+        spans.append((start_offset, end_offset, "", *credit[index]))
         index = end
-    shift = 0  # each edit's offsets are in the text as the earlier removals left it
-    for start, end, rule, detail in spans:
-        edits.replace(doc, start - shift, end - shift, "", stage=STAGE, rule=rule, detail=detail)
-        shift += end - start
+    edits.apply_labelled_spans(doc, spans, stage=STAGE)
 
 
 def _with_blank_lines(lines: Sequence[str], removed: dict[int, tuple[str, str | None]]) -> set[int]:

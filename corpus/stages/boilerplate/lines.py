@@ -8,7 +8,6 @@ lines of hard-wrapped Reuters stories for want of a full stop.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 _WORD = re.compile(r"\w+")
@@ -118,8 +117,30 @@ def make_unit(lines: list[str], first: int, last: int) -> Unit:
     )
 
 
-def normalize(line: str) -> str:
-    """The form lines are counted and compared in: NFKC, casefolded, digits as 0, spaces collapsed."""
-    text = unicodedata.normalize("NFKC", line).casefold()
-    text = re.sub(r"\d", "0", text)
-    return " ".join(text.split())
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """How a text is laid out: by hand (wrapped, indented tables) or a block per line (from HTML)."""
+
+    hard_wrapped: bool  # wrapped at a fixed width throughout, with at least one wrapped paragraph
+    plain: bool  # hard-wrapped, or short lines with indented ones: text laid out by hand
+    text_blocks: list[range]  # unit indexes of the blocks laid out by hand (see `layout`)
+
+
+def layout(found: list[Unit], lines: list[str]) -> Layout:
+    """Blocks are units with no blank line between them; a block is laid out by hand when it is
+    mostly hard-wrapped paragraphs or holds indented lines (Reuters' tables). Text from HTML has a
+    block per line and no blank lines: a whole page is one block, not laid out by hand."""
+    narrow = all(len(line) <= WRAP_MAX_WIDTH for line in lines)
+    indented = [line[:1] in (" ", "\t") for line in lines]
+    blocks: list[range] = []
+    start = 0
+    for n in range(1, len(found) + 1):
+        if n == len(found) or found[n].first != found[n - 1].last + 1:
+            span = range(found[start].first, found[n - 1].last + 1)
+            wrapped = sum(found[i].last + 1 - found[i].first for i in range(start, n) if found[i].wrapped)
+            if wrapped >= len(span) / 2 or any(indented[i] for i in span):
+                blocks.append(range(start, n))
+            start = n
+    hard_wrapped = narrow and any(unit.wrapped for unit in found)
+    return Layout(hard_wrapped, hard_wrapped or (narrow and any(indented)), blocks)
