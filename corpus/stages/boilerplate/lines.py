@@ -105,11 +105,13 @@ def _ends_mid_sentence(line: str) -> bool:
 def make_unit(lines: list[str], first: int, last: int) -> Unit:
     text = " ".join(line.strip() for line in lines[first : last + 1])
     words = _WORD.findall(text)
-    unspaced = len(_UNSPACED.findall(text))
-    count = len(words) + unspaced / 2 - (sum(1 for w in words if _UNSPACED.match(w)) if unspaced else 0)
+    count = float(len(words))
+    if _UNSPACED.search(text):
+        count += len(_UNSPACED.findall(text)) / 2 - sum(1 for w in words if _UNSPACED.match(w))
     letters = [w for w in words if w[0].isalpha()]
     capitalised = sum(1 for w in letters if w[0].isupper()) / len(letters) if letters else 0.0
-    symbols = len(_DIGITISH.findall(text.replace(" ", ""))) / max(1, len(text.replace(" ", "")))
+    spaces = text.count(" ")  # _DIGITISH matches spaces too
+    symbols = (len(_DIGITISH.findall(text)) - spaces) / max(1, len(text) - spaces)
     return Unit(
         first=first, last=last, text=text, words=max(count, 0.0),
         terminal=bool(_TERMINAL.search(text)), ellipsis=bool(_ELLIPSIS_END.search(text)),
