@@ -202,10 +202,6 @@ class BoilerplateStage(Stage):
         """A generic cut ("Top Rated Comments" and all below) must leave the article above it."""
         return sum(u.words for u in found if u.prose and u.last < first) >= CUT_MIN_WORDS_ABOVE
 
-    @classmethod
-    def library_versions(cls) -> dict[str, str]:
-        return {}
-
 
 def _peel(block: range, removable: Callable[[int], bool]) -> list[int]:
     """The removable units of a block that are not reachable from either edge through removable units."""
