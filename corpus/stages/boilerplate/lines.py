@@ -7,6 +7,7 @@ lines of hard-wrapped Reuters stories for want of a full stop.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -104,6 +105,12 @@ def _ends_mid_sentence(line: str) -> bool:
 
 def make_unit(lines: list[str], first: int, last: int) -> Unit:
     text = " ".join(line.strip() for line in lines[first : last + 1])
+    return Unit(first, last, text, *_features(text), wrapped=last > first)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # menus, share bars and footers recur on page after page
+def _features(text: str) -> tuple[float, bool, bool, float, float]:
+    """words, terminal, ellipsis, capitalised, symbols (see Unit)."""
     words = _WORD.findall(text)
     count = float(len(words))
     if _UNSPACED.search(text):
@@ -112,12 +119,7 @@ def make_unit(lines: list[str], first: int, last: int) -> Unit:
     capitalised = sum(1 for w in letters if w[0].isupper()) / len(letters) if letters else 0.0
     spaces = text.count(" ")  # _DIGITISH matches spaces too
     symbols = (len(_DIGITISH.findall(text)) - spaces) / max(1, len(text) - spaces)
-    return Unit(
-        first=first, last=last, text=text, words=max(count, 0.0),
-        terminal=bool(_TERMINAL.search(text)), ellipsis=bool(_ELLIPSIS_END.search(text)),
-        capitalised=capitalised, symbols=symbols, wrapped=last > first,
-    )
-
+    return max(count, 0.0), bool(_TERMINAL.search(text)), bool(_ELLIPSIS_END.search(text)), capitalised, symbols
 
 
 @dataclass(frozen=True, slots=True)
