@@ -150,6 +150,8 @@ class BoilerplateStage(Stage):
             words += unit.words
             if unit.wrapped or len(unit.text) > config.max_line_chars:
                 continue
+            if page.plain and unit.terminal and unit.words >= 3:
+                continue  # "Terms were not disclosed." closes many wire stories, and is their text
             key = normalise_line(unit.text)
             on_site = fitted.site_documents(site, key)
             in_corpus = fitted.corpus_documents(key)
