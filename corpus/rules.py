@@ -11,6 +11,7 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Any, Literal, get_args
 
 from corpus.errors import ConfigError, RunError, UsageError
@@ -56,6 +57,9 @@ class SiteTable:
     markers: tuple[str, ...] = ()  # for documents without a site: a plain, case-sensitive substring
     all: bool = False  # every document
     description: str = ""
+
+    def matches(self, site: str | None, text: str) -> bool:
+        return site_matches(self.hosts, self.markers, self.all, site, text)
 
 
 @dataclass(frozen=True)
@@ -404,3 +408,28 @@ def _toml_string(text: str) -> str:
         else:
             escaped.append(char)
     return '"' + "".join(escaped) + '"'
+
+
+def site_matches(hosts: tuple[str, ...], markers: tuple[str, ...], everywhere: bool, site: str | None, text: str) -> bool:
+    """True for every document (all = true), for a site that is a host or its subdomain, and for
+    a document without a site whose text contains a marker."""
+    if everywhere:
+        return True
+    if site is not None:
+        site = site.lower().rstrip(".").removeprefix("www.")
+        return any(site == host or site.endswith("." + host) for host in hosts)
+    return any(marker in text for marker in markers)
+
+
+def site_of(doc: Document) -> str | None:
+    """A document's site: its URL's host, lowercased, without "www."; else a `site` field in its
+    metadata; else None."""
+    if doc.url:
+        try:
+            host = urlsplit(doc.url).hostname
+        except ValueError:
+            host = None
+        if host:
+            return host.removeprefix("www.")
+    site = doc.metadata.get("site") if isinstance(doc.metadata, dict) else None
+    return site.lower().removeprefix("www.") if isinstance(site, str) and site.strip() else None

@@ -19,12 +19,12 @@ import polars as pl
 from corpus import edits
 from corpus.document import Document, Drop
 from corpus.errors import ConfigError
-from corpus.rules import RuleFile
 from corpus.stages.base import Stage
 from corpus.stages.boilerplate import metadata
 from corpus.stages.boilerplate.lines import Layout, Unit, layout, units
 from corpus.stages.boilerplate.region import main_runs, unit_score
-from corpus.stages.boilerplate.repetition import LineCounts, count_lines, merge_counts, site_of
+from corpus.rules import RuleFile, site_of
+from corpus.stages.boilerplate.repetition import LineCounts, count_lines, merge_counts
 from corpus.stages.boilerplate.site_rules import SiteRules, compile_rule_files, normalise_line, removals, rule_ids
 
 STAGE = "boilerplate"

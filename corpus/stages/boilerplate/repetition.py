@@ -10,11 +10,11 @@ import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 import polars as pl
 
 from corpus.document import Document
+from corpus.rules import site_of
 from corpus.stages.boilerplate.site_rules import normalise_line
 
 CorpusKey = str
@@ -42,19 +42,6 @@ class LineCounts:
         rows += [(line, site, n) for (site, line), n in self.by_site.items()]
         frame = pl.DataFrame(rows, schema={"line": pl.String, "site": pl.String, "documents": pl.Int64}, orient="row")
         return frame.sort(["site", "documents", "line"], descending=[False, True, False], nulls_last=False)
-
-
-def site_of(doc: Document) -> str | None:
-    """The URL's host, lowercased, without "www."; else a `site` field in metadata; else None."""
-    if doc.url:
-        try:
-            host = urlsplit(doc.url).hostname
-        except ValueError:
-            host = None
-        if host:
-            return host.removeprefix("www.")
-    site = doc.metadata.get("site") if isinstance(doc.metadata, dict) else None
-    return site.lower().removeprefix("www.") if isinstance(site, str) and site.strip() else None
 
 
 def count_lines(docs: Sequence[Document], max_chars: int) -> LineCounts:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from corpus.errors import ConfigError
-from corpus.rules import BoilerplateRule, CheckedRuleFile, RuleFile, check_rule_file
+from corpus.rules import BoilerplateRule, CheckedRuleFile, RuleFile, check_rule_file, site_matches
 
 Range = tuple[int, int, str]  # (first line, end line exclusive, full rule id)
 
@@ -210,14 +210,7 @@ class SiteRules:
         set_(self, "_unanchored", tuple(i for i in patterns if combined is None or i not in anchored))
 
     def applies_to(self, site: str | None, text: str) -> bool:
-        """True for every document (all = true), for a site that is a host or its subdomain, and
-        for a document without a site whose text contains a marker."""
-        if self.applies_to_all:
-            return True
-        if site is not None:
-            site = site.lower().rstrip(".").removeprefix("www.")
-            return any(site == host or site.endswith("." + host) for host in self.hosts)
-        return any(marker in text for marker in self.markers)
+        return site_matches(self.hosts, self.markers, self.applies_to_all, site, text)
 
 
 def compile_rule_files(files: Sequence[RuleFile]) -> list[SiteRules]:
