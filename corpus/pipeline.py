@@ -25,6 +25,7 @@ from corpus.stages.base import Stage
 from corpus.stages.boilerplate import BoilerplateStage
 from corpus.stages.encoding import EncodingStage
 from corpus.stages.language import LanguageStage
+from corpus.stages.typos import TyposStage
 from corpus.workers import BatchResult, Item, PassPlan, run_pass
 from corpus.writer import (
     DOCUMENT_SCHEMA, DROPPED_SCHEMA, EDIT_SCHEMA, ORDINAL, SPILL_SCHEMA, ShardWriter,
@@ -36,6 +37,7 @@ STAGES: list[type[Stage]] = [
     EncodingStage,
     BoilerplateStage,
     LanguageStage,
+    TyposStage,
 ]
 
 BATCH_DOCS = 64  # documents per task sent to a worker; fixed, so shards do not depend on --workers

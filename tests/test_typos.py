@@ -1,0 +1,122 @@
+"""The typos stage on real text: the seeds' typos fixed, their names, acronyms and British spellings kept."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import orjson
+import polars as pl
+import pytest
+
+from corpus import pipeline, replay
+from corpus.config import load_config
+from corpus.document import Edit
+from tests.conftest import SEEDS, run_cli
+
+PROTECTED = ["Kishida", "Yoon", "Fumio", "Shinzo", "GSOMIA", "CNN", "defence", "apologised", "normalise",
+             "normalisation", "labour", "neighbours", "Suk-yeol", "Geun-hye", "Pyongyang", "Nakatani"]
+
+
+def typo_edits(out: Path) -> pl.DataFrame:
+    return pl.read_parquet(out / "edits.parquet").filter(pl.col("stage") == "typos")
+
+
+@pytest.fixture(scope="module")
+def seeds_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("seeds")
+    result = run_cli("clean", SEEDS, "-o", "out", "--workers", "1", cwd=home)
+    assert result.returncode == 0, result.stderr
+    return home / "out"
+
+
+def test_the_seeds_typos_are_fixed_with_their_evidence(seeds_out: Path) -> None:
+    changes = {(row["before"], row["after"], row["rule"]) for row in typo_edits(seeds_out).iter_rows(named=True)}
+    assert ("imporved", "improved", "spelling") in changes
+    assert ("Soth", "South", "spelling_in_context") in changes
+    for row in typo_edits(seeds_out).iter_rows(named=True):
+        detail = json.loads(row["detail"])
+        assert "candidates" in detail or detail["pair"].split()[0] == row["after"] or detail["pair"].endswith(row["after"])
+    text = pl.read_parquet(seeds_out / "documents.parquet").filter(pl.col("id") == "000_9c357a5e9c026ce2.txt")["text"].item()
+    assert "South Korea Japan ties improved as both nations" in text and "Soth" not in text
+
+
+def test_no_name_acronym_or_british_spelling_of_the_seeds_changes(seeds_out: Path) -> None:
+    befores = " ".join(typo_edits(seeds_out)["before"].to_list())
+    for word in PROTECTED:
+        assert word not in befores, word
+    docs = pl.read_parquet(seeds_out / "documents.parquet")
+    originals = {path.name: path.read_text(encoding="utf-8") for path in SEEDS.glob("*.txt")}
+    for word in PROTECTED:
+        before = sum(len(re.findall(rf"\b{re.escape(word)}\b", text)) for text in originals.values())
+        after = sum(len(re.findall(rf"\b{re.escape(word)}\b", text)) for text in docs["text"])
+        assert after <= before and (before == 0 or after > 0), word  # only boilerplate may remove a line
+
+
+def test_each_seed_replays_to_its_original(seeds_out: Path) -> None:
+    docs = pl.read_parquet(seeds_out / "documents.parquet")
+    edits = pl.read_parquet(seeds_out / "edits.parquet")
+    for row in docs.iter_rows(named=True):
+        own = [Edit(**{k: v for k, v in e.items() if k != "id"}) for e in edits.filter(pl.col("id") == row["id"]).iter_rows(named=True)]
+        assert replay(row["text"], own, reverse=True) == (SEEDS / row["id"]).read_text(encoding="utf-8")
+
+
+def test_unknown_words_are_listed_with_what_the_stage_would_do(seeds_out: Path) -> None:
+    unknown = pl.read_parquet(seeds_out / "unknown_words.parquet")
+    assert unknown.columns == ["word", "language", "count", "correction"]
+    rows = {row["word"]: row for row in unknown.iter_rows(named=True)}
+    assert rows["Kishida"]["correction"] is None and rows["Kishida"]["count"] >= 3
+    assert rows["imporved"]["correction"] == "improved"
+    assert unknown["count"].to_list() == sorted(unknown["count"].to_list(), reverse=True)
+
+
+def run_texts(tmp_path: Path, texts: list[str], *, language: bool = True, rules: Path | None = None) -> list[str]:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"".join(orjson.dumps({"id": f"d{i}", "text": text}) + b"\n" for i, text in enumerate(texts)))
+    config = load_config(None, stages=pipeline.STAGES, run_flags={"workers": 1, "skip": [] if language else ["language"]})
+    out = tmp_path / "out"
+    pipeline.run([source], out, config, rules_dir=rules)
+    docs = pl.read_parquet(out / "documents.parquet")
+    return [docs.filter(pl.col("id") == f"d{i}")["text"].item() for i in range(len(texts))]
+
+
+STORY = ("The company said its board approved the plan on Tuesday, and that it expects the deal to close "
+         "in the second quarter after the regulators have reviewed it. ")
+
+
+def test_case_is_kept_and_british_spellings_and_corpus_jargon_are_left(tmp_path: Path) -> None:
+    texts = [
+        STORY + "Analysts said the results had imporved since the defence contract was signed.",
+        STORY + "Imporved margins were favourably received by neighbours of the labour movement.",
+        STORY + "Net profit rose to 12 mln dlrs from 9 mln dlrs, the plc said of its normalisation plan.",
+        STORY + "Turnover was 40 mln dlrs, and the plc said the dlrs figure was audited.",
+    ]
+    cleaned = run_texts(tmp_path, texts)
+    assert "results had improved since the defence contract" in cleaned[0]
+    assert cleaned[1].endswith("Improved margins were favourably received by neighbours of the labour movement.")
+    assert cleaned[2] == texts[2] and cleaned[3] == texts[3]  # "dlrs", "plc" recur: jargon
+
+
+def test_urls_handles_acronyms_and_hyphenated_names_are_never_touched(tmp_path: Path) -> None:
+    text = (STORY + "Write to imporved@example.com or see www.imporved.com/imporved, follow @imporved and "
+            "#imporved; NATO and GSOMIA met Park Geun-hye and the McKinsey team.")
+    [cleaned] = run_texts(tmp_path, [text])
+    assert cleaned == text
+
+
+def test_documents_in_other_languages_are_left_alone(tmp_path: Path) -> None:
+    german = ("Die Regierung hat am Dienstag einen neuen Plan vorgestellt, der die Wirtschaft stärken soll. "
+              "Die Opposition kritisierte den Vorschlag als unzureichend und forderte mehr Investitionen.")
+    [cleaned] = run_texts(tmp_path, [german])
+    assert cleaned == german
+
+
+def test_words_toml_protects_and_forces(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "words.toml").write_text('[typos]\nprotect = ["imporved"]\ncorrect = { recieved = "received" }\n')
+    check = run_cli("rules", "check", "--rules", rules)
+    assert check.returncode == 0, check.stdout + check.stderr
+    [cleaned] = run_texts(tmp_path, [STORY + "It imporved after it recieved the money."], rules=rules)
+    assert cleaned.endswith("It imporved after it received the money.")
