@@ -206,8 +206,9 @@ class Checker:
             return None
         before = _WORD.findall(text[max(0, start - 40) : start])
         after = _WORD.findall(text[end : end + 40])
-        neighbours = [(before[-1], None)] if before else []
-        neighbours += [(None, after[0])] if after else []
+        # Only a capitalised neighbour is evidence: "Soth Korea", "U.S. Preident"; "Pont said" is not.
+        neighbours = [(before[-1], None)] if before and before[-1][0].isupper() else []
+        neighbours += [(None, after[0])] if after and after[0][0].isupper() else []
         best: tuple[int, str, str] | None = None
         for twin in wordlist.near(token, self._capitalised_forms(token)):
             for left, right in neighbours:
