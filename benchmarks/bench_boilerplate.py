@@ -87,21 +87,7 @@ HTML_MODES = ("visible", "main")
 
 
 def stages() -> list[type[Stage]]:
-    """pipeline.STAGES, with the boilerplate stage put after encoding if the module exists but is not listed yet."""
-    found = list(pipeline.STAGES)
-    if any(stage.name == STAGE for stage in found):
-        return found
-    try:
-        module = importlib.import_module(f"corpus.stages.{STAGE}")
-    except ModuleNotFoundError as error:
-        if error.name and error.name.startswith(f"corpus.stages.{STAGE}"):
-            return found
-        raise
-    for value in vars(module).values():
-        if isinstance(value, type) and issubclass(value, Stage) and getattr(value, "name", None) == STAGE:
-            at = next((i + 1 for i, stage in enumerate(found) if stage.name == "encoding"), 0)
-            return [*found[:at], value, *found[at:]]
-    return found
+    return list(pipeline.STAGES)
 
 
 def skipped(all_stages: Sequence[type[Stage]], *, use_stage: bool) -> list[str]:

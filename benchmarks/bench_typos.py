@@ -36,7 +36,6 @@ apostrophes, dots and hyphens (`benchmarks.typos_sets.TOKEN`); a change is count
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import random
 import re
@@ -86,21 +85,7 @@ NOT_PRESENT = "stage not present"
 
 
 def stages() -> list[type[Stage]]:
-    """pipeline.STAGES, with the typos stage put after language if its module exists but is not listed yet."""
-    found = list(pipeline.STAGES)
-    if any(stage.name == STAGE for stage in found):
-        return found
-    try:
-        module = importlib.import_module(f"corpus.stages.{STAGE}")
-    except ModuleNotFoundError as error:
-        if error.name and error.name.startswith(f"corpus.stages.{STAGE}"):
-            return found
-        raise
-    for value in vars(module).values():
-        if isinstance(value, type) and issubclass(value, Stage) and getattr(value, "name", None) == STAGE:
-            at = next((i + 1 for i, stage in enumerate(found) if stage.name == "language"), len(found))
-            return [*found[:at], value, *found[at:]]
-    return found
+    return list(pipeline.STAGES)
 
 
 def has_stage() -> bool:
