@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import html
 import re
 import tempfile
 import time

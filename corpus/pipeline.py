@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus.config import Config
-from corpus.document import Document, ReadFailure
+from corpus.document import Document
 from corpus.errors import UsageError
 from corpus.manifest import SCHEMA_VERSION, input_entries, library_versions, write_manifest
 from corpus.readers import InputFile, find_inputs, read_input
@@ -81,8 +81,9 @@ def run(
     check_output_folder(out, overwrite=overwrite)
     rule_files = load_rule_files(rules_dir)
     active = [(stage, config.stages[stage.name]) for stage in stages if stage.name not in config.run.skip]
-    for stage, stage_config in active:  # a stage's complaints about its config or rules come before any work
-        stage(stage_config, rule_files)
+    # Built here so a stage's complaints about its config or rules come before any work; the
+    # instances also merge the first passes (the workers build their own).
+    built = {stage: stage(stage_config, rule_files) for stage, stage_config in active}
     summary = RunSummary()
 
     with staging_folder(out) as staging:
@@ -104,7 +105,7 @@ def run(
                     on_progress(f"pass {number + 1}/{len(passes)}", len(result.kept) + len(result.dropped))
             kept.flush()
             if fit_next is not None:
-                stage = fit_next[0](fit_next[1], rule_files)
+                stage = built[fit_next[0]]
                 fit_started = time.process_time()
                 fitted = stage.merge([partial for partial in partials if partial is not None])
                 for name, table in stage.tables(fitted).items():

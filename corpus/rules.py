@@ -11,9 +11,10 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 from typing import Any, Literal, get_args
+from urllib.parse import urlsplit
 
+from corpus.document import Document
 from corpus.errors import ConfigError, RunError, UsageError
 
 PACKAGED_RULES = Path(__file__).parent / "rules"
