@@ -162,7 +162,7 @@ class TyposStage(Stage):
 
     @classmethod
     def library_versions(cls) -> dict[str, str]:
-        return {"pyspellchecker": wordlist.pyspellchecker_version(), "wordfreq": version("wordfreq")}
+        return {name: version(name) for name in ("pyspellchecker", "wordfreq", "rapidfuzz", "symspellpy")}
 
 
 class Checker:

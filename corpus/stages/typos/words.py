@@ -1,12 +1,11 @@
 """Which words are real, and which real words a misspelling is near: pyspellchecker's word list.
 
-Candidate search is hand-written: pyspellchecker's own distance-2 search builds every edit of
-every edit (13 s for "accomadate" here), and symspellpy's index over the same ~160k words takes
-4.3 s to build and 3.2 s to load from its pickle in each worker. Intended words are common, so
-we index only the 37,679 words pyspellchecker counts at least MIN_CANDIDATE_COUNT times, by their
-single deletions; a query's deletions up to two then find every such word within
-Damerau-Levenshtein distance 2 but for two letters missing from the typo. Built in 0.8 s, once
-per process, on the first word that needs it.
+Candidates come from rapidfuzz, not pyspellchecker's own search: that builds every edit of every
+edit (13 s for "accomadate" here), while rapidfuzz's optimal string alignment in C++ compares a
+word with the few thousand common words of its initials and length in about 0.3 ms, and needs no
+index (a hand-written deletion index took 0.8 s to build per process and could not reach three
+edits). Intended words are common, so only the 37,679 words pyspellchecker counts at least
+MIN_CANDIDATE_COUNT times are offered.
 """
 
 from __future__ import annotations
@@ -14,13 +13,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from importlib.metadata import version
 from pathlib import Path
 
 import symspellpy
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from spellchecker import SpellChecker
+from wordfreq import zipf_frequency
 
 LONG_WORD = 7  # words this long or longer get candidates up to LONG_WORD_DISTANCE edits away
 LONG_WORD_DISTANCE = 3  # "gaurentee" -> "guarantee"
@@ -42,6 +41,11 @@ _BRITISH = [
 ]
 
 
+# A regular plural: "s" after most endings, "es" after a hiss ("addresses", not "consideres").
+_PLURAL = re.compile(r"(.+(?:[sxz]|ch|sh))es$|(.+[^s])s$")
+SEEN_ZIPF = 1.0  # wordfreq's frequency of a derived form that has really been seen written
+
+
 class Dictionary:
     """pyspellchecker's words and frequencies for one language, and a candidate index over them."""
 
@@ -52,16 +56,17 @@ class Dictionary:
         self._choice_lists: dict[tuple[str, int, int], list[str]] = {}
 
     def knows(self, word: str) -> bool:
-        """A real word: in the list, a regular plural of one ("fermentations"), or (English) the
-        British form of a word in it."""
+        """A real word: in the list; or a regular plural of one ("fermentations") or (English) the
+        British form of one ("defence"), when wordfreq has seen it too: the regular forms alone
+        would also pass "monts", "agains" and "vigourous"."""
         if word in self.frequency:
             return True
-        if word.endswith("s") and (word[:-1] in self.frequency or (word.endswith("es") and word[:-2] in self.frequency)):
-            return True
-        if self.language == "en":
-            return any(self.frequency.get(pattern.sub(replacement, word), 0) for pattern, replacement in _BRITISH
-                       if pattern.search(word))
-        return False
+        plural = _PLURAL.match(word)
+        derived = bool(plural) and (plural.group(1) or plural.group(2)) in self.frequency
+        if not derived and self.language == "en":
+            derived = any(self.frequency.get(pattern.sub(replacement, word), 0) for pattern, replacement in _BRITISH
+                          if pattern.search(word))
+        return bool(derived) and zipf_frequency(word, self.language) >= SEEN_ZIPF
 
     def candidates(self, word: str) -> list[tuple[str, int, int]]:
         """(word, distance, frequency) of the common words within LONG_WORD_DISTANCE edits (2 for
@@ -111,10 +116,6 @@ def bigrams() -> dict[str, int]:
 
 def languages() -> frozenset[str]:
     return frozenset(SpellChecker.languages())
-
-
-def pyspellchecker_version() -> str:
-    return version("pyspellchecker")
 
 
 def near(word: str, forms: Iterable[str], limit: int = 1) -> list[str]:
