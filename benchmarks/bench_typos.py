@@ -246,7 +246,7 @@ def score_recall(sentences: Sequence[Sentence], before: dict[str, str], after: d
             result.other_tokens += sum(c.tokens for c in found if at <= c.start < cursor and c not in hits)
             if not hits:
                 result.missed += 1
-            elif len(hits) == 1 and hits[0].before == sentence.typo and hits[0].after == sentence.word:
+            elif len(hits) == 1 and _restores(hits[0], start, sentence):
                 result.restored += 1
             else:
                 result.wrong += 1
@@ -256,6 +256,24 @@ def score_recall(sentences: Sequence[Sentence], before: dict[str, str], after: d
     return result
 
 
+_LETTERS = re.compile(r"[A-Za-z]+")
+
+
+def _restores(change: Change, start: int, sentence: Sentence) -> bool:
+    """The change puts the word back where the typo was. A change can span more than the typo: the
+    whole of a compound ("twpo-for-one" -> "two-for-one", one token) or a real typo of Reuters'
+    own fixed beside it ("avearge, almsot" -> "average, almost"); word by word, the typo's
+    place must hold the word."""
+    before = list(_LETTERS.finditer(change.before))
+    after = _LETTERS.findall(change.after)
+    if len(before) != len(after):
+        return False
+    for word, replacement in zip(before, after, strict=True):
+        if change.start + word.start() == start:
+            return word.group() == sentence.typo and replacement == sentence.word
+    return False
+
+
 @dataclass(slots=True)
 class Damage:
     tokens: int
@@ -263,8 +281,13 @@ class Damage:
     labels: dict[str, str] = field(default_factory=dict)  # real misspelling -> the word meant
 
     def kind(self, change: Change) -> str:
-        meant = self.labels.get(change.before)
-        return "damage" if meant is None else "fix" if change.after == meant else "wrong fix"
+        """Word by word (a change may join two neighbouring fixes): damage if any changed word is not
+        a listed misspelling, else a fix if every one became the word meant."""
+        before, after = _LETTERS.findall(change.before), _LETTERS.findall(change.after)
+        pairs = [(b, a) for b, a in zip(before, after, strict=True) if b != a] if len(before) == len(after) else None
+        if not pairs or any(b not in self.labels for b, _ in pairs):
+            return "damage"
+        return "fix" if all(self.labels[b] == a for b, a in pairs) else "wrong fix"
 
     def per_1000(self, kind: str | None = None) -> float:
         """Changed tokens per 1,000, of one kind or all."""

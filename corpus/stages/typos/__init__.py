@@ -64,8 +64,12 @@ class TyposConfig:
     rare_zipf: float = 1.0  # a word wordfreq sees this often is real...
     rare_gap: float = 2.0  # ...unless its correction is this much more frequent ("recieve" 2.75, "receive" 5.0)
     rare_cost: float = 0.5  # ...or a doubled letter away ("prefered")
-    sentence_start_cost: float = 0.6  # a capitalised word opening a sentence may be a name: beyond a swap
-    # or a doubled letter, its correction must also make a known pair with the next word
+    suspect_zipf: float = 2.5  # a listed word rarer than this in wordfreq...
+    suspect_count: int = 50  # ...and in pyspellchecker's counts may be a typo, if its neighbours say so
+    suspect_cost: float = 0.8  # ...of a word at most this far
+    suspect_margin: float = 2.0  # ...that its neighbours prefer by this much (log10)
+    sentence_start_cost: float = 0.6  # a capitalised word opening a sentence may be a name: beyond one
+    # cheap slip (a swap, a doubled or dropped letter), its correction must also pair with the next word
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.languages) - wordlist.languages())
@@ -195,25 +199,43 @@ class Checker:
         if token in self.forced:
             return self.forced[token], FORCED, {"rule_file": True}
         lower = token.lower()
-        if self.known(lower) or token.casefold() in self.protect or not _VOWEL.search(lower):
-            return None  # known, protected, or an abbreviation ("mths", "cwts")
-        if at_start and token[0].isupper() and _SPEECH_VERB_AFTER.match(text, end):
-            return None  # "Stepp said": a name
-        if token[0].islower() or at_start:
-            fix = self.lowercase_fix(lower)
-            if fix:
-                word, rule, detail = fix.word, SPELLING, fix.detail
-                # A capitalised word opening a sentence may be a name ("Nacco Industries"): beyond a
-                # swap or a doubled letter, its correction must also fit the next word ("Becouse of").
-                name_like = token[0].isupper() and fix.cost > self.config.sentence_start_cost
-                if word is None or name_like:
-                    word, evidence = self.by_neighbours(fix.close or ((word, 0.0),), text, start, end)
-                    rule, detail = IN_CONTEXT, {**fix.detail, **evidence}
-                if word:
-                    return (word.capitalize() if token[0].isupper() else word), rule, detail
+        if token.casefold() in self.protect or not _VOWEL.search(lower):
+            return None  # protected, or an abbreviation ("mths", "cwts")
+        if self.known(lower):
+            return self.rare_word_in_context(lower, text, start, end) if token.islower() else None
         if token[0].isupper():
-            return self.in_context(token, text, start, end)
-        return None
+            twin = self.in_context(token, text, start, end)
+            if twin or not at_start or _SPEECH_VERB_AFTER.match(text, end):
+                return twin  # "Stepp said": a name
+        fix = self.lowercase_fix(lower)
+        if fix is None:
+            return None
+        word, rule, detail = fix.word, SPELLING, fix.detail
+        # A capitalised word opening a sentence may be a name ("Nacco Industries"): beyond one cheap
+        # slip (a swap, a doubled or dropped letter), its correction must also fit the next word.
+        name_like = token[0].isupper() and fix.cost > self.config.sentence_start_cost
+        if word is None or name_like:
+            word, evidence = self.by_neighbours(fix.close, text, start, end)
+            rule, detail = IN_CONTEXT, {**fix.detail, **evidence}
+        if word is None:
+            return None
+        return (word.capitalize() if token[0].isupper() else word), rule, detail
+
+    def rare_word_in_context(self, word: str, text: str, start: int, end: int) -> tuple[str, str, dict] | None:
+        """A word the lists know but barely ("beng", "withing", "soem") is a typo only when a far
+        more common word one slip away fits its neighbours and it does not ("is beng held")."""
+        config = self.config
+        seen = zipf_frequency(word, self.language)
+        if (seen >= config.suspect_zipf or self.dictionary.frequency.get(word, 0) > config.suspect_count
+                or self.vocabulary.forms[word] >= config.corpus_protects):
+            return None
+        fix = self.lowercase_fix(word)
+        if fix is None or fix.cost > config.suspect_cost:
+            return None
+        chosen, evidence = self.by_neighbours(((word, seen), *fix.close), text, start, end, config.suspect_margin)
+        if chosen is None or chosen == word:
+            return None
+        return chosen, IN_CONTEXT, {**fix.detail, **evidence, "known_word": True}
 
     def lowercase_fix(self, word: str) -> Fix | None:
         key = (word, self.language)
@@ -221,7 +243,8 @@ class Checker:
             self.cache["fix"][key] = _lowercase_fix(self, word)
         return self.cache["fix"][key]
 
-    def by_neighbours(self, close: Sequence[tuple[str, float]], text: str, start: int, end: int) -> tuple[str | None, dict]:
+    def by_neighbours(self, close: Sequence[tuple[str, float]], text: str, start: int, end: int,
+                      margin: float | None = None) -> tuple[str | None, dict]:
         """Close candidates told apart by the words around them ("farmers have sould a" -> "sold"):
         each one's score plus how often, in powers of ten, it follows the word before and precedes
         the word after in English (symspellpy's counts of frequent pairs).
@@ -240,7 +263,7 @@ class Checker:
                         key=lambda entry: (-entry[0], entry[1]))
         best, second = scores[0], scores[1][0] if len(scores) > 1 else -math.inf
         evidence = {"neighbours": [key("_") for key in keys], "pair_counts": counts}
-        if best[0] - second >= self.config.context_margin and any(counts[best[1]]):
+        if best[0] - second >= (self.config.context_margin if margin is None else margin) and any(counts[best[1]]):
             return best[1], evidence
         return None, evidence
 
@@ -272,20 +295,24 @@ class Checker:
 
 @dataclass(frozen=True)
 class Fix:
-    """What a lowercase unknown word is a typo of: one word, or candidates only its neighbours can tell apart."""
+    """What a lowercase word may be a typo of: the nearest candidates, best first, and whether the
+    best wins alone or only its neighbours can tell them apart."""
 
-    word: str | None
-    close: tuple[tuple[str, float], ...]  # (candidate, noisy-channel score) when no one wins alone
-    cost: float
+    close: tuple[tuple[str, float], ...]  # (candidate, noisy-channel score) within `margin` of the best
+    cost: float  # the best candidate's weighted edits
     detail: dict
+
+    @property
+    def word(self) -> str | None:
+        return self.close[0][0] if len(self.close) == 1 else None
 
 
 def _lowercase_fix(checker: Checker, word: str) -> Fix | None:
     """The dictionary word a lowercase unknown word is a typo of, when one wins clearly; else the
     few that come close, for its neighbours to decide.
 
-    Candidates are ranked as a noisy channel: how common the word is (log10 of pyspellchecker's
-    count) less `cost_weight` per weighted edit, so "frome" is "from" (one plain edit, very
+    Candidates are ranked as a noisy channel: how common the word is (wordfreq's zipf, a log10
+    scale; it restored more typos than pyspellchecker's counts) less `cost_weight` per weighted edit, so "frome" is "from" (one plain edit, very
     common) rather than "forme" (a cheap swap, rare)."""
     config = checker.config
     forms = checker.vocabulary.forms
@@ -294,21 +321,22 @@ def _lowercase_fix(checker: Checker, word: str) -> Fix | None:
     # The weighted cost of d edits is at least d / 2, so this bounds each score from above: only the
     # most promising candidates get the (slow, pure Python) weighted cost.
     promising = sorted(checker.dictionary.candidates(word),
-                       key=lambda c: -(math.log10(c[2]) - config.cost_weight * c[1] / 2))[:MAX_SCORED]
+                       key=lambda c: -(zipf_frequency(c[0], checker.language) - config.cost_weight * c[1] / 2))[:MAX_SCORED]
     scored = sorted(
-        (math.log10(frequency) - config.cost_weight * cost, cost, frequency, candidate)
-        for candidate, _, frequency in promising
+        (zipf_frequency(candidate, checker.language) - config.cost_weight * cost, cost, candidate)
+        for candidate, _, _ in promising
         if (cost := typo_cost(word, candidate)) <= config.max_cost
     )[::-1]
     if not scored:
         return None
-    score, cost, _, best = scored[0]
+    score, cost, best = scored[0]
     seen = zipf_frequency(word, checker.language)
     if seen >= config.rare_zipf and cost > config.rare_cost and zipf_frequency(best, checker.language) - seen < config.rare_gap:
         return None  # a rare real word ("subsea", "valorem", "sulphate"), not a misspelling of a common one
-    candidates = [[candidate, round(cost_, 2), frequency] for _, cost_, frequency, candidate in scored[:4]]
-    close = tuple((candidate, score_) for score_, _, _, candidate in scored[:6] if score - score_ < config.margin)
-    return Fix(best if len(close) == 1 else None, close if len(close) > 1 else (), cost, {"candidates": candidates})
+    candidates = [[candidate, round(cost_, 2), round(zipf, 2)] for zipf, cost_, candidate in
+                  ((score_ + config.cost_weight * cost_, cost_, candidate) for score_, cost_, candidate in scored[:4])]
+    close = tuple((candidate, score_) for score_, _, candidate in scored[:6] if score - score_ < config.margin)
+    return Fix(close, cost, {"candidates": candidates})
 
 
 def _tokens(text: str) -> Iterator[tuple[int, int, bool]]:
