@@ -30,6 +30,7 @@ from corpus.stages.typos.weights import typo_cost
 STAGE = "typos"
 SPELLING = "spelling"
 IN_CONTEXT = "spelling_in_context"
+SHORT_WORD, SHORT_WORD_COST, SHORT_WORD_ZIPF = 3, 0.6, 6.0  # "teh" -> "the": a swap from a word as common as "you"
 MAX_SCORED = 12  # candidates per unknown word given the weighted cost
 FORCED = "forced"
 
@@ -45,6 +46,7 @@ _NEIGHBOUR_BEFORE = re.compile(r"([A-Za-z]+)[ \t]+$")
 _NEIGHBOUR_AFTER = re.compile(r"[ \t]+([A-Za-z]+)")
 _VOWEL = re.compile(r"[aeiouy]")
 _SPEECH_VERB_AFTER = re.compile(r",? (?:said|says|told|added|adds|stated|noted|wrote|asked)\b")
+_INITIAL_BEFORE = re.compile(r"(?<![\w.])[A-Z]$")
 _CLOSERS = "'\"”’)]"
 
 
@@ -53,7 +55,7 @@ class TyposConfig:
     languages: tuple[str, ...] = ("en",)  # documents in these languages (pyspellchecker has a dozen)
     min_length: int = 4  # shorter words are left alone: "mln", "pct", "dlr" are jargon, not typos
     corpus_protects: int = 3  # a word form seen this many times in the input is a name or jargon
-    cost_weight: float = 4.0  # a weighted edit costs as much as this many powers of ten of word frequency
+    cost_weight: float = 5.0  # a weighted edit costs as much as this many powers of ten of word frequency
     margin: float = 1.0  # out of context, the best candidate's score must lead the next one's by this
     max_cost: float = 2.0  # candidates farther than this (weighted edits) are never taken
     pair_min: int = 1  # "Soth Korea": the twin "South Korea" must occur at least this often
@@ -155,9 +157,12 @@ class TyposStage(Stage):
         spans = []
         for start, end, in_compound in sorted(_tokens(doc.text)):
             token = doc.text[start:end]
-            if end - start < self.config.min_length or (in_compound and zipf_frequency(token, doc.language) >= self.config.rare_zipf):
-                continue  # short, or a part of a compound that English knows ("opto-electronic")
-            decision = checker.decide(token, doc.text, start, end, _at_sentence_start(doc.text, start))
+            if in_compound and zipf_frequency(token, doc.language) >= self.config.rare_zipf:
+                continue  # a part of a compound that English knows ("opto-electronic")
+            if end - start < self.config.min_length:
+                decision = checker.decide_short(token, doc.text, start, end)
+            else:
+                decision = checker.decide(token, doc.text, start, end, _at_sentence_start(doc.text, start))
             if decision:
                 after, rule, detail = decision
                 spans.append((start, end, after, rule, orjson.dumps(detail).decode()))
@@ -208,8 +213,8 @@ class Checker:
             if twin or not at_start or _SPEECH_VERB_AFTER.match(text, end):
                 return twin  # "Stepp said": a name
         fix = self.lowercase_fix(lower)
-        if fix is None:
-            return None
+        if fix is None or (fix.rare_word and token[0].isupper()):
+            return None  # "Banque" opening a sentence is not "Banquet"
         word, rule, detail = fix.word, SPELLING, fix.detail
         # A capitalised word opening a sentence may be a name ("Nacco Industries"): beyond one cheap
         # slip (a swap, a doubled or dropped letter), its correction must also fit the next word.
@@ -221,9 +226,19 @@ class Checker:
             return None
         return (word.capitalize() if token[0].isupper() else word), rule, detail
 
+    def decide_short(self, token: str, text: str, start: int, end: int) -> tuple[str, str, dict] | None:
+        """A lowercase word shorter than `min_length` is jargon ("mln", "pct") unless it is one cheap
+        slip from one of the commonest words ("teh", "adn", "nto")."""
+        if len(token) < SHORT_WORD or not token.islower() or token in self.protect or self.known(token):
+            return None
+        fix = self.lowercase_fix(token)
+        if not fix or not fix.word or fix.cost > SHORT_WORD_COST or zipf_frequency(fix.word, self.language) < SHORT_WORD_ZIPF:
+            return None
+        return fix.word, SPELLING, fix.detail
+
     def rare_word_in_context(self, word: str, text: str, start: int, end: int) -> tuple[str, str, dict] | None:
         """A word the lists know but barely ("beng", "withing", "soem") is a typo only when a far
-        more common word one slip away fits its neighbours and it does not ("is beng held")."""
+        more common word one slip away fits both its neighbours and it does not."""
         config = self.config
         seen = zipf_frequency(word, self.language)
         if (seen >= config.suspect_zipf or self.dictionary.frequency.get(word, 0) > config.suspect_count
@@ -233,8 +248,8 @@ class Checker:
         if fix is None or fix.cost > config.suspect_cost:
             return None
         chosen, evidence = self.by_neighbours(((word, seen), *fix.close), text, start, end, config.suspect_margin)
-        if chosen is None or chosen == word:
-            return None
+        if chosen is None or chosen == word or len(evidence["neighbours"]) < 2 or not all(evidence["pair_counts"][chosen]):
+            return None  # both neighbours must pair with the twin: "are beng sold", not "Malaysian refiner and"
         return chosen, IN_CONTEXT, {**fix.detail, **evidence, "known_word": True}
 
     def lowercase_fix(self, word: str) -> Fix | None:
@@ -301,6 +316,7 @@ class Fix:
     close: tuple[tuple[str, float], ...]  # (candidate, noisy-channel score) within `margin` of the best
     cost: float  # the best candidate's weighted edits
     detail: dict
+    rare_word: bool = False  # wordfreq has seen the word: only its lowercase form is taken as a slip ("prefered")
 
     @property
     def word(self) -> str | None:
@@ -331,12 +347,13 @@ def _lowercase_fix(checker: Checker, word: str) -> Fix | None:
         return None
     score, cost, best = scored[0]
     seen = zipf_frequency(word, checker.language)
-    if seen >= config.rare_zipf and cost > config.rare_cost and zipf_frequency(best, checker.language) - seen < config.rare_gap:
+    rare = seen >= config.rare_zipf and zipf_frequency(best, checker.language) - seen < config.rare_gap
+    if rare and cost > config.rare_cost:
         return None  # a rare real word ("subsea", "valorem", "sulphate"), not a misspelling of a common one
     candidates = [[candidate, round(cost_, 2), round(zipf, 2)] for zipf, cost_, candidate in
                   ((score_ + config.cost_weight * cost_, cost_, candidate) for score_, cost_, candidate in scored[:4])]
     close = tuple((candidate, score_) for score_, _, candidate in scored[:6] if score - score_ < config.margin)
-    return Fix(close, cost, {"candidates": candidates})
+    return Fix(close, cost, {"candidates": candidates}, rare)
 
 
 def _tokens(text: str) -> Iterator[tuple[int, int, bool]]:
@@ -358,4 +375,6 @@ def _at_sentence_start(text: str, start: int) -> bool:
         return True
     while index >= 0 and text[index] in _CLOSERS:
         index -= 1
+    if index >= 0 and text[index] == "." and _INITIAL_BEFORE.search(text, max(0, index - 3), index):
+        return False  # "Charles F. Barbar": an initial, not a sentence's end
     return index >= 0 and text[index] in ".!?" and index < start - 1
