@@ -1,9 +1,11 @@
 """Fix real misspellings ("imporved", "Soth Korea") and leave names, acronyms, jargon and British spellings alone.
 
-A word is corrected only on evidence: a lowercase word that no dictionary knows and the corpus
-does not repeat, whose nearest real word wins clearly; or a capitalised word whose near twin is
-frequent in the corpus beside the same neighbour ("Soth Korea" -> "South Korea"). Every
-correction is an edit whose detail holds the candidates and the evidence.
+A word is corrected only on evidence: a word no dictionary knows and the corpus does not
+repeat, whose likeliest real word (how common it is, less how unlikely the slip) wins clearly, or
+wins once the words around it are weighed ("the food processer reported" -> "processor"); a
+word the lists barely know that both its neighbours reject ("are beng sold"); or a capitalised
+word whose near twin is frequent in the corpus beside the same neighbour ("Soth Korea" ->
+"South Korea"). Every correction is an edit whose detail holds the candidates and the evidence.
 """
 
 from __future__ import annotations
@@ -30,9 +32,9 @@ from corpus.stages.typos.weights import typo_cost
 STAGE = "typos"
 SPELLING = "spelling"
 IN_CONTEXT = "spelling_in_context"
+FORCED = "forced"
 SHORT_WORD, SHORT_WORD_COST, SHORT_WORD_ZIPF = 3, 0.6, 6.0  # "teh" -> "the": a swap from a word as common as "you"
 MAX_SCORED = 12  # candidates per unknown word given the weighted cost
-FORCED = "forced"
 
 # A correctable token: letters only, lower case after the first letter (so no acronyms, no
 # "iPhone"), not touching digits, @, #, /, dots inside (URLs, e-mail), hyphens or apostrophes.
