@@ -34,11 +34,14 @@ SPELLING = "spelling"
 IN_CONTEXT = "spelling_in_context"
 FORCED = "forced"
 SHORT_WORD, SHORT_WORD_COST, SHORT_WORD_ZIPF = 3, 0.6, 6.0  # "teh" -> "the": a swap from a word as common as "you"
+SHORT_WORD_SEEN = 3.1  # ...unless English writes it often itself ("au jus": 3.15; "teh" is 3.04)
+COMPOUND_PART_ZIPF = 2.0  # "opto" (2.1) is a prefix; "threee" (1.1), in "threee-for-two", a slip
 MAX_SCORED = 12  # candidates per unknown word given the weighted cost
 
 # A correctable token: letters only, lower case after the first letter (so no acronyms, no
-# "iPhone"), not touching digits, @, #, /, dots inside (URLs, e-mail), hyphens or apostrophes.
-_TOKEN = re.compile(r"(?<![\w@#/\\.'’-])([A-Za-z][a-z]+)(?![\w@/\\'’-]|\.[A-Za-z0-9])")
+# "iPhone"), not touching digits, @, #, /, dots inside (URLs, e-mail), hyphens or apostrophes
+# but a possessive's ("the goverment's policies").
+_TOKEN = re.compile(r"(?<![\w@#/\\.'’-])([A-Za-z][a-z]+)(?![\w@/\\-]|['’](?!s\b)|\.[A-Za-z0-9])")
 # A lowercase compound's parts are words too ("a twpo-for-one split"); a capitalised one is a name
 # ("Suk-yeol").
 _COMPOUND = re.compile(r"(?<![\w@#/\\.'’-])[a-z]+(?:-[a-z]+)+(?![\w@/\\'’-]|\.[A-Za-z0-9])")
@@ -67,7 +70,7 @@ class TyposConfig:
     # powers of ten more frequent than the runner-up's
     rare_zipf: float = 1.0  # a word wordfreq sees this often is real...
     rare_gap: float = 2.0  # ...unless its correction is this much more frequent ("recieve" 2.75, "receive" 5.0)
-    rare_cost: float = 0.5  # ...or a doubled letter away ("prefered")
+    # or a doubled letter away ("prefered")
     suspect_zipf: float = 2.5  # a listed word rarer than this in wordfreq...
     suspect_count: int = 50  # ...and in pyspellchecker's counts may be a typo, if its neighbours say so
     suspect_cost: float = 0.8  # ...of a word at most this far
@@ -159,7 +162,7 @@ class TyposStage(Stage):
         spans = []
         for start, end, in_compound in sorted(_tokens(doc.text)):
             token = doc.text[start:end]
-            if in_compound and zipf_frequency(token, doc.language) >= self.config.rare_zipf:
+            if in_compound and zipf_frequency(token, doc.language) >= COMPOUND_PART_ZIPF:
                 continue  # a part of a compound that English knows ("opto-electronic")
             if end - start < self.config.min_length:
                 decision = checker.decide_short(token, doc.text, start, end)
@@ -231,7 +234,8 @@ class Checker:
     def decide_short(self, token: str, text: str, start: int, end: int) -> tuple[str, str, dict] | None:
         """A lowercase word shorter than `min_length` is jargon ("mln", "pct") unless it is one cheap
         slip from one of the commonest words ("teh", "adn", "nto")."""
-        if len(token) < SHORT_WORD or not token.islower() or token in self.protect or self.known(token):
+        if (len(token) < SHORT_WORD or not token.islower() or token in self.protect or self.known(token)
+                or zipf_frequency(token, self.language) >= SHORT_WORD_SEEN):
             return None
         fix = self.lowercase_fix(token)
         if not fix or not fix.word or fix.cost > SHORT_WORD_COST or zipf_frequency(fix.word, self.language) < SHORT_WORD_ZIPF:
@@ -350,12 +354,21 @@ def _lowercase_fix(checker: Checker, word: str) -> Fix | None:
     score, cost, best = scored[0]
     seen = zipf_frequency(word, checker.language)
     rare = seen >= config.rare_zipf and zipf_frequency(best, checker.language) - seen < config.rare_gap
-    if rare and cost > config.rare_cost:
-        return None  # a rare real word ("subsea", "valorem", "sulphate"), not a misspelling of a common one
+    if rare and not _one_letter_undoubled(word, best):
+        return None  # a rare real word ("subsea", "statins", "sulphate"), not a misspelling of a common one
     candidates = [[candidate, round(cost_, 2), round(zipf, 2)] for zipf, cost_, candidate in
                   ((score_ + config.cost_weight * cost_, cost_, candidate) for score_, cost_, candidate in scored[:4])]
     close = tuple((candidate, score_) for score_, _, candidate in scored[:6] if score - score_ < config.margin)
     return Fix(close, cost, {"candidates": candidates}, rare)
+
+
+def _one_letter_undoubled(typo: str, word: str) -> bool:
+    """The typo is the word with one doubled letter typed once ("prefered") or one letter doubled
+    ("untill"): the commonest slip, which a rare real word rarely mimics."""
+    shorter, longer = sorted((typo, word), key=len)
+    if len(longer) != len(shorter) + 1:
+        return False
+    return any(longer[i] == longer[i + 1] and longer[:i] + longer[i + 1:] == shorter for i in range(len(longer) - 1))
 
 
 def _tokens(text: str) -> Iterator[tuple[int, int, bool]]:
