@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from corpus import pipeline
+from corpus.audit.terminal import diff_pages
 from corpus.config import load_config
 from corpus.errors import CorpusError, RunError, UsageError
 from corpus.output import RunOutput
@@ -82,6 +84,34 @@ def show(out: Path, doc_id: str, original: bool) -> None:
     # The exact text: no newline added, no terminal codes stripped (click.echo would do both).
     sys.stdout.buffer.write(text.encode("utf-8"))
     sys.stdout.flush()
+
+
+@cli.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@click.argument("doc_ids", nargs=-1, metavar="[ID]...")
+@click.option("--stage", help="Only changes made by this stage (e.g. encoding).")
+@click.option("--rule", help="Only changes made by this rule (e.g. generic.teaser); alone, every place it fired.")
+@click.option("--limit", type=int, default=0, help="At most this many documents (default: all).")
+@click.option("--color/--no-color", default=None, help="Colour (default: on a terminal, unless NO_COLOR is set).")
+def diff(out: Path, doc_ids: tuple[str, ...], stage: str | None, rule: str | None, limit: int,
+         color: bool | None) -> None:
+    """Show what the run changed in each document, word by word, with the stage/rule of each change.
+
+    Without IDs: every document with a change (by --stage/--rule, when given), in input order.
+
+    Example: corpus diff out/ --rule generic.teaser
+    """
+    if limit < 0:
+        raise UsageError("--limit", f"must be 0 (all) or more, not {limit}")
+    terminal = sys.stdout.isatty()
+    if color is None:
+        color = terminal and "NO_COLOR" not in os.environ
+    pages = diff_pages(RunOutput.open(out), doc_ids, stage=stage, rule=rule, limit=limit, color=color)
+    if terminal:
+        click.echo_via_pager(pages, color=color)
+    else:
+        for page in pages:
+            click.echo(page, nl=False, color=color)
 
 
 RULES_OPTION = click.option(
