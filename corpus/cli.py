@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from corpus import pipeline
+from corpus.audit.stats import print_stats, run_stats
 from corpus.audit.terminal import diff_pages
 from corpus.config import load_config
 from corpus.errors import CorpusError, RunError, UsageError
@@ -112,6 +113,17 @@ def diff(out: Path, doc_ids: tuple[str, ...], stage: str | None, rule: str | Non
     else:
         for page in pages:
             click.echo(page, nl=False, color=color)
+
+
+@cli.command()
+@click.argument("out", type=click.Path(path_type=Path))
+def stats(out: Path) -> None:
+    """Print a run's figures: documents read, kept and dropped by reason, edits by stage and rule,
+    languages, duplicate clusters, the most frequent removed lines and typo corrections.
+
+    Example: corpus stats out/
+    """
+    print_stats(run_stats(RunOutput.open(out)), Console(highlight=False))
 
 
 RULES_OPTION = click.option(
