@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from corpus import pipeline
+from corpus.audit import rerun as rerun_run
 from corpus.audit.stats import print_stats, run_stats
 from corpus.audit.terminal import diff_pages
 from corpus.config import load_config
@@ -124,6 +125,39 @@ def stats(out: Path) -> None:
     Example: corpus stats out/
     """
     print_stats(run_stats(RunOutput.open(out)), Console(highlight=False))
+
+
+@cli.command()
+@click.argument("manifest", type=click.Path(path_type=Path))
+@click.option("-o", "--out", required=True, type=click.Path(path_type=Path), help="Output folder of the rerun.")
+@click.option("--strict", is_flag=True, help="Refuse to run when a library version differs from the manifest.")
+@click.option("--workers", type=int, help="Worker processes (default: one per core; the output is the same).")
+@click.option("--overwrite", is_flag=True, help="Replace an existing, non-empty output folder.")
+def rerun(manifest: Path, out: Path, strict: bool, workers: int | None, overwrite: bool) -> None:
+    """Run again exactly as recorded in MANIFEST (OUT/manifest.json): same inputs, rule files and config.
+
+    Each input and rule file is checked against its recorded sha256 first. With the library
+    versions of the manifest, the Parquet files are byte-identical to the first run's.
+
+    Example: corpus rerun out/manifest.json -o out-again/
+    """
+    if workers is not None and workers < 1:
+        raise UsageError("--workers", f"must be at least 1, not {workers}")
+    plan = rerun_run.prepare(manifest, workers=workers)
+    if plan.library_differences:
+        if strict:
+            raise RunError(str(plan.manifest_path), "library versions differ from the run's: "
+                           + "; ".join(plan.library_differences), "install the recorded versions: the README shows how to pin them")
+        stderr.print("[yellow]warning:[/] library versions differ from the run's, so the output may differ: "
+                     + "; ".join(plan.library_differences), soft_wrap=True)
+    for note in plan.notes:
+        stderr.print(f"[yellow]warning:[/] {note}", soft_wrap=True)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=stderr, transient=True, disable=not sys.stderr.isatty()) as progress:
+        task = progress.add_task("reading", total=None)
+        summary = rerun_run.run(plan, out, overwrite=overwrite,
+                                on_progress=lambda label, n: progress.update(task, advance=n, description=label))
+    _print_summary(summary, out)
 
 
 RULES_OPTION = click.option(

@@ -73,11 +73,15 @@ def run(
     rules_dir: Path | None = None,
     stages: Sequence[type[Stage]] = STAGES,
     on_progress: Callable[[str, int], None] | None = None,
+    files: Sequence[InputFile] | None = None,
 ) -> RunSummary:
-    """Clean `inputs` into `out` (documents, edits, dropped, manifest), atomically."""
+    """Clean `inputs` into `out` (documents, edits, dropped, manifest), atomically.
+
+    `files`: the input files already found (a rerun reads a manifest's), instead of walking `inputs`.
+    """
     started = time.perf_counter()
     _check_not_overlapping(inputs, out)
-    files = find_inputs(inputs, exclude=out)
+    files = find_inputs(inputs, exclude=out) if files is None else files
     check_output_folder(out, overwrite=overwrite)
     rule_files = load_rule_files(rules_dir)
     active = [(stage, config.stages[stage.name]) for stage in stages if stage.name not in config.run.skip]
@@ -226,7 +230,7 @@ def _manifest(
         "config": config.reproducible_dict(),
         "rule_files": [{"name": r.name, "origin": r.origin, "sha256": r.sha256} for r in rule_files],
         "libraries": library_versions(extra, html_mode=config.read.html_mode),
-        "inputs": input_entries([f.path for f in files]),
+        "inputs": input_entries(files),
         "counts": summary.counts(),
         "renamed_ids": summary.renamed_ids,
         "timings": {
