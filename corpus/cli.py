@@ -14,6 +14,7 @@ from rich.table import Table
 
 from corpus import pipeline
 from corpus.audit import rerun as rerun_run
+from corpus.audit.compare import compare, print_comparison
 from corpus.audit.stats import print_stats, run_stats
 from corpus.audit.terminal import diff_pages
 from corpus.config import load_config
@@ -125,6 +126,18 @@ def stats(out: Path) -> None:
     Example: corpus stats out/
     """
     print_stats(run_stats(RunOutput.open(out)), Console(highlight=False))
+
+
+@cli.command("compare")
+@click.argument("first", type=click.Path(path_type=Path))
+@click.argument("second", type=click.Path(path_type=Path))
+def compare_runs(first: Path, second: Path) -> None:
+    """What changed between two runs: documents kept in one and dropped in the other, and edits
+    found in only one, by rule, with examples.
+
+    Example: corpus compare out/ out-without-teaser/
+    """
+    print_comparison(compare(RunOutput.open(first), RunOutput.open(second)), Console(highlight=False))
 
 
 @cli.command()
