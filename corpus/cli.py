@@ -15,6 +15,7 @@ from rich.table import Table
 from corpus import pipeline
 from corpus.audit import rerun as rerun_run
 from corpus.audit.compare import compare, print_comparison
+from corpus.audit.report import write_report
 from corpus.audit.stats import print_stats, run_stats
 from corpus.audit.terminal import diff_pages
 from corpus.config import load_config
@@ -126,6 +127,20 @@ def stats(out: Path) -> None:
     Example: corpus stats out/
     """
     print_stats(run_stats(RunOutput.open(out)), Console(highlight=False))
+
+
+@cli.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "target", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The HTML file to write.")
+def report(out: Path, target: Path) -> None:
+    """Write one self-contained HTML file (offline, no network) to audit OUT in a browser: stats with
+    charts, documents filtered by stage, rule, reason, language or text, and each one's diff.
+
+    Example: corpus report out/ -o report.html
+    """
+    write_report(RunOutput.open(out), target)
+    stderr.print(f"report written to {target} ({target.stat().st_size / 1e6:.1f} MB)", highlight=False)
 
 
 @cli.command("compare")
