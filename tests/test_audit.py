@@ -37,7 +37,7 @@ def seeds_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def write_mojibake_input(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     broken = CAFE.encode("utf-8").decode("sloppy-windows-1252")
-    assert ftfy.fix_text(broken) == CAFE
+    assert ftfy.fix_encoding(broken) == CAFE
     record = {"id": "cafe", "url": "https://example.com/cafe", "text": broken}
     (folder / "cafe.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
     return folder
