@@ -273,7 +273,26 @@
       else { (kind === 'del' ? before : afterText).push(chars.join('')); changeLabels.push(label); }
     }
     flush();
-    return result;
+    return toWords(result);
+  }
+
+  // As corpus/audit/diff.py: a change inside a word covers the whole word (git diff --word-diff).
+  const WORD_END = /[\p{L}\p{N}_]+$/u, WORD_START = /^[\p{L}\p{N}_]+/u;
+  function toWords(parts) {
+    for (let k = 0; k < parts.length; k++) {
+      const part = parts[k];
+      if (typeof part === 'string' || /^\s*$/.test(part.before + part.after)) continue;
+      const previous = parts[k - 1], next = parts[k + 1];
+      if (typeof previous === 'string' && (WORD_START.test(part.before) || WORD_START.test(part.after))) {
+        const found = WORD_END.exec(previous);
+        if (found) { parts[k - 1] = previous.slice(0, found.index); part.before = found[0] + part.before; part.after = found[0] + part.after; }
+      }
+      if (typeof next === 'string' && (WORD_END.test(part.before) || WORD_END.test(part.after))) {
+        const found = WORD_START.exec(next);
+        if (found) { parts[k + 1] = next.slice(found[0].length); part.before += found[0]; part.after += found[0]; }
+      }
+    }
+    return parts.filter((part) => part !== '');
   }
 
   const visible = (text) => /^\s+$/.test(text)
