@@ -302,6 +302,7 @@
   function changeNode(change, side) {
     const span = el('span', 'chg');
     span.title = change.labels.join('\n');
+    span.dataset.label = change.labels.join(', ');  // shown on hover by the stylesheet (attr(), text only)
     const blank = (text) => /^\s+$/.test(text);
     if (side !== 'after' && change.before) {
       span.append(el('del', blank(change.before) ? 'ws' : null, visible(change.before)));
