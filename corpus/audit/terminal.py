@@ -122,6 +122,8 @@ def diff_pages(run: RunOutput, ids: Sequence[str], *, stage: str | None, rule: s
         if not chosen and (stage or rule):
             raise UsageError(" ".join(f"--{name} {value}" for name, value in (("stage", stage), ("rule", rule)) if value),
                              "made no edit in this run", "`corpus stats` lists the stages and rules that did")
+    if not chosen:
+        yield "(no document was changed in this run)\n"
     if limit:
         chosen = chosen[:limit]
     for start in range(0, len(chosen), BATCH):
