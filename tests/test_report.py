@@ -160,3 +160,49 @@ def test_a_document_full_of_markup_runs_nothing(opened: tuple[Any, list[str], li
     assert page.locator("#doc-view img, #doc-view script, #doc-view a").count() == 0
     assert page.locator("img").count() == 0
     assert problems == [] and len(requests) == 1
+
+
+@pytest.fixture(scope="module")
+def dedup_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A run whose dropped.parquet has the dedup stage's columns (schema 3): a copy of a seed
+    dropped as a duplicate of it. Until the dedup stage is merged, the drop is written here."""
+    folder = tmp_path_factory.mktemp("dedup_run")
+    shutil.copytree(SEEDS, folder / "seeds")
+    shutil.copy(SEEDS / "000_9c357a5e9c026ce2.txt", folder / "seeds" / "copy.txt")
+    assert run_cli("clean", "seeds/", "-o", "out/", cwd=folder).returncode == 0
+    out = folder / "out"
+    docs = pl.read_parquet(out / "documents.parquet")
+    copy = docs.filter(pl.col("id") == "copy.txt")
+    docs.filter(pl.col("id") != "copy.txt").write_parquet(out / "documents.parquet")
+    dropped = pl.read_parquet(out / "dropped.parquet").with_columns(
+        duplicate_of=pl.lit(None, pl.String), similarity=pl.lit(None, pl.Float64), duplicate_in=pl.lit(None, pl.String))
+    pl.concat([dropped, copy.select(
+        "id", "source", stage=pl.lit("dedup"), reason=pl.lit("near_duplicate"), detail=pl.lit(None, pl.String),
+        text="text", duplicate_of=pl.lit("000_9c357a5e9c026ce2.txt"), similarity=pl.lit(1.0),
+        duplicate_in=pl.lit(None, pl.String))]).write_parquet(out / "dropped.parquet")
+    assert run_cli("report", "out/", "-o", "report.html", cwd=folder).returncode == 0
+    return folder
+
+
+def test_a_duplicate_names_the_document_kept_in_its_place(dedup_run: Path) -> None:
+    stats = run_cli("stats", "out", cwd=dedup_run)
+    assert re.search(r"^\s+000_9c357a5e9c026ce2\.txt\s+1\s*$", stats.stdout, flags=re.M), stats.stdout
+    assert re.search(r"^\s+dedup\s+near_duplicate\s+1\s*$", stats.stdout, flags=re.M)
+    diff = run_cli("diff", "out", "copy.txt", cwd=dedup_run)
+    assert "dropped at dedup: near_duplicate   duplicate of: 000_9c357a5e9c026ce2.txt" in diff.stdout
+    assert "[-imporved-]{+improved+}‹typos/spelling›" in diff.stdout
+
+
+def test_the_report_links_a_duplicate_to_the_kept_document(browser: Any, dedup_run: Path) -> None:
+    page = browser.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto((dedup_run / "report.html").as_uri() + "#doc=copy.txt")
+    page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    view = page.locator("#doc-view")
+    assert view.locator("h2").text_content() == "copy.txt"
+    assert "dropped at dedup: near_duplicate" in view.text_content()
+    view.get_by_role("button", name="000_9c357a5e9c026ce2.txt").click()
+    assert view.locator("h2").text_content() == "000_9c357a5e9c026ce2.txt"
+    assert "kept" in view.locator("dl").text_content() and problems == []
+    page.close()
