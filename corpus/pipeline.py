@@ -143,9 +143,10 @@ def _check_not_overlapping(inputs: Sequence[Path], out: Path) -> None:
 
 
 def _plan_passes(active: Sequence[StageSpec]) -> list[tuple[Sequence[StageSpec], StageSpec | None]]:
-    """Split the stages at every stage with a first pass; each pass ends by fitting the next one."""
+    """Split the stages at every stage with a first pass; each pass ends by fitting the next one.
+    When the first stage has a first pass (encoding skipped), a pass of no stages fits it."""
     starts = sorted({0, *(i for i, (stage, _) in enumerate(active) if stage.needs_fit)})
-    passes = []
+    passes: list[tuple[Sequence[StageSpec], StageSpec | None]] = [((), active[0])] if active and active[0][0].needs_fit else []
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else len(active)
         passes.append((active[start:end], active[end] if end < len(active) else None))

@@ -217,3 +217,16 @@ def test_a_diff_holds_the_original_and_the_output_whatever_the_edits(original: s
     diff = document_diff("d", original, doc.edits)
     assert diff.original == original and diff.text == doc.text
     assert all(change.before != change.after for change in diff.changes)
+
+
+def test_escape_sequences_in_a_document_never_reach_the_terminal(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    text = ("The council met on Tuesday \x1b]0;pwned\x07 and the relations imporved a lot \x1b[2J after the vote "
+            "on the budget of the library and the parks of the town.")
+    (tmp_path / "in" / "esc.jsonl").write_text(json.dumps({"id": "esc\x1b[31m", "text": text}) + "\n")
+    assert run_cli("clean", tmp_path / "in", "-o", tmp_path / "out", "--skip", "encoding").returncode == 0
+    result = run_cli("diff", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert "── esc\\x1b[31m\n" in result.stdout
+    assert "Tuesday \\x1b]0;" in result.stdout and "\\x07 and the relations [-imporved-]{+improved+}" in result.stdout
+    assert "a lot \\x1b[2J after" in result.stdout and "\x1b" not in result.stdout

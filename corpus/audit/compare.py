@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from corpus.audit.diff import visible
+from corpus.audit.diff import visible, without_controls
 from corpus.output import RunOutput
 
 EXAMPLES = 3  # per rule and direction
@@ -81,7 +81,7 @@ def print_comparison(comparison: Comparison, console: Console) -> None:
     table = Table("id", "run 1", "run 2", title="Kept in one run, dropped in the other", title_justify="left",
                   title_style="bold", box=box.SIMPLE_HEAD, min_width=40)
     for row in comparison.status_changes:
-        table.add_row(Text(row["id"]), Text(row["first"]), Text(row["second"]))
+        table.add_row(*(Text(without_controls(row[key])) for key in ("id", "first", "second")))
     if not comparison.status_changes:
         table.add_row("(none)", "", "")
     console.print(table)
@@ -91,7 +91,7 @@ def print_comparison(comparison: Comparison, console: Console) -> None:
                                     f": {row['gone']:,} gone in 2, {row['added']:,} added in 2"))
         for sign, key, style in (("-", "gone_examples", "red"), ("+", "added_examples", "green")):
             for example in row[key]:
-                console.print(Text.assemble(f"    {sign} ", (example["id"], "dim"), "  ", (_change(example), style)),
+                console.print(Text.assemble(f"    {sign} ", (without_controls(example["id"]), "dim"), "  ", (_change(example), style)),
                               no_wrap=True, overflow="ellipsis")
     if not comparison.rules:
         console.print("  (none)")

@@ -135,6 +135,14 @@ def _to_words(segments: list[Segment]) -> list[Segment]:
     return [segment for segment in out if segment != ""]
 
 
+# Control characters of a scraped text as \xNN: an escape sequence could retitle or clear a terminal.
+_CONTROLS = {code: f"\\x{code:02x}" for code in [*range(0x20), *range(0x7F, 0xA0)] if chr(code) not in "\n\t"}
+
+
+def without_controls(text: str) -> str:
+    return text.translate(_CONTROLS)
+
+
 def visible(text: str) -> str:
     """Text as shown in a diff: whitespace-only or invisible characters made visible."""
     if text.isspace():

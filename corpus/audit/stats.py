@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from corpus.audit.diff import without_controls
 from corpus.output import RunOutput
 
 TOP = 15  # rows in the "most frequent" tables
@@ -74,9 +75,9 @@ def print_stats(stats: Stats, console: Console) -> None:
     console.print(f"[bold]{stats.read}[/] documents read, [bold]{stats.kept}[/] kept, "
                   f"[bold]{stats.dropped}[/] dropped{share}")
     _table(console, "Dropped, by reason", ("stage", "reason", "documents"), stats.dropped_by_reason)
-    _table(console, "Edits, by stage and rule",
+    _table(console, "Edits, by stage and rule (characters removed and added)",
            ("stage", "rule", "edits", "documents", "chars_removed", "chars_added"), stats.edits_by_rule,
-           headers=("stage", "rule", "edits", "docs", "chars removed", "chars added"))
+           headers=("stage", "rule", "edits", "docs", "removed", "added"))
     _table(console, "Languages (kept documents)", ("language", "documents"), stats.languages)
     if stats.duplicate_clusters is not None:
         _table(console, "Largest duplicate clusters", ("kept", "duplicates"), stats.duplicate_clusters,
@@ -90,9 +91,11 @@ def _table(console: Console, title: str, keys: tuple[str, ...], rows: list[dict[
     table = Table(*(headers or keys), title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD,
                   min_width=len(title))
     for column, key in zip(table.columns, keys):
-        if rows and isinstance(rows[0][key], int):
-            column.justify = "right"
-        column.no_wrap = key in ("stage", "rule", "reason", "language", "kept")  # names whole
+        if rows and isinstance(rows[0][key], int):  # figures whole; a narrow terminal folds names, wraps text
+            column.justify, column.no_wrap = "right", True
+            column.min_width = max(len(f"{row[key]:,}") for row in rows)
+        elif key in ("stage", "rule", "reason", "language", "kept"):
+            column.overflow = "fold"
     for row in rows:
         table.add_row(*(Text(f"{row[key]:,}") if isinstance(row[key], int) else Text(_cell(row[key])) for key in keys))
     if not rows:
@@ -102,5 +105,5 @@ def _table(console: Console, title: str, keys: tuple[str, ...], rows: list[dict[
 
 def _cell(value: Any) -> str:
     """Untrusted text on one line, at most 100 characters (rich.Text: shown as itself, never as markup)."""
-    text = str(value).replace("\n", "⏎")
+    text = without_controls(str(value)).replace("\n", "⏎")
     return (text[:99] + "…") if len(text) > 100 else text

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import click
 import polars as pl
 
-from corpus.audit.diff import Change, DocumentDiff, document_diff, visible
+from corpus.audit.diff import Change, DocumentDiff, document_diff, visible, without_controls
 from corpus.document import Edit
 from corpus.edits import replay
 from corpus.errors import UsageError
@@ -17,14 +17,6 @@ from corpus.output import RunOutput
 CONTEXT_LINES = 2  # lines of unchanged text shown around each change
 CONTEXT_CHARS = 240  # and at most this many characters of them, on each side
 BATCH = 256  # documents read from the Parquet files at a time
-
-
-# Control characters in a scraped text (an escape sequence could retitle or clear the terminal) as \xNN.
-_CONTROLS = {code: f"\\x{code:02x}" for code in [*range(0x20), *range(0x7F, 0xA0)] if chr(code) not in "\n\t"}
-
-
-def _safe(text: str) -> str:
-    return text.translate(_CONTROLS)
 
 
 @dataclass(frozen=True)
@@ -43,15 +35,15 @@ def render(header: Header, diff: DocumentDiff, *, stage: str | None = None, rule
     With a filter, changes by other stages and rules are shown applied, as plain text.
     """
     style = _Style(color)
-    lines = [style.header(_safe(f"── {header.doc_id}")),
-             style.dim(_safe(f"source: {header.source}" + (f"   url: {header.url}" if header.url else ""))),
-             style.dim(_safe(header.status + (f"   duplicate of: {header.duplicate_of}" if header.duplicate_of else "")))]
+    lines = [style.header(without_controls(f"── {header.doc_id}")),
+             style.dim(without_controls(f"source: {header.source}" + (f"   url: {header.url}" if header.url else ""))),
+             style.dim(without_controls(header.status + (f"   duplicate of: {header.duplicate_of}" if header.duplicate_of else "")))]
     items: list[str | Change] = []
     for segment in diff.segments:
         if isinstance(segment, Change) and not segment.matches(stage, rule):
             segment = segment.after
         if isinstance(segment, str):
-            segment = _safe(segment)
+            segment = without_controls(segment)
         if isinstance(segment, str) and items and isinstance(items[-1], str):
             items[-1] += segment
         else:
