@@ -118,11 +118,17 @@ def test_the_page_loads_with_no_errors_and_no_network(opened: tuple[Any, list[st
     assert "boilerplate/generic.teaser" in page.locator("#stats").text_content()
 
 
-def test_a_filter_by_rule_narrows_the_list_and_a_document_shows_its_diff(opened: tuple[Any, list[str], list[str]]) -> None:
+def test_a_filter_by_rule_narrows_the_list_and_a_document_shows_its_diff(
+    opened: tuple[Any, list[str], list[str]], report_run: Path,
+) -> None:
     page, problems, _ = opened
+    edits = pl.read_parquet(report_run / "out" / "edits.parquet")
+    spelled = edits.filter(pl.col("rule") == "spelling")["id"].unique(maintain_order=True).to_list()
+    assert "000_9c357a5e9c026ce2.txt" in spelled and len(spelled) < 8
     page.select_option("#filter-rule", "typos/spelling")
-    assert page.locator("#list-count").text_content() == "1 of 8 documents"
-    page.locator("#doc-list li").first.click()
+    assert page.locator("#list-count").text_content() == f"{len(spelled)} of 8 documents"
+    assert page.locator("#doc-list li .id").all_text_contents() == spelled
+    page.locator("#doc-list li", has_text="000_9c357a5e9c026ce2.txt").click()
     view = page.locator("#doc-view")
     assert view.locator("h2").text_content() == "000_9c357a5e9c026ce2.txt"
     change = view.locator("span.chg", has_text="imporved")
@@ -144,16 +150,22 @@ def test_a_filter_by_rule_narrows_the_list_and_a_document_shows_its_diff(opened:
     assert problems == []
 
 
-def test_a_document_full_of_markup_runs_nothing(opened: tuple[Any, list[str], list[str]]) -> None:
+def test_a_document_full_of_markup_runs_nothing(opened: tuple[Any, list[str], list[str]], report_run: Path) -> None:
     page, problems, requests = opened
+    docs = pl.read_parquet(report_run / "out" / "documents.parquet")
+    cleaned = docs.filter(pl.col("id") == XSS_ID)["text"].item()
     page.fill("#search", "council voted")
     playwright_api = pytest.importorskip("playwright.sync_api")
     playwright_api.expect(page.locator("#list-count")).to_have_text("1 of 8 documents")  # after the search's debounce
     assert page.locator("#doc-list li .id").text_content() == XSS_ID
     page.locator("#doc-list li").first.click()
-    for tab in ("Inline diff", "Side by side", "Cleaned", "Original"):
+    for tab, shown in (("Cleaned", cleaned), ("Original", XSS_TEXT)):
         page.get_by_role("button", name=tab).click()
-        assert XSS_TEXT in page.locator("#doc-view").text_content()
+        assert page.locator("#doc-view .text").text_content() == shown
+    for tab in ("Inline diff", "Side by side"):
+        page.get_by_role("button", name=tab).click()
+        for markup in ("<script>window.__xss=1</script>", '<img src=x onerror="window.__xss=2">', '="javascript:window.__xss=3">'):
+            assert markup in page.locator("#doc-view").text_content()
     assert "javascript:window.__xss=5" in page.locator("#doc-view dl").text_content()  # shown as text
     page.wait_for_timeout(300)
     assert page.evaluate("window.__xss") is None
