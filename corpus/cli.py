@@ -140,7 +140,9 @@ def report(out: Path, target: Path) -> None:
     Example: corpus report out/ -o report.html
     """
     write_report(RunOutput.open(out), target)
-    stderr.print(f"report written to {target} ({target.stat().st_size / 1e6:.1f} MB)", highlight=False)
+    size = target.stat().st_size
+    shown = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.0f} kB"
+    stderr.print(f"report written to {target} ({shown})", highlight=False)
 
 
 @cli.command("compare")
