@@ -28,7 +28,7 @@ class Change:
 Segment = str | Change  # a str is text both versions share
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class DocumentDiff:
     doc_id: str
     segments: tuple[Segment, ...]
@@ -44,6 +44,9 @@ class DocumentDiff:
     @property
     def text(self) -> str:
         return "".join(s if isinstance(s, str) else s.after for s in self.segments)
+
+    def __repr__(self) -> str:  # a notebook shows this; print() shows the diff
+        return f"<DocumentDiff {self.doc_id!r}: {len(self.changes)} changes; print() it to see them>"
 
     def __str__(self) -> str:  # git's --word-diff=plain, each change followed by its labels
         return "".join(s if isinstance(s, str) else f"[-{s.before}-]{{+{s.after}+}}<{', '.join(s.labels)}>"
