@@ -134,7 +134,7 @@ REUTERS_KEPT = [
 REUTERS_FIXED = [
     ("Champion Products Inc said its board of directors approved a twpo-for-one stock split.", "two-for-one"),
     ("The company said it will gaurentee the notes issued by its unit.", "guarantee"),
-    ("Schlang said the company's profits are concentrated in the fouth quarter.", "fourth quarter"),
+    ("In the fiscal 1986 fourth quarter the food processer reported earnings of 40 cts a share.", "food processor"),
     ("Althought there was inflation, at least the economy grew.", "Although there"),
 ]
 
@@ -154,7 +154,7 @@ def test_a_tie_is_settled_by_the_neighbouring_words_and_says_so(tmp_path: Path) 
     assert run_cli("clean", source, "-o", tmp_path / "out", "--workers", "1").returncode == 0
     [row] = typo_edits(tmp_path / "out").iter_rows(named=True)
     detail = json.loads(row["detail"])
-    assert (row["before"], row["after"], row["rule"]) == ("fouth", "fourth", "spelling_in_context")
-    assert [c[0] for c in detail["candidates"][:2]] == ["fourth", "forth"]  # one edit each, both common
-    assert detail["neighbours"] == ["the _", "_ quarter"]
-    assert min(detail["pair_counts"]["fourth"]) > 0 and detail["pair_counts"]["forth"] == [0, 0]
+    assert (row["before"], row["after"], row["rule"]) == ("processer", "processor", "spelling_in_context")
+    assert [c[0] for c in detail["candidates"][:2]] == ["processed", "processor"]  # as near, as common
+    assert detail["neighbours"] == ["food _", "_ reported"]
+    assert detail["pair_counts"]["processor"][0] > 0 and detail["pair_counts"]["processed"] == [0, 0]

@@ -30,6 +30,7 @@ from corpus.stages.typos.weights import typo_cost
 STAGE = "typos"
 SPELLING = "spelling"
 IN_CONTEXT = "spelling_in_context"
+SHORT_WORD, SHORT_WORD_COST, SHORT_WORD_ZIPF = 3, 0.6, 6.0  # "teh" -> "the": a swap from a word as common as "you"
 MAX_SCORED = 12  # candidates per unknown word given the weighted cost
 FORCED = "forced"
 
@@ -45,6 +46,7 @@ _NEIGHBOUR_BEFORE = re.compile(r"([A-Za-z]+)[ \t]+$")
 _NEIGHBOUR_AFTER = re.compile(r"[ \t]+([A-Za-z]+)")
 _VOWEL = re.compile(r"[aeiouy]")
 _SPEECH_VERB_AFTER = re.compile(r",? (?:said|says|told|added|adds|stated|noted|wrote|asked)\b")
+_INITIAL_BEFORE = re.compile(r"(?<![\w.])[A-Z]$")
 _CLOSERS = "'\"”’)]"
 
 
@@ -53,7 +55,7 @@ class TyposConfig:
     languages: tuple[str, ...] = ("en",)  # documents in these languages (pyspellchecker has a dozen)
     min_length: int = 4  # shorter words are left alone: "mln", "pct", "dlr" are jargon, not typos
     corpus_protects: int = 3  # a word form seen this many times in the input is a name or jargon
-    cost_weight: float = 4.0  # a weighted edit costs as much as this many powers of ten of word frequency
+    cost_weight: float = 5.0  # a weighted edit costs as much as this many powers of ten of word frequency
     margin: float = 1.0  # out of context, the best candidate's score must lead the next one's by this
     max_cost: float = 2.0  # candidates farther than this (weighted edits) are never taken
     pair_min: int = 1  # "Soth Korea": the twin "South Korea" must occur at least this often
@@ -64,8 +66,12 @@ class TyposConfig:
     rare_zipf: float = 1.0  # a word wordfreq sees this often is real...
     rare_gap: float = 2.0  # ...unless its correction is this much more frequent ("recieve" 2.75, "receive" 5.0)
     rare_cost: float = 0.5  # ...or a doubled letter away ("prefered")
-    sentence_start_cost: float = 0.6  # a capitalised word opening a sentence may be a name: beyond a swap
-    # or a doubled letter, its correction must also make a known pair with the next word
+    suspect_zipf: float = 2.5  # a listed word rarer than this in wordfreq...
+    suspect_count: int = 50  # ...and in pyspellchecker's counts may be a typo, if its neighbours say so
+    suspect_cost: float = 0.8  # ...of a word at most this far
+    suspect_margin: float = 2.0  # ...that its neighbours prefer by this much (log10)
+    sentence_start_cost: float = 0.6  # a capitalised word opening a sentence may be a name: beyond one
+    # cheap slip (a swap, a doubled or dropped letter), its correction must also pair with the next word
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.languages) - wordlist.languages())
@@ -151,9 +157,12 @@ class TyposStage(Stage):
         spans = []
         for start, end, in_compound in sorted(_tokens(doc.text)):
             token = doc.text[start:end]
-            if end - start < self.config.min_length or (in_compound and zipf_frequency(token, doc.language) >= self.config.rare_zipf):
-                continue  # short, or a part of a compound that English knows ("opto-electronic")
-            decision = checker.decide(token, doc.text, start, end, _at_sentence_start(doc.text, start))
+            if in_compound and zipf_frequency(token, doc.language) >= self.config.rare_zipf:
+                continue  # a part of a compound that English knows ("opto-electronic")
+            if end - start < self.config.min_length:
+                decision = checker.decide_short(token, doc.text, start, end)
+            else:
+                decision = checker.decide(token, doc.text, start, end, _at_sentence_start(doc.text, start))
             if decision:
                 after, rule, detail = decision
                 spans.append((start, end, after, rule, orjson.dumps(detail).decode()))
@@ -195,25 +204,53 @@ class Checker:
         if token in self.forced:
             return self.forced[token], FORCED, {"rule_file": True}
         lower = token.lower()
-        if self.known(lower) or token.casefold() in self.protect or not _VOWEL.search(lower):
-            return None  # known, protected, or an abbreviation ("mths", "cwts")
-        if at_start and token[0].isupper() and _SPEECH_VERB_AFTER.match(text, end):
-            return None  # "Stepp said": a name
-        if token[0].islower() or at_start:
-            fix = self.lowercase_fix(lower)
-            if fix:
-                word, rule, detail = fix.word, SPELLING, fix.detail
-                # A capitalised word opening a sentence may be a name ("Nacco Industries"): beyond a
-                # swap or a doubled letter, its correction must also fit the next word ("Becouse of").
-                name_like = token[0].isupper() and fix.cost > self.config.sentence_start_cost
-                if word is None or name_like:
-                    word, evidence = self.by_neighbours(fix.close or ((word, 0.0),), text, start, end)
-                    rule, detail = IN_CONTEXT, {**fix.detail, **evidence}
-                if word:
-                    return (word.capitalize() if token[0].isupper() else word), rule, detail
+        if token.casefold() in self.protect or not _VOWEL.search(lower):
+            return None  # protected, or an abbreviation ("mths", "cwts")
+        if self.known(lower):
+            return self.rare_word_in_context(lower, text, start, end) if token.islower() else None
         if token[0].isupper():
-            return self.in_context(token, text, start, end)
-        return None
+            twin = self.in_context(token, text, start, end)
+            if twin or not at_start or _SPEECH_VERB_AFTER.match(text, end):
+                return twin  # "Stepp said": a name
+        fix = self.lowercase_fix(lower)
+        if fix is None or (fix.rare_word and token[0].isupper()):
+            return None  # "Banque" opening a sentence is not "Banquet"
+        word, rule, detail = fix.word, SPELLING, fix.detail
+        # A capitalised word opening a sentence may be a name ("Nacco Industries"): beyond one cheap
+        # slip (a swap, a doubled or dropped letter), its correction must also fit the next word.
+        name_like = token[0].isupper() and fix.cost > self.config.sentence_start_cost
+        if word is None or name_like:
+            word, evidence = self.by_neighbours(fix.close, text, start, end)
+            rule, detail = IN_CONTEXT, {**fix.detail, **evidence}
+        if word is None:
+            return None
+        return (word.capitalize() if token[0].isupper() else word), rule, detail
+
+    def decide_short(self, token: str, text: str, start: int, end: int) -> tuple[str, str, dict] | None:
+        """A lowercase word shorter than `min_length` is jargon ("mln", "pct") unless it is one cheap
+        slip from one of the commonest words ("teh", "adn", "nto")."""
+        if len(token) < SHORT_WORD or not token.islower() or token in self.protect or self.known(token):
+            return None
+        fix = self.lowercase_fix(token)
+        if not fix or not fix.word or fix.cost > SHORT_WORD_COST or zipf_frequency(fix.word, self.language) < SHORT_WORD_ZIPF:
+            return None
+        return fix.word, SPELLING, fix.detail
+
+    def rare_word_in_context(self, word: str, text: str, start: int, end: int) -> tuple[str, str, dict] | None:
+        """A word the lists know but barely ("beng", "withing", "soem") is a typo only when a far
+        more common word one slip away fits both its neighbours and it does not."""
+        config = self.config
+        seen = zipf_frequency(word, self.language)
+        if (seen >= config.suspect_zipf or self.dictionary.frequency.get(word, 0) > config.suspect_count
+                or self.vocabulary.forms[word] >= config.corpus_protects):
+            return None
+        fix = self.lowercase_fix(word)
+        if fix is None or fix.cost > config.suspect_cost:
+            return None
+        chosen, evidence = self.by_neighbours(((word, seen), *fix.close), text, start, end, config.suspect_margin)
+        if chosen is None or chosen == word or len(evidence["neighbours"]) < 2 or not all(evidence["pair_counts"][chosen]):
+            return None  # both neighbours must pair with the twin: "are beng sold", not "Malaysian refiner and"
+        return chosen, IN_CONTEXT, {**fix.detail, **evidence, "known_word": True}
 
     def lowercase_fix(self, word: str) -> Fix | None:
         key = (word, self.language)
@@ -221,7 +258,8 @@ class Checker:
             self.cache["fix"][key] = _lowercase_fix(self, word)
         return self.cache["fix"][key]
 
-    def by_neighbours(self, close: Sequence[tuple[str, float]], text: str, start: int, end: int) -> tuple[str | None, dict]:
+    def by_neighbours(self, close: Sequence[tuple[str, float]], text: str, start: int, end: int,
+                      margin: float | None = None) -> tuple[str | None, dict]:
         """Close candidates told apart by the words around them ("farmers have sould a" -> "sold"):
         each one's score plus how often, in powers of ten, it follows the word before and precedes
         the word after in English (symspellpy's counts of frequent pairs).
@@ -240,7 +278,7 @@ class Checker:
                         key=lambda entry: (-entry[0], entry[1]))
         best, second = scores[0], scores[1][0] if len(scores) > 1 else -math.inf
         evidence = {"neighbours": [key("_") for key in keys], "pair_counts": counts}
-        if best[0] - second >= self.config.context_margin and any(counts[best[1]]):
+        if best[0] - second >= (self.config.context_margin if margin is None else margin) and any(counts[best[1]]):
             return best[1], evidence
         return None, evidence
 
@@ -272,20 +310,25 @@ class Checker:
 
 @dataclass(frozen=True)
 class Fix:
-    """What a lowercase unknown word is a typo of: one word, or candidates only its neighbours can tell apart."""
+    """What a lowercase word may be a typo of: the nearest candidates, best first, and whether the
+    best wins alone or only its neighbours can tell them apart."""
 
-    word: str | None
-    close: tuple[tuple[str, float], ...]  # (candidate, noisy-channel score) when no one wins alone
-    cost: float
+    close: tuple[tuple[str, float], ...]  # (candidate, noisy-channel score) within `margin` of the best
+    cost: float  # the best candidate's weighted edits
     detail: dict
+    rare_word: bool = False  # wordfreq has seen the word: only its lowercase form is taken as a slip ("prefered")
+
+    @property
+    def word(self) -> str | None:
+        return self.close[0][0] if len(self.close) == 1 else None
 
 
 def _lowercase_fix(checker: Checker, word: str) -> Fix | None:
     """The dictionary word a lowercase unknown word is a typo of, when one wins clearly; else the
     few that come close, for its neighbours to decide.
 
-    Candidates are ranked as a noisy channel: how common the word is (log10 of pyspellchecker's
-    count) less `cost_weight` per weighted edit, so "frome" is "from" (one plain edit, very
+    Candidates are ranked as a noisy channel: how common the word is (wordfreq's zipf, a log10
+    scale; it restored more typos than pyspellchecker's counts) less `cost_weight` per weighted edit, so "frome" is "from" (one plain edit, very
     common) rather than "forme" (a cheap swap, rare)."""
     config = checker.config
     forms = checker.vocabulary.forms
@@ -294,21 +337,23 @@ def _lowercase_fix(checker: Checker, word: str) -> Fix | None:
     # The weighted cost of d edits is at least d / 2, so this bounds each score from above: only the
     # most promising candidates get the (slow, pure Python) weighted cost.
     promising = sorted(checker.dictionary.candidates(word),
-                       key=lambda c: -(math.log10(c[2]) - config.cost_weight * c[1] / 2))[:MAX_SCORED]
+                       key=lambda c: -(zipf_frequency(c[0], checker.language) - config.cost_weight * c[1] / 2))[:MAX_SCORED]
     scored = sorted(
-        (math.log10(frequency) - config.cost_weight * cost, cost, frequency, candidate)
-        for candidate, _, frequency in promising
+        (zipf_frequency(candidate, checker.language) - config.cost_weight * cost, cost, candidate)
+        for candidate, _, _ in promising
         if (cost := typo_cost(word, candidate)) <= config.max_cost
     )[::-1]
     if not scored:
         return None
-    score, cost, _, best = scored[0]
+    score, cost, best = scored[0]
     seen = zipf_frequency(word, checker.language)
-    if seen >= config.rare_zipf and cost > config.rare_cost and zipf_frequency(best, checker.language) - seen < config.rare_gap:
+    rare = seen >= config.rare_zipf and zipf_frequency(best, checker.language) - seen < config.rare_gap
+    if rare and cost > config.rare_cost:
         return None  # a rare real word ("subsea", "valorem", "sulphate"), not a misspelling of a common one
-    candidates = [[candidate, round(cost_, 2), frequency] for _, cost_, frequency, candidate in scored[:4]]
-    close = tuple((candidate, score_) for score_, _, _, candidate in scored[:6] if score - score_ < config.margin)
-    return Fix(best if len(close) == 1 else None, close if len(close) > 1 else (), cost, {"candidates": candidates})
+    candidates = [[candidate, round(cost_, 2), round(zipf, 2)] for zipf, cost_, candidate in
+                  ((score_ + config.cost_weight * cost_, cost_, candidate) for score_, cost_, candidate in scored[:4])]
+    close = tuple((candidate, score_) for score_, _, candidate in scored[:6] if score - score_ < config.margin)
+    return Fix(close, cost, {"candidates": candidates}, rare)
 
 
 def _tokens(text: str) -> Iterator[tuple[int, int, bool]]:
@@ -330,4 +375,6 @@ def _at_sentence_start(text: str, start: int) -> bool:
         return True
     while index >= 0 and text[index] in _CLOSERS:
         index -= 1
+    if index >= 0 and text[index] == "." and _INITIAL_BEFORE.search(text, max(0, index - 3), index):
+        return False  # "Charles F. Barbar": an initial, not a sentence's end
     return index >= 0 and text[index] in ".!?" and index < start - 1

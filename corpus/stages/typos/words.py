@@ -31,13 +31,16 @@ MIN_CANDIDATE_COUNT = 200
 _BRITISH = [
     (re.compile(r"is(e|ed|es|ing|ation|ations|er|ers)$"), r"iz\1"),
     (re.compile(r"ys(e|ed|es|ing)$"), r"yz\1"),
-    (re.compile(r"our(?=[a-z]*$)"), "or"),  # labour, favourably, neighbours
     (re.compile(r"ence$"), "ense"),
-    (re.compile(r"(?<=[aeiou])ll(ed|ing|er|ers)$"), r"l\1"),
     (re.compile(r"tre(s)?$"), r"ter\1"),
     (re.compile(r"ogue(s)?$"), r"og\1"),
     (re.compile(r"ae"), "e"),
     (re.compile(r"oe"), "e"),
+]
+# Correspondences that misspellings also make ("vigourous", "detailled"): only with wordfreq's word.
+_BRITISH_IF_SEEN = [
+    (re.compile(r"our(?=[a-z]*$)"), "or"),  # labour, favourably, neighbours
+    (re.compile(r"(?<=[aeiou])ll(ed|ing|er|ers)$"), r"l\1"),  # travelled
 ]
 
 
@@ -56,17 +59,20 @@ class Dictionary:
         self._choice_lists: dict[tuple[str, int, int], list[str]] = {}
 
     def knows(self, word: str) -> bool:
-        """A real word: in the list; or a regular plural of one ("fermentations") or (English) the
-        British form of one ("defence"), when wordfreq has seen it too: the regular forms alone
-        would also pass "monts", "agains" and "vigourous"."""
-        if word in self.frequency:
+        """A real word: in the list; or (English) the British form of one ("defence",
+        "securitise"); or a regular plural of one ("fermentations") or a British "-our"/"-ll-" form,
+        when wordfreq has seen it too: those patterns alone would also pass "monts", "agains",
+        "vigourous" and "detailled"."""
+        if word in self.frequency or (self.language == "en" and self._has_american_form(word, _BRITISH)):
             return True
         plural = _PLURAL.match(word)
         derived = bool(plural) and (plural.group(1) or plural.group(2)) in self.frequency
-        if not derived and self.language == "en":
-            derived = any(self.frequency.get(pattern.sub(replacement, word), 0) for pattern, replacement in _BRITISH
-                          if pattern.search(word))
-        return bool(derived) and zipf_frequency(word, self.language) >= SEEN_ZIPF
+        derived = derived or (self.language == "en" and self._has_american_form(word, _BRITISH_IF_SEEN))
+        return derived and zipf_frequency(word, self.language) >= SEEN_ZIPF
+
+    def _has_american_form(self, word: str, patterns: list[tuple[re.Pattern[str], str]]) -> bool:
+        return any(self.frequency.get(pattern.sub(replacement, word), 0) for pattern, replacement in patterns
+                   if pattern.search(word))
 
     def candidates(self, word: str) -> list[tuple[str, int, int]]:
         """(word, distance, frequency) of the common words within LONG_WORD_DISTANCE edits (2 for
