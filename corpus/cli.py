@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from pathlib import Path
@@ -12,6 +13,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from corpus import pipeline
+from corpus.audit import rerun as rerun_run
+from corpus.audit.compare import compare, print_comparison
+from corpus.audit.report import write_report
+from corpus.audit.stats import print_stats, run_stats
+from corpus.audit.terminal import diff_pages
 from corpus.config import load_config
 from corpus.errors import CorpusError, RunError, UsageError
 from corpus.output import RunOutput
@@ -82,6 +88,106 @@ def show(out: Path, doc_id: str, original: bool) -> None:
     # The exact text: no newline added, no terminal codes stripped (click.echo would do both).
     sys.stdout.buffer.write(text.encode("utf-8"))
     sys.stdout.flush()
+
+
+@cli.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@click.argument("doc_ids", nargs=-1, metavar="[ID]...")
+@click.option("--stage", help="Only changes made by this stage (e.g. encoding).")
+@click.option("--rule", help="Only changes made by this rule (e.g. generic.teaser); alone, every place it fired.")
+@click.option("--limit", type=int, default=0, help="At most this many documents (default: all).")
+@click.option("--color/--no-color", default=None, help="Colour (default: on a terminal, unless NO_COLOR is set).")
+def diff(out: Path, doc_ids: tuple[str, ...], stage: str | None, rule: str | None, limit: int,
+         color: bool | None) -> None:
+    """Show what the run changed in each document, word by word, with the stage/rule of each change.
+
+    Without IDs: every document with a change (by --stage/--rule, when given), in input order.
+
+    Example: corpus diff out/ --rule generic.teaser
+    """
+    if limit < 0:
+        raise UsageError("--limit", f"must be 0 (all) or more, not {limit}")
+    terminal = sys.stdout.isatty()
+    if color is None:
+        color = terminal and "NO_COLOR" not in os.environ
+    pages = diff_pages(RunOutput.open(out), doc_ids, stage=stage, rule=rule, limit=limit, color=color)
+    if terminal:
+        click.echo_via_pager(pages, color=color)
+    else:
+        for page in pages:
+            click.echo(page, nl=False, color=color)
+
+
+@cli.command()
+@click.argument("out", type=click.Path(path_type=Path))
+def stats(out: Path) -> None:
+    """Print a run's figures: documents read, kept and dropped by reason, edits by stage and rule,
+    languages, duplicate clusters, the most frequent removed lines and typo corrections.
+
+    Example: corpus stats out/
+    """
+    print_stats(run_stats(RunOutput.open(out)), Console(highlight=False))
+
+
+@cli.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "target", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The HTML file to write.")
+def report(out: Path, target: Path) -> None:
+    """Write one self-contained HTML file (offline, no network) to audit OUT in a browser: stats with
+    charts, documents filtered by stage, rule, reason, language or text, and each one's diff.
+
+    Example: corpus report out/ -o report.html
+    """
+    write_report(RunOutput.open(out), target)
+    size = target.stat().st_size
+    shown = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.0f} kB"
+    stderr.print(f"report written to {target} ({shown})", highlight=False)
+
+
+@cli.command("compare")
+@click.argument("first", type=click.Path(path_type=Path))
+@click.argument("second", type=click.Path(path_type=Path))
+def compare_runs(first: Path, second: Path) -> None:
+    """What changed between two runs: documents kept in one and dropped in the other, and edits
+    found in only one, by rule, with examples.
+
+    Example: corpus compare out/ out-without-teaser/
+    """
+    print_comparison(compare(RunOutput.open(first), RunOutput.open(second)), Console(highlight=False))
+
+
+@cli.command()
+@click.argument("manifest", type=click.Path(path_type=Path))
+@click.option("-o", "--out", required=True, type=click.Path(path_type=Path), help="Output folder of the rerun.")
+@click.option("--strict", is_flag=True, help="Refuse to run when a library version differs from the manifest.")
+@click.option("--workers", type=int, help="Worker processes (default: one per core; the output is the same).")
+@click.option("--overwrite", is_flag=True, help="Replace an existing, non-empty output folder.")
+def rerun(manifest: Path, out: Path, strict: bool, workers: int | None, overwrite: bool) -> None:
+    """Run again exactly as recorded in MANIFEST (OUT/manifest.json): same inputs, rule files and config.
+
+    Each input and rule file is checked against its recorded sha256 first. With the library
+    versions of the manifest, the Parquet files are byte-identical to the first run's.
+
+    Example: corpus rerun out/manifest.json -o out-again/
+    """
+    if workers is not None and workers < 1:
+        raise UsageError("--workers", f"must be at least 1, not {workers}")
+    plan = rerun_run.prepare(manifest, workers=workers)
+    if plan.library_differences:
+        if strict:
+            raise RunError(str(plan.manifest_path), "library versions differ from the run's: "
+                           + "; ".join(plan.library_differences), "install the recorded versions: the README shows how to pin them")
+        stderr.print("[yellow]warning:[/] library versions differ from the run's, so the output may differ: "
+                     + "; ".join(plan.library_differences), soft_wrap=True)
+    for note in plan.notes:
+        stderr.print(f"[yellow]warning:[/] {note}", soft_wrap=True)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=stderr, transient=True, disable=not sys.stderr.isatty()) as progress:
+        task = progress.add_task("reading", total=None)
+        summary = rerun_run.run(plan, out, overwrite=overwrite,
+                                on_progress=lambda label, n: progress.update(task, advance=n, description=label))
+    _print_summary(summary, out)
 
 
 RULES_OPTION = click.option(

@@ -96,6 +96,26 @@ def load_config(
     return Config(read=read, run=run, stages=stage_configs)
 
 
+def recorded_config(
+    recorded: Mapping[str, Any], ran: Sequence[str], *, stages: Sequence[type[Stage]], where: str,
+    workers: int | None = None,
+) -> Config:
+    """The config a manifest recorded (`Config.reproducible_dict`, the stages that `ran`), checked
+    as corpus.toml is; stages added to corpus since are skipped, so they change nothing."""
+    _check_keys(recorded, {"read", "skip", "stages"}, where, "config")
+    stage_by_name = {stage.name: stage for stage in stages}
+    tables = recorded.get("stages", {})
+    _check_table(tables, where, "config.stages")
+    _check_keys(tables, set(stage_by_name), where, "config.stages")
+    skip = [*recorded.get("skip", []), *(name for name in stage_by_name if name not in ran and name not in tables)]
+    return Config(
+        read=_build(ReadConfig, recorded.get("read", {}), where, "config.read", None),
+        run=_build(RunConfig, {"skip": list(dict.fromkeys(skip))}, where, "config.skip", {"workers": workers}),
+        stages={name: _build(stage.config_class, tables.get(name, {}), where, f"config.stages.{name}", None)
+                for name, stage in stage_by_name.items()},
+    )
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:

@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from corpus.readers import printable
+from corpus.readers import InputFile, printable
 
 SCHEMA_VERSION = 2  # 2: documents gained published and author; line_stats.parquet
 # Libraries that read, decode or write the text, besides those each stage names itself.
@@ -39,8 +39,11 @@ def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
     path.write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2) + b"\n")
 
 
-def input_entries(paths: Sequence[Path]) -> list[dict[str, Any]]:
-    return [{"path": printable(str(path)), "bytes": path.stat().st_size, "sha256": file_sha256(path)} for path in paths]
+def input_entries(files: Sequence[InputFile]) -> list[dict[str, Any]]:
+    """Each input as found: `source` (the name its documents' `source` starts with) lets a rerun
+    read the same files under the same names without walking the folders again."""
+    return [{"path": printable(str(f.path)), "source": f.source, "bytes": f.path.stat().st_size,
+             "sha256": file_sha256(f.path)} for f in files]
 
 
 def _version(name: str) -> str:

@@ -1,12 +1,19 @@
-"""A finished run read back: its tables, and any document's text or original rebuilt by replay."""
+"""A finished run read back: its tables, and any document's text, original or diff rebuilt by replay.
+
+`corpus.open(OUT)` returns a RunOutput: the notebook API.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
+from corpus.audit.diff import DocumentDiff, document_diff
 from corpus.document import Edit
 from corpus.edits import replay
 from corpus.errors import RunError, UsageError
@@ -26,18 +33,29 @@ class RunOutput:
                              "give the -o folder of a finished `corpus clean`")
         return cls(path)
 
-    def documents(self) -> pl.LazyFrame:
-        return pl.scan_parquet(self.path / "documents.parquet")
+    def scan(self, table: str) -> pl.LazyFrame:
+        """A table of the run, read lazily: "documents", "edits", "dropped", "line_stats"..."""
+        return pl.scan_parquet(self.path / f"{table}.parquet")
 
-    def edits(self) -> pl.LazyFrame:
-        return pl.scan_parquet(self.path / "edits.parquet")
+    @cached_property
+    def documents(self) -> pl.DataFrame:
+        return self._collect(self.scan("documents"))
 
-    def dropped(self) -> pl.LazyFrame:
-        return pl.scan_parquet(self.path / "dropped.parquet")
+    @cached_property
+    def edits(self) -> pl.DataFrame:
+        return self._collect(self.scan("edits"))
+
+    @cached_property
+    def dropped(self) -> pl.DataFrame:
+        return self._collect(self.scan("dropped"))
+
+    @cached_property
+    def manifest(self) -> dict[str, Any]:
+        return json.loads((self.path / "manifest.json").read_text(encoding="utf-8"))
 
     def text(self, doc_id: str) -> str:
         """The cleaned text, or for a dropped document its text when it was dropped."""
-        for frame in (self.documents(), self.dropped()):
+        for frame in (self.scan("documents"), self.scan("dropped")):
             rows = self._collect(frame.filter(pl.col("id") == doc_id).select("text"))
             if rows.height:
                 text = rows.item()
@@ -47,7 +65,7 @@ class RunOutput:
         raise UsageError(str(self.path), f"no document with id {doc_id!r}", "ids are in documents.parquet")
 
     def document_edits(self, doc_id: str) -> list[Edit]:
-        rows = self._collect(self.edits().filter(pl.col("id") == doc_id).drop("id").sort("seq"))
+        rows = self._collect(self.scan("edits").filter(pl.col("id") == doc_id).drop("id").sort("seq"))
         return [Edit(**row) for row in rows.iter_rows(named=True)]
 
     def _collect(self, frame: pl.LazyFrame) -> pl.DataFrame:
@@ -61,3 +79,8 @@ class RunOutput:
     def original(self, doc_id: str) -> str:
         """The text before any stage, rebuilt by undoing the document's edits."""
         return replay(self.text(doc_id), self.document_edits(doc_id), reverse=True)
+
+    def diff(self, doc_id: str) -> DocumentDiff:
+        """The document's changes, word by word, each with the stage/rule that made it."""
+        edits = self.document_edits(doc_id)
+        return document_diff(doc_id, replay(self.text(doc_id), edits, reverse=True), edits)

@@ -73,11 +73,15 @@ def run(
     rules_dir: Path | None = None,
     stages: Sequence[type[Stage]] = STAGES,
     on_progress: Callable[[str, int], None] | None = None,
+    files: Sequence[InputFile] | None = None,
 ) -> RunSummary:
-    """Clean `inputs` into `out` (documents, edits, dropped, manifest), atomically."""
+    """Clean `inputs` into `out` (documents, edits, dropped, manifest), atomically.
+
+    `files`: the input files already found (a rerun reads a manifest's), instead of walking `inputs`.
+    """
     started = time.perf_counter()
     _check_not_overlapping(inputs, out)
-    files = find_inputs(inputs, exclude=out)
+    files = find_inputs(inputs, exclude=out) if files is None else files
     check_output_folder(out, overwrite=overwrite)
     rule_files = load_rule_files(rules_dir)
     active = [(stage, config.stages[stage.name]) for stage in stages if stage.name not in config.run.skip]
@@ -139,9 +143,10 @@ def _check_not_overlapping(inputs: Sequence[Path], out: Path) -> None:
 
 
 def _plan_passes(active: Sequence[StageSpec]) -> list[tuple[Sequence[StageSpec], StageSpec | None]]:
-    """Split the stages at every stage with a first pass; each pass ends by fitting the next one."""
+    """Split the stages at every stage with a first pass; each pass ends by fitting the next one.
+    When the first stage has a first pass (encoding skipped), a pass of no stages fits it."""
     starts = sorted({0, *(i for i, (stage, _) in enumerate(active) if stage.needs_fit)})
-    passes = []
+    passes: list[tuple[Sequence[StageSpec], StageSpec | None]] = [((), active[0])] if active and active[0][0].needs_fit else []
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else len(active)
         passes.append((active[start:end], active[end] if end < len(active) else None))
@@ -226,7 +231,7 @@ def _manifest(
         "config": config.reproducible_dict(),
         "rule_files": [{"name": r.name, "origin": r.origin, "sha256": r.sha256} for r in rule_files],
         "libraries": library_versions(extra, html_mode=config.read.html_mode),
-        "inputs": input_entries([f.path for f in files]),
+        "inputs": input_entries(files),
         "counts": summary.counts(),
         "renamed_ids": summary.renamed_ids,
         "timings": {

@@ -173,3 +173,11 @@ def test_show_on_a_damaged_output_is_a_one_line_error(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith(f"corpus: error: {tmp_path / 'out'}: cannot read the output:")
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_run_whose_first_stage_has_a_first_pass_fits_it_first(tmp_path: Path) -> None:
+    result = run_cli("clean", SEEDS, "-o", tmp_path / "out", "--skip", "encoding")
+    assert result.returncode == 0, result.stderr
+    assert pl.read_parquet(tmp_path / "out" / "dropped.parquet").height == 0
+    rules = set(pl.read_parquet(tmp_path / "out" / "edits.parquet")["rule"])
+    assert {"generic.related_list", "spelling"} <= rules

@@ -1,0 +1,1 @@
+"""Auditing a finished run: diffs, stats, the HTML report, comparing runs and rerunning one."""

@@ -1,0 +1,109 @@
+"""A run in figures, from its Parquet files: what was read, kept, dropped and changed, and by which rule."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import polars as pl
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from corpus.audit.diff import without_controls
+from corpus.output import RunOutput
+
+TOP = 15  # rows in the "most frequent" tables
+
+
+@dataclass(frozen=True)
+class Stats:
+    read: int
+    kept: int
+    dropped: int
+    dropped_by_reason: list[dict[str, Any]]  # stage, reason, documents
+    edits_by_rule: list[dict[str, Any]]  # stage, rule, edits, documents, chars_removed, chars_added
+    languages: list[dict[str, Any]]  # language, documents
+    duplicate_clusters: list[dict[str, Any]] | None  # kept, duplicates; None when the run has no dedup column
+    removed_lines: list[dict[str, Any]]  # line, times
+    typo_corrections: list[dict[str, Any]]  # before, after, rule, times
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def run_stats(run: RunOutput, *, top: int = TOP) -> Stats:
+    documents, edits, dropped = run.scan("documents"), run.scan("edits"), run.scan("dropped")
+    kept = documents.select(pl.len()).collect().item()
+    dropped_count = dropped.select(pl.len()).collect().item()
+    by_reason = (dropped.group_by("stage", "reason").agg(documents=pl.len())
+                 .sort(["documents", "stage", "reason"], descending=[True, False, False]).collect())
+    by_rule = (edits.group_by("stage", "rule")
+               .agg(edits=pl.len(), documents=pl.col("id").n_unique(),
+                    chars_removed=pl.col("before").str.len_chars().sum(),
+                    chars_added=pl.col("after").str.len_chars().sum())
+               .sort(["edits", "stage", "rule"], descending=[True, False, False]).collect())
+    languages = (documents.group_by(pl.col("language").fill_null("(not detected)")).agg(documents=pl.len())
+                 .sort(["documents", "language"], descending=[True, False]).collect())
+    removed_lines = (edits.filter(pl.col("after") == "")
+                     .select(line=pl.col("before").str.split("\n")).explode("line")
+                     .select(pl.col("line").str.strip_chars()).filter(pl.col("line") != "")
+                     .group_by("line").agg(times=pl.len())
+                     .sort(["times", "line"], descending=[True, False]).head(top).collect())
+    typos = (edits.filter(pl.col("stage") == "typos").group_by("before", "after", "rule").agg(times=pl.len())
+             .sort(["times", "before"], descending=[True, False]).head(top).collect())
+    return Stats(
+        read=kept + dropped_count, kept=kept, dropped=dropped_count,
+        dropped_by_reason=by_reason.to_dicts(), edits_by_rule=by_rule.to_dicts(), languages=languages.to_dicts(),
+        duplicate_clusters=_duplicate_clusters(dropped, top), removed_lines=removed_lines.to_dicts(),
+        typo_corrections=typos.select("before", "after", "rule", "times").to_dicts(),
+    )
+
+
+def _duplicate_clusters(dropped: pl.LazyFrame, top: int) -> list[dict[str, Any]] | None:
+    """The kept documents with the most duplicates dropped, once dropped.parquet has `duplicate_of` (dedup)."""
+    if "duplicate_of" not in dropped.collect_schema().names():
+        return None
+    return (dropped.filter(pl.col("duplicate_of").is_not_null()).group_by(kept="duplicate_of")
+            .agg(duplicates=pl.len()).sort(["duplicates", "kept"], descending=[True, False]).head(top)
+            .collect().to_dicts())
+
+
+def print_stats(stats: Stats, console: Console) -> None:
+    share = f" ({stats.kept / stats.read:.1%} kept)" if stats.read else ""
+    console.print(f"[bold]{stats.read}[/] documents read, [bold]{stats.kept}[/] kept, "
+                  f"[bold]{stats.dropped}[/] dropped{share}")
+    _table(console, "Dropped, by reason", ("stage", "reason", "documents"), stats.dropped_by_reason)
+    _table(console, "Edits, by stage and rule (characters removed and added)",
+           ("stage", "rule", "edits", "documents", "chars_removed", "chars_added"), stats.edits_by_rule,
+           headers=("stage", "rule", "edits", "docs", "removed", "added"))
+    _table(console, "Languages (kept documents)", ("language", "documents"), stats.languages)
+    if stats.duplicate_clusters is not None:
+        _table(console, "Largest duplicate clusters", ("kept", "duplicates"), stats.duplicate_clusters,
+               headers=("kept document", "duplicates dropped"))
+    _table(console, "Most frequent removed lines", ("times", "line"), stats.removed_lines)
+    _table(console, "Typo corrections", ("before", "after", "rule", "times"), stats.typo_corrections)
+
+
+def _table(console: Console, title: str, keys: tuple[str, ...], rows: list[dict[str, Any]],
+           headers: tuple[str, ...] | None = None) -> None:
+    table = Table(*(headers or keys), title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD,
+                  min_width=len(title))
+    for column, key in zip(table.columns, keys):
+        if rows and isinstance(rows[0][key], int):  # figures whole; a narrow terminal folds names, wraps text
+            column.justify, column.no_wrap = "right", True
+            column.min_width = max(len(f"{row[key]:,}") for row in rows)
+        elif key in ("stage", "rule", "reason", "language", "kept"):
+            column.overflow = "fold"
+    for row in rows:
+        table.add_row(*(Text(f"{row[key]:,}") if isinstance(row[key], int) else Text(_cell(row[key])) for key in keys))
+    if not rows:
+        table.add_row(*(["(none)"] + [""] * (len(keys) - 1)))
+    console.print(table)
+
+
+def _cell(value: Any) -> str:
+    """Untrusted text on one line, at most 100 characters (rich.Text: shown as itself, never as markup)."""
+    text = without_controls(str(value)).replace("\n", "⏎")
+    return (text[:99] + "…") if len(text) > 100 else text
