@@ -100,7 +100,9 @@ def test_case_is_kept_and_british_spellings_and_corpus_jargon_are_left(tmp_path:
 
 def test_urls_handles_acronyms_and_hyphenated_names_are_never_touched(tmp_path: Path) -> None:
     text = (STORY + "Write to imporved@example.com or see www.imporved.com/imporved, follow @imporved and "
-            "#imporved; NATO and GSOMIA met Park Geun-hye and the McKinsey team.")
+            "#imporved; NATO and GSOMIA met Park Geun-hye and the McKinsey team. The page held "
+            '<img src=x onerror="alert(1)"> and <a href="javascript:alert(\'pwned\')">a lnk</a>, '
+            "and $ setx imporved=1 ran eval(imporved).")
     [cleaned] = run_texts(tmp_path, [text])
     assert cleaned == text
 

@@ -10,6 +10,7 @@ word whose near twin is frequent in the corpus beside the same neighbour ("Soth 
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
@@ -46,6 +47,9 @@ _TOKEN = re.compile(r"(?<![\w@#/\\.'’-])([A-Za-z][a-z]+)(?![\w@/\\-]|['’](?!
 # ("Suk-yeol").
 _COMPOUND = re.compile(r"(?<![\w@#/\\.'’-])[a-z]+(?:-[a-z]+)+(?![\w@/\\'’-]|\.[A-Za-z0-9])")
 _PART = re.compile(r"[a-z]+")
+_CODE_HINT = re.compile(r"[<=(\x1b]")
+# Markup and code, never corrected: a tag, an attribute or assignment, a call, an escape sequence.
+_CODE = re.compile(r"<[A-Za-z/!][^<>\n]*>|(?<!\w)\w+(?:\s*=\s*(?:\"[^\"\n]*\"|'[^'\n]*'|\S+)|\([^()\n]*\))|\x1b[^\x07\n]*\x07?")
 _WORD = re.compile(r"[A-Za-z][\w'’.-]*")
 _NEIGHBOUR_BEFORE = re.compile(r"([A-Za-z]+)[ \t]+$")
 _NEIGHBOUR_AFTER = re.compile(r"[ \t]+([A-Za-z]+)")
@@ -373,7 +377,16 @@ def _one_letter_undoubled(typo: str, word: str) -> bool:
 
 def _tokens(text: str) -> Iterator[tuple[int, int, bool]]:
     """(start, end, part of a compound) of every correctable word: plain words, and the parts of
-    lowercase compounds."""
+    lowercase compounds; none inside markup or code (`<img onerror=...>`, `alert("pwned")`)."""
+    code = [match.span() for match in _CODE.finditer(text)] if _CODE_HINT.search(text) else []
+    starts = [first for first, _ in code]
+    for start, end, in_compound in _words(text):
+        at = bisect.bisect_right(starts, start) - 1
+        if at < 0 or start >= code[at][1]:
+            yield start, end, in_compound
+
+
+def _words(text: str) -> Iterator[tuple[int, int, bool]]:
     for match in _TOKEN.finditer(text):
         yield *match.span(1), False
     for match in _COMPOUND.finditer(text):
