@@ -73,6 +73,7 @@ TARGET_PRECISION = 0.99
 TARGET_RECALL = 0.98
 TARGET_SPEEDUP = 10.0
 TARGET_INDEX_BYTES = 256
+TRADE_OFF = ("0.7", "0.8", "0.9", "1")  # thresholds whose exact pair counts are shown
 
 
 def reuters_articles() -> list[tuple[str, str]]:
@@ -98,8 +99,8 @@ def shingle_strings(text: str) -> frozenset[str]:
 
 # --- ground truth --------------------------------------------------------------------------------
 
-def ground_truth_pairs(sets: Sequence[frozenset[str]], threshold: Fraction) -> list[tuple[int, int]]:
-    """Every pair (i < j) with exact Jaccard >= threshold, by prefix filtering then exact checks."""
+def ground_truth_pairs(sets: Sequence[frozenset[str]], threshold: Fraction) -> list[tuple[int, int, Fraction]]:
+    """Every pair (i < j, Jaccard) with exact Jaccard >= threshold, by prefix filtering then exact checks."""
     frequency = Counter(shingle for shingles in sets for shingle in shingles)
     # Any fixed order is exact; rarest first keeps the lists behind the prefixes short.
     rank = {shingle: n for n, shingle in enumerate(sorted(frequency, key=frequency.__getitem__))}
@@ -115,8 +116,9 @@ def ground_truth_pairs(sets: Sequence[frozenset[str]], threshold: Fraction) -> l
                       if len(ranked[other]) >= need}
         for other in candidates:
             shared = len(sets[doc] & sets[other])
-            if Fraction(shared, len(sets[doc]) + len(sets[other]) - shared) >= threshold:
-                pairs.append((min(doc, other), max(doc, other)))
+            similarity = Fraction(shared, len(sets[doc]) + len(sets[other]) - shared)
+            if similarity >= threshold:
+                pairs.append((min(doc, other), max(doc, other), similarity))
         for token in ranked[doc][: size - need + 1]:
             index[token].append(doc)
     return sorted(pairs)
@@ -173,7 +175,8 @@ def run_stage(count: int, threshold: float) -> dict[str, Any]:
         "seconds": seconds, "peak_kb": peak,
         "removed": {n for n, o in enumerate(outcomes) if getattr(o, "reason", None) in ("exact_duplicate", "near_duplicate")},
         "reasons": dict(reasons), "passages": sum(len(r) for r in fitted.decisions.removals.values()),
-        "candidates": fitted.decisions.candidates,
+        "candidates": fitted.decisions.candidates, "shingles": int(found.shingles.size),
+        "words": int(found.words.sum()),
         "index_bytes": found.index_bytes() / len(docs), "shingle_bytes": (found.shingles.nbytes + found.shingle_offsets.nbytes) / len(docs),
     }
 
@@ -229,15 +232,26 @@ def stage_section(args: argparse.Namespace) -> None:
     articles = reuters_articles()
     sizes = [int(size) or len(articles) for size in args.sizes.split(",")]
     threshold = Fraction(str(args.threshold))
+    lowest = min(threshold, Fraction(TRADE_OFF[0]))
     started = time.perf_counter()
     sets = [shingle_strings(text) for _, text in articles]
-    pairs = ground_truth_pairs(sets, threshold)
+    scored = ground_truth_pairs(sets, lowest)
     truth_seconds = time.perf_counter() - started
+    pairs = [(first, second) for first, second, similarity in scored if similarity >= threshold]
     truth = removed_by_clusters(pairs)
     print(f"dedup benchmark: {len(articles):,} Reuters-21578 articles, word {SHINGLE_WORDS}-gram shingles, "
           f"threshold {args.threshold}")
-    print(f"ground truth (prefix filtering + exact Jaccard, {truth_seconds:.1f} s): {len(pairs)} pairs at "
-          f"Jaccard >= {args.threshold}, {len(truth)} articles to remove")
+    print(f"ground truth (prefix filtering + exact Jaccard, {truth_seconds:.1f} s, at >= {float(lowest)}): "
+          f"{len(pairs)} pairs at Jaccard >= {args.threshold}, {len(truth)} articles to remove")
+    print("threshold trade-off (exact): " + "; ".join(
+        f">= {level}: {sum(1 for *_, j in scored if j >= Fraction(level))} pairs, "
+        f"{len(removed_by_clusters([(a, b) for a, b, j in scored if j >= Fraction(level)]))} articles to remove"
+        for level in TRADE_OFF))
+    titles = [text.split("\n", 1)[0][:45] for _, text in articles]
+    below = [(a, b, j) for a, b, j in scored if j < threshold]
+    for first, second, similarity in below[:: max(len(below) // 6, 1)][:6]:
+        print(f"  below {args.threshold} ({float(similarity):.3f}): {articles[first][0]} {titles[first]!r} / "
+              f"{articles[second][0]} {titles[second]!r}")
 
     rows = []
     for size in sizes:
@@ -260,7 +274,8 @@ def stage_section(args: argparse.Namespace) -> None:
     size, size_truth, stage, baseline = rows[-1]
     precision, recall = precision_recall(stage["removed"], size_truth)
     print(f"\nstage on {size:,} articles: {stage['reasons']}; {stage['passages']} repeated passages removed; "
-          f"{stage['candidates']} candidate pairs checked")
+          f"{stage['candidates']} candidate pairs checked; {stage['words'] / stage['seconds']:,.0f} words/s "
+          f"({stage['shingles'] / stage['seconds']:,.0f} distinct shingles/s) on one core")
     print(f"stage index (band keys + text hashes): {stage['index_bytes']:.0f} bytes/article; shingle hashes kept "
           f"for the exact check: {stage['shingle_bytes']:.0f} bytes/article")
     if baseline:

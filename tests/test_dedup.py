@@ -12,6 +12,7 @@ import orjson
 import polars as pl
 import pytest
 from datasketch import LeanMinHash, MinHash
+from datasketch.hashfunc import sha1_hash32
 
 from corpus import pipeline
 from corpus.config import load_config
@@ -20,7 +21,8 @@ from corpus.edits import replay
 from corpus.errors import ConfigError
 from corpus.manifest import file_sha256
 from corpus.stages.dedup.minhash import MinHasher
-from corpus.stages.dedup.text import shingle_hashes, words
+from corpus.stages.dedup.shingles import Shingler, shingle_hash32
+from corpus.stages.dedup.text import words
 from tests.conftest import run_cli, shared_data
 
 SKIP = ["language", "typos"]  # they do not change these stories; dedup is what is tested
@@ -126,13 +128,19 @@ def corpus_out(tmp_path_factory: pytest.TempPathFactory, stories: dict[str, str]
 
 def test_signatures_equal_datasketch_minhash(stories: dict[str, str]) -> None:
     tokens = words(stories[EDITED])
-    reference = MinHash(num_perm=128)
-    for i in range(len(tokens) - 4):
-        reference.update(" ".join(tokens[i : i + 5]).encode("utf-8"))
-    ours = MinHasher(128).signatures([shingle_hashes(tokens, 5), shingle_hashes(words(stories["1"]), 5)])
+    grams = [" ".join(tokens[i : i + 5]).encode("utf-8") for i in range(len(tokens) - 4)]
+    reference = MinHash(num_perm=128, hashfunc=shingle_hash32)
+    for gram in grams:
+        reference.update(gram)
+    ours = MinHasher(128).signatures(Shingler(5).shingle_sets([tokens, words(stories["1"])]))
     assert np.array_equal(ours[0], reference.hashvalues)
     assert LeanMinHash(seed=1, hashvalues=ours[0], scheme=reference.scheme) == LeanMinHash(reference)
     assert not np.array_equal(ours[1], reference.hashvalues)
+    # the batch arithmetic is datasketch's for any 32-bit shingle hash, its default sha1 one too
+    default = MinHash(num_perm=128)
+    default.update_batch(grams)
+    sha1_set = np.unique(np.array([sha1_hash32(gram) for gram in grams], dtype=np.uint32))
+    assert np.array_equal(MinHasher(128).signatures([sha1_set])[0], default.hashvalues)
 
 
 def test_a_story_and_its_lightly_edited_copy_collapse_to_the_first(corpus_out, stories) -> None:

@@ -24,6 +24,7 @@ from corpus.stages.base import Stage
 from corpus.stages.dedup.decide import Decisions, Settings, decide
 from corpus.stages.dedup.fingerprints import Fingerprints, fingerprint
 from corpus.stages.dedup.minhash import MinHasher
+from corpus.stages.dedup.shingles import Shingler
 from corpus.stages.dedup.previous import INDEX_FILE, INDEX_SETTINGS, PASSAGES_FILE, check_previous, index_table, \
     load_previous, passages_table
 from corpus.stages.dedup.text import paragraphs, removal_spans
@@ -90,6 +91,7 @@ class DedupStage(Stage):
 
     def __init__(self, config: DedupConfig, rules: Sequence[RuleFile] = ()) -> None:
         super().__init__(config, rules)
+        self.shingler = Shingler(config.shingle_words)
         self.hasher = MinHasher(config.num_perm)
         self.previous_name: str | None = None  # duplicate_in for documents of the earlier run
         if config.against is not None:  # checked here, so a bad folder stops the run before any work
@@ -98,7 +100,7 @@ class DedupStage(Stage):
 
     def fit(self, docs: Sequence[Document]) -> Fingerprints:
         config = self.config
-        return fingerprint(docs, config.shingle_words, self.hasher, config.bands, config.rows)
+        return fingerprint(docs, self.shingler, self.hasher, config.bands, config.rows)
 
     def merge(self, partials: Sequence[Fingerprints]) -> Fitted:
         config = self.config

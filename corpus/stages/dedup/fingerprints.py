@@ -10,7 +10,8 @@ import numpy as np
 from corpus.document import Document
 from corpus.stages.dedup.lsh import band_keys
 from corpus.stages.dedup.minhash import MinHasher
-from corpus.stages.dedup.text import paragraphs, shingle_hashes, text_hash, words
+from corpus.stages.dedup.shingles import Shingler
+from corpus.stages.dedup.text import paragraphs, text_hash
 
 
 @dataclass
@@ -75,19 +76,19 @@ def _chain(parts: Sequence[np.ndarray]) -> np.ndarray:
     return np.concatenate(pieces)
 
 
-def fingerprint(docs: Sequence[Document], shingle_words: int, hasher: MinHasher, bands: int, rows: int) -> Fingerprints:
+def fingerprint(docs: Sequence[Document], shingler: Shingler, hasher: MinHasher, bands: int, rows: int) -> Fingerprints:
     """A batch's fingerprints (band keys even when near-duplicates are off: a later run may want them)."""
-    tokens = [words(doc.text) for doc in docs]
-    shingle_sets = [shingle_hashes(doc_words, shingle_words) for doc_words in tokens]
     found = [paragraphs(doc.text) for doc in docs]
+    tokens = [[token for paragraph in doc_paragraphs for token in paragraph.tokens] for doc_paragraphs in found]
+    shingle_sets = shingler.shingle_sets(tokens)
     return Fingerprints(
         ids=[doc.id for doc in docs],
-        text_hashes=_u64([text_hash(doc_words) for doc_words in tokens]),
+        text_hashes=_u64([text_hash(doc_tokens) for doc_tokens in tokens]),
         band_keys=band_keys(hasher.signatures(shingle_sets), bands, rows),
         shingles=np.concatenate([np.empty(0, np.uint32), *shingle_sets]),
         shingle_offsets=offsets([len(s) for s in shingle_sets]),
-        words=np.array([len(doc_words) for doc_words in tokens], dtype=np.int64),
+        words=np.array([len(doc_tokens) for doc_tokens in tokens], dtype=np.int64),
         paragraph_hashes=_u64([p.hash for doc_paragraphs in found for p in doc_paragraphs]),
-        paragraph_words=np.array([p.words for doc_paragraphs in found for p in doc_paragraphs], dtype=np.int64),
+        paragraph_words=np.array([len(p.tokens) for doc_paragraphs in found for p in doc_paragraphs], dtype=np.int64),
         paragraph_offsets=offsets([len(doc_paragraphs) for doc_paragraphs in found]),
     )
