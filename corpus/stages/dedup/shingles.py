@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from itertools import chain
 
 import numpy as np
 
@@ -37,14 +38,17 @@ class Shingler:
 
     def __init__(self, n: int) -> None:
         self.n = n
-        self.memo: dict[str, int] = {}
+        self.memo = _WordHashes()
 
     def shingle_sets(self, token_lists: Sequence[list[str]]) -> list[np.ndarray]:
         """Sorted distinct uint32 shingle hashes of each document; a text shorter than n words is
         one shingle of all its words, one without words has none."""
         n = self.n
         lengths = np.array([len(tokens) for tokens in token_lists], dtype=np.int64)
-        words = np.array(self._word_hashes(token_lists), dtype=np.uint64)
+        if len(self.memo) > _WORD_MEMO_LIMIT:
+            self.memo.clear()
+        words = np.fromiter(map(self.memo.__getitem__, chain.from_iterable(token_lists)), dtype=np.uint64,
+                            count=int(lengths.sum()))
         count = len(words) - n + 1
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
         keys = [np.empty(0, dtype=np.uint64)]
@@ -64,18 +68,15 @@ class Shingler:
         values = (ordered & np.uint64(0xFFFFFFFF)).astype(np.uint32)
         return [values[bounds[doc] : bounds[doc + 1]] for doc in range(len(token_lists))]
 
-    def _word_hashes(self, token_lists: Sequence[list[str]]) -> list[int]:
-        if len(self.memo) > _WORD_MEMO_LIMIT:
-            self.memo.clear()
-        memo = self.memo
-        found = []
-        for tokens in token_lists:
-            for word in tokens:
-                value = memo.get(word)
-                if value is None:
-                    value = memo[word] = word_hash(word)
-                found.append(value)
-        return found
+
+
+class _WordHashes(dict[str, int]):
+    """word -> word_hash(word), computed on first use: lookups stay in C (a Python loop over
+    `dict.get` took 1.7 of the stage's 6.3 s profiled on Reuters-21578)."""
+
+    def __missing__(self, word: str) -> int:
+        value = self[word] = word_hash(word)
+        return value
 
 
 def _fmix64(values: np.ndarray) -> np.ndarray:
