@@ -132,7 +132,8 @@ def test_signatures_equal_datasketch_minhash(stories: dict[str, str]) -> None:
     reference = MinHash(num_perm=128, hashfunc=shingle_hash32)
     for gram in grams:
         reference.update(gram)
-    ours = MinHasher(128).signatures(Shingler(5).shingle_sets([tokens, words(stories["1"])]))
+    shingler, token_lists = Shingler(5), [tokens, words(stories["1"])]
+    ours = MinHasher(128).signatures(shingler.shingle_sets(token_lists, shingler.word_hashes(token_lists)))
     assert np.array_equal(ours[0], reference.hashvalues)
     assert LeanMinHash(seed=1, hashvalues=ours[0], scheme=reference.scheme) == LeanMinHash(reference)
     assert not np.array_equal(ours[1], reference.hashvalues)

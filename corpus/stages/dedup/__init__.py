@@ -39,8 +39,9 @@ class DedupConfig:
     shingle_words: int = 5  # words per shingle (word n-grams)
     num_perm: int = 128  # MinHash permutations
     # LSH: `bands` bands of `rows` values each. Looser than datasketch's optimum for 0.8 (9 x 13),
-    # because every candidate pair is then checked by its exact Jaccard: 25 x 5 finds a pair at
-    # Jaccard 0.8 with probability 0.99995, where 9 x 13 finds it with 0.85.
+    # because every candidate pair is then checked by its exact Jaccard: 25 x 5 makes a pair at
+    # Jaccard 0.8 a candidate with probability 0.99995 (at 0.5: 0.55), where 9 x 13 does with 0.40
+    # (at 0.9: 0.93). 25 keys of 8 bytes: 200 bytes of index per document.
     bands: int = 25
     rows: int = 5
     threshold: float = 0.8  # Jaccard similarity of the shingle sets at which two documents are copies

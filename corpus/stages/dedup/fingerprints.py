@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
 from corpus.document import Document
 from corpus.stages.dedup.lsh import band_keys
 from corpus.stages.dedup.minhash import MinHasher
-from corpus.stages.dedup.shingles import Shingler
-from corpus.stages.dedup.text import paragraphs, text_hash
+from corpus.stages.dedup.shingles import Shingler, sequence_hashes
+from corpus.stages.dedup.text import paragraph_tokens
 
 
 @dataclass
@@ -78,17 +79,19 @@ def _chain(parts: Sequence[np.ndarray]) -> np.ndarray:
 
 def fingerprint(docs: Sequence[Document], shingler: Shingler, hasher: MinHasher, bands: int, rows: int) -> Fingerprints:
     """A batch's fingerprints (band keys even when near-duplicates are off: a later run may want them)."""
-    found = [paragraphs(doc.text) for doc in docs]
-    tokens = [[token for paragraph in doc_paragraphs for token in paragraph.tokens] for doc_paragraphs in found]
-    shingle_sets = shingler.shingle_sets(tokens)
+    found = [paragraph_tokens(doc.text) for doc in docs]
+    tokens = [list(chain.from_iterable(doc_paragraphs)) for doc_paragraphs in found]  # paragraphs hold every word
+    words = shingler.word_hashes(tokens)
+    shingle_sets = shingler.shingle_sets(tokens, words)
+    paragraph_words = [len(paragraph) for doc_paragraphs in found for paragraph in doc_paragraphs]
     return Fingerprints(
         ids=[doc.id for doc in docs],
-        text_hashes=_u64([text_hash(doc_tokens) for doc_tokens in tokens]),
+        text_hashes=sequence_hashes(words, offsets([len(doc_tokens) for doc_tokens in tokens])),
         band_keys=band_keys(hasher.signatures(shingle_sets), bands, rows),
         shingles=np.concatenate([np.empty(0, np.uint32), *shingle_sets]),
         shingle_offsets=offsets([len(s) for s in shingle_sets]),
         words=np.array([len(doc_tokens) for doc_tokens in tokens], dtype=np.int64),
-        paragraph_hashes=_u64([p.hash for doc_paragraphs in found for p in doc_paragraphs]),
-        paragraph_words=np.array([len(p.tokens) for doc_paragraphs in found for p in doc_paragraphs], dtype=np.int64),
+        paragraph_hashes=sequence_hashes(words, offsets(paragraph_words)),
+        paragraph_words=np.array(paragraph_words, dtype=np.int64),
         paragraph_offsets=offsets([len(doc_paragraphs) for doc_paragraphs in found]),
     )

@@ -34,21 +34,27 @@ def shingle_hash32(shingle: bytes) -> int:
 
 
 class Shingler:
-    """Distinct shingle hashes per document; keeps a memo of word hashes (not corpus knowledge)."""
+    """Hashes of words, shingles and word sequences for a batch of documents.
+
+    Keeps a memo of word hashes (a cache, not corpus knowledge: the results do not depend on it).
+    """
 
     def __init__(self, n: int) -> None:
         self.n = n
         self.memo = _WordHashes()
 
-    def shingle_sets(self, token_lists: Sequence[list[str]]) -> list[np.ndarray]:
-        """Sorted distinct uint32 shingle hashes of each document; a text shorter than n words is
-        one shingle of all its words, one without words has none."""
-        n = self.n
-        lengths = np.array([len(tokens) for tokens in token_lists], dtype=np.int64)
+    def word_hashes(self, token_lists: Sequence[list[str]]) -> np.ndarray:
+        """uint64 word_hash of every token of every list, one after another."""
         if len(self.memo) > _WORD_MEMO_LIMIT:
             self.memo.clear()
-        words = np.fromiter(map(self.memo.__getitem__, chain.from_iterable(token_lists)), dtype=np.uint64,
-                            count=int(lengths.sum()))
+        return np.fromiter(map(self.memo.__getitem__, chain.from_iterable(token_lists)), dtype=np.uint64,
+                           count=sum(map(len, token_lists)))
+
+    def shingle_sets(self, token_lists: Sequence[list[str]], words: np.ndarray) -> list[np.ndarray]:
+        """Sorted distinct uint32 shingle hashes of each document (`words`: their word_hashes); a
+        text shorter than n words is one shingle of all its words, one without words has none."""
+        n = self.n
+        lengths = np.array([len(tokens) for tokens in token_lists], dtype=np.int64)
         count = len(words) - n + 1
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
         keys = [np.empty(0, dtype=np.uint64)]
@@ -68,6 +74,20 @@ class Shingler:
         values = (ordered & np.uint64(0xFFFFFFFF)).astype(np.uint32)
         return [values[bounds[doc] : bounds[doc + 1]] for doc in range(len(token_lists))]
 
+
+def sequence_hashes(words: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """A uint64 hash of each word sequence words[offsets[i]:offsets[i + 1]] (documents, paragraphs):
+    a polynomial in the word hashes, so equal sequences, and in practice only those, hash alike."""
+    lengths = np.diff(offsets)
+    sums = np.zeros(len(lengths), dtype=np.uint64)
+    filled = np.flatnonzero(lengths > 0)
+    if len(filled):
+        segment = np.repeat(np.arange(len(lengths)), lengths)
+        powers = np.ones(int(lengths.max()), dtype=np.uint64)  # _MIX ** position in the sequence, mod 2^64
+        powers[1:] = np.multiply.accumulate(np.full(len(powers) - 1, _MIX, dtype=np.uint64))
+        terms = words * powers[np.arange(len(words)) - offsets[segment]]
+        sums[filled] = np.add.reduceat(terms, offsets[filled])  # wraps mod 2^64
+    return _fmix64(sums ^ (lengths.astype(np.uint64) * np.uint64(_MIX)))
 
 
 class _WordHashes(dict[str, int]):
