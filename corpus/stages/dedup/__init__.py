@@ -107,7 +107,7 @@ class DedupStage(Stage):
         config = self.config
         found = Fingerprints.concat(partials, config.bands)
         previous = None
-        if config.against is not None and self.previous_name is not None:  # loaded only for the merge
+        if config.against is not None and self.previous_name is not None:  # read only here, for the merge
             previous = load_previous(Path(config.against), self.previous_name, config.bands)
         settings = Settings(config.threshold, config.keep, "exact" not in config.disable, "near" not in config.disable,
                             "passages" not in config.disable, config.min_passage_words, config.min_words)
