@@ -311,10 +311,10 @@ def pipeline_section(workers: int) -> None:
         corpus_seconds, summary = _corpus_clean(folder, Path(tmp) / "corpus-out", workers)
         datatrove_seconds, kept_by_datatrove = _datatrove(folder, Path(tmp) / "datatrove", workers)
     print(f"\nwhole pipeline on {len(stories):,} Reuters stories with a body, {workers} processes each, wall time:")
-    print(f"{'':<58} {'seconds':>8} {'docs/s':>8} {'kept':>7}")
-    print(f"{'corpus clean --skip language,typos (encoding, boilerplate, dedup)':<58} {corpus_seconds:>8.1f} "
+    print(f"{'':<66} {'seconds':>8} {'docs/s':>8} {'kept':>7}")
+    print(f"{'corpus clean --skip language,typos (encoding, boilerplate, dedup)':<66} {corpus_seconds:>8.1f} "
           f"{len(stories) / corpus_seconds:>8.0f} {summary.written:>7}")
-    print(f"{'datatrove 0.10.1: ftfy, C4 filter, 4-step MinHash (9 x 13)':<58} {datatrove_seconds:>8.1f} "
+    print(f"{'datatrove 0.10.1: ftfy, C4 filter, 4-step MinHash (9 x 13)':<66} {datatrove_seconds:>8.1f} "
           f"{len(stories) / datatrove_seconds:>8.0f} {kept_by_datatrove:>7}")
     print(f"corpus dropped: {summary.counts()['dropped']}")
     print("corpus CPU seconds by step: " + ", ".join(f"{name} {seconds:.1f}" for name, seconds in sorted(summary.cpu.items())))

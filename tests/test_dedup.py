@@ -186,6 +186,24 @@ def test_a_repeated_passage_is_removed_from_the_later_document_and_replays(corpu
     assert replay(docs["with-footer"]["text"], doc_edits, reverse=True) == original
 
 
+def test_a_repeated_passage_at_the_end_goes_with_the_break_before_it(tmp_path: Path, stories) -> None:
+    pasted = a_paragraph(stories[FOOTER_STORY])
+    original = stories["178"] + pasted + "\n"
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": "footer-source", "text": stories[FOOTER_STORY]},
+                                                 {"id": "footer-last", "text": original}])
+    clean([source], tmp_path / "out")
+    text = pl.read_parquet(tmp_path / "out" / "documents.parquet").filter(pl.col("id") == "footer-last")["text"].item()
+    assert pasted.split()[0] not in text.split()[-30:]
+    last_sentence = stories["178"].split(".")[-2].split()  # the story's own ending is all there, and last
+    assert text.split()[-len(last_sentence):] == last_sentence[:-1] + [last_sentence[-1] + "."]
+    assert text == text.rstrip()  # no break left dangling
+    edits = pl.read_parquet(tmp_path / "out" / "edits.parquet").filter(pl.col("id") == "footer-last")
+    doc_edits = [Edit(**row) for row in edits.drop("id").iter_rows(named=True)]
+    assert [edit.rule for edit in doc_edits if edit.stage == "dedup"] == ["dedup.repeated_passage"]
+    assert replay(original, doc_edits) == text
+    assert replay(text, doc_edits, reverse=True) == original
+
+
 def test_a_document_left_too_short_by_passage_removal_is_dropped(corpus_out) -> None:
     out, records = corpus_out
     row = dropped(out)["mostly-footer"]
