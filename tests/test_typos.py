@@ -120,3 +120,41 @@ def test_words_toml_protects_and_forces(tmp_path: Path) -> None:
     assert check.returncode == 0, check.stdout + check.stderr
     [cleaned] = run_texts(tmp_path, [STORY + "It imporved after it recieved the money."], rules=rules)
     assert cleaned.endswith("It imporved after it received the money.")
+
+
+# Sentences of Reuters-21578 stories as written (real words that no dictionary lists, abbreviations,
+# a sentence-opening name), and the same kind of sentences with a misspelling put in.
+REUTERS_KEPT = [
+    "The loans will carry interest of 3.64 pct and 3.39 pct per annum, respectively.",
+    "Potato yield is estimated at 234 cwts per acre, vs 229 cwts, and six mths vs 2,285,000.",
+    "IBM demonstrated an experimental computer chip called an opto-electronic receiver.",
+    "Stepp said there is such deep hostility between the two sides that a deal is unlikely.",
+    "The charges were levied on an ad valorem basis on subsea equipment and sulphate imports.",
+]
+REUTERS_FIXED = [
+    ("Champion Products Inc said its board of directors approved a twpo-for-one stock split.", "two-for-one"),
+    ("The company said it will gaurentee the notes issued by its unit.", "guarantee"),
+    ("In the fiscal 1986 fourth quarter the food processer reported earnings of 40 cts a share.", "food processor"),
+    ("Althought there was inflation, at least the economy grew.", "Although there"),
+]
+
+
+def test_real_misspellings_are_fixed_and_real_rare_words_kept(tmp_path: Path) -> None:
+    texts = [STORY + sentence for sentence in REUTERS_KEPT] + [STORY + typo for typo, _ in REUTERS_FIXED]
+    cleaned = run_texts(tmp_path, texts)
+    for text, out in zip(texts[: len(REUTERS_KEPT)], cleaned, strict=False):
+        assert out == text
+    for (typo, fixed), out in zip(REUTERS_FIXED, cleaned[len(REUTERS_KEPT):], strict=True):
+        assert fixed in out and out != STORY + typo, typo
+
+
+def test_a_tie_is_settled_by_the_neighbouring_words_and_says_so(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(orjson.dumps({"id": "d", "text": STORY + REUTERS_FIXED[2][0]}) + b"\n")
+    assert run_cli("clean", source, "-o", tmp_path / "out", "--workers", "1").returncode == 0
+    [row] = typo_edits(tmp_path / "out").iter_rows(named=True)
+    detail = json.loads(row["detail"])
+    assert (row["before"], row["after"], row["rule"]) == ("processer", "processor", "spelling_in_context")
+    assert [c[0] for c in detail["candidates"][:2]] == ["processed", "processor"]  # as near, as common
+    assert detail["neighbours"] == ["food _", "_ reported"]
+    assert detail["pair_counts"]["processor"][0] > 0 and detail["pair_counts"]["processed"] == [0, 0]

@@ -1,16 +1,19 @@
 """Fix real misspellings ("imporved", "Soth Korea") and leave names, acronyms, jargon and British spellings alone.
 
-A word is corrected only on evidence: a lowercase word that no dictionary knows and the corpus
-does not repeat, whose nearest real word wins clearly; or a capitalised word whose near twin is
-frequent in the corpus beside the same neighbour ("Soth Korea" -> "South Korea"). Every
-correction is an edit whose detail holds the candidates and the evidence.
+A word is corrected only on evidence: a word no dictionary knows and the corpus does not
+repeat, whose likeliest real word (how common it is, less how unlikely the slip) wins clearly, or
+wins once the words around it are weighed ("the food processer reported" -> "processor"); a
+word the lists barely know that both its neighbours reject ("are beng sold"); or a capitalised
+word whose near twin is frequent in the corpus beside the same neighbour ("Soth Korea" ->
+"South Korea"). Every correction is an edit whose detail holds the candidates and the evidence.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
 
@@ -30,11 +33,22 @@ STAGE = "typos"
 SPELLING = "spelling"
 IN_CONTEXT = "spelling_in_context"
 FORCED = "forced"
+SHORT_WORD, SHORT_WORD_COST, SHORT_WORD_ZIPF = 3, 0.6, 6.0  # "teh" -> "the": a swap from a word as common as "you"
+MAX_SCORED = 12  # candidates per unknown word given the weighted cost
 
 # A correctable token: letters only, lower case after the first letter (so no acronyms, no
 # "iPhone"), not touching digits, @, #, /, dots inside (URLs, e-mail), hyphens or apostrophes.
 _TOKEN = re.compile(r"(?<![\w@#/\\.'’-])([A-Za-z][a-z]+)(?![\w@/\\'’-]|\.[A-Za-z0-9])")
+# A lowercase compound's parts are words too ("a twpo-for-one split"); a capitalised one is a name
+# ("Suk-yeol").
+_COMPOUND = re.compile(r"(?<![\w@#/\\.'’-])[a-z]+(?:-[a-z]+)+(?![\w@/\\'’-]|\.[A-Za-z0-9])")
+_PART = re.compile(r"[a-z]+")
 _WORD = re.compile(r"[A-Za-z][\w'’.-]*")
+_NEIGHBOUR_BEFORE = re.compile(r"([A-Za-z]+)[ \t]+$")
+_NEIGHBOUR_AFTER = re.compile(r"[ \t]+([A-Za-z]+)")
+_VOWEL = re.compile(r"[aeiouy]")
+_SPEECH_VERB_AFTER = re.compile(r",? (?:said|says|told|added|adds|stated|noted|wrote|asked)\b")
+_INITIAL_BEFORE = re.compile(r"(?<![\w.])[A-Z]$")
 _CLOSERS = "'\"”’)]"
 
 
@@ -43,14 +57,23 @@ class TyposConfig:
     languages: tuple[str, ...] = ("en",)  # documents in these languages (pyspellchecker has a dozen)
     min_length: int = 4  # shorter words are left alone: "mln", "pct", "dlr" are jargon, not typos
     corpus_protects: int = 3  # a word form seen this many times in the input is a name or jargon
-    margin: float = 0.35  # the best candidate must be this much cheaper than the next one...
-    frequency_ratio: float = 10.0  # ...or, as cheap, this many times more frequent
-    max_cost: float = 1.6  # candidates farther than this (weighted edits) are never taken
+    cost_weight: float = 5.0  # a weighted edit costs as much as this many powers of ten of word frequency
+    margin: float = 1.0  # out of context, the best candidate's score must lead the next one's by this
+    max_cost: float = 2.0  # candidates farther than this (weighted edits) are never taken
     pair_min: int = 1  # "Soth Korea": the twin "South Korea" must occur at least this often
     common_zipf: float = 3.3  # wordfreq's frequency above which a word is real though pyspellchecker lacks it
     # ("tech" 4.7, "startup" 3.8); common misspellings stay below ("teh" 3.0, "thier" 3.0)
-    sentence_start_cost: float = 0.6  # a capitalised word opening a sentence may be a name: only a swap or
-    # a doubled letter corrects it ("Rahm" is not "Ram")
+    context_margin: float = 1.0  # tied candidates: the winner's neighbour pairs must be this many
+    # powers of ten more frequent than the runner-up's
+    rare_zipf: float = 1.0  # a word wordfreq sees this often is real...
+    rare_gap: float = 2.0  # ...unless its correction is this much more frequent ("recieve" 2.75, "receive" 5.0)
+    rare_cost: float = 0.5  # ...or a doubled letter away ("prefered")
+    suspect_zipf: float = 2.5  # a listed word rarer than this in wordfreq...
+    suspect_count: int = 50  # ...and in pyspellchecker's counts may be a typo, if its neighbours say so
+    suspect_cost: float = 0.8  # ...of a word at most this far
+    suspect_margin: float = 2.0  # ...that its neighbours prefer by this much (log10)
+    sentence_start_cost: float = 0.6  # a capitalised word opening a sentence may be a name: beyond one
+    # cheap slip (a swap, a doubled or dropped letter), its correction must also pair with the next word
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.languages) - wordlist.languages())
@@ -123,7 +146,7 @@ class TyposStage(Stage):
             for form, count in fitted.forms.items():
                 if _TOKEN.fullmatch(form) and len(form) >= self.config.min_length and not checker.known(form.lower()):
                     fix = checker.lowercase_fix(form.lower())
-                    rows.append((form, language, count, fix[0] if fix else None))
+                    rows.append((form, language, count, fix.word if fix else None))
         frame = pl.DataFrame(rows, schema={"word": pl.String, "language": pl.String, "count": pl.Int64,
                                            "correction": pl.String}, orient="row")
         return {"unknown_words.parquet": frame.sort(["count", "word"], descending=[True, False])}
@@ -134,21 +157,23 @@ class TyposStage(Stage):
             return doc
         checker = Checker(self, fitted, doc.language, site_of(doc), doc.text)
         spans = []
-        for match in _TOKEN.finditer(doc.text):
-            token = match.group(1)
-            if len(token) < self.config.min_length:
-                continue
-            at_start = _at_sentence_start(doc.text, match.start())
-            decision = checker.decide(token, doc.text, match.start(), match.end(), at_start)
+        for start, end, in_compound in sorted(_tokens(doc.text)):
+            token = doc.text[start:end]
+            if in_compound and zipf_frequency(token, doc.language) >= self.config.rare_zipf:
+                continue  # a part of a compound that English knows ("opto-electronic")
+            if end - start < self.config.min_length:
+                decision = checker.decide_short(token, doc.text, start, end)
+            else:
+                decision = checker.decide(token, doc.text, start, end, _at_sentence_start(doc.text, start))
             if decision:
                 after, rule, detail = decision
-                spans.append((match.start(), match.end(), after, rule, orjson.dumps(detail).decode()))
+                spans.append((start, end, after, rule, orjson.dumps(detail).decode()))
         edits.apply_labelled_spans(doc, spans, stage=STAGE)
         return doc
 
     @classmethod
     def library_versions(cls) -> dict[str, str]:
-        return {"pyspellchecker": wordlist.pyspellchecker_version(), "wordfreq": version("wordfreq")}
+        return {name: version(name) for name in ("pyspellchecker", "wordfreq", "rapidfuzz", "symspellpy")}
 
 
 class Checker:
@@ -181,24 +206,83 @@ class Checker:
         if token in self.forced:
             return self.forced[token], FORCED, {"rule_file": True}
         lower = token.lower()
-        if self.known(lower) or token.casefold() in self.protect:
-            return None
-        if token[0].islower() or at_start:
-            fix = self.lowercase_fix(lower)
-            if fix and token[0].isupper() and fix[1]["candidates"][0][1] > self.config.sentence_start_cost:
-                fix = None
-            if fix:
-                word, detail = fix
-                return (word.capitalize() if token[0].isupper() else word), SPELLING, detail
+        if token.casefold() in self.protect or not _VOWEL.search(lower):
+            return None  # protected, or an abbreviation ("mths", "cwts")
+        if self.known(lower):
+            return self.rare_word_in_context(lower, text, start, end) if token.islower() else None
         if token[0].isupper():
-            return self.in_context(token, text, start, end)
-        return None
+            twin = self.in_context(token, text, start, end)
+            if twin or not at_start or _SPEECH_VERB_AFTER.match(text, end):
+                return twin  # "Stepp said": a name
+        fix = self.lowercase_fix(lower)
+        if fix is None or (fix.rare_word and token[0].isupper()):
+            return None  # "Banque" opening a sentence is not "Banquet"
+        word, rule, detail = fix.word, SPELLING, fix.detail
+        # A capitalised word opening a sentence may be a name ("Nacco Industries"): beyond one cheap
+        # slip (a swap, a doubled or dropped letter), its correction must also fit the next word.
+        name_like = token[0].isupper() and fix.cost > self.config.sentence_start_cost
+        if word is None or name_like:
+            word, evidence = self.by_neighbours(fix.close, text, start, end)
+            rule, detail = IN_CONTEXT, {**fix.detail, **evidence}
+        if word is None:
+            return None
+        return (word.capitalize() if token[0].isupper() else word), rule, detail
 
-    def lowercase_fix(self, word: str) -> tuple[str, dict] | None:
+    def decide_short(self, token: str, text: str, start: int, end: int) -> tuple[str, str, dict] | None:
+        """A lowercase word shorter than `min_length` is jargon ("mln", "pct") unless it is one cheap
+        slip from one of the commonest words ("teh", "adn", "nto")."""
+        if len(token) < SHORT_WORD or not token.islower() or token in self.protect or self.known(token):
+            return None
+        fix = self.lowercase_fix(token)
+        if not fix or not fix.word or fix.cost > SHORT_WORD_COST or zipf_frequency(fix.word, self.language) < SHORT_WORD_ZIPF:
+            return None
+        return fix.word, SPELLING, fix.detail
+
+    def rare_word_in_context(self, word: str, text: str, start: int, end: int) -> tuple[str, str, dict] | None:
+        """A word the lists know but barely ("beng", "withing", "soem") is a typo only when a far
+        more common word one slip away fits both its neighbours and it does not."""
+        config = self.config
+        seen = zipf_frequency(word, self.language)
+        if (seen >= config.suspect_zipf or self.dictionary.frequency.get(word, 0) > config.suspect_count
+                or self.vocabulary.forms[word] >= config.corpus_protects):
+            return None
+        fix = self.lowercase_fix(word)
+        if fix is None or fix.cost > config.suspect_cost:
+            return None
+        chosen, evidence = self.by_neighbours(((word, seen), *fix.close), text, start, end, config.suspect_margin)
+        if chosen is None or chosen == word or len(evidence["neighbours"]) < 2 or not all(evidence["pair_counts"][chosen]):
+            return None  # both neighbours must pair with the twin: "are beng sold", not "Malaysian refiner and"
+        return chosen, IN_CONTEXT, {**fix.detail, **evidence, "known_word": True}
+
+    def lowercase_fix(self, word: str) -> Fix | None:
         key = (word, self.language)
         if key not in self.cache["fix"]:
             self.cache["fix"][key] = _lowercase_fix(self, word)
         return self.cache["fix"][key]
+
+    def by_neighbours(self, close: Sequence[tuple[str, float]], text: str, start: int, end: int,
+                      margin: float | None = None) -> tuple[str | None, dict]:
+        """Close candidates told apart by the words around them ("farmers have sould a" -> "sold"):
+        each one's score plus how often, in powers of ten, it follows the word before and precedes
+        the word after in English (symspellpy's counts of frequent pairs).
+
+        (Measured on the benchmark: scoring a pair missing from that list as its rarest entry, in a
+        textbook bigram channel, restored 2 points fewer typos than counting it as never seen.)"""
+        if self.language != "en":
+            return None, {}
+        left = _NEIGHBOUR_BEFORE.search(text, max(0, start - 30), start)
+        right = _NEIGHBOUR_AFTER.match(text, end)
+        keys = [(lambda c, w=left.group(1).lower(): f"{w} {c}")] if left else []
+        keys += [(lambda c, w=right.group(1).lower(): f"{c} {w}")] if right else []
+        pairs = wordlist.bigrams()
+        counts = {candidate: [pairs.get(key(candidate), 0) for key in keys] for candidate, _ in close}
+        scores = sorted(((score + sum(math.log10(1 + n) for n in counts[candidate]), candidate) for candidate, score in close),
+                        key=lambda entry: (-entry[0], entry[1]))
+        best, second = scores[0], scores[1][0] if len(scores) > 1 else -math.inf
+        evidence = {"neighbours": [key("_") for key in keys], "pair_counts": counts}
+        if best[0] - second >= (self.config.context_margin if margin is None else margin) and any(counts[best[1]]):
+            return best[1], evidence
+        return None, evidence
 
     def in_context(self, token: str, text: str, start: int, end: int) -> tuple[str, str, dict] | None:
         """A capitalised word is changed only to a frequent twin seen with the same neighbour."""
@@ -226,26 +310,62 @@ class Checker:
         return [form for form in self.cache["capitalised"].get(token[0], ()) if abs(len(form) - len(token)) <= 1]
 
 
-def _lowercase_fix(checker: Checker, word: str) -> tuple[str, dict] | None:
-    """The dictionary word a lowercase unknown word is a typo of, when one wins clearly."""
+@dataclass(frozen=True)
+class Fix:
+    """What a lowercase word may be a typo of: the nearest candidates, best first, and whether the
+    best wins alone or only its neighbours can tell them apart."""
+
+    close: tuple[tuple[str, float], ...]  # (candidate, noisy-channel score) within `margin` of the best
+    cost: float  # the best candidate's weighted edits
+    detail: dict
+    rare_word: bool = False  # wordfreq has seen the word: only its lowercase form is taken as a slip ("prefered")
+
+    @property
+    def word(self) -> str | None:
+        return self.close[0][0] if len(self.close) == 1 else None
+
+
+def _lowercase_fix(checker: Checker, word: str) -> Fix | None:
+    """The dictionary word a lowercase unknown word is a typo of, when one wins clearly; else the
+    few that come close, for its neighbours to decide.
+
+    Candidates are ranked as a noisy channel: how common the word is (wordfreq's zipf, a log10
+    scale; it restored more typos than pyspellchecker's counts) less `cost_weight` per weighted edit, so "frome" is "from" (one plain edit, very
+    common) rather than "forme" (a cheap swap, rare)."""
     config = checker.config
     forms = checker.vocabulary.forms
     if forms[word] + forms[word.capitalize()] >= config.corpus_protects:
         return None  # recurring in the corpus: a name or jargon ("dlrs")
+    # The weighted cost of d edits is at least d / 2, so this bounds each score from above: only the
+    # most promising candidates get the (slow, pure Python) weighted cost.
+    promising = sorted(checker.dictionary.candidates(word),
+                       key=lambda c: -(zipf_frequency(c[0], checker.language) - config.cost_weight * c[1] / 2))[:MAX_SCORED]
     scored = sorted(
-        ((typo_cost(word, candidate), -frequency, candidate) for candidate, _, frequency in checker.dictionary.candidates(word)),
-    )
-    scored = [entry for entry in scored if entry[0] <= config.max_cost]
+        (zipf_frequency(candidate, checker.language) - config.cost_weight * cost, cost, candidate)
+        for candidate, _, _ in promising
+        if (cost := typo_cost(word, candidate)) <= config.max_cost
+    )[::-1]
     if not scored:
         return None
-    cost, negative_frequency, best = scored[0]
-    if len(scored) > 1:
-        next_cost, next_negative_frequency, _ = scored[1]
-        more_frequent = -negative_frequency >= config.frequency_ratio * -next_negative_frequency
-        if next_cost - cost < config.margin and not more_frequent:
-            return None
-    candidates = [[candidate, round(cost_, 2), -frequency] for cost_, frequency, candidate in scored[:3]]
-    return best, {"candidates": candidates}
+    score, cost, best = scored[0]
+    seen = zipf_frequency(word, checker.language)
+    rare = seen >= config.rare_zipf and zipf_frequency(best, checker.language) - seen < config.rare_gap
+    if rare and cost > config.rare_cost:
+        return None  # a rare real word ("subsea", "valorem", "sulphate"), not a misspelling of a common one
+    candidates = [[candidate, round(cost_, 2), round(zipf, 2)] for zipf, cost_, candidate in
+                  ((score_ + config.cost_weight * cost_, cost_, candidate) for score_, cost_, candidate in scored[:4])]
+    close = tuple((candidate, score_) for score_, _, candidate in scored[:6] if score - score_ < config.margin)
+    return Fix(close, cost, {"candidates": candidates}, rare)
+
+
+def _tokens(text: str) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, part of a compound) of every correctable word: plain words, and the parts of
+    lowercase compounds."""
+    for match in _TOKEN.finditer(text):
+        yield *match.span(1), False
+    for match in _COMPOUND.finditer(text):
+        for part in _PART.finditer(match.group()):
+            yield match.start() + part.start(), match.start() + part.end(), True
 
 
 def _at_sentence_start(text: str, start: int) -> bool:
@@ -257,4 +377,6 @@ def _at_sentence_start(text: str, start: int) -> bool:
         return True
     while index >= 0 and text[index] in _CLOSERS:
         index -= 1
+    if index >= 0 and text[index] == "." and _INITIAL_BEFORE.search(text, max(0, index - 3), index):
+        return False  # "Charles F. Barbar": an initial, not a sentence's end
     return index >= 0 and text[index] in ".!?" and index < start - 1

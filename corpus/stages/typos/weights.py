@@ -14,6 +14,7 @@ DOUBLING = 0.5  # a letter typed twice, or a double letter typed once
 NEIGHBOUR_KEY = 0.7
 VOWEL = 0.8  # one vowel for another: "seperate", "definate"
 EDIT = 1.0
+OMISSION = 0.5
 
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 _POSITION = {key: (row, column) for row, keys in enumerate(_ROWS) for column, key in enumerate(keys)}
@@ -31,12 +32,12 @@ def _substitution(a: str, b: str) -> float:
     return EDIT
 
 
-def _indel(word: str, index: int) -> float:
+def _indel(word: str, index: int, plain: float = 1.0) -> float:
     """Cost of inserting or deleting word[index]: cheap when it doubles a neighbour."""
     letter = word[index]
     if (index > 0 and word[index - 1] == letter) or (index + 1 < len(word) and word[index + 1] == letter):
         return DOUBLING
-    return EDIT
+    return plain
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -45,13 +46,13 @@ def typo_cost(typo: str, word: str) -> float:
     rows, columns = len(word) + 1, len(typo) + 1
     table = [[0.0] * columns for _ in range(rows)]
     for i in range(1, rows):
-        table[i][0] = table[i - 1][0] + _indel(word, i - 1)
+        table[i][0] = table[i - 1][0] + _indel(word, i - 1, OMISSION)
     for j in range(1, columns):
         table[0][j] = table[0][j - 1] + _indel(typo, j - 1)
     for i in range(1, rows):
         for j in range(1, columns):
             best = min(
-                table[i - 1][j] + _indel(word, i - 1),  # a letter of the word left out
+                table[i - 1][j] + _indel(word, i - 1, OMISSION),  # a letter of the word left out
                 table[i][j - 1] + _indel(typo, j - 1),  # a letter added
                 table[i - 1][j - 1] + _substitution(word[i - 1], typo[j - 1]),
             )

@@ -1,12 +1,11 @@
 """Which words are real, and which real words a misspelling is near: pyspellchecker's word list.
 
-Candidate search is hand-written: pyspellchecker's own distance-2 search builds every edit of
-every edit (13 s for "accomadate" here), and symspellpy's index over the same ~160k words takes
-4.3 s to build and 3.2 s to load from its pickle in each worker. Intended words are common, so
-we index only the 37,679 words pyspellchecker counts at least MIN_CANDIDATE_COUNT times, by their
-single deletions; a query's deletions up to two then find every such word within
-Damerau-Levenshtein distance 2 but for two letters missing from the typo. Built in 0.8 s, once
-per process, on the first word that needs it.
+Candidates come from rapidfuzz, not pyspellchecker's own search: that builds every edit of every
+edit (13 s for "accomadate" here), while rapidfuzz's optimal string alignment in C++ compares a
+word with the few thousand common words of its initials and length in about 0.3 ms, and needs no
+index (a hand-written deletion index took 0.8 s to build per process and could not reach three
+edits). Intended words are common, so only the 37,679 words pyspellchecker counts at least
+MIN_CANDIDATE_COUNT times are offered.
 """
 
 from __future__ import annotations
@@ -14,25 +13,40 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from importlib.metadata import version
+from pathlib import Path
 
+import symspellpy
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from spellchecker import SpellChecker
+from wordfreq import zipf_frequency
 
-MIN_CANDIDATE_COUNT = 200  # pyspellchecker's frequency of the rarest word offered as a correction
+LONG_WORD = 7  # words this long or longer get candidates up to LONG_WORD_DISTANCE edits away
+LONG_WORD_DISTANCE = 3  # "gaurentee" -> "guarantee"
+MIN_CANDIDATE_COUNT = 200
+  # pyspellchecker's frequency of the rarest word offered as a correction
 
 # British spellings pyspellchecker (American) lacks, by the regular correspondences: a word is real
 # when its American form is ("defence" -> "defense", "apologised" -> "apologized").
 _BRITISH = [
     (re.compile(r"is(e|ed|es|ing|ation|ations|er|ers)$"), r"iz\1"),
     (re.compile(r"ys(e|ed|es|ing)$"), r"yz\1"),
-    (re.compile(r"our(?=[a-z]*$)"), "or"),  # labour, favourably, neighbours
     (re.compile(r"ence$"), "ense"),
-    (re.compile(r"(?<=[aeiou])ll(ed|ing|er|ers)$"), r"l\1"),
     (re.compile(r"tre(s)?$"), r"ter\1"),
     (re.compile(r"ogue(s)?$"), r"og\1"),
     (re.compile(r"ae"), "e"),
     (re.compile(r"oe"), "e"),
 ]
+# Correspondences that misspellings also make ("vigourous", "detailled"): only with wordfreq's word.
+_BRITISH_IF_SEEN = [
+    (re.compile(r"our(?=[a-z]*$)"), "or"),  # labour, favourably, neighbours
+    (re.compile(r"(?<=[aeiou])ll(ed|ing|er|ers)$"), r"l\1"),  # travelled
+]
+
+
+# A regular plural: "s" after most endings, "es" after a hiss ("addresses", not "consideres").
+_PLURAL = re.compile(r"(.+(?:[sxz]|ch|sh))es$|(.+[^s])s$")
+SEEN_ZIPF = 1.0  # wordfreq's frequency of a derived form that has really been seen written
 
 
 class Dictionary:
@@ -41,38 +55,49 @@ class Dictionary:
     def __init__(self, language: str) -> None:
         self.language = language
         self.frequency: dict[str, int] = dict(SpellChecker(language=language, distance=1).word_frequency.dictionary)
-        self._index: dict[str, tuple[str, ...]] | None = None
+        self._by_initial: dict[tuple[str, int], list[str]] | None = None  # (first letter, length) -> words
+        self._choice_lists: dict[tuple[str, int, int], list[str]] = {}
 
     def knows(self, word: str) -> bool:
-        """A real word: in the list, a regular plural of one ("fermentations"), or (English) the
-        British form of a word in it."""
-        if word in self.frequency:
+        """A real word: in the list; or (English) the British form of one ("defence",
+        "securitise"); or a regular plural of one ("fermentations") or a British "-our"/"-ll-" form,
+        when wordfreq has seen it too: those patterns alone would also pass "monts", "agains",
+        "vigourous" and "detailled"."""
+        if word in self.frequency or (self.language == "en" and self._has_american_form(word, _BRITISH)):
             return True
-        if word.endswith("s") and (word[:-1] in self.frequency or (word.endswith("es") and word[:-2] in self.frequency)):
-            return True
-        if self.language == "en":
-            return any(self.frequency.get(pattern.sub(replacement, word), 0) for pattern, replacement in _BRITISH
-                       if pattern.search(word))
-        return False
+        plural = _PLURAL.match(word)
+        derived = bool(plural) and (plural.group(1) or plural.group(2)) in self.frequency
+        derived = derived or (self.language == "en" and self._has_american_form(word, _BRITISH_IF_SEEN))
+        return derived and zipf_frequency(word, self.language) >= SEEN_ZIPF
+
+    def _has_american_form(self, word: str, patterns: list[tuple[re.Pattern[str], str]]) -> bool:
+        return any(self.frequency.get(pattern.sub(replacement, word), 0) for pattern, replacement in patterns
+                   if pattern.search(word))
 
     def candidates(self, word: str) -> list[tuple[str, int, int]]:
-        """(word, distance, frequency) of the common words within distance 2, nearest then most frequent."""
-        index = self._build_index()
-        found: set[str] = set()
-        for variant in _deletions(word, 2):
-            found.update(index.get(variant, ()))
-        scored = [(candidate, distance(word, candidate), self.frequency[candidate]) for candidate in found]
-        return sorted((c for c in scored if c[1] <= 2), key=lambda c: (c[1], -c[2], c[0]))
+        """(word, distance, frequency) of the common words within LONG_WORD_DISTANCE edits (2 for
+        shorter words) that begin with the typo's first or second letter: a typo rarely hits the
+        first letter, and then mostly by a swap ("hwihc"). (Adding the keys beside the first letter,
+        for "wupport", restored fewer typos on the benchmark: more near words compete.)
+        rapidfuzz's optimal string alignment in C++ over those words takes about 0.3 ms a word."""
+        limit = LONG_WORD_DISTANCE if len(word) >= LONG_WORD else 2
+        found = process.extract(word, self._choices(word[:2], len(word), limit), scorer=OSA.distance,
+                                score_cutoff=limit, limit=None)
+        return sorted(((candidate, int(distance), self.frequency[candidate]) for candidate, distance, _ in found),
+                      key=lambda c: (c[1], -c[2], c[0]))
 
-    def _build_index(self) -> dict[str, tuple[str, ...]]:
-        if self._index is None:
-            index: dict[str, list[str]] = {}
-            for word, count in self.frequency.items():
-                if count >= MIN_CANDIDATE_COUNT and word.isalpha():
-                    for variant in _deletions(word, 1):
-                        index.setdefault(variant, []).append(word)
-            self._index = {key: tuple(words) for key, words in index.items()}
-        return self._index
+    def _choices(self, initials: str, length: int, limit: int) -> list[str]:
+        key = (initials, length, limit)
+        if key not in self._choice_lists:
+            if self._by_initial is None:
+                self._by_initial = {}
+                for word, count in self.frequency.items():
+                    if count >= MIN_CANDIDATE_COUNT and word.isalpha():
+                        self._by_initial.setdefault((word[0], len(word)), []).append(word)
+            self._choice_lists[key] = [word for initial in dict.fromkeys(initials)
+                                       for size in range(length - limit, length + limit + 1)
+                                       for word in self._by_initial.get((initial, size), ())]
+        return self._choice_lists[key]
 
 
 @functools.cache
@@ -81,39 +106,25 @@ def dictionary(language: str) -> Dictionary:
     return Dictionary(language)
 
 
+@functools.cache
+def bigrams() -> dict[str, int]:
+    """English word pairs and their counts ("the year" 1.9e9), to choose between equally near
+    candidates by their neighbours. The 242k most frequent pairs of Google Books' n-grams, as
+    symspellpy ships them; 0.3 s to load, once per process."""
+    path = Path(symspellpy.__file__).with_name("frequency_bigramdictionary_en_243_342.txt")
+    counts: dict[str, int] = {}
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            first, second, count = line.split()
+            counts[f"{first} {second}"] = int(count)
+    return counts
+
+
 def languages() -> frozenset[str]:
     return frozenset(SpellChecker.languages())
-
-
-def pyspellchecker_version() -> str:
-    return version("pyspellchecker")
-
-
-def _deletions(word: str, depth: int) -> set[str]:
-    found = {word}
-    frontier = {word}
-    for _ in range(depth):
-        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
-        found |= frontier
-    return found
-
-
-def distance(a: str, b: str) -> int:
-    """Damerau-Levenshtein (optimal string alignment): a swap of two letters is one edit."""
-    previous_previous: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous_previous[j - 2] + 1)
-        previous_previous, previous = previous, current
-    return previous[len(b)]
 
 
 def near(word: str, forms: Iterable[str], limit: int = 1) -> list[str]:
     """The forms within `limit` edits of `word` (forms of about the same length only)."""
     return [form for form in forms if abs(len(form) - len(word)) <= limit and form != word
-            and distance(word, form) <= limit]
+            and OSA.distance(word, form, score_cutoff=limit) <= limit]
