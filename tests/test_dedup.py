@@ -301,6 +301,11 @@ def test_a_bad_dedup_against_folder_is_a_one_line_error(tmp_path: Path, stories)
     other = run_cli("clean", source, "-o", tmp_path / "out", "--dedup-against", tmp_path / "old", cwd=tmp_path)
     assert other.returncode == 2
     assert "its index was built differently (num_perm 128 there, 64 here; bands 25 there, 16 here; rows 5 there, 4 here)" in other.stderr
+    (tmp_path / "old" / "dedup_index.parquet").write_bytes(b"PAR1 not really")
+    broken = run_cli("clean", source, "-o", tmp_path / "out", "--dedup-against", tmp_path / "old")
+    assert broken.returncode == 2 and len(broken.stderr.strip().splitlines()) == 1
+    assert f"{tmp_path / 'old'}: dedup-against: cannot read dedup_index.parquet: " in broken.stderr
+    assert not (tmp_path / "out").exists()  # stopped before any work
     skipped = run_cli("clean", source, "-o", tmp_path / "out", "--dedup-against", tmp_path / "old", "--skip", "dedup")
     assert skipped.returncode == 2 and "needs the dedup stage" in skipped.stderr
 

@@ -72,7 +72,18 @@ def check_previous(path: Path, settings: dict[str, Any]) -> str:
     if different:
         raise UsageError(where, f"dedup-against: its index was built differently ({'; '.join(different)})",
                          "use the same [stages.dedup] shingle_words, num_perm, bands and rows")
+    for name, schema in ((INDEX_FILE, INDEX_SCHEMA), (PASSAGES_FILE, PASSAGES_SCHEMA)):
+        try:
+            found = dict(pl.read_parquet_schema(path / name))
+        except (pl.exceptions.PolarsError, OSError) as error:
+            raise UsageError(where, f"dedup-against: cannot read {name}: {_first_line(error)}", HOW) from None
+        if found != schema:
+            raise UsageError(where, f"dedup-against: {name} does not have the expected columns", HOW)
     return f"{path}@sha256:{file_sha256(manifest_path)}"
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 def load_previous(path: Path, name: str, bands: int) -> Previous:
@@ -80,11 +91,8 @@ def load_previous(path: Path, name: str, bands: int) -> Previous:
     try:
         index = pl.read_parquet(path / INDEX_FILE)
         passages = pl.read_parquet(path / PASSAGES_FILE)
-    except (pl.exceptions.PolarsError, OSError) as error:
-        first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        raise UsageError(where, f"dedup-against: cannot read its dedup tables: {first_line}", HOW) from None
-    if dict(index.schema) != INDEX_SCHEMA or dict(passages.schema) != PASSAGES_SCHEMA:
-        raise UsageError(where, "dedup-against: its dedup tables do not have the expected columns", HOW)
+    except (pl.exceptions.PolarsError, OSError) as error:  # checked already; changed since?
+        raise UsageError(where, f"dedup-against: cannot read its dedup tables: {_first_line(error)}", HOW) from None
     keys = index["band_keys"].explode().to_numpy() if index.height else np.empty(0, np.uint64)
     if keys.size != index.height * bands or index["id"].null_count() or passages["id"].null_count():
         raise UsageError(where, "dedup-against: its dedup_index.parquet is damaged (rows of the wrong size)", HOW)
