@@ -16,10 +16,11 @@ from datasketch.hashfunc import sha1_hash32
 
 from corpus import pipeline
 from corpus.config import load_config
-from corpus.document import Edit
+from corpus.document import Document, Edit
 from corpus.edits import replay
 from corpus.errors import ConfigError
 from corpus.manifest import file_sha256
+from corpus.stages.dedup import DedupConfig, DedupStage
 from corpus.stages.dedup.minhash import MinHasher
 from corpus.stages.dedup.shingles import Shingler, shingle_hash32
 from corpus.stages.dedup.text import words
@@ -227,6 +228,16 @@ def test_every_document_is_kept_or_dropped_and_the_index_holds_the_kept(corpus_o
     assert manifest["schema_version"] == 3
     assert manifest["counts"]["dropped"] == {"dedup.exact_duplicate": 1, "dedup.near_duplicate": 1,
                                              "dedup.short_after_dedup": 1}
+
+
+def test_documents_without_words_copy_nothing(stories) -> None:
+    """Symbols only ("★★★", "✓ ✓"): their normalised texts are equal (empty), but nothing is compared."""
+    stage = DedupStage(DedupConfig())
+    docs = [Document(id=doc_id, source=doc_id, text=text) for doc_id, text in
+            (("story", stories["1"]), ("stars", "★★★"), ("ticks", "✓ ✓"), ("copy", stories["1"].replace("\n", " \n ")))]
+    fitted = stage.merge([stage.fit(docs[:2]), stage.fit(docs[2:])])
+    assert {doc_id: drop.reason for doc_id, drop in fitted.decisions.drops.items()} == {"copy": "exact_duplicate"}
+    assert [stage.apply(doc, fitted) is doc for doc in docs] == [True, True, True, False]
 
 
 def test_keep_longest_keeps_the_copy_with_the_added_sentence(tmp_path: Path, stories) -> None:

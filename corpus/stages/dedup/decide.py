@@ -73,14 +73,18 @@ def _named(found: Fingerprints, previous: Previous | None, target: int) -> tuple
 
 
 def _exact(found: Fingerprints, previous: Previous | None, duplicate: dict[int, tuple[int, float]]) -> np.ndarray:
-    """Mark every later copy of a text; the documents left to compare (first copies)."""
+    """Mark every later copy of a text; the documents left to compare (first copies).
+
+    A text without words (only symbols or emoji) copies nothing: there is nothing to compare.
+    """
     _, first, inverse = np.unique(found.text_hashes, return_index=True, return_inverse=True)
-    owner = first[inverse]
+    worded = found.words > 0
+    owner = np.where(worded, first[inverse], np.arange(len(found)))
     if previous is not None and len(previous):
         order = np.argsort(previous.text_hashes, kind="stable")
         ranked = previous.text_hashes[order]
         at = np.minimum(np.searchsorted(ranked, found.text_hashes), len(ranked) - 1)
-        earlier = ranked[at] == found.text_hashes
+        earlier = (ranked[at] == found.text_hashes) & worded
         owner = np.where(earlier, -1 - order[at], owner)
     for index in np.flatnonzero(owner != np.arange(len(found))).tolist():
         duplicate[index] = (int(owner[index]), 1.0)
