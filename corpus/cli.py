@@ -46,10 +46,12 @@ def cli() -> None:
 @click.option("--id-field", help="JSONL/Parquet field holding the id (default: id).")
 @click.option("--url-field", multiple=True, help="Field holding the URL; repeat to give fallbacks.")
 @click.option("--overwrite", is_flag=True, help="Replace an existing, non-empty output folder.")
+@click.option("--dedup-against", "dedup_against", type=click.Path(path_type=Path),
+              help="An earlier run's OUT: drop documents and passages it already holds.")
 def clean(
     inputs: tuple[Path, ...], out: Path, config_path: Path | None, rules_dir: Path | None,
     workers: int | None, skip: str | None, text_field: str | None, id_field: str | None,
-    url_field: tuple[str, ...], overwrite: bool,
+    url_field: tuple[str, ...], overwrite: bool, dedup_against: Path | None,
 ) -> None:
     """Clean INPUT files and folders into OUT.
 
@@ -62,7 +64,10 @@ def clean(
         stages=pipeline.STAGES,
         read_flags={"text_field": text_field, "id_field": id_field, "url_field": url_field or None},
         run_flags={"workers": workers, "skip": [s.strip() for s in skip.split(",") if s.strip()] if skip else None},
+        stage_flags={"dedup": {"against": str(dedup_against) if dedup_against else None}},
     )
+    if dedup_against is not None and "dedup" in config.run.skip:
+        raise UsageError("--dedup-against", "needs the dedup stage, which --skip turns off", "drop dedup from --skip")
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=stderr, transient=True, disable=not sys.stderr.isatty()) as progress:
         task = progress.add_task("reading", total=None)

@@ -69,6 +69,7 @@ def load_config(
     stages: Sequence[type[Stage]],
     read_flags: Mapping[str, Any] | None = None,
     run_flags: Mapping[str, Any] | None = None,
+    stage_flags: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Config:
     """Build the effective config. `path=None` uses ./corpus.toml when it exists."""
     data: dict[str, Any] = {}
@@ -90,7 +91,8 @@ def load_config(
         if name not in stage_by_name:
             raise ConfigError(where, f"cannot skip unknown stage {name!r}", _valid(name, stage_by_name))
     stage_configs = {
-        name: _build(stage.config_class, stage_tables.get(name, {}), where, f"[stages.{name}]", None)
+        name: _build(stage.config_class, stage_tables.get(name, {}), where, f"[stages.{name}]",
+                     (stage_flags or {}).get(name))
         for name, stage in stage_by_name.items()
     }
     return Config(read=read, run=run, stages=stage_configs)

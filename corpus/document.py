@@ -52,10 +52,18 @@ class Document:
 
 @dataclass(slots=True, frozen=True)
 class Drop:
-    """A stage's decision to drop a document: a snake_case reason and its evidence."""
+    """A stage's decision to drop a document: a snake_case reason and its evidence.
+
+    A duplicate also names the document it duplicates (`duplicate_of`, its id), their
+    Jaccard similarity, and, when that document is in an earlier run's output, that run
+    (`duplicate_in`); other drops leave these None.
+    """
 
     reason: str
     detail: str | None = None
+    duplicate_of: str | None = None
+    similarity: float | None = None
+    duplicate_in: str | None = None
 
 
 @dataclass(slots=True)

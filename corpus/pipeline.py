@@ -23,6 +23,7 @@ from corpus.readers import InputFile, find_inputs, read_input
 from corpus.rules import RuleFile, load_rule_files
 from corpus.stages.base import Stage
 from corpus.stages.boilerplate import BoilerplateStage
+from corpus.stages.dedup import DedupStage
 from corpus.stages.encoding import EncodingStage
 from corpus.stages.language import LanguageStage
 from corpus.stages.typos import TyposStage
@@ -38,6 +39,7 @@ STAGES: list[type[Stage]] = [
     BoilerplateStage,
     LanguageStage,
     TyposStage,
+    DedupStage,
 ]
 
 BATCH_DOCS = 64  # documents per task sent to a worker; fixed, so shards do not depend on --workers
@@ -207,14 +209,15 @@ def _collect(
             summary.edits.update(edit.stage for edit in doc.edits)
         else:
             kept.add(spill_row(ordinal, doc))
-    for ordinal, record, stage, reason, detail in result.dropped:
-        text = record.text
+    for ordinal, record, stage, drop in result.dropped:
         dropped.add({ORDINAL: ordinal, "id": record.id or record.source, "source": record.source,
-                     "stage": stage, "reason": reason, "detail": detail, "text": text})
+                     "stage": stage, "reason": drop.reason, "detail": drop.detail, "text": record.text,
+                     "duplicate_of": drop.duplicate_of, "similarity": drop.similarity,
+                     "duplicate_in": drop.duplicate_in})
         if isinstance(record, Document):
             edits.extend(edit_rows(ordinal, record.id, record.edits))
             summary.edits.update(edit.stage for edit in record.edits)
-        summary.dropped[(stage, reason)] += 1
+        summary.dropped[(stage, drop.reason)] += 1
     summary.cpu.update(result.cpu)
     summary.cpu["write"] += time.process_time() - started
 

@@ -35,8 +35,8 @@ class PassPlan:
 @dataclass
 class BatchResult:
     kept: list[tuple[int, Document]] = field(default_factory=list)
-    # (ordinal, the record, stage name, reason, detail)
-    dropped: list[tuple[int, Document | ReadFailure, str, str, str | None]] = field(default_factory=list)
+    # (ordinal, the record, stage name, the stage's decision)
+    dropped: list[tuple[int, Document | ReadFailure, str, Drop]] = field(default_factory=list)
     partial: Any = None
     cpu: dict[str, float] = field(default_factory=dict)
 
@@ -58,7 +58,7 @@ class _PassRunner:
                 record = record.parse()
                 cpu["read (html)"] = cpu.get("read (html)", 0.0) + time.process_time() - started
             if isinstance(record, ReadFailure):
-                result.dropped.append((ordinal, record, "read", record.reason, record.detail))
+                result.dropped.append((ordinal, record, "read", Drop(record.reason, record.detail)))
                 continue
             doc: Document | None = record
             for index, stage in enumerate(self.stages):
@@ -69,7 +69,7 @@ class _PassRunner:
                     outcome = Drop("stage_error", f"{type(error).__name__}: {error}")
                 cpu[stage.name] += time.process_time() - started
                 if isinstance(outcome, Drop):
-                    result.dropped.append((ordinal, doc, stage.name, outcome.reason, outcome.detail))
+                    result.dropped.append((ordinal, doc, stage.name, outcome))
                     doc = None
                     break
                 doc = outcome

@@ -36,6 +36,8 @@ EDIT_SCHEMA = {"id": pl.String, **EDIT_STRUCT.to_schema()}
 DROPPED_SCHEMA = {
     "id": pl.String, "source": pl.String, "stage": pl.String, "reason": pl.String,
     "detail": pl.String, "text": pl.String,
+    # duplicates only (dedup stage): the id it duplicates, their Jaccard, and the earlier run holding that id
+    "duplicate_of": pl.String, "similarity": pl.Float64, "duplicate_in": pl.String,
 }
 # Between passes documents wait on disk with their edits so far.
 SPILL_SCHEMA = {ORDINAL: pl.Int64, **DOCUMENT_SCHEMA, "edits": pl.List(EDIT_STRUCT)}

@@ -114,8 +114,9 @@ def removed_lines(edits: pl.DataFrame) -> list[tuple[str, str, str, str | None]]
 
 
 def run(inputs: list[Path], out: Path, workers: int = 1) -> pipeline.RunSummary:
-    """The pipeline without the language stage, which does not touch the text and costs the most CPU."""
-    config = load_config(None, stages=pipeline.STAGES, run_flags={"workers": workers, "skip": ["language"]})
+    """The pipeline without the language stage, which does not touch the text and costs the most CPU,
+    and without dedup, which would drop the second crawl of a page these tests look at."""
+    config = load_config(None, stages=pipeline.STAGES, run_flags={"workers": workers, "skip": ["language", "dedup"]})
     return pipeline.run(inputs, out, config, rules_dir=RULES)
 
 

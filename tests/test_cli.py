@@ -28,8 +28,10 @@ def test_clean_the_seeds_twice_gives_byte_identical_output_and_originals_replay(
     assert second.returncode == 0, second.stderr
 
     out, out2 = tmp_path / "out", tmp_path / "out2"
-    assert sorted(p.name for p in out.iterdir()) == sorted([*TABLES, "line_stats.parquet", "unknown_words.parquet", "manifest.json"])
-    for name in TABLES:
+    dedup_tables = ["dedup_index.parquet", "dedup_passages.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == sorted([*TABLES, *dedup_tables, "line_stats.parquet",
+                                                            "unknown_words.parquet", "manifest.json"])
+    for name in [*TABLES, *dedup_tables]:
         assert (out / name).read_bytes() == (out2 / name).read_bytes(), name
     manifest, manifest2 = (json.loads((d / "manifest.json").read_text()) for d in (out, out2))
     assert manifest["timings"]["workers"] == 2 and manifest2["timings"]["workers"] == 1
@@ -98,7 +100,7 @@ def test_config_file_and_flags_override_defaults(tmp_path: Path) -> None:
     assert docs["language"].null_count() == 5
     assert not docs["text"].str.contains("\n\n", literal=True).any()
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
-    assert manifest["stages"] == ["encoding", "boilerplate", "typos"] and manifest["config"]["stages"]["encoding"]["max_blank_lines"] == 0
+    assert manifest["stages"] == ["encoding", "boilerplate", "typos", "dedup"] and manifest["config"]["stages"]["encoding"]["max_blank_lines"] == 0
 
 
 def test_cleaning_the_output_again_changes_nothing(tmp_path: Path) -> None:

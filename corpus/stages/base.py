@@ -4,8 +4,9 @@ A stage that needs corpus-wide knowledge declares `needs_fit = True` and impleme
 
 - `fit(docs) -> partial`: called on each batch of documents as they reach the stage (in the
   worker processes); returns a small picklable summary of that batch.
-- `merge(partials) -> fitted`: combines every batch's partial. The partials arrive in no
-  particular order, so the merge must not depend on it (add counts, sort arrays).
+- `merge(partials) -> fitted`: combines every batch's partial. The partials arrive in input
+  order (the batches' order, whatever the number of workers), so a merge may rely on it:
+  the dedup stage keeps the first copy of a document.
 
 A stage's first pass may also leave a table in OUT for users (`tables(fitted)`), such as the
 line counts behind the boilerplate stage's repetition signal.
