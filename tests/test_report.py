@@ -182,22 +182,16 @@ def test_a_document_full_of_markup_runs_nothing(opened: tuple[Any, list[str], li
 
 @pytest.fixture(scope="module")
 def dedup_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A run whose dropped.parquet has the dedup stage's columns (schema 3): a copy of a seed
-    dropped as a duplicate of it. Until the dedup stage is merged, the drop is written here."""
+    """A run where a lightly edited copy of a seed is dropped by the dedup stage as a near
+    duplicate of it."""
     folder = tmp_path_factory.mktemp("dedup_run")
     shutil.copytree(SEEDS, folder / "seeds")
-    shutil.copy(SEEDS / "000_9c357a5e9c026ce2.txt", folder / "seeds" / "copy.txt")
+    original = (SEEDS / "000_9c357a5e9c026ce2.txt").read_text(encoding="utf-8")
+    (folder / "seeds" / "copy.txt").write_text(original + "\nThe story was updated with a closing line.\n",
+                                               encoding="utf-8")
     assert run_cli("clean", "seeds/", "-o", "out/", cwd=folder).returncode == 0
-    out = folder / "out"
-    docs = pl.read_parquet(out / "documents.parquet")
-    copy = docs.filter(pl.col("id") == "copy.txt")
-    docs.filter(pl.col("id") != "copy.txt").write_parquet(out / "documents.parquet")
-    dropped = pl.read_parquet(out / "dropped.parquet").with_columns(
-        duplicate_of=pl.lit(None, pl.String), similarity=pl.lit(None, pl.Float64), duplicate_in=pl.lit(None, pl.String))
-    pl.concat([dropped, copy.select(
-        "id", "source", stage=pl.lit("dedup"), reason=pl.lit("near_duplicate"), detail=pl.lit(None, pl.String),
-        text="text", duplicate_of=pl.lit("000_9c357a5e9c026ce2.txt"), similarity=pl.lit(1.0),
-        duplicate_in=pl.lit(None, pl.String))]).write_parquet(out / "dropped.parquet")
+    dropped = pl.read_parquet(folder / "out" / "dropped.parquet").filter(pl.col("id") == "copy.txt")
+    assert dropped.select("reason", "duplicate_of").row(0) == ("near_duplicate", "000_9c357a5e9c026ce2.txt")
     assert run_cli("report", "out/", "-o", "report.html", cwd=folder).returncode == 0
     return folder
 
