@@ -27,7 +27,7 @@ from corpus.stages.dedup import DedupStage
 from corpus.stages.encoding import EncodingStage
 from corpus.stages.language import LanguageStage
 from corpus.stages.typos import TyposStage
-from corpus.workers import BatchResult, Item, PassPlan, run_pass
+from corpus.workers import BatchResult, Item, PassPlan, Workers
 from corpus.writer import (
     DOCUMENT_SCHEMA, DROPPED_SCHEMA, EDIT_SCHEMA, ORDINAL, SPILL_SCHEMA, ShardWriter,
     assemble, check_output_folder, document_row, edit_rows, read_spill, spill_row, staging_folder, write_table,
@@ -92,7 +92,7 @@ def run(
     built = {stage: stage(stage_config, rule_files) for stage, stage_config in active}
     summary = RunSummary()
 
-    with staging_folder(out) as staging:
+    with staging_folder(out) as staging, Workers(config.workers, staging / "_work" / "plans") as workers:
         work = staging / "_work"
         edits = ShardWriter(work / "edits", EDIT_SCHEMA)
         dropped = ShardWriter(work / "dropped", DROPPED_SCHEMA)
@@ -104,7 +104,7 @@ def run(
             kept = ShardWriter(work / f"pass{number}", DOCUMENT_SCHEMA if last else SPILL_SCHEMA)
             partials = []
             plan = PassPlan(pass_stages, fitted, fit_next, rule_files)
-            for result in run_pass(plan, source, config.workers):
+            for result in workers.run_pass(plan, source):
                 _collect(result, kept, edits, dropped, summary, final=last)
                 partials.append(result.partial)
                 if on_progress:

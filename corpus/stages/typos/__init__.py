@@ -14,7 +14,7 @@ import bisect
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
 
@@ -122,7 +122,7 @@ class TyposStage(Stage):
                 if count >= self.config.corpus_protects and form[:1].isupper() and form[1:].islower():
                     by_letter.setdefault(form[0], []).append(form)
             self._cached_for = fitted
-            self._cache: dict[str, dict] = {"capitalised": by_letter, "known": {}, "fix": {}}
+            self._cache: dict[str, dict] = {"capitalised": by_letter, "known": {}, "fix": {}, "plain": {}}
         return self._cache
 
     def fit(self, docs: Sequence[Document]) -> Vocabulary:
@@ -164,14 +164,16 @@ class TyposStage(Stage):
             return doc
         checker = Checker(self, fitted, doc.language, site_of(doc), doc.text)
         spans = []
-        for start, end, in_compound in sorted(_tokens(doc.text)):
+        # Most words are known whatever their context, and were settled on an earlier document.
+        for start, end, in_compound in _tokens(doc.text, checker.plain, checker.forced):
             token = doc.text[start:end]
             if in_compound and zipf_frequency(token, doc.language) >= COMPOUND_PART_ZIPF:
                 continue  # a part of a compound that English knows ("opto-electronic")
             if end - start < self.config.min_length:
                 decision = checker.decide_short(token, doc.text, start, end)
             else:
-                decision = checker.decide(token, doc.text, start, end, _at_sentence_start(doc.text, start))
+                decision = checker.decide(token, doc.text, start, end,
+                                          token[0].isupper() and _at_sentence_start(doc.text, start))
             if decision:
                 after, rule, detail = decision
                 spans.append((start, end, after, rule, orjson.dumps(detail).decode()))
@@ -193,6 +195,7 @@ class Checker:
         self.dictionary = wordlist.dictionary(language)
         self.language = language
         self.cache = stage._caches(vocabulary)
+        self.plain: set[str] = self.cache["plain"].setdefault(language, set())  # tokens known whatever their context
         self.protect: set[str] = set()
         self.forced: dict[str, str] = {}
         for table, protect, corrections in stage._word_rules:
@@ -216,7 +219,11 @@ class Checker:
         if token.casefold() in self.protect or not _VOWEL.search(lower):
             return None  # protected, or an abbreviation ("mths", "cwts")
         if self.known(lower):
-            return self.rare_word_in_context(lower, text, start, end) if token.islower() else None
+            if token.islower() and self.dictionary.frequency.get(lower, 0) <= self.config.suspect_count:
+                return self.rare_word_in_context(lower, text, start, end)
+            if lower not in self.protect:  # known for every site, not by a site's protect list
+                self.plain.add(token)
+            return None
         if token[0].isupper():
             twin = self.in_context(token, text, start, end)
             if twin or not at_start or _SPEECH_VERB_AFTER.match(text, end):
@@ -251,8 +258,7 @@ class Checker:
         more common word one slip away fits both its neighbours and it does not."""
         config = self.config
         seen = zipf_frequency(word, self.language)
-        if (seen >= config.suspect_zipf or self.dictionary.frequency.get(word, 0) > config.suspect_count
-                or self.vocabulary.forms[word] >= config.corpus_protects):
+        if seen >= config.suspect_zipf or self.vocabulary.forms[word] >= config.corpus_protects:
             return None
         fix = self.lowercase_fix(word)
         if fix is None or fix.cost > config.suspect_cost:
@@ -375,23 +381,23 @@ def _one_letter_undoubled(typo: str, word: str) -> bool:
     return any(longer[i] == longer[i + 1] and longer[:i] + longer[i + 1:] == shorter for i in range(len(longer) - 1))
 
 
-def _tokens(text: str) -> Iterator[tuple[int, int, bool]]:
-    """(start, end, part of a compound) of every correctable word: plain words, and the parts of
-    lowercase compounds; none inside markup or code (`<img onerror=...>`, `alert("pwned")`)."""
-    code = [match.span() for match in _CODE.finditer(text)] if _CODE_HINT.search(text) else []
+def _tokens(text: str, settled: set[str], forced: dict[str, str]) -> list[tuple[int, int, bool]]:
+    """(start, end, part of a compound) of every word to decide, in text order: plain words and the
+    parts of lowercase compounds, but those already `settled` (unless `forced`) and those inside
+    markup or code (`<img onerror=...>`, `alert("pwned")`)."""
+    found = [(*match.span(1), False) for match in _TOKEN.finditer(text)
+             if match.group(1) not in settled or match.group(1) in forced]
+    if "-" in text:
+        found += [(match.start() + part.start(), match.start() + part.end(), True)
+                  for match in _COMPOUND.finditer(text) for part in _PART.finditer(match.group())
+                  if part.group() not in settled or part.group() in forced]
+        found.sort()
+    if not _CODE_HINT.search(text):
+        return found
+    code = [match.span() for match in _CODE.finditer(text)]
     starts = [first for first, _ in code]
-    for start, end, in_compound in _words(text):
-        at = bisect.bisect_right(starts, start) - 1
-        if at < 0 or start >= code[at][1]:
-            yield start, end, in_compound
-
-
-def _words(text: str) -> Iterator[tuple[int, int, bool]]:
-    for match in _TOKEN.finditer(text):
-        yield *match.span(1), False
-    for match in _COMPOUND.finditer(text):
-        for part in _PART.finditer(match.group()):
-            yield match.start() + part.start(), match.start() + part.end(), True
+    return [(start, end, part) for start, end, part in found
+            if (at := bisect.bisect_right(starts, start) - 1) < 0 or start >= code[at][1]]
 
 
 def _at_sentence_start(text: str, start: int) -> bool:
