@@ -11,6 +11,7 @@ word whose near twin is frequent in the corpus beside the same neighbour ("Soth 
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 from collections import Counter
@@ -90,10 +91,13 @@ class TyposConfig:
 
 @dataclass
 class Vocabulary:
-    """The first pass: word forms and the pairs capitalised words make with their neighbours."""
+    """The first pass: word forms, the pairs capitalised words make with their neighbours, and what
+    each unknown word would be corrected to out of context (worked out in the workers, for
+    `unknown_words.parquet`, and kept in their caches for the next pass)."""
 
     forms: Counter[str] = field(default_factory=Counter)
     pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
+    corrections: dict[tuple[str, str], str | None] = field(default_factory=dict)  # (form, language) ->
 
 
 class TyposStage(Stage):
@@ -113,6 +117,7 @@ class TyposStage(Stage):
                     raise ConfigError(str(file.path), f"[typos] correct: {wrong!r} has an empty correction")
             protect = frozenset(word.casefold() for word in checked.typos.protect)
             self._word_rules.append((checked.site, protect, dict(checked.typos.correct)))
+        self._protected_everywhere = frozenset().union(*(p for table, p, _ in self._word_rules if table is None))
 
     def _caches(self, fitted: Vocabulary) -> dict[str, dict]:
         """Per merged vocabulary: decisions per word, and frequent capitalised forms by first letter."""
@@ -122,7 +127,7 @@ class TyposStage(Stage):
                 if count >= self.config.corpus_protects and form[:1].isupper() and form[1:].islower():
                     by_letter.setdefault(form[0], []).append(form)
             self._cached_for = fitted
-            self._cache: dict[str, dict] = {"capitalised": by_letter, "known": {}, "fix": {}, "plain": {}}
+            self._cache: dict[str, dict] = {"capitalised": by_letter, "plain": {}}
         return self._cache
 
     def fit(self, docs: Sequence[Document]) -> Vocabulary:
@@ -135,6 +140,14 @@ class TyposStage(Stage):
             vocabulary.pairs.update(
                 (first, second) for first, second in zip(tokens, tokens[1:]) if first[0].isupper() or second[0].isupper()
             )
+            for form in set(tokens):
+                lower = form.lower()
+                if ((form, doc.language) not in vocabulary.corrections and len(form) >= self.config.min_length
+                        and _TOKEN.fullmatch(form) and lower not in self._protected_everywhere
+                        and not _known(lower, doc.language, self.config)):
+                    # A capitalised word is corrected only in context (a corpus twin, a sentence's start).
+                    fix = _nearest(lower, doc.language, self.config) if form.islower() else None
+                    vocabulary.corrections[form, doc.language] = fix.word if fix else None
         return vocabulary
 
     def merge(self, partials: Sequence[Vocabulary]) -> Vocabulary:
@@ -142,18 +155,14 @@ class TyposStage(Stage):
         for partial in partials:
             merged.forms.update(partial.forms)
             merged.pairs.update(partial.pairs)
+            merged.corrections.update(partial.corrections)
         return merged
 
     def tables(self, fitted: Vocabulary) -> dict[str, pl.DataFrame]:
         """unknown_words.parquet: words no dictionary knows, how often the input has them, and the
         correction the stage would make out of context (null: left alone, protect or correct it)."""
-        rows = []
-        for language in self.config.languages:
-            checker = Checker(self, fitted, language)
-            for form, count in fitted.forms.items():
-                if _TOKEN.fullmatch(form) and len(form) >= self.config.min_length and not checker.known(form.lower()):
-                    fix = checker.lowercase_fix(form.lower())
-                    rows.append((form, language, count, fix.word if fix else None))
+        rows = [(form, language, fitted.forms[form], None if _recurs(form.lower(), fitted, self.config) else fix)
+                for (form, language), fix in fitted.corrections.items()]
         frame = pl.DataFrame(rows, schema={"word": pl.String, "language": pl.String, "count": pl.Int64,
                                            "correction": pl.String}, orient="row")
         return {"unknown_words.parquet": frame.sort(["count", "word"], descending=[True, False])}
@@ -204,13 +213,7 @@ class Checker:
                 self.forced.update(corrections)
 
     def known(self, word: str) -> bool:
-        if word in self.protect:
-            return True
-        known = self.cache["known"].get((word, self.language))
-        if known is None:
-            known = self.dictionary.knows(word) or zipf_frequency(word, self.language) >= self.config.common_zipf
-            self.cache["known"][word, self.language] = known
-        return known
+        return word in self.protect or _known(word, self.language, self.config)
 
     def decide(self, token: str, text: str, start: int, end: int, at_start: bool) -> tuple[str, str, dict] | None:
         if token in self.forced:
@@ -269,10 +272,8 @@ class Checker:
         return chosen, IN_CONTEXT, {**fix.detail, **evidence, "known_word": True}
 
     def lowercase_fix(self, word: str) -> Fix | None:
-        key = (word, self.language)
-        if key not in self.cache["fix"]:
-            self.cache["fix"][key] = _lowercase_fix(self, word)
-        return self.cache["fix"][key]
+        """What a lowercase word is a typo of, unless it recurs in the corpus: a name or jargon ("dlrs")."""
+        return None if _recurs(word, self.vocabulary, self.config) else _nearest(word, self.language, self.config)
 
     def by_neighbours(self, close: Sequence[tuple[str, float]], text: str, start: int, end: int,
                       margin: float | None = None) -> tuple[str | None, dict]:
@@ -339,31 +340,39 @@ class Fix:
         return self.close[0][0] if len(self.close) == 1 else None
 
 
-def _lowercase_fix(checker: Checker, word: str) -> Fix | None:
+def _recurs(word: str, vocabulary: Vocabulary, config: TyposConfig) -> bool:
+    return vocabulary.forms[word] + vocabulary.forms[word.capitalize()] >= config.corpus_protects
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _known(word: str, language: str, config: TyposConfig) -> bool:
+    """In the dictionary, or common in wordfreq; per process, whatever the corpus."""
+    return wordlist.dictionary(language).knows(word) or zipf_frequency(word, language) >= config.common_zipf
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _nearest(word: str, language: str, config: TyposConfig) -> Fix | None:
     """The dictionary word a lowercase unknown word is a typo of, when one wins clearly; else the
-    few that come close, for its neighbours to decide.
+    few that come close, for its neighbours to decide. Whatever the corpus, so cached per process:
+    the first pass works it out for `unknown_words.parquet`, and the next pass finds it cached.
 
     Candidates are ranked as a noisy channel: how common the word is (wordfreq's zipf, a log10
-    scale; it restored more typos than pyspellchecker's counts) less `cost_weight` per weighted edit, so "frome" is "from" (one plain edit, very
-    common) rather than "forme" (a cheap swap, rare)."""
-    config = checker.config
-    forms = checker.vocabulary.forms
-    if forms[word] + forms[word.capitalize()] >= config.corpus_protects:
-        return None  # recurring in the corpus: a name or jargon ("dlrs")
+    scale; it restored more typos than pyspellchecker's counts) less `cost_weight` per weighted
+    edit, so "frome" is "from" (one plain edit, very common) rather than "forme" (a cheap swap, rare)."""
     # The weighted cost of d edits is at least d / 2, so this bounds each score from above: only the
     # most promising candidates get the (slow, pure Python) weighted cost.
-    promising = sorted(checker.dictionary.candidates(word),
-                       key=lambda c: -(zipf_frequency(c[0], checker.language) - config.cost_weight * c[1] / 2))[:MAX_SCORED]
+    promising = sorted(wordlist.dictionary(language).candidates(word),
+                       key=lambda c: -(zipf_frequency(c[0], language) - config.cost_weight * c[1] / 2))[:MAX_SCORED]
     scored = sorted(
-        (zipf_frequency(candidate, checker.language) - config.cost_weight * cost, cost, candidate)
+        (zipf_frequency(candidate, language) - config.cost_weight * cost, cost, candidate)
         for candidate, _, _ in promising
         if (cost := typo_cost(word, candidate)) <= config.max_cost
     )[::-1]
     if not scored:
         return None
     score, cost, best = scored[0]
-    seen = zipf_frequency(word, checker.language)
-    rare = seen >= config.rare_zipf and zipf_frequency(best, checker.language) - seen < config.rare_gap
+    seen = zipf_frequency(word, language)
+    rare = seen >= config.rare_zipf and zipf_frequency(best, language) - seen < config.rare_gap
     if rare and not _one_letter_undoubled(word, best):
         return None  # a rare real word ("subsea", "statins", "sulphate"), not a misspelling of a common one
     candidates = [[candidate, round(cost_, 2), round(zipf, 2)] for zipf, cost_, candidate in
