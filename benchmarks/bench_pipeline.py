@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> None:
         outputs = {}
         for workers in sorted({1, args.workers}):
             seconds, summary = run_pipeline(source, Path(tmp) / f"out{workers}", workers)
-            rows.append((f"corpus clean (encoding, language), {workers} worker(s)", workers, seconds, summary))
+            rows.append((f"corpus clean (all {len(pipeline.STAGES)} stages), {workers} worker(s)", workers, seconds, summary))
             outputs[workers] = Path(tmp) / f"out{workers}"
 
         print(f"\n{'':<52} {'workers':>7} {'wall s':>8} {'docs/s':>8} {'MB/s':>6} {'vs loop':>8}")
