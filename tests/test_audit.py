@@ -10,7 +10,7 @@ from pathlib import Path
 import ftfy  # also registers the sloppy-windows-1252 codec the mojibake input is made with
 import polars as pl
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import corpus
@@ -210,6 +210,7 @@ def test_the_python_api_reads_a_run(seeds_run: Path) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="ab c\n.", max_size=30),
        st.lists(st.tuples(st.integers(0, 40), st.integers(0, 6), st.text(alphabet="xy \n", max_size=4)), max_size=5))
+@example(original="aaa. ", changes=[(0, 1, ""), (3, 1, ""), (3, 0, " ")])  # a space out and back in
 def test_a_diff_holds_the_original_and_the_output_whatever_the_edits(original: str, changes: list) -> None:
     doc = Document("d", "s", original)
     for number, (start, length, replacement) in enumerate(changes):

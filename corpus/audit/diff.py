@@ -95,20 +95,31 @@ def _group(chunks: list[tuple[str, str, str]]) -> list[Segment]:
     before: list[str] = []
     after: list[str] = []
     labels: dict[str, None] = {}
+
+    def add_same(text: str) -> None:
+        if segments and isinstance(segments[-1], str):
+            segments[-1] += text
+        else:
+            segments.append(text)
+
+    def close_change() -> None:
+        removed, added = "".join(before), "".join(after)
+        if removed == added:  # edits that undo each other ("x" out, "x" back in) change nothing
+            add_same(removed)
+        else:
+            segments.append(Change(removed, added, tuple(labels)))
+
     for kind, text, label in chunks:
         if kind == "same":
             if labels:
-                segments.append(Change("".join(before), "".join(after), tuple(labels)))
+                close_change()
                 before, after, labels = [], [], {}
-            if segments and isinstance(segments[-1], str):
-                segments[-1] += text
-            else:
-                segments.append(text)
+            add_same(text)
         else:
             (before if kind == "del" else after).append(text)
             labels[label] = None
     if labels:
-        segments.append(Change("".join(before), "".join(after), tuple(labels)))
+        close_change()
     return segments
 
 

@@ -264,12 +264,21 @@
     }
     const result = [];
     let before = [], afterText = [], changeLabels = [];
+    const pushSame = (text) => {
+      if (result.length && typeof result[result.length - 1] === 'string') result[result.length - 1] += text;
+      else result.push(text);
+    };
     const flush = () => {
-      if (changeLabels.length) result.push({ before: before.join(''), after: afterText.join(''), labels: [...new Set(changeLabels)] });
+      if (changeLabels.length) {
+        const removed = before.join(''), added = afterText.join('');
+        // Edits that undo each other ("x" out, "x" back in) change nothing.
+        if (removed === added) pushSame(removed);
+        else result.push({ before: removed, after: added, labels: [...new Set(changeLabels)] });
+      }
       before = []; afterText = []; changeLabels = [];
     };
     for (const [kind, chars, label] of chunks) {
-      if (kind === 'same') { flush(); result.push(chars.join('')); }
+      if (kind === 'same') { flush(); pushSame(chars.join('')); }
       else { (kind === 'del' ? before : afterText).push(chars.join('')); changeLabels.push(label); }
     }
     flush();
