@@ -452,3 +452,19 @@ def test_output_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
         digests.append([hashlib.sha256((out / name).read_bytes()).hexdigest()
                         for name in ("documents.parquet", "edits.parquet", "dropped.parquet", "line_stats.parquet")])
     assert digests[0] == digests[1]
+
+
+def test_double_spaced_stories_keep_their_words_as_the_plain_ones_do(tmp_path: Path) -> None:
+    """Text with a blank line after every line (some scrapes and mail): one blank line is a line
+    break there, not a paragraph's end, so the wrapped paragraphs are still judged whole."""
+    shared_data("neardup-reuters21578", "sgm")
+    from benchmarks.bench_pipeline import reuters_stories
+
+    stories = [{"id": s["id"], "text": s["text"].replace("\n", "\n\n")} for s in reuters_stories(200)]
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "double.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in stories))
+    run([tmp_path / "in"], tmp_path / "out")
+    removed = removed_lines(stage_edits(tmp_path / "out"))
+    words_removed = sum(len(_WORD.findall(line)) for _, _, line, _ in removed if not SIGN_OFF.fullmatch(line))
+    words = sum(len(_WORD.findall(story["text"])) for story in stories)
+    assert words_removed <= MAX_WORDS_LOST * words, f"{words_removed} of {words} words removed"

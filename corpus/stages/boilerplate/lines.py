@@ -22,6 +22,7 @@ _UPPER_START = re.compile(r"^[\"'“‘(\[]*[A-ZÀ-ÖØ-ÞĀ-Ž]")
 WRAP_MIN_WIDTH = 40  # a hard-wrapped paragraph's longest line has at least this many characters
 WRAP_MAX_WIDTH = 100  # ...and at most this many: text is wrapped for screens and mail (Reuters: 70)
 WRAP_FILL = 0.55  # ...and every line but its last fills at least this share of the longest
+DOUBLE_SPACED = 0.8  # share of lines followed by one blank line in text double-spaced throughout
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,31 +50,43 @@ class Unit:
 
 
 def units(lines: list[str]) -> list[Unit]:
-    """Non-blank lines grouped into units, in order; blank lines belong to no unit."""
+    """Non-blank lines grouped into units, in order; blank lines belong to no unit, except in
+    double-spaced text (a blank line after every line), where one blank line is only a line break."""
+    filled = [index for index, line in enumerate(lines) if line.strip()]
+    line_break = _line_break(lines)
     found: list[Unit] = []
-    index = 0
-    while index < len(lines):
-        if not lines[index].strip():
-            index += 1
-            continue
-        end = index + 1
-        while end < len(lines) and lines[end].strip():
-            end += 1
-        found.extend(_block_units(lines, index, end))
-        index = end
+    block: list[int] = []
+    for index in filled:
+        if block and index - block[-1] > line_break:
+            found.extend(_block_units(lines, block))
+            block = []
+        block.append(index)
+    if block:
+        found.extend(_block_units(lines, block))
     return found
 
 
-def _block_units(lines: list[str], start: int, end: int) -> list[Unit]:
-    """A block of consecutive non-blank lines: hard-wrapped runs become one unit each."""
+def _line_break(lines: list[str]) -> int:
+    """How far apart two lines of one paragraph are: 1, or 2 in double-spaced text, where nearly
+    every line is followed by exactly one blank line and none by the next line directly."""
+    filled = [index for index, line in enumerate(lines) if line.strip()]
+    gaps = [after - before for before, after in zip(filled, filled[1:])]
+    double = len(gaps) >= 4 and gaps.count(2) >= DOUBLE_SPACED * len(gaps) and gaps.count(1) <= len(gaps) // 20
+    return 2 if double else 1
+
+
+def _block_units(lines: list[str], block: list[int]) -> list[Unit]:
+    """A block of lines (indexes) with no paragraph break between them: hard-wrapped runs become
+    one unit each."""
     result: list[Unit] = []
-    index = start
-    while index < end:
-        stop = index + 1
-        while stop < end and _continues(lines[stop - 1], lines[stop], lines[index:stop]):
+    position = 0
+    while position < len(block):
+        stop = position + 1
+        while stop < len(block) and _continues(lines[block[stop - 1]], lines[block[stop]],
+                                                [lines[i] for i in block[position:stop]]):
             stop += 1
-        result.append(make_unit(lines, index, stop - 1))
-        index = stop
+        result.append(make_unit(lines, block[position], block[stop - 1]))
+        position = stop
     return result
 
 
@@ -104,7 +117,7 @@ def _ends_mid_sentence(line: str) -> bool:
 
 
 def make_unit(lines: list[str], first: int, last: int) -> Unit:
-    text = " ".join(line.strip() for line in lines[first : last + 1])
+    text = " ".join(line.strip() for line in lines[first : last + 1] if line.strip())
     return Unit(first, last, text, *_features(text), wrapped=last > first)
 
 
@@ -132,15 +145,16 @@ class Layout:
 
 
 def layout(found: list[Unit], lines: list[str]) -> Layout:
-    """Blocks are units with no blank line between them; a block is laid out by hand when it is
+    """Blocks are units with no paragraph break between them; a block is laid out by hand when it is
     mostly hard-wrapped paragraphs or holds indented lines (Reuters' tables). Text from HTML has a
     block per line and no blank lines: a whole page is one block, not laid out by hand."""
     narrow = all(len(line) <= WRAP_MAX_WIDTH for line in lines)
     indented = [line[:1] in (" ", "\t") for line in lines]
+    line_break = _line_break(lines)
     blocks: list[range] = []
     start = 0
     for n in range(1, len(found) + 1):
-        if n == len(found) or found[n].first != found[n - 1].last + 1:
+        if n == len(found) or found[n].first - found[n - 1].last > line_break:
             span = range(found[start].first, found[n - 1].last + 1)
             wrapped = sum(found[i].last + 1 - found[i].first for i in range(start, n) if found[i].wrapped)
             if wrapped >= len(span) / 2 or any(indented[i] for i in span):
