@@ -120,7 +120,8 @@ class TyposStage(Stage):
         self._protected_everywhere = frozenset().union(*(p for table, p, _ in self._word_rules if table is None))
 
     def _caches(self, fitted: Vocabulary) -> dict[str, dict]:
-        """Per merged vocabulary: decisions per word, and frequent capitalised forms by first letter."""
+        """Per merged vocabulary: frequent capitalised forms by first letter, and per language the
+        tokens known whatever their context."""
         if getattr(self, "_cached_for", None) is not fitted:
             by_letter: dict[str, list[str]] = {}
             for form, count in fitted.forms.items():
