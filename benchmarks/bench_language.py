@@ -25,6 +25,7 @@ from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
 from benchmarks.data import data_dir
+from corpus.pipeline import BATCH_DOCS
 from corpus.stages.language import UND, LanguageConfig, LanguageStage
 
 LEIPZIG_PER_LANGUAGE = 40  # 75 languages -> 3,000 sentences
@@ -118,6 +119,15 @@ def run(fn: Callable[[str], tuple[str, float]], items: list[Item]) -> tuple[list
     return out, time.process_time() - start
 
 
+def run_stage(stage: LanguageStage, items: list[Item]) -> tuple[list[tuple[str, float]], float]:
+    """The stage as the pipeline runs it: on batches of `pipeline.BATCH_DOCS` texts."""
+    start = time.process_time()
+    out = []
+    for first in range(0, len(items), BATCH_DOCS):
+        out += [answer[:2] for answer in stage.detect_many([item.text for item in items[first:first + BATCH_DOCS]])]
+    return out, time.process_time() - start
+
+
 def correct(label: str, truth: str) -> bool:
     return label.startswith("zh-") if truth == "zh" else label == truth
 
@@ -151,7 +161,7 @@ def metrics(items: list[Item], preds: list[tuple[str, float]], cpu: float, base:
 
 def report(title: str, items: list[Item], stage: LanguageStage) -> list[tuple[str, float]]:
     base, base_cpu = run(plain_langdetect, items)
-    ours, ours_cpu = run(lambda text: stage.detect(text)[:2], items)
+    ours, ours_cpu = run_stage(stage, items)
     n_known = sum(it.truth != UND for it in items)
     print(f"\n## {title}: {len(items)} items ({n_known} known, {len(items) - n_known} unknown)")
     m_base, m_ours = metrics(items, base, base_cpu, base), metrics(items, ours, ours_cpu, base)

@@ -90,6 +90,8 @@ def run(
     # Built here so a stage's complaints about its config or rules come before any work; the
     # instances also merge the first passes (the workers build their own).
     built = {stage: stage(stage_config, rule_files) for stage, stage_config in active}
+    for instance in built.values():
+        instance.check()
     summary = RunSummary()
 
     with staging_folder(out) as staging, Workers(config.workers, staging / "_work" / "plans") as workers:

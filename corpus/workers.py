@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import pickle
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -53,8 +54,10 @@ class _PassRunner:
         self.fit_next = plan.fit_next[0](plan.fit_next[1], plan.rules) if plan.fit_next else None
 
     def run(self, items: Sequence[Item]) -> BatchResult:
+        """The batch through each stage in turn (a stage sees the whole batch: `apply_many`)."""
         result = BatchResult()
         cpu = dict.fromkeys((stage.name for stage in self.stages), 0.0)
+        live: list[tuple[int, Document]] = []
         for ordinal, record in items:
             if isinstance(record, UnparsedHtml):
                 started = time.process_time()
@@ -62,22 +65,21 @@ class _PassRunner:
                 cpu["read (html)"] = cpu.get("read (html)", 0.0) + time.process_time() - started
             if isinstance(record, ReadFailure):
                 result.dropped.append((ordinal, record, "read", Drop(record.reason, record.detail)))
-                continue
-            doc: Document | None = record
-            for index, stage in enumerate(self.stages):
-                started = time.process_time()
-                try:
-                    outcome = stage.apply(doc, self.fitted if index == 0 else None)
-                except Exception as error:  # one bad document must not stop the run
-                    outcome = Drop("stage_error", f"{type(error).__name__}: {error}")
-                cpu[stage.name] += time.process_time() - started
+            else:
+                live.append((ordinal, record))
+        for index, stage in enumerate(self.stages):
+            started = time.process_time()
+            outcomes = stage.apply_many([doc for _, doc in live], self.fitted if index == 0 else None)
+            cpu[stage.name] += time.process_time() - started
+            still: list[tuple[int, Document]] = []
+            for (ordinal, doc), outcome in zip(live, outcomes, strict=True):
                 if isinstance(outcome, Drop):
                     result.dropped.append((ordinal, doc, stage.name, outcome))
-                    doc = None
-                    break
-                doc = outcome
-            if doc is not None:
-                result.kept.append((ordinal, doc))
+                else:
+                    still.append((ordinal, outcome))
+            live = still
+        result.kept = live
+        result.dropped.sort(key=lambda drop: drop[0])
         if self.fit_next is not None:
             started = time.process_time()
             result.partial = self.fit_next.fit([doc for _, doc in result.kept])
@@ -96,12 +98,19 @@ def _run_in_worker(plan_file: Path, items: Sequence[Item]) -> BatchResult:
     return _runner[1].run(items)
 
 
+# Forked workers start at once with every module the parent imported: spawned ones spent 1.5-2 s
+# of a 3,000-story run importing (scipy alone, through datasketch, 0.4 s) before any work.
+# A forked child must never call polars, whose thread pool does not survive a fork (a call
+# hangs): the workers only run stages, which do no I/O (`Stage.check` runs in the parent).
+# Elsewhere than Linux, fork is unsafe (macOS) or missing (Windows).
+_CONTEXT = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+
+
 class Workers:
     """The worker processes of a run, started once for all its passes.
 
-    Starting a pool per pass cost each pass the workers' start (importing the stages, about a
-    second) and the stages' own loading (the typos stage's word lists): on 3,000 Reuters stories in
-    four passes, more than the stages' work. Each pass's plan (its stages, configs and the fitted
+    Starting a pool per pass cost each pass the workers' start and the stages' own loading (the
+    typos stage's word lists): on 3,000 Reuters stories in four passes, more than the stages' work. Each pass's plan (its stages, configs and the fitted
     state) is pickled once to `folder`, and each worker reads it on its first batch of that pass.
     """
 
@@ -126,8 +135,7 @@ class Workers:
                 yield runner.run(batch)
             return
         if self._pool is None:
-            # spawn, not fork: the parent holds polars' thread pool, which does not survive a fork.
-            self._pool = ProcessPoolExecutor(self.count, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(self.count, mp_context=_CONTEXT)
         self.folder.mkdir(parents=True, exist_ok=True)
         plan_file = self.folder / f"plan{self._passes}.pickle"
         self._passes += 1

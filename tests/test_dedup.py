@@ -280,7 +280,7 @@ def test_dedup_against_an_earlier_run_removes_its_recrawled_documents(tmp_path: 
         {"id": "kuwait", "text": stories[SAME_TOPIC]},
         {"id": "with-footer", "text": with_paragraph(stories["178"], pasted)},
     ])
-    result = run_cli("clean", second, "-o", tmp_path / "february", "--workers", "1", "--skip", "language,typos",
+    result = run_cli("clean", second, "-o", tmp_path / "february", "--workers", "2", "--skip", "language,typos",
                      "--dedup-against", tmp_path / "january")
     assert result.returncode == 0, result.stderr
     name = f"{tmp_path / 'january'}@sha256:{file_sha256(tmp_path / 'january' / 'manifest.json')}"

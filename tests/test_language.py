@@ -13,10 +13,12 @@ import typing
 import zipfile
 
 import pytest
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
+from langdetect.utils.lang_profile import LangProfile
 
 from corpus.document import Document, Drop
-from corpus.stages.language import LanguageConfig, LanguageStage, _extract, _factory, _probabilities
+from corpus.stages.language import LanguageConfig, LanguageStage, exact_langdetect
 from tests.conftest import REPO, SEEDS, shared_data
 
 STAGE = LanguageStage(LanguageConfig())
@@ -145,19 +147,26 @@ def test_probabilities_are_identical_to_plain_langdetect() -> None:
             if name.endswith(".txt"):
                 texts += [p for p in archive.read(name).decode("utf-8").splitlines() if len(p) > 40][3:5]
     texts += ["ALL CAPS HEADLINE and then lower case", "Straße in Köln", "日本語のテキストです"]
-    factory = _factory()
+    factory = DetectorFactory()  # langdetect's own, loading the profiles in the same (sorted) order
+    names = sorted(n for n in os.listdir(PROFILES_DIRECTORY) if not n.startswith("."))
+    for index, name in enumerate(names):
+        with open(os.path.join(PROFILES_DIRECTORY, name), encoding="utf-8") as f:
+            factory.add_profile(LangProfile(**json.load(f)), index, len(names))
+    assert tuple(factory.langlist) == exact_langdetect.profiles().languages
+    expected = []
     for text in texts:
         plain = factory.create()
         plain.seed = 0
         plain.append(text)
         try:
-            expected = [(language.lang, language.prob) for language in plain.get_probabilities()]
+            expected.append([(language.lang, language.prob) for language in plain.get_probabilities()])
         except LangDetectException:
-            expected = None
-        ours = factory.create()
-        ours.seed = 0
-        ours.append(text)
-        ours.cleaning_text()
-        ngrams, _ = _extract(ours)
-        assert (_probabilities(ours, ngrams) if ngrams else None) == expected, text[:60]
+            expected.append(None)
+    found = [exact_langdetect.features(text) for text in texts]
+    assert [f.grams.size == 0 for f in found] == [e is None for e in expected]
+    walked = [(f, e) for f, e in zip(found, expected) if e is not None]
+    together = exact_langdetect.probabilities([f for f, _ in walked], n_trial=7, seed=0)
+    alone = [exact_langdetect.probabilities([f], n_trial=7, seed=0)[0] for f, _ in walked[:40]]
+    assert together == [e for _, e in walked]
+    assert alone == together[:40]
     assert len(texts) > 200

@@ -42,6 +42,10 @@ class Stage:
         self.config = config
         self.rules = tuple(rules)
 
+    def check(self) -> None:
+        """Checks that read files (an earlier run's output, say): called once, in the main process,
+        before any work. Workers build their stages without it, and never read files."""
+
     def fit(self, docs: Sequence[Document]) -> Any:
         raise NotImplementedError(f"stage {self.name} declares no first pass")
 
@@ -54,6 +58,18 @@ class Stage:
 
     def apply(self, doc: Document, fitted: Any = None) -> Document | Drop:
         raise NotImplementedError
+
+    def apply_many(self, docs: Sequence[Document], fitted: Any = None) -> list[Document | Drop]:
+        """`apply` to each of a batch of documents, for stages that work faster on many at once.
+
+        One document that makes the stage fail becomes a `stage_error` drop, not a failed run."""
+        outcomes: list[Document | Drop] = []
+        for doc in docs:
+            try:
+                outcomes.append(self.apply(doc, fitted))
+            except Exception as error:
+                outcomes.append(Drop("stage_error", f"{type(error).__name__}: {error}"))
+        return outcomes
 
     @classmethod
     def library_versions(cls) -> dict[str, str]:

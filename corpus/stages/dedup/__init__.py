@@ -95,7 +95,10 @@ class DedupStage(Stage):
         self.shingler = Shingler(config.shingle_words)
         self.hasher = MinHasher(config.num_perm)
         self.previous_name: str | None = None  # duplicate_in for documents of the earlier run
-        if config.against is not None:  # checked here, so a bad folder stops the run before any work
+
+    def check(self) -> None:
+        config = self.config
+        if config.against is not None:  # a bad folder stops the run before any work
             settings = {key: getattr(config, key) for key in INDEX_SETTINGS}
             self.previous_name = check_previous(Path(config.against), settings)
 

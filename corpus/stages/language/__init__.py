@@ -23,20 +23,15 @@ held-out set, so treat them as coarse, two-digit choices, not fitted values).
 from __future__ import annotations
 
 import functools
-import json
-import os
 import unicodedata
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 
-import numpy as np
-from langdetect.detector import Detector
-from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
-from langdetect.utils.lang_profile import LangProfile
-from langdetect.utils.ngram import NGram
-
 from corpus.document import Document, Drop
 from corpus.stages.base import Stage
+from corpus.stages.language import exact_langdetect
 
 STAGE = "language"
 UND = "und"
@@ -113,22 +108,6 @@ _SCRIPTS: dict[str, frozenset[str]] = {
 _COVERAGE_SCRIPTS = frozenset({"LATIN", "CYRILLIC"})
 
 
-@functools.cache
-def _factory() -> DetectorFactory:
-    """langdetect's profiles, loaded once per process in sorted order.
-
-    langdetect's own loader follows os.listdir order, which differs between file systems and
-    changes the order in which per-language probabilities are summed; sorted order makes the
-    floating-point results identical everywhere.
-    """
-    names = sorted(n for n in os.listdir(PROFILES_DIRECTORY) if not n.startswith("."))
-    factory = DetectorFactory()
-    for index, name in enumerate(names):
-        with open(os.path.join(PROFILES_DIRECTORY, name), encoding="utf-8") as f:
-            factory.add_profile(LangProfile(**json.load(f)), index, len(names))
-    return factory
-
-
 @functools.lru_cache(maxsize=4096)
 def _script(ch: str) -> str | None:
     """The script of a letter or of a script-specific vowel sign (first word of its Unicode name).
@@ -158,110 +137,14 @@ def _sample(text: str, max_chars: int) -> str:
 def _dominant_script(text: str) -> tuple[str | None, int]:
     """The most frequent script among the letters of `text`, and the number of letters."""
     counts: dict[str, int] = {}
-    for ch in text:
+    for ch, times in Counter(text).items():
         if ch.isalpha() or not ch.isascii():
             s = _script(ch)
             if s is not None:
-                counts[s] = counts.get(s, 0) + 1
+                counts[s] = counts.get(s, 0) + times
     if not counts:
         return None, 0
     return max(sorted(counts), key=counts.__getitem__), sum(counts.values())
-
-
-def _extract(detector: Detector) -> tuple[list[str], list[str]]:
-    """langdetect's n-grams, exactly as `Detector._extract_ngrams` gives them, and every trigram
-    of the text (known to langdetect or not, for the coverage check), in one walk of the text.
-
-    `NGram.add_char` inlined, with its per-character normalization cached: langdetect's own
-    walk was 45% of the stage's time on Reuters stories.
-    """
-    table = detector.word_lang_prob_map
-    normalized = _normalized_chars()
-    ngrams: list[str] = []
-    trigrams: list[str] = []
-    grams, capital_word = " ", False
-    for ch in detector.text:  # the text as langdetect cleaned it for detection
-        norm = normalized.get(ch)
-        if norm is None:
-            norm = normalized[ch] = NGram.normalize(ch)
-        last = grams[-1]
-        if last == " ":
-            grams, capital_word = " ", False
-            if norm == " ":
-                continue
-        elif len(grams) >= 3:
-            grams = grams[1:]
-        grams += norm
-        if norm.isupper():
-            if last.isupper():
-                capital_word = True
-        else:
-            capital_word = False
-        if capital_word:  # langdetect skips all-caps words
-            continue
-        for n in (1, 2, 3):
-            if len(grams) < n:
-                break
-            gram = grams[-n:]
-            if gram != " " and gram in table:
-                ngrams.append(gram)
-        if len(grams) >= 3:
-            trigrams.append(grams)  # word-initial/final trigrams carry a space, as in the profiles
-    return ngrams, trigrams
-
-
-@functools.cache
-def _normalized_chars() -> dict[str, str]:
-    return {}
-
-
-def _trigram_coverage(detector: Detector, trigrams: list[str], lang_index: int) -> float:
-    """Share of the text's trigrams in one language's profile."""
-    table = detector.word_lang_prob_map
-    known = sum(1 for gram in trigrams if (probs := table.get(gram)) is not None and probs[lang_index] > 0.0)
-    return known / len(trigrams) if trigrams else 0.0
-
-
-@functools.cache
-def _rows() -> dict[str, np.ndarray]:
-    """Per-process cache of langdetect's per-n-gram language probabilities as arrays."""
-    return {}
-
-
-def _probabilities(detector: Detector, ngrams: list[str]) -> list[tuple[str, float]]:
-    """`Detector._detect_block` + `_sort_probability` with the per-language loops in numpy.
-
-    Same random draws in the same order and the same IEEE operations per language (the sum
-    that normalizes is Python's own, in the same order), so the result is identical to plain
-    langdetect's (checked by tests/test_language.py on Reuters and UDHR text). langdetect's
-    55-element Python loops were 55% of the stage's time on Reuters stories; with this and
-    `_extract` the stage went from 6.9 to 3.3 ms per story.
-    """
-    table, rows = detector.word_lang_prob_map, _rows()
-    size = len(detector.langlist)
-    langprob = np.zeros(size)
-    rnd = detector.random
-    rnd.seed(detector.seed)
-    for _ in range(detector.n_trial):
-        prob = np.full(size, 1.0 / size)
-        alpha = detector.alpha + rnd.gauss(0.0, 1.0) * detector.ALPHA_WIDTH
-        weight = alpha / detector.BASE_FREQ
-        i = 0
-        while True:
-            gram = rnd.choice(ngrams)
-            row = rows.get(gram)
-            if row is None:
-                row = rows[gram] = np.array(table[gram], dtype=np.float64)
-            prob *= weight + row
-            if i % 5 == 0:
-                prob /= sum(prob.tolist())
-                if prob.max() > detector.CONV_THRESHOLD or i >= detector.ITERATION_LIMIT:
-                    break
-            i += 1
-        langprob += prob / detector.n_trial
-    ranked = [(lang, p) for lang, p in zip(detector.langlist, langprob.tolist()) if p > detector.PROB_THRESHOLD]
-    ranked.sort(key=lambda item: item[1], reverse=True)
-    return ranked
 
 
 class LanguageStage(Stage):
@@ -270,21 +153,35 @@ class LanguageStage(Stage):
 
     def detect(self, text: str) -> tuple[str, float, str]:
         """(label, score, why): the label is a langdetect code or "und" (then score 0.0)."""
+        return self.detect_many([text])[0]
+
+    def detect_many(self, texts: Sequence[str]) -> list[tuple[str, float, str]]:
+        """`detect` for each text; langdetect's random walks of all of them advance together."""
         config: LanguageConfig = self.config
-        sample = _sample(text, config.max_chars)
-        script, letters = _dominant_script(sample)
-        if letters < config.min_chars:
-            return UND, 0.0, f"letters={letters}"
-        factory = _factory()
-        detector = factory.create()
-        detector.seed = config.seed  # per detector: reseeded on every detection, so per-call deterministic
-        detector.n_trial = config.n_trials
-        detector.append(sample)
-        detector.cleaning_text()
-        ngrams, trigrams = _extract(detector)
-        if not ngrams:  # no n-gram langdetect knows (e.g. Ethiopic script)
-            return UND, 0.0, "no_features"
-        ranked = _probabilities(detector, ngrams)
+        answers: list[tuple[str, float, str] | None] = []
+        found: dict[int, tuple[str | None, exact_langdetect.Features]] = {}
+        for index, text in enumerate(texts):
+            sample = _sample(text, config.max_chars)
+            script, letters = _dominant_script(sample)
+            if letters < config.min_chars:
+                answers.append((UND, 0.0, f"letters={letters}"))
+                continue
+            features = exact_langdetect.features(sample)
+            if not len(features.grams):  # no n-gram langdetect knows (e.g. Ethiopic script)
+                answers.append((UND, 0.0, "no_features"))
+                continue
+            answers.append(None)
+            found[index] = (script, features)
+        ranked = exact_langdetect.probabilities(
+            [features for _, features in found.values()], n_trial=config.n_trials, seed=config.seed)
+        for (index, (script, features)), languages in zip(found.items(), ranked):
+            answers[index] = self._judge(script, features, languages)
+        return answers  # type: ignore[return-value]  # every None was replaced
+
+    def _judge(self, script: str | None, features: exact_langdetect.Features,
+               ranked: list[tuple[str, float]]) -> tuple[str, float, str]:
+        """langdetect's top language, or `und` where the checks of the module docstring fail."""
+        config: LanguageConfig = self.config
         if not ranked:
             return UND, 0.0, "no_language"
         lang, prob = ranked[0]
@@ -294,13 +191,23 @@ class LanguageStage(Stage):
         if config.check_script and script not in scripts:
             return UND, 0.0, f"{lang}:script={script}"
         if config.min_coverage > 0 and scripts & _COVERAGE_SCRIPTS:
-            coverage = _trigram_coverage(detector, trigrams, factory.langlist.index(lang))
+            coverage = exact_langdetect.coverage(features, lang)
             if coverage < config.min_coverage:
                 return UND, 0.0, f"{lang}:coverage={coverage:.4f}"
         return lang, round(prob, 4), ""
 
     def apply(self, doc: Document, fitted: None = None) -> Document | Drop:
         lang, score, _why = self.detect(doc.text)
+        return self._label(doc, lang, score)
+
+    def apply_many(self, docs: Sequence[Document], fitted: None = None) -> list[Document | Drop]:
+        try:
+            answers = self.detect_many([doc.text for doc in docs])
+        except Exception:  # find the document at fault: one by one, each failure its own drop
+            return super().apply_many(docs, fitted)
+        return [self._label(doc, lang, score) for doc, (lang, score, _why) in zip(docs, answers)]
+
+    def _label(self, doc: Document, lang: str, score: float) -> Document | Drop:
         doc.language, doc.language_score = lang, score
         keep = self.config.keep_languages
         if keep and lang not in keep:
