@@ -39,8 +39,8 @@ UND = "und"
 
 @dataclass(frozen=True)
 class LanguageConfig:
-    # Only a prefix of the text is read, cut at a word boundary: langdetect is the pipeline's
-    # slowest stage (~150-250 sentences per CPU-second). Issue: the first 1,000 chars are 2.5x
+    # Only a prefix of the text is read, cut at a word boundary: langdetect's time grows with the
+    # length of the text it reads. Issue: the first 1,000 chars are 2.5x
     # faster than whole documents for one changed label in 62 documents. Bench (UDHR, first 5,000
     # chars): 1.8x faster, all 60 known-language labels unchanged; only unknown-language documents
     # (wrong either way) changed label, 18 of 192.
