@@ -230,6 +230,8 @@ def _list_end(found: Sequence[Unit], first: int, end: int) -> int:
             streak += unit.words
             if streak >= CUT_RESUME_WORDS:
                 return start
+        elif start is not None and unit.terminal and not unit.ellipsis:
+            continue  # a subheading or a short sentence of the article: "How is the plague spread?"
         else:
             streak, start = 0.0, None
     return end
