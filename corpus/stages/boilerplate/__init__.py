@@ -152,9 +152,10 @@ class BoilerplateStage(Stage):
         config = self.config
         candidates: dict[int, tuple[str, str | None]] = {}
         widely: set[int] = set()  # lines repeated on as many pages as prose needs: sign-offs, labels
-        words = elsewhere_words = 0.0
+        words = elsewhere_words = prose_words = elsewhere_prose = 0.0
         for unit in found:
             words += unit.words
+            prose_words += unit.words if unit.prose else 0.0
             if unit.wrapped or len(unit.text) > config.max_line_chars:
                 continue
             if page.plain and unit.terminal and unit.words >= 3:
@@ -164,6 +165,7 @@ class BoilerplateStage(Stage):
             in_corpus = fitted.corpus_documents(key)
             if in_corpus >= 2:
                 elsewhere_words += unit.words
+                elsewhere_prose += unit.words if unit.prose else 0.0
             corpus_floor = config.corpus_min_documents_prose if unit.prose or page.plain else config.corpus_min_documents
             if site is not None and on_site >= config.site_min_documents and REPEAT_SITE not in self.disabled:
                 rule = REPEAT_SITE
@@ -175,7 +177,10 @@ class BoilerplateStage(Stage):
                 widely.add(unit.first)
             detail = {"site": site, "site_documents": on_site, "corpus_documents": in_corpus}
             candidates[unit.first] = (rule, orjson.dumps(detail).decode())
-        # Most of a page repeated elsewhere: a copy of the same story (dedup's job), not chrome.
+        # Most of a page's prose repeated elsewhere: a copy of the same story (dedup's job), not chrome.
+        # Its prose, not all its words: two pages of one site share their menus and teasers.
+        if prose_words >= config.main_text_min_words:
+            words, elsewhere_words = prose_words, elsewhere_prose
         if words and elsewhere_words > 0.5 * words:
             candidates = {i: rule for i, rule in candidates.items() if i in widely}
         # Inside a block of hard-wrapped text, only lines at its edges can be chrome ("Reuter" under
