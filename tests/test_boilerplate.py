@@ -475,6 +475,7 @@ def test_double_spaced_stories_keep_their_words_as_the_plain_ones_do(tmp_path: P
 ZYTE_PAGE = {  # the first characters of a page's key in Zyte's benchmark -> what it shows
     "express": "ba4dfe2d",  # photo captions ending in "(Image: GETTY)"
     "reuters_photo": "57d46c9d",  # "FILE PHOTO: ... REUTERS/Brendan McDermid"
+    "gallery": "c50845a7",  # a gallery: "Image 2 of 5" over each caption
     "game_blog": "95301fb7",  # teasers of other posts ending in "[…]"
     "open_thread": "ac3c0355",  # a short post, then comments headed "<name> on <date> at <time> said:"
     "politifact": "b6906ca0",  # "By Louis Jacobson on Monday, November 18th, 2019 at 11:04 a.m."
@@ -513,12 +514,16 @@ def gold_paragraphs(zyte_out: tuple[Path, dict[str, str]], key: str) -> list[str
     return [norm(line)[-60:] for line in zyte_out[1][key].splitlines() if len(line.split()) >= 8]
 
 
-def test_photo_captions_and_credits_go_and_the_story_stays(zyte_out: tuple[Path, dict[str, str]]) -> None:
+def test_photo_captions_credits_and_gallery_counters_go_and_the_story_stays(zyte_out: tuple[Path, dict[str, str]]) -> None:
     key, text, removed = zyte_page(zyte_out, "express")
     assert ("generic.photo_credit", "Plague can be easily vaccinated (Image: GETTY)") in removed
     assert all(paragraph in text for paragraph in gold_paragraphs(zyte_out, key))
     _, _, removed = zyte_page(zyte_out, "reuters_photo")
     assert any(rule == "generic.photo_credit" and line.endswith("REUTERS/Brendan McDermid") for rule, line in removed)
+    key, text, removed = zyte_page(zyte_out, "gallery")
+    assert ("generic.gallery_counter", "Image 2 of 5") in removed
+    assert ("generic.photo_credit", "(Image credit: Blue Origin)") in removed
+    assert all(paragraph in text for paragraph in gold_paragraphs(zyte_out, key))
 
 
 def test_teasers_ending_in_a_bracketed_ellipsis_go(zyte_out: tuple[Path, dict[str, str]]) -> None:
