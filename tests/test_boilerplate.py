@@ -468,3 +468,98 @@ def test_double_spaced_stories_keep_their_words_as_the_plain_ones_do(tmp_path: P
     words_removed = sum(len(_WORD.findall(line)) for _, _, line, _ in removed if not SIGN_OFF.fullmatch(line))
     words = sum(len(_WORD.findall(story["text"])) for story in stories)
     assert words_removed <= MAX_WORDS_LOST * words, f"{words_removed} of {words} words removed"
+
+
+# --- Zyte's news pages: chrome the generic signals find on real pages ---------------------------
+
+ZYTE_PAGE = {  # the first characters of a page's key in Zyte's benchmark -> what it shows
+    "express": "ba4dfe2d",  # photo captions ending in "(Image: GETTY)"
+    "reuters_photo": "57d46c9d",  # "FILE PHOTO: ... REUTERS/Brendan McDermid"
+    "gallery": "c50845a7",  # a gallery: "Image 2 of 5" over each caption
+    "game_blog": "95301fb7",  # teasers of other posts ending in "[…]"
+    "open_thread": "ac3c0355",  # a short post, then comments headed "<name> on <date> at <time> said:"
+    "politifact": "b6906ca0",  # "By Louis Jacobson on Monday, November 18th, 2019 at 11:04 a.m."
+    "examiner": "87bf6057",  # one of two pages of one site, with the same menus and teasers of other stories
+    "russian_blog": "c4a3637c",  # WordPress's comment form in Russian
+}
+
+
+@pytest.fixture(scope="module")
+def zyte_out(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """All 181 pages as html-text's visible text, cleaned together (repetition counts over all of
+    them, as in the benchmark); returns the output folder and each page's gold article body."""
+    import gzip
+
+    folder = shared_data("boilerplate-zyte-article-extraction-benchmark")
+    pages = json.loads(gzip.decompress((folder / "baseline-outputs" / "html-text.json.gz").read_bytes()))["output"]
+    gold = json.loads((folder / "ground-truth.json").read_text("utf-8"))
+    home = tmp_path_factory.mktemp("zyte")
+    (home / "in").mkdir()
+    (home / "in" / "zyte.jsonl").write_bytes(
+        b"".join(orjson.dumps({"id": key, "text": pages[key]["articleBody"]}) + b"\n" for key in sorted(pages)))
+    run([home / "in"], home / "out")
+    return home / "out", {key: value["articleBody"] for key, value in gold.items()}
+
+
+def zyte_page(zyte_out: tuple[Path, dict[str, str]], name: str) -> tuple[str, str, list[tuple[str, str]]]:
+    """A page's key, its text after the stage, and its removed (rule, line) pairs."""
+    out, gold = zyte_out
+    (key,) = [key for key in gold if key.startswith(ZYTE_PAGE[name])]
+    removed = [(rule, line) for doc_id, rule, line, _ in removed_lines(stage_edits(out)) if doc_id == key]
+    return key, doc_text(out, key), removed
+
+
+def gold_paragraphs(zyte_out: tuple[Path, dict[str, str]], key: str) -> list[str]:
+    """The ends of the page's gold paragraphs (a drop cap splits a first word: "W hile")."""
+    return [norm(line)[-60:] for line in zyte_out[1][key].splitlines() if len(line.split()) >= 8]
+
+
+def test_photo_captions_credits_and_gallery_counters_go_and_the_story_stays(zyte_out: tuple[Path, dict[str, str]]) -> None:
+    key, text, removed = zyte_page(zyte_out, "express")
+    assert ("generic.photo_credit", "Plague can be easily vaccinated (Image: GETTY)") in removed
+    assert all(paragraph in text for paragraph in gold_paragraphs(zyte_out, key))
+    _, _, removed = zyte_page(zyte_out, "reuters_photo")
+    assert any(rule == "generic.photo_credit" and line.endswith("REUTERS/Brendan McDermid") for rule, line in removed)
+    key, text, removed = zyte_page(zyte_out, "gallery")
+    assert ("generic.gallery_counter", "Image 2 of 5") in removed
+    assert ("generic.photo_credit", "(Image credit: Blue Origin)") in removed
+    assert all(paragraph in text for paragraph in gold_paragraphs(zyte_out, key))
+
+
+def test_teasers_ending_in_a_bracketed_ellipsis_go(zyte_out: tuple[Path, dict[str, str]]) -> None:
+    key, text, removed = zyte_page(zyte_out, "game_blog")
+    assert ("generic.teaser", "Sometimes people ask me why this or that location become […]") in removed
+    assert all(paragraph in text for paragraph in gold_paragraphs(zyte_out, key))
+
+
+def test_a_comment_thread_without_a_header_goes_under_its_post(zyte_out: tuple[Path, dict[str, str]]) -> None:
+    key, text, removed = zyte_page(zyte_out, "open_thread")
+    assert ("generic.comment_author", "Alex on September 17, 2018 at 6:34 am said:") in removed
+    assert any(rule == "generic.comment_thread" and line.startswith("I skimmed your Zusha report") for rule, line in removed)
+    assert "said:" not in text
+    assert text_lines(text)[0].startswith("Our goal with hosting quarterly open threads")  # the post itself
+
+
+def test_a_line_of_who_wrote_the_article_and_when_goes_to_published(zyte_out: tuple[Path, dict[str, str]]) -> None:
+    key, text, removed = zyte_page(zyte_out, "politifact")
+    assert ("generic.article_meta", "By Louis Jacobson on Monday, November 18th, 2019 at 11:04 a.m.") in removed
+    assert all(paragraph in text for paragraph in gold_paragraphs(zyte_out, key))
+    published = pl.read_parquet(zyte_out[0] / "documents.parquet").filter(pl.col("id") == key)["published"].item()
+    assert published.startswith("November 18th, 2019")
+
+
+def test_a_page_sharing_its_menus_and_teasers_with_another_loses_them_and_keeps_its_story(
+    zyte_out: tuple[Path, dict[str, str]],
+) -> None:
+    """The lines it shares with another page of its site make up most of its words (60%), but not
+    of its prose (49%): it is not a copy of a story, so what it shares is chrome."""
+    key, text, removed = zyte_page(zyte_out, "examiner")
+    assert ("repeat.corpus", "Carlos Ghosn and the dark side of Japanese justice") in removed
+    assert all(paragraph in text for paragraph in gold_paragraphs(zyte_out, key))
+
+
+def test_a_comment_form_in_russian_goes(zyte_out: tuple[Path, dict[str, str]]) -> None:
+    key, text, removed = zyte_page(zyte_out, "russian_blog")
+    assert ("generic.comment_form", "Сохранить моё имя, email и адрес сайта в этом браузере для последующих моих "
+            "комментариев.") in removed
+    assert all(paragraph in text for paragraph in gold_paragraphs(zyte_out, key))

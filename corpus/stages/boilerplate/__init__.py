@@ -33,7 +33,11 @@ REPEAT_CORPUS = "repeat.corpus"
 SHORT_LINE = "generic.short_line"  # a short line (menu item, label) outside the article's runs
 TEASER = "generic.teaser"  # "...", a teaser of another page, outside the article's runs
 OUTSIDE = "generic.outside_main_text"  # prose outside the article's runs: other stories, comments
-STAGE_RULES = (REPEAT_SITE, REPEAT_CORPUS, SHORT_LINE, TEASER, OUTSIDE)
+COMMENT_THREAD = "generic.comment_thread"  # the comments under two or more comment headers
+STAGE_RULES = (REPEAT_SITE, REPEAT_CORPUS, SHORT_LINE, TEASER, OUTSIDE, COMMENT_THREAD)
+COMMENT_AUTHOR = "generic.comment_author"  # the generic.toml rule whose lines head comments
+THREAD_MIN_HEADERS = 2  # one "... said:" line may be anything; two with dates are a thread
+THREAD_MIN_WORDS_ABOVE = 50  # prose above the first header: the post the comments are on
 BLOCK_KINDS = ("cut_after", "cut_before", "between")
 # A generic cut needs this many words of prose above its marker: one with less is a menu item
 # over the article ("Comments" in a top bar), not the header of a footer.
@@ -110,6 +114,9 @@ class BoilerplateStage(Stage):
                         removed.setdefault(index, (rule_id, None))
         page = layout(found, lines)
         repeated = self._repeated(found, page, site, fitted)
+        for first, end, rule_id in self._stage_blocks(found, removed):
+            for index in range(first, end):
+                removed.setdefault(index, (rule_id, None))
         # A generic cut's marker line ("Top Rated Comments") also splits the runs of prose there.
         markers = {first for first, _, _ in generic_cuts}
         chrome = [any(i in removed or i in repeated or i in markers for i in range(u.first, u.last + 1)) for u in found]
@@ -145,9 +152,10 @@ class BoilerplateStage(Stage):
         config = self.config
         candidates: dict[int, tuple[str, str | None]] = {}
         widely: set[int] = set()  # lines repeated on as many pages as prose needs: sign-offs, labels
-        words = elsewhere_words = 0.0
+        words = elsewhere_words = prose_words = elsewhere_prose = 0.0
         for unit in found:
             words += unit.words
+            prose_words += unit.words if unit.prose else 0.0
             if unit.wrapped or len(unit.text) > config.max_line_chars:
                 continue
             if page.plain and unit.terminal and unit.words >= 3:
@@ -157,6 +165,7 @@ class BoilerplateStage(Stage):
             in_corpus = fitted.corpus_documents(key)
             if in_corpus >= 2:
                 elsewhere_words += unit.words
+                elsewhere_prose += unit.words if unit.prose else 0.0
             corpus_floor = config.corpus_min_documents_prose if unit.prose or page.plain else config.corpus_min_documents
             if site is not None and on_site >= config.site_min_documents and REPEAT_SITE not in self.disabled:
                 rule = REPEAT_SITE
@@ -168,7 +177,10 @@ class BoilerplateStage(Stage):
                 widely.add(unit.first)
             detail = {"site": site, "site_documents": on_site, "corpus_documents": in_corpus}
             candidates[unit.first] = (rule, orjson.dumps(detail).decode())
-        # Most of a page repeated elsewhere: a copy of the same story (dedup's job), not chrome.
+        # Most of a page's prose repeated elsewhere: a copy of the same story (dedup's job), not chrome.
+        # Its prose, not all its words: two pages of one site share their menus and teasers.
+        if prose_words >= config.main_text_min_words:
+            words, elsewhere_words = prose_words, elsewhere_prose
         if words and elsewhere_words > 0.5 * words:
             candidates = {i: rule for i, rule in candidates.items() if i in widely}
         # Inside a block of hard-wrapped text, only lines at its edges can be chrome ("Reuter" under
@@ -177,6 +189,12 @@ class BoilerplateStage(Stage):
             for n in _peel(block, lambda n: found[n].first in candidates):
                 candidates.pop(found[n].first, None)
         return candidates
+
+    def _stage_blocks(self, found: Sequence[Unit], removed: dict[int, tuple[str, str | None]]) -> list[tuple[int, int, str]]:
+        """Line ranges the stage's own block signals remove: comment threads."""
+        if COMMENT_THREAD not in self.disabled and (thread := _comment_thread(found, removed)) is not None:
+            return [(*thread, COMMENT_THREAD)]
+        return []
 
     def _main_text(self, found: Sequence[Unit], page: Layout, chrome: Sequence[bool]) -> set[int]:
         """Indexes of the units in the article's runs, with the tables set inside its hard-wrapped
@@ -230,9 +248,29 @@ def _list_end(found: Sequence[Unit], first: int, end: int) -> int:
             streak += unit.words
             if streak >= CUT_RESUME_WORDS:
                 return start
+        elif start is not None and unit.terminal and not unit.ellipsis:
+            continue  # a subheading or a short sentence of the article: "How is the plague spread?"
         else:
             streak, start = 0.0, None
     return end
+
+
+def _comment_thread(found: Sequence[Unit], removed: dict[int, tuple[str, str | None]]) -> tuple[int, int] | None:
+    """Lines from the first comment header to the end of the last comment, if the page has a thread.
+
+    A theme that gives its comments no "Comments" header still heads each with its author and
+    date ("Alex on September 17, 2018 at 6:34 am said:"); the last comment ends at the next line
+    known as chrome.
+    """
+    headers = [n for n, u in enumerate(found) if removed.get(u.first, ("",))[0] == COMMENT_AUTHOR]
+    if len(headers) < THREAD_MIN_HEADERS:
+        return None
+    if sum(u.words for u in found[: headers[0]] if u.prose) < THREAD_MIN_WORDS_ABOVE:
+        return None  # no post above: the comments are the page (a forum, a guestbook)
+    end = headers[-1] + 1
+    while end < len(found) and found[end].first not in removed:
+        end += 1
+    return found[headers[0]].first, found[end - 1].last + 1
 
 
 def _title_like(unit: Unit) -> bool:

@@ -15,7 +15,7 @@ _WORD = re.compile(r"\w+")
 # Scripts written without spaces between words: a character there is worth about half a word.
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
 _TERMINAL = re.compile(r"""[.!?。！？…:;]["'”’»)\]]*$""")
-_ELLIPSIS_END = re.compile(r"(\.\.\.|…)\s*[»›]?$")
+_ELLIPSIS_END = re.compile(r"(\.\.\.|…)\s*[\])]?\s*[»›]?$")  # "...", "[…]", "… »"
 _DIGITISH = re.compile(r"[\d\W_]")
 _UPPER_START = re.compile(r"^[\"'“‘(\[]*[A-ZÀ-ÖØ-ÞĀ-Ž]")
 
