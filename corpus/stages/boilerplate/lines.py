@@ -82,26 +82,28 @@ def _block_units(lines: list[str], block: list[int]) -> list[Unit]:
     position = 0
     while position < len(block):
         stop = position + 1
-        while stop < len(block) and _continues(lines[block[stop - 1]], lines[block[stop]],
-                                                [lines[i] for i in block[position:stop]]):
+        width = len(lines[block[position]].strip())  # the run's widest line so far
+        while stop < len(block) and _continues(lines[block[stop - 1]], lines[block[stop]], width, stop - position):
+            width = max(width, len(lines[block[stop]].strip()))
             stop += 1
         result.append(make_unit(lines, block[position], block[stop - 1]))
         position = stop
     return result
 
 
-def _continues(previous: str, line: str, run: list[str]) -> bool:
-    """Is `line` the next line of a paragraph hard-wrapped at a fixed width?"""
+def _continues(previous: str, line: str, run_width: int, run_lines: int) -> bool:
+    """Is `line` the next line of a paragraph hard-wrapped at a fixed width, after a run of
+    `run_lines` lines at most `run_width` wide?"""
     previous, stripped = previous.strip(), line.strip()
-    width = max(len(item.strip()) for item in run + [line])
+    width = max(run_width, len(stripped))
     if not WRAP_MIN_WIDTH <= width <= WRAP_MAX_WIDTH or not stripped:
         return False
     # A short first line is allowed where the sentence goes on below it (a dateline cut off).
-    if len(previous) < WRAP_FILL * width and not (len(run) == 1 and stripped[0].islower()):
+    if len(previous) < WRAP_FILL * width and not (run_lines == 1 and stripped[0].islower()):
         return False
     if _TERMINAL.search(previous) and _UPPER_START.match(stripped):
         # A sentence may end at a wrap; a new paragraph is indented or the run is a list of titles.
-        return not line.startswith((" ", "\t")) and len(run) > 1
+        return not line.startswith((" ", "\t")) and run_lines > 1
     return (stripped[0].islower() or not _UPPER_START.match(stripped) or _ends_mid_sentence(previous))
 
 
