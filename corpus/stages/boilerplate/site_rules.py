@@ -225,14 +225,16 @@ def rule_ids(files: Sequence[RuleFile]) -> set[str]:
 
 def removals(
     rules: SiteRules, lines: Sequence[str], disabled: Collection[str] = (), *, guards: bool = True,
+    unchecked: Collection[int] = (),
 ) -> list[Range]:
     """The ranges of `lines` that the file's rules remove, sorted; ranges of different rules may
     overlap. A line removed by several line rules is credited to the first in the file. `guards`
-    off ignores min_position and max_position (as `corpus rules check` does for examples)."""
+    off ignores min_position and max_position (as `corpus rules check` does for examples). Line
+    rules skip the lines numbered in `unchecked`; block rules' markers are looked for everywhere."""
     document = _Lines(lines)
     found: list[Range] = []
     if rules._exact or rules._patterns:
-        found.extend(_line_removals(rules, document, disabled))
+        found.extend(_line_removals(rules, document, disabled, unchecked))
     for rule in rules.rules:
         if rule.kind in ("exact_line", "line_pattern") or rule.id in disabled:
             continue
@@ -274,12 +276,12 @@ class _Lines:
         return False
 
 
-def _line_removals(rules: SiteRules, document: _Lines, disabled: Collection[str]) -> list[Range]:
+def _line_removals(rules: SiteRules, document: _Lines, disabled: Collection[str], unchecked: Collection[int]) -> list[Range]:
     found = []
     exact, anchored, unanchored, patterns = rules._exact, rules._anchored, rules._unanchored, rules._patterns
     max_words = rules._anchored_max_words  # a longer line cannot be removed by an anchored pattern
     for number, line in enumerate(document.text):
-        if not line:
+        if not line or number in unchecked:
             continue
         best = len(rules.rules)  # index of the first rule (in file order) that removes the line
         for index in exact.get(normalise_line(line), ()) if exact else ():
