@@ -101,7 +101,8 @@ def _run_in_worker(plan_file: Path, items: Sequence[Item]) -> BatchResult:
 # Forked workers start at once with every module the parent imported: spawned ones spent 1.5-2 s
 # of a 3,000-story run importing (scipy alone, through datasketch, 0.4 s) before any work.
 # A forked child must never call polars, whose thread pool does not survive a fork (a call
-# hangs): the workers only run stages, which do no I/O (`Stage.check` runs in the parent).
+# hangs): the workers only run stages, and a stage's reading of Parquet (`--dedup-against`) is
+# in `Stage.check`, which runs in the parent.
 # Elsewhere than Linux, fork is unsafe (macOS) or missing (Windows).
 _CONTEXT = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
 

@@ -43,8 +43,9 @@ class Stage:
         self.rules = tuple(rules)
 
     def check(self) -> None:
-        """Checks that read files (an earlier run's output, say): called once, in the main process,
-        before any work. Workers build their stages without it, and never read files."""
+        """Checks of the files a config names (an earlier run's output, say): called once, in the
+        main process, before any work. Workers build their stages without it: they are forked
+        from the main process and must never call polars (see corpus/workers.py)."""
 
     def fit(self, docs: Sequence[Document]) -> Any:
         raise NotImplementedError(f"stage {self.name} declares no first pass")
