@@ -50,6 +50,9 @@ class RunConfig:
     # holding the same documents' rows in all three): a shard ends at this many documents...
     shard_rows: int = 1_000_000
     shard_bytes: str = "1GB"  # ...or this much text, whichever comes first
+    # Input positions per unit of work: a run that died is resumed from its last finished unit
+    # (at most one per worker is done again). Smaller: less redone, more files. A multiple of 64.
+    chunk_documents: int = 4096
 
     def __post_init__(self) -> None:
         if self.memory:
@@ -57,6 +60,8 @@ class RunConfig:
         parse_size(self.shard_bytes, "shard_bytes")
         if self.shard_rows < 1:
             raise ValueError(f"shard_rows must be at least 1, not {self.shard_rows}")
+        if self.chunk_documents < 64 or self.chunk_documents % 64:
+            raise ValueError(f"chunk_documents must be a multiple of 64, not {self.chunk_documents}")
 
 
 _UNITS = {"": 1, "B": 1, "K": 1 << 10, "KB": 1 << 10, "M": 1 << 20, "MB": 1 << 20, "G": 1 << 30, "GB": 1 << 30,

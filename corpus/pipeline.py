@@ -46,7 +46,7 @@ from corpus.stages.typos import TyposStage
 from corpus.staging import Staging, staging_folder, write_journal
 from corpus.workers import BatchResult, Item, PassPlan, Task, Workers
 from corpus.writer import (
-    BATCH_DOCS, CHUNK_DOCS, DOCUMENT_SCHEMA, DROPPED_SCHEMA, EDIT_SCHEMA, ORDINAL, SPILL_SCHEMA, TABLES,
+    BATCH_DOCS, DOCUMENT_SCHEMA, DROPPED_SCHEMA, EDIT_SCHEMA, ORDINAL, SPILL_SCHEMA, TABLES,
     ChunkWriter, chunk_files, document_row, edit_rows, fsync_file, plan_shards, read_spill, remove_chunks_from,
     row_group_rows, shard_name, sort_chunk, spill_row, write_shard, write_table,
 )
@@ -161,6 +161,7 @@ class _Runner:
         self.workers = workers
         self.on_progress = on_progress
         self.passes = _plan_passes(active)
+        self.chunk_docs = config.run.chunk_documents
         self.journal: dict[str, Any] = {"key": key, "pass_number": 0, "chunks_done": 0, "merged": False}
         self.summary = RunSummary()
         if staging.resumed and "summary" in staging.resumed:
@@ -200,10 +201,11 @@ class _Runner:
         plan = PassPlan(step.stages, self._fitted_in_memory(step), step.fit_next, self.rules)
         label = f"pass {step.number + 1}/{len(self.passes)}"
         current = start_chunk
-        reader = _Reader(self.files, self.config, self.summary, self.journal, self.work) if step.number == 0 else None
+        reader = (_Reader(self.files, self.config, self.summary, self.journal, self.work, self.chunk_docs)
+                  if step.number == 0 else None)
         tasks = reader.tasks(start_chunk) if reader else self._spilled_tasks(step, start_chunk)
         for result in self.workers.run_pass(plan, tasks):
-            chunk = result.number * BATCH_DOCS // CHUNK_DOCS
+            chunk = result.number * BATCH_DOCS // self.chunk_docs
             while chunk > current:  # every batch of `current` is in: it is done
                 self._end_chunk(step, current, writers, partials, fit_rows, reader, label)
                 current += 1
@@ -239,7 +241,7 @@ class _Runner:
         if reader:
             reader.commit(chunk)
         self.journal["chunks_done"] = chunk + 1
-        self._commit(f"{label}, {(chunk + 1) * CHUNK_DOCS:,} input positions done")
+        self._commit(f"{label}, {(chunk + 1) * self.chunk_docs:,} input positions done")
 
     def _commit(self, progress: str) -> None:
         self.journal["summary"] = self.summary.saved()
@@ -370,7 +372,7 @@ class _Runner:
                 target = self.staging.folder / shard_name(table, shard, len(shards))
                 if target.exists():  # written before a resume
                     continue
-                files = [path for path in sources[table] if _may_hold(path, shard)]
+                files = [path for path in sources[table] if _may_hold(path, shard, self.chunk_docs)]
                 write_shard(files, schema, target, shard, rows=rows)
         self.summary.written = documents
         self.summary.cpu["write"] += time.process_time() - started
@@ -381,7 +383,8 @@ class _Reader:
     has read is saved at each chunk's end (the ids handed out, the counts) for the journal."""
 
     def __init__(self, files: Sequence[InputFile], config: Config, summary: RunSummary, journal: dict[str, Any],
-                 work: Path) -> None:
+                 work: Path, chunk_docs: int) -> None:
+        self.chunk_docs = chunk_docs
         self.files = files
         self.config = config
         self.summary = summary
@@ -403,14 +406,14 @@ class _Reader:
 
     def tasks(self, start_chunk: int) -> Iterator[Task]:
         batch: list[Item] = []
-        for ordinal, record in self._records(start_chunk * CHUNK_DOCS):
+        for ordinal, record in self._records(start_chunk * self.chunk_docs):
             if ordinal % BATCH_DOCS == 0 and batch:
                 yield self._task(batch)
                 batch = []
             batch.append((ordinal, record))
         if batch:
             yield self._task(batch)
-        if self.ordinal % CHUNK_DOCS:  # the last chunk, cut short by the input's end
+        if self.ordinal % self.chunk_docs:  # the last chunk, cut short by the input's end
             self._snapshot(self.ordinal)
 
     def _task(self, batch: list[Item]) -> Task:
@@ -422,7 +425,7 @@ class _Reader:
             record.id = unique
         self.read += len(batch)
         number = batch[0][0] // BATCH_DOCS
-        if (batch[-1][0] + 1) % CHUNK_DOCS == 0:
+        if (batch[-1][0] + 1) % self.chunk_docs == 0:
             self._snapshot(batch[-1][0] + 1)
         return Task(number, batch)
 
@@ -448,7 +451,7 @@ class _Reader:
 
     def _snapshot(self, end: int) -> None:
         """The state after the records before `end` (a chunk's end): saved when the chunk is done."""
-        chunk = (end - 1) // CHUNK_DOCS
+        chunk = (end - 1) // self.chunk_docs
         self._snapshots[chunk] = {"ids": self.registry.take_added(), "repeats": self.registry.state(),
                                   "read": self.read, "renamed": len(self._renamed),
                                   "file_records": list(self.file_records)}
@@ -464,7 +467,7 @@ class _Reader:
         self.journal["reading"] = {"file_records": snapshot["file_records"], "repeats": snapshot["repeats"]}
 
     def chunks(self) -> int:
-        return -(-self.read // CHUNK_DOCS)
+        return -(-self.read // self.chunk_docs)
 
 
 def _partials(folder: Path) -> Iterator[Any]:
@@ -477,10 +480,10 @@ def _chunk_order(path: Path) -> tuple[str, int, str]:
     return path.name[:7], len(path.name), path.name
 
 
-def _may_hold(path: Path, shard: Any) -> bool:
+def _may_hold(path: Path, shard: Any, chunk_docs: int) -> bool:
     """Whether a chunk file's positions can fall in the shard (chunks are ranges of positions)."""
     chunk = int(path.name[:7])
-    return chunk * CHUNK_DOCS < shard.last and (chunk + 1) * CHUNK_DOCS > shard.first
+    return chunk * chunk_docs < shard.last and (chunk + 1) * chunk_docs > shard.first
 
 
 def _check_not_overlapping(inputs: Sequence[Path], out: Path) -> None:
@@ -523,7 +526,7 @@ def _run_key(files: Sequence[InputFile], config: Config, active: Sequence[StageS
         "rules": [[r.name, r.sha256] for r in rule_files],
         "stages": [stage.name for stage, _ in active],
         "versions": library_versions(),
-        "layout": [BATCH_DOCS, CHUNK_DOCS, SCHEMA_VERSION],
+        "layout": [BATCH_DOCS, config.run.chunk_documents, SCHEMA_VERSION],
     }
 
 

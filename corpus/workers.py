@@ -127,7 +127,7 @@ class _PassRunner:
 _CONTEXT = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
 
 
-@dataclass
+@dataclass(eq=False)
 class _Worker:
     process: Any
     connection: Connection
@@ -224,6 +224,8 @@ class Workers:
             if exhausted and not order:
                 return
             busy = {worker.connection: worker for worker in self._workers if worker.task is not None}
+            if not busy:  # the window was full until the results above were handed on: refill it
+                continue
             sentinels = {worker.process.sentinel: worker for worker in busy.values()}
             for ready in wait([*busy, *sentinels]):
                 worker = busy[ready] if ready in busy else sentinels[ready]  # type: ignore[index]
@@ -232,6 +234,7 @@ class Workers:
                 message = _receive(worker.connection)
                 attempt, task = worker.task
                 if message is None:
+                    worker.task = None  # its sentinel may be in `ready` too
                     cause = self._replace(worker)
                     _died(attempt, task, cause, retry, pieces, done)
                     continue

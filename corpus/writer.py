@@ -4,7 +4,7 @@ each or in shards, in input order.
 Every table is written with fixed settings and in a fixed row order (input order), so the same
 input and config give byte-identical files whatever the number of workers. While a run goes,
 each pass writes what it kept, dropped and edited in files named by chunk (a fixed range of
-input positions, `CHUNK_DOCS` documents), so a resumed run knows what is done and the tables can
+input positions, `[run] chunk_documents`), so a resumed run knows what is done and the tables can
 be put together a chunk at a time, in bounded memory.
 """
 
@@ -23,7 +23,6 @@ from corpus.document import Document, Edit, metadata_json
 
 ORDINAL = "_ordinal"  # input position; orders every table, never written to the output
 BATCH_DOCS = 64  # documents per batch sent to a worker; fixed, so nothing depends on --workers
-CHUNK_DOCS = 64 * BATCH_DOCS  # input positions per chunk: the unit of work a resumed run redoes
 
 EDIT_STRUCT = pl.Struct(
     {
