@@ -226,7 +226,7 @@ def test_every_document_is_kept_or_dropped_and_the_index_holds_the_kept(corpus_o
     assert index["id"].to_list() == kept
     assert index["band_keys"].list.len().unique().to_list() == [25]
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["schema_version"] == 3
+    assert manifest["schema_version"] == 4
     assert manifest["counts"]["dropped"] == {"dedup.exact_duplicate": 1, "dedup.near_duplicate": 1,
                                              "dedup.short_after_dedup": 1}
 
