@@ -14,8 +14,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-_BUFFER = 1 << 20  # hashes held in the set before they are sorted into a run
-_RUNS = 8  # runs kept before they are merged into one
+_BUFFER = 1 << 17  # hashes held in the set before they are sorted into a run (about 9 MB)
+_RUNS = 16  # runs kept before they are merged into one
 
 
 def id_hash(doc_id: str) -> int:

@@ -49,7 +49,8 @@ TABLES = {"documents": DOCUMENT_SCHEMA, "edits": EDIT_SCHEMA, "dropped": DROPPED
 PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "compression_level": 3, "statistics": True}
 ROW_GROUP_ROWS = 65536  # rows per row group of an output table...
 ROW_GROUP_BYTES = 128 << 20  # ...fewer when its documents are long, so a row group stays in memory
-PART_ROWS = 4096  # rows of one table buffered before they are written (a chunk may take several files)
+PART_ROWS = 4096  # rows of one table buffered before they are written (a chunk may take several files)...
+PART_BYTES = 32 << 20  # ...or fewer, when their text is this long
 
 
 def document_row(ordinal: int, doc: Document) -> dict[str, Any]:
@@ -112,12 +113,14 @@ class ChunkWriter:
         self.folder = folder
         self.schema = {ORDINAL: pl.Int64, **schema} if ORDINAL not in schema else schema
         self.rows: list[dict[str, Any]] = []
+        self.size = 0  # characters of text in `rows`
         self.parts = 0
         folder.mkdir(parents=True, exist_ok=True)
 
     def add(self, chunk: int, row: dict[str, Any]) -> None:
         self.rows.append(row)
-        if len(self.rows) >= PART_ROWS:
+        self.size += len(row.get("text") or "") + len(row.get("before") or "") + len(row.get("after") or "")
+        if len(self.rows) >= PART_ROWS or self.size >= PART_BYTES:
             self.flush(chunk)
 
     def extend(self, chunk: int, rows: Sequence[dict[str, Any]]) -> None:
@@ -133,6 +136,7 @@ class ChunkWriter:
         fsync_file(path)
         self.parts += 1
         self.rows = []
+        self.size = 0
 
     def end_chunk(self, chunk: int) -> None:
         self.flush(chunk)
