@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pickle
+import re
 import shutil
 import time
 from collections import Counter
@@ -31,7 +33,7 @@ import polars as pl
 
 from corpus.config import Config, parse_size
 from corpus.document import Document
-from corpus.errors import UsageError
+from corpus.errors import RunError, UsageError
 from corpus.firstpass import FirstPassStore, Lookups, fit_frames, write_fit_rows
 from corpus.ids import IdRegistry, as_array
 from corpus.manifest import SCHEMA_VERSION, input_entries, library_versions, write_manifest
@@ -135,14 +137,36 @@ def run(
     for instance in built.values():
         instance.check()
     key = _run_key(files, config, active, rule_files)
-    with staging_folder(out, overwrite=overwrite, resume=resume, key=key, warn=on_warning) as staging, \
-            Workers(config.workers, staging.work / "plans") as workers:
-        runner = _Runner(staging, key, config, files, active, built, rule_files, workers, on_progress)
-        summary = runner.run()
-        summary.wall_seconds = time.perf_counter() - started
-        shutil.rmtree(staging.work, ignore_errors=True)
-        write_manifest(staging.folder / "manifest.json", _manifest(config, active, rule_files, files, summary))
+    try:
+        with staging_folder(out, overwrite=overwrite, resume=resume, key=key, warn=on_warning) as staging, \
+                Workers(config.workers, staging.work / "plans") as workers:
+            runner = _Runner(staging, key, config, files, active, built, rule_files, workers, on_progress)
+            summary = runner.run()
+            summary.wall_seconds = time.perf_counter() - started
+            shutil.rmtree(staging.work, ignore_errors=True)
+            write_manifest(staging.folder / "manifest.json", _manifest(config, active, rule_files, files, summary))
+    except Exception as error:
+        problem = storage_problem(error)
+        if problem is None:
+            raise
+        full = "space" in problem or "quota" in problem.lower()
+        raise RunError(str(out), f"cannot write the output: {problem}; nothing was published",
+                       "free space, then run again" if full else "choose another -o") from None
     return summary
+
+
+def storage_problem(error: BaseException) -> str | None:
+    """What an error of the file system says, in words, whichever library raised it (None: not one)."""
+    if isinstance(error, OSError) and error.errno is not None:
+        where = f" ({error.filename})" if error.filename else ""
+        return f"{error.strerror or os.strerror(error.errno)}{where}"
+    text = str(error)
+    found = re.search(r"os error (\d+)", text)
+    if found:
+        return os.strerror(int(found.group(1)))
+    if type(error).__module__.startswith("duckdb") and ("IO Error" in text or "No space" in text):
+        return text.strip().splitlines()[0]
+    return None
 
 
 class _Runner:
@@ -488,9 +512,9 @@ def _may_hold(path: Path, shard: Any, chunk_docs: int) -> bool:
 
 def _check_not_overlapping(inputs: Sequence[Path], out: Path) -> None:
     """OUT is replaced whole when a run finishes, so it must not be, or hold, an input."""
-    target = out.resolve()
+    target = Path(os.path.realpath(out))  # realpath: a symlink loop is left for the write to report
     for argument in inputs:
-        source = argument.resolve()
+        source = Path(os.path.realpath(argument))
         if source == target or target in source.parents:
             raise UsageError(str(out), f"the output folder is or contains the input {argument}",
                              "choose an -o outside the inputs")

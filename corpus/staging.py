@@ -111,7 +111,7 @@ def sync_folder(folder: Path) -> None:
 def _check_output_folder(out: Path, *, overwrite: bool) -> None:
     """Refuse to clobber a non-empty OUT; dotfiles such as .gitkeep do not count."""
     if out.is_symlink() and not out.exists():
-        raise UsageError(str(out), "is a dangling symbolic link", "choose another -o")
+        raise UsageError(str(out), "is a symbolic link that leads nowhere (or in a loop)", "choose another -o")
     if out.exists() and not out.is_dir():
         raise UsageError(str(out), "exists and is not a folder", "choose another -o")
     try:
@@ -123,6 +123,12 @@ def _check_output_folder(out: Path, *, overwrite: bool) -> None:
 
 
 def _make_parent(out: Path) -> None:
+    for folder in reversed(out.parents):
+        if folder.is_symlink() and not folder.exists():
+            raise UsageError(str(folder), "is a symbolic link that leads nowhere (or in a loop)", "choose another -o")
+        if folder.exists() and not folder.is_dir():
+            raise UsageError(str(folder), "is a file, not a folder, so the output cannot go under it",
+                             "choose another -o")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
