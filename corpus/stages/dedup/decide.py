@@ -82,7 +82,8 @@ def decide(store: Any, settings: Settings, previous: Path | None, previous_name:
           FROM removals r JOIN docs USING (_ordinal) LEFT JOIN docs f ON f._ordinal = r.first_in""")
     # The fit files are in input order already: filtered by polars as they stream, not sorted again.
     dropped = store.fetch("SELECT _ordinal FROM duplicates UNION ALL SELECT _ordinal FROM shorts")["_ordinal"]
-    store.table_frame(INDEX_FILE, store.scan("docs").filter(~pl.col("_ordinal").is_in(pl.Series(dropped)))
+    gone = pl.DataFrame({"_ordinal": dropped}, schema={"_ordinal": pl.Int64}).lazy()
+    store.table_frame(INDEX_FILE, store.scan("docs").join(gone, on="_ordinal", how="anti", maintain_order="left")
                       .select("id", "text_hash", "band_keys", "shingles"))
     in_earlier = "AND hash NOT IN (SELECT passage_hash FROM previous_passages)" if earlier else ""
     if not settings.passages:  # nothing was compared, so nothing is listed
@@ -178,24 +179,20 @@ def _near(store: Any, settings: Settings, earlier: int) -> None:
     store.execute("DROP TABLE buckets")
     shingles = _Shingles.written(store, "SELECT DISTINCT pos FROM (SELECT first AS pos FROM pairs "
                                         "UNION ALL SELECT second FROM pairs)", earlier=bool(earlier))
-    parent = _UnionFind()
+    parent = _UnionFind(shingles.positions)
     for frame in store.stream("SELECT first, second FROM pairs ORDER BY first, second", name="pairs"):
         for first, second in frame.iter_rows():
             if jaccard(shingles.of(first), shingles.of(second)) >= settings.threshold:
                 parent.union(first, second)
-    clusters: dict[int, list[int]] = {}
-    for position in parent.positions():
-        clusters.setdefault(parent.root(position), []).append(position)
-    words = shingles.words
     rows: list[tuple[int, str, int, float]] = []
-    for root, positions in clusters.items():
-        members = sorted(position for position in positions if position >= 0)
+    for root, positions in parent.clusters():
+        members = [int(position) for position in positions if position >= 0]
         if not members or (len(members) == 1 and root >= 0):
             continue
         if root < 0:
             kept = root
         elif settings.keep == "longest":
-            kept = min(members, key=lambda p: (-words[p], p))
+            kept = min(members, key=lambda p: (-shingles.words_of(p), p))
         else:
             kept = members[0]
         for position in members:
@@ -273,27 +270,40 @@ def _insert(store: Any, name: str, rows: list[tuple[Any, ...]], schema: dict[str
 
 
 class _UnionFind:
-    """Union-find over the positions of candidate pairs; the smaller root wins, so a cluster's root
-    is its earliest document (an earlier run's first)."""
+    """Union-find over the (sorted) positions of candidate pairs, in numpy arrays: 16 bytes a
+    document that has a candidate. The smaller root wins, so a cluster's root is its earliest
+    document (an earlier run's first)."""
 
-    def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
+    def __init__(self, positions: np.ndarray) -> None:
+        self.positions = positions
+        self.parent = np.arange(len(positions), dtype=np.int64)
 
-    def root(self, node: int) -> int:
+    def _root(self, index: int) -> int:
         parent = self.parent
-        while parent.get(node, node) != node:
-            parent[node] = parent.get(parent[node], parent[node])
-            node = parent[node]
-        return node
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = int(parent[index])
+        return index
 
     def union(self, first: int, second: int) -> None:
-        a, b = self.root(first), self.root(second)
-        if a != b:
+        a = self._root(int(np.searchsorted(self.positions, first)))
+        b = self._root(int(np.searchsorted(self.positions, second)))
+        if a != b:  # indices are in position order, so the smaller index is the earlier document
             self.parent[max(a, b)] = min(a, b)
-            self.parent.setdefault(min(a, b), min(a, b))
 
-    def positions(self) -> list[int]:
-        return sorted(self.parent)
+    def clusters(self) -> Iterator[tuple[int, np.ndarray]]:
+        """(root position, member positions in order) of every cluster of two or more."""
+        roots = self.parent.copy()
+        while True:  # pointer jumping: every index to its root
+            jumped = roots[roots]
+            if np.array_equal(jumped, roots):
+                break
+            roots = jumped
+        order = np.argsort(roots, kind="stable")
+        bounds = np.flatnonzero(np.diff(roots[order])) + 1
+        for group in np.split(order, bounds):
+            if len(group) > 1:
+                yield int(self.positions[roots[group[0]]]), self.positions[group]
 
 
 class _Shingles:
@@ -301,7 +311,7 @@ class _Shingles:
     pair's check reads its two sets from disk, so memory holds an offset per such document."""
 
     def __init__(self, path: Path, positions: np.ndarray, starts: np.ndarray, sizes: np.ndarray,
-                 words: dict[int, int]) -> None:
+                 words: np.ndarray) -> None:
         self.positions = positions  # sorted
         self.starts = starts  # where each one's shingles start in the file, in uint32s
         self.sizes = sizes
@@ -314,7 +324,7 @@ class _Shingles:
         path = store.scratch("shingles.u32")
         found: list[np.ndarray] = []
         lengths: list[np.ndarray] = []
-        words: dict[int, int] = {}
+        words: list[np.ndarray] = []
         earlier_rows = "UNION ALL SELECT pos, shingles, 0 AS words FROM previous_docs" if earlier else ""
         query = f"""SELECT m.pos, m.shingles, m.words FROM (
                         SELECT _ordinal AS pos, shingles, words FROM docs {earlier_rows}) m
@@ -325,12 +335,16 @@ class _Shingles:
                     handle.write(np.asarray(values, dtype=np.uint32).tobytes())
                 found.append(frame["pos"].to_numpy())
                 lengths.append(frame["shingles"].list.len().to_numpy().astype(np.int64))
-                words.update(zip(frame["pos"].to_list(), frame["words"].to_list()))
+                words.append(frame["words"].to_numpy())
         positions = np.concatenate(found) if found else np.empty(0, np.int64)
         sizes = np.concatenate(lengths) if lengths else np.empty(0, np.int64)
         starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64) if len(sizes) else sizes
         order = np.argsort(positions, kind="stable")
-        return cls(path, positions[order], starts[order], sizes[order], words)
+        counts = np.concatenate(words) if words else np.empty(0, np.int64)
+        return cls(path, positions[order], starts[order], sizes[order], counts[order])
+
+    def words_of(self, position: int) -> int:
+        return int(self.words[np.searchsorted(self.positions, position)])
 
     def _read(self, position: int) -> np.ndarray:
         at = int(np.searchsorted(self.positions, position))
