@@ -159,3 +159,35 @@ def snippet_scores(counts: Sequence[tuple[int, int, int, int]]) -> tuple[float, 
 
 def words(text: str) -> int:
     return len(text.split())
+
+
+# ------------------------------------------------------------------ article text lost
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+")
+MIN_SENTENCE_TOKENS = 5  # shorter gold pieces are labels and headings ("Related", "By Jane Doe")
+
+
+def _token_line(text: str) -> str:
+    return " " + " ".join(TOKEN.findall(text.lower())) + " "
+
+
+def gold_sentences(gold: str) -> list[str]:
+    """The gold's sentences (a line split after . ! ? …), as lowercased token strings, of 5 tokens or more."""
+    found = []
+    for line in gold.split("\n"):
+        for piece in _SENTENCE_END.split(line):
+            tokens = TOKEN.findall(piece.lower())
+            if len(tokens) >= MIN_SENTENCE_TOKENS:
+                found.append(" ".join(tokens))
+    return found
+
+
+def words_lost(gold: str, output: str) -> int:
+    """Gold words (tokens, as a multiset) missing from the output."""
+    return sum((Counter(TOKEN.findall(gold)) - Counter(TOKEN.findall(output))).values())
+
+
+def sentences_lost(sentences: Sequence[str], before: str, output: str) -> list[str]:
+    """The sentences (token strings) found in `before` (the page's text as a reader gives it) and not in `output`."""
+    had, kept = _token_line(before), _token_line(output)
+    return [s for s in sentences if f" {s} " in had and f" {s} " not in kept]

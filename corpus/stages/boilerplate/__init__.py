@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import orjson
@@ -26,6 +26,7 @@ from corpus.stages.boilerplate.region import main_runs, unit_score
 from corpus.rules import RuleFile, site_of
 from corpus.stages.boilerplate.repetition import LineCounts, count_lines, merge_counts
 from corpus.stages.boilerplate.site_rules import SiteRules, compile_rule_files, normalise_line, removals, rule_ids
+from corpus.stages.boilerplate.structure import standing_alone
 
 STAGE = "boilerplate"
 REPEAT_SITE = "repeat.site"
@@ -117,7 +118,8 @@ class BoilerplateStage(Stage):
                     for index in range(first, end):
                         removed.setdefault(index, (rule_id, None))
         page = layout(found, lines)
-        repeated = self._repeated(found, page, site, fitted)
+        title = doc.metadata.get("title")
+        repeated = self._repeated(found, page, lines, site, title if isinstance(title, str) else None, fitted)
         for first, end, rule_id in self._stage_blocks(found, removed):
             for index in range(first, end):
                 removed.setdefault(index, (rule_id, None))
@@ -150,14 +152,15 @@ class BoilerplateStage(Stage):
         return doc
 
     def _repeated(
-        self, found: Sequence[Unit], page: Layout, site: str | None, fitted: LineCounts
+        self, found: Sequence[Unit], page: Layout, lines: Sequence[str], site: str | None, title: str | None,
+        fitted: LineCounts,
     ) -> dict[int, tuple[str, str | None]]:
-        """Lines repeated across pages, with their counts; a hard-wrapped paragraph's lines never are."""
+        """Lines repeated across pages that stand as blocks of their own, with their counts (see `structure`)."""
         config = self.config
-        candidates: dict[int, tuple[str, str | None]] = {}
+        candidates: dict[int, tuple[str, str | None]] = {}  # unit index -> (rule, detail)
         widely: set[int] = set()  # lines repeated on as many pages as prose needs: sign-offs, labels
         words = elsewhere_words = prose_words = elsewhere_prose = 0.0
-        for unit in found:
+        for number, unit in enumerate(found):
             words += unit.words
             prose_words += unit.words if unit.prose else 0.0
             if unit.wrapped or len(unit.text) > config.max_line_chars:
@@ -178,21 +181,17 @@ class BoilerplateStage(Stage):
             else:
                 continue
             if max(on_site, in_corpus) >= config.corpus_min_documents_prose:
-                widely.add(unit.first)
+                widely.add(number)
             detail = {"site": site, "site_documents": on_site, "corpus_documents": in_corpus}
-            candidates[unit.first] = (rule, orjson.dumps(detail).decode())
+            candidates[number] = (rule, orjson.dumps(detail).decode())
         # Most of a page's prose repeated elsewhere: a copy of the same story (dedup's job), not chrome.
         # Its prose, not all its words: two pages of one site share their menus and teasers.
         if prose_words >= config.main_text_min_words:
             words, elsewhere_words = prose_words, elsewhere_prose
         if words and elsewhere_words > 0.5 * words:
             candidates = {i: rule for i, rule in candidates.items() if i in widely}
-        # Inside a block of hard-wrapped text, only lines at its edges can be chrome ("Reuter" under
-        # a story); "Year" or "Net profit" inside a table in the story repeat because tables do.
-        for block in page.text_blocks:
-            for n in _peel(block, lambda n: found[n].first in candidates):
-                candidates.pop(found[n].first, None)
-        return candidates
+        alone = standing_alone(found, page, lines, candidates, title)
+        return {found[n].first: rule for n, rule in candidates.items() if n in alone}
 
     def _stage_blocks(self, found: Sequence[Unit], removed: dict[int, tuple[str, str | None]]) -> list[tuple[int, int, str]]:
         """Line ranges the stage's own block signals remove: comment threads."""
@@ -225,16 +224,6 @@ class BoilerplateStage(Stage):
     def _article_survives_cut(found: Sequence[Unit], first: int) -> bool:
         """A generic cut ("Top Rated Comments" and all below) must leave the article above it."""
         return sum(u.words for u in found if u.prose and u.last < first) >= CUT_MIN_WORDS_ABOVE
-
-
-def _peel(block: range, removable: Callable[[int], bool]) -> list[int]:
-    """The removable units of a block that are not reachable from either edge through removable units."""
-    low, high = block.start, block.stop - 1
-    while low <= high and removable(low):
-        low += 1
-    while high >= low and removable(high):
-        high -= 1
-    return [n for n in range(low, high + 1) if removable(n)]
 
 
 def _list_end(found: Sequence[Unit], first: int, end: int) -> int:
