@@ -101,6 +101,7 @@ class BoilerplateStage(Stage):
         removed: dict[int, tuple[str, str | None]] = {}  # line index -> (rule id, detail)
         protected: set[int] = set()  # lines a disabled rule names: the user wants them kept
         generic_cuts: list[tuple[int, int, str]] = []
+        generic_lines: set[int] = set()  # lines a generic line rule removes
         # A line rule's match inside a hard-wrapped paragraph is ignored below, so it is not looked
         # for (most of a wire story's lines: the stage is twice as fast on Reuters), unless a disabled
         # rule's matches must be found to protect them.
@@ -117,9 +118,16 @@ class BoilerplateStage(Stage):
                 elif kind in BLOCK_KINDS or first not in in_paragraph:  # "share on its common..." wrapped
                     for index in range(first, end):
                         removed.setdefault(index, (rule_id, None))
+                    if rules.applies_to_all and removed[first][0] == rule_id:
+                        generic_lines.add(first)
         page = layout(found, lines)
         title = doc.metadata.get("title")
-        repeated = self._repeated(found, page, lines, site, title if isinstance(title, str) else None, fitted)
+        candidates = self._repeated(found, page, site, fitted)
+        ruled = {n for n, unit in enumerate(found) if unit.first in generic_lines}
+        alone = standing_alone(found, page, lines, candidates, ruled, title if isinstance(title, str) else None)
+        repeated = {found[n].first: rule for n, rule in candidates.items() if n in alone}
+        for n in ruled - alone:  # a generic rule's match in a line of a hand-laid paragraph or table
+            del removed[found[n].first]
         for first, end, rule_id in self._stage_blocks(found, removed):
             for index in range(first, end):
                 removed.setdefault(index, (rule_id, None))
@@ -152,10 +160,10 @@ class BoilerplateStage(Stage):
         return doc
 
     def _repeated(
-        self, found: Sequence[Unit], page: Layout, lines: Sequence[str], site: str | None, title: str | None,
-        fitted: LineCounts,
+        self, found: Sequence[Unit], page: Layout, site: str | None, fitted: LineCounts
     ) -> dict[int, tuple[str, str | None]]:
-        """Lines repeated across pages that stand as blocks of their own, with their counts (see `structure`)."""
+        """Units repeated across pages, with their counts (unit index -> rule, detail); where on the
+        page they may go is `structure`'s call."""
         config = self.config
         candidates: dict[int, tuple[str, str | None]] = {}  # unit index -> (rule, detail)
         widely: set[int] = set()  # lines repeated on as many pages as prose needs: sign-offs, labels
@@ -190,8 +198,7 @@ class BoilerplateStage(Stage):
             words, elsewhere_words = prose_words, elsewhere_prose
         if words and elsewhere_words > 0.5 * words:
             candidates = {i: rule for i, rule in candidates.items() if i in widely}
-        alone = standing_alone(found, page, lines, candidates, title)
-        return {found[n].first: rule for n, rule in candidates.items() if n in alone}
+        return candidates
 
     def _stage_blocks(self, found: Sequence[Unit], removed: dict[int, tuple[str, str | None]]) -> list[tuple[int, int, str]]:
         """Line ranges the stage's own block signals remove: comment threads."""

@@ -43,16 +43,20 @@ def figure_row(unit: Unit) -> bool:
 
 
 def standing_alone(
-    found: Sequence[Unit], page: Layout, lines: Sequence[str], candidates: Collection[int], title: str | None
+    found: Sequence[Unit], page: Layout, lines: Sequence[str], repeated: Collection[int], ruled: Collection[int],
+    title: str | None,
 ) -> set[int]:
-    """The candidates (unit indexes) that stand as a block of their own, where repetition may remove them."""
-    alone = set(candidates)
+    """The units (indexes) that stand as a block of their own, of those repeated across pages and
+    those a generic line rule names (a date line, say): the first may not be the title or a row of
+    figures, and in a hand-laid block neither may cut into its text."""
+    alone = set(repeated)
     if 0 in alone and is_title(found, page, title):
         alone.discard(0)
     for n in list(alone):
         if figure_row(found[n]) and _next_to_figures(found, page, n):
             alone.discard(n)
-    for block in page.text_blocks:
+    alone.update(ruled)
+    for block in page.text_blocks if page.plain else ():
         reachable = _from_edges(found, lines, block, alone)
         alone.difference_update(n for n in block if n not in reachable)
     return alone
