@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,11 +23,11 @@ from corpus.errors import ConfigError
 from corpus.stages.base import Stage
 from corpus.stages.boilerplate import metadata
 from corpus.stages.boilerplate.lines import Layout, Unit, layout, units
-from corpus.stages.boilerplate.region import main_runs, unit_score
+from corpus.stages.boilerplate.region import lists_below, main_runs, unit_score
 from corpus.rules import RuleFile, site_of
 from corpus.stages.boilerplate.repetition import LineCounts, count_lines, merge_counts
 from corpus.stages.boilerplate.site_rules import SiteRules, compile_rule_files, normalise_line, removals, rule_ids
-from corpus.stages.boilerplate.structure import standing_alone
+from corpus.stages.boilerplate.structure import standing_alone, table_row
 
 STAGE = "boilerplate"
 REPEAT_SITE = "repeat.site"
@@ -37,12 +38,26 @@ OUTSIDE = "generic.outside_main_text"  # prose outside the article's runs: other
 COMMENT_THREAD = "generic.comment_thread"  # the comments under two or more comment headers
 STAGE_RULES = (REPEAT_SITE, REPEAT_CORPUS, SHORT_LINE, TEASER, OUTSIDE, COMMENT_THREAD)
 COMMENT_AUTHOR = "generic.comment_author"  # the generic.toml rule whose lines head comments
+# generic.toml's rules for chrome that sits inside an article (captions, credits, counters, labels):
+# their lines go, but they do not split the article into two runs.
+INLINE_RULES = frozenset({"generic.photo_credit", "generic.gallery_counter", "generic.advertisement",
+                          "generic.read_more_promo"})
+# A sentence ("Originally published on Live Science.") repeats in a corpus only as often as prose
+# must before it counts as chrome: two pages sharing one are as likely two stories of one source.
+SENTENCE_MIN_WORDS = 5
+_FINISHED = re.compile(r"""[.!?]["'”’)]*$""")
 THREAD_MIN_HEADERS = 2  # one "... said:" line may be anything; two with dates are a thread
 THREAD_MIN_WORDS_ABOVE = 50  # prose above the first header: the post the comments are on
 BLOCK_KINDS = ("cut_after", "cut_before", "between")
 # A generic cut needs this many words of prose above its marker: one with less is a menu item
 # over the article ("Comments" in a top bar), not the header of a footer.
 CUT_MIN_WORDS_ABOVE = 100
+# A web page's visible text has menus: on the shared sets a median of 80-90 lines of three words or
+# fewer that end no sentence, and 25 or more on nine pages in ten; an article's text (trafilatura's
+# main text of the same pages, a clean news story) has none or two or three (subheadings). Fewer
+# than this many and the text is taken to be an article already, not searched for one.
+MENU_ITEM_WORDS = 3
+PAGE_MIN_MENU_ITEMS = 10
 CUT_RESUME_WORDS = 60  # an `until_prose` list stops where this many words of running prose follow
 
 
@@ -134,7 +149,8 @@ class BoilerplateStage(Stage):
         # A generic cut's marker line ("Top Rated Comments") also splits the runs of prose there.
         markers = {first for first, _, _ in generic_cuts}
         chrome = [any(i in removed or i in repeated or i in markers for i in range(u.first, u.last + 1)) for u in found]
-        kept_units = self._main_text(found, page, chrome)
+        inline = [_inline(unit, removed) for unit in found]
+        kept_units = self._main_text(found, page, chrome, inline)
         for first, end, rule_id in generic_cuts:
             if self._rules[rule_id].until_prose:
                 end = _list_end(found, first, end)
@@ -181,7 +197,8 @@ class BoilerplateStage(Stage):
             if in_corpus >= 2:
                 elsewhere_words += unit.words
                 elsewhere_prose += unit.words if unit.prose else 0.0
-            corpus_floor = config.corpus_min_documents_prose if unit.prose or page.plain else config.corpus_min_documents
+            sentence = unit.prose or page.plain or (unit.words >= SENTENCE_MIN_WORDS and _FINISHED.search(unit.text))
+            corpus_floor = config.corpus_min_documents_prose if sentence else config.corpus_min_documents
             if site is not None and on_site >= config.site_min_documents and REPEAT_SITE not in self.disabled:
                 rule = REPEAT_SITE
             elif in_corpus >= corpus_floor and REPEAT_CORPUS not in self.disabled:
@@ -206,20 +223,25 @@ class BoilerplateStage(Stage):
             return [(*thread, COMMENT_THREAD)]
         return []
 
-    def _main_text(self, found: Sequence[Unit], page: Layout, chrome: Sequence[bool]) -> set[int]:
+    def _main_text(self, found: Sequence[Unit], page: Layout, chrome: Sequence[bool], inline: Sequence[bool]) -> set[int]:
         """Indexes of the units in the article's runs, with the tables set inside its hard-wrapped
-        paragraphs, and the headline lines just above."""
+        paragraphs or right below it, and the headline lines just above."""
         config = self.config
         scores = [unit_score(unit, is_chrome) for unit, is_chrome in zip(found, chrome)]
-        runs = main_runs(scores, min_score=config.main_text_min_words, share_of_best=config.main_text_share)
-        if not runs or page.hard_wrapped:
-            # No article to find (a short note, a table), or a text laid out by hand (a wire story,
-            # an e-mail), not a web page's blocks: only rules and repetition remove lines.
+        runs = main_runs(scores, min_score=config.main_text_min_words, share_of_best=config.main_text_share,
+                         inline={n for n, is_inline in enumerate(inline) if is_inline})
+        menu_items = sum(1 for unit in found if unit.words <= MENU_ITEM_WORDS and not unit.terminal)
+        if not runs or page.hard_wrapped or menu_items < PAGE_MIN_MENU_ITEMS:
+            # No article to find (a short note, a table); a text laid out by hand (a wire story, an
+            # e-mail); or one that is an article already, without a page's menus around it (clean
+            # news, a main-text extractor's output): only rules and repetition remove lines, and
+            # its tables, lists and credits stay.
             return set(range(len(found)))
         kept = {index for start, end, _ in runs for index in range(start, end)}
         for block in page.text_blocks:
             if any(n in kept and found[n].prose for n in block):
                 kept.update(block)
+        kept |= lists_below(found, chrome, kept, table_row, _title_like)
         top = min(kept)
         above = top - 1
         while above >= 0 and top - above <= config.headline_lines and not chrome[above] and _title_like(found[above]):
@@ -271,6 +293,14 @@ def _comment_thread(found: Sequence[Unit], removed: dict[int, tuple[str, str | N
     while end < len(found) and found[end].first not in removed:
         end += 1
     return found[headers[0]].first, found[end - 1].last + 1
+
+
+def _inline(unit: Unit, removed: dict[int, tuple[str, str | None]]) -> bool:
+    """Chrome found inside articles: a caption's credit, a counter, a label (`INLINE_RULES`), or a
+    unit with no letters at all (a gallery's photo count "6", a share count)."""
+    if not any(char.isalpha() for char in unit.text):
+        return True
+    return all(removed.get(i, ("",))[0] in INLINE_RULES for i in range(unit.first, unit.last + 1))
 
 
 def _title_like(unit: Unit) -> bool:

@@ -3,16 +3,23 @@
 Prose units score their word count, chrome scores negative; the maximal-scoring runs
 (Ruzzo and Tompa's all-maximal-segments algorithm) are the main text. Page chrome
 clusters at the top and bottom, so it falls outside every strong run; a subheading or a
-short list inside the article is bridged by the paragraphs around it.
+short list inside the article is bridged by the paragraphs around it. Chrome that sits
+inside articles (a photo's credit, a gallery counter, an advertisement label) still breaks a
+run, so a caption beside it is not taken for the article, but it does not keep two runs of
+paragraphs apart (it cut The Sun's two-sentence lede off its story).
+
+Right below the runs, a table or list of figures joins them (tour dates, a group table, match
+results): lists of other stories are text, not figures.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from corpus.stages.boilerplate.lines import Unit
 
 CHROME_SCORE = -20.0  # a unit a rule or the repetition count already marks as chrome
+LIST_MIN_ROWS = 3  # a table or list: this many rows of figures in a row
 
 
 def unit_score(unit: Unit, chrome: bool) -> float:
@@ -29,11 +36,13 @@ def unit_score(unit: Unit, chrome: bool) -> float:
     return -2.0 if unit.words >= 2 else -1.0
 
 
-def main_runs(scores: Sequence[float], *, min_score: float, share_of_best: float) -> list[tuple[int, int, float]]:
+def main_runs(scores: Sequence[float], *, min_score: float, share_of_best: float,
+              inline: Collection[int] = ()) -> list[tuple[int, int, float]]:
     """The maximal-scoring runs worth keeping, in order: (start, end exclusive, score).
 
-    A weaker run joins the strong one next to it when nothing between them is known chrome:
-    a list of tour dates or a table splits an article into two runs, and both are the article.
+    A weaker run joins the strong one next to it when nothing between them is known chrome but
+    the `inline` kind: a list of tour dates or a photo with its credit splits an article into
+    two runs, and both are the article.
     """
     runs = _maximal_segments(scores)
     if not runs:
@@ -48,21 +57,21 @@ def main_runs(scores: Sequence[float], *, min_score: float, share_of_best: float
             if keep[i] or runs[i][2] < min_score:
                 continue
             for j in (i - 1, i + 1):
-                if 0 <= j < len(runs) and keep[j] and _clean_gap(scores, runs[min(i, j)][1], runs[max(i, j)][0]):
+                if 0 <= j < len(runs) and keep[j] and _clean_gap(scores, inline, runs[min(i, j)][1], runs[max(i, j)][0]):
                     keep[i] = changed = True
                     break
     kept = [run for run, wanted in zip(runs, keep) if wanted]
     merged: list[tuple[int, int, float]] = []
     for start, end, total in kept:  # neighbours joined across a clean gap become one run
-        if merged and _clean_gap(scores, merged[-1][1], start) and _is_adjacent(runs, merged[-1], (start, end, total)):
+        if merged and _clean_gap(scores, inline, merged[-1][1], start) and _is_adjacent(runs, merged[-1], (start, end, total)):
             merged[-1] = (merged[-1][0], end, merged[-1][2] + total + sum(scores[merged[-1][1]:start]))
         else:
             merged.append((start, end, total))
     return merged
 
 
-def _clean_gap(scores: Sequence[float], start: int, end: int) -> bool:
-    return all(score > CHROME_SCORE for score in scores[start:end])
+def _clean_gap(scores: Sequence[float], inline: Collection[int], start: int, end: int) -> bool:
+    return all(scores[n] > CHROME_SCORE or n in inline for n in range(start, end))
 
 
 def _is_adjacent(runs: list[tuple[int, int, float]], left: tuple[int, int, float], right: tuple[int, int, float]) -> bool:
@@ -91,3 +100,23 @@ def _maximal_segments(scores: Sequence[float]) -> list[tuple[int, int, float]]:
             segment = [segments[j][0], segment[1], segments[j][2], segment[3]]
             del segments[j:]
     return [(int(s), int(e), right - left) for s, e, left, right in segments]
+
+
+def lists_below(found: Sequence[Unit], chrome: Sequence[bool], kept: set[int], is_row: Callable[[Unit], bool],
+                is_header: Callable[[Unit], bool]) -> set[int]:
+    """Units of the tables and lists of figures that follow a kept unit directly, or under a header
+    line that does ("The Doobie Brothers Tour Dates" above "June 9 – West Palm Beach, FL @ ...")."""
+    joined: set[int] = set()
+    n = 0
+    while n < len(found):
+        end = n
+        while end < len(found) and not chrome[end] and is_row(found[end]):
+            end += 1
+        if end - n >= LIST_MIN_ROWS:
+            above = n - 1
+            header = above >= 0 and not chrome[above] and is_header(found[above]) and above - 1 in kept
+            if above in kept or header:
+                joined.update(range(above if header else n, end))
+        n = max(end, n + 1)
+    return joined
+

@@ -29,7 +29,8 @@ from corpus.stages.boilerplate.site_rules import normalise_line
 # Numbers as wire tables and lists write them: digits, or words ("Pay May One", "Record April Three").
 _NUMBER = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
-    r"|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand)\b",
+    r"|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|zero"
+    r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)\b",
     re.IGNORECASE,
 )
 # A finished sentence: a colon or a semicolon introduces what follows ("...as follows:" above a table).
@@ -37,9 +38,21 @@ _FINISHED = re.compile(r"""[.!?。！？…]["'”’»)\]]*$""")
 TITLE_MAX_WORDS = 25  # a longer first line is a paragraph, not a title
 
 
+# After a row's first word: a separator or another number ("June 9 – Tampa, FL", "Rockledge 14 11 6 15 — 44"),
+# which a numbered headline has not ("27 Oddest Medical Case Reports").
+_ROW_REST = re.compile(r"[–—:|@,()/]|\d")
+
+
 def figure_row(unit: Unit) -> bool:
     """A line that is not running text and holds a number: a table's row, an entry of a dated list."""
     return not unit.prose and _NUMBER.search(unit.text) is not None
+
+
+def table_row(unit: Unit) -> bool:
+    """A row of figures laid out as a table's or a list's: a number, and a separator or another number
+    after its first word."""
+    rest = unit.text.split(None, 1)[1:]
+    return figure_row(unit) and bool(rest) and _ROW_REST.search(rest[0]) is not None
 
 
 def standing_alone(
