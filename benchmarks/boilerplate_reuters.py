@@ -5,11 +5,11 @@ stage removes whole lines) is classed by where it stood in the story, with rules
 benchmark's own, not the stage's:
 
 - sign-off: "Reuter", "REUTER", "Reuter..." alone on its line (the one line meant to go);
+- other: a line without a letter or a digit ("." under a table), and anything not below;
 - headline: the story's first line;
 - inside a wrapped paragraph: a line that a sentence runs across, into the next line (it ends
   no sentence and the next line goes on without a paragraph's indent) or from the line above;
-- figures: a line holding a number (a dividend table's "Pay April 15", "Record March 31");
-- other.
+- figures: a line holding a number (a dividend table's "Pay April 15", "Record March 31").
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-SIGN_OFF = re.compile(r"(?i)^\s*reuters?\W*$")
+SIGN_OFF = re.compile(r"(?i)^\s*reuters?(\W|\^M)*$")  # some stories end in "REUTER...^M", caret and M
 KINDS = ("headline", "inside a wrapped paragraph", "figures", "other")
 _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.IGNORECASE)
 _ENDS_SENTENCE = re.compile(r"""[.!?:;]["')]*$""")
@@ -38,6 +38,8 @@ def kind(lines: Sequence[str], index: int) -> str:
     line = lines[index]
     if SIGN_OFF.match(line):
         return "sign-off"
+    if not any(char.isalnum() for char in line):
+        return "other"
     if index == next(i for i, text in enumerate(lines) if text.strip()):
         return "headline"
     above = lines[index - 1] if index > 0 else ""

@@ -75,12 +75,12 @@ def cleaneval_format(archive: Path, prefix: str, tmp: Path) -> list[Case]:
         wrapper = _WRAPPER_OPEN.match(raw)
         url = re.search(rb'id="([^"]*)"', wrapper.group(0)) if wrapper else None
         raw = _WRAPPER_CLOSE.sub(b"", raw[wrapper.end():] if wrapper else raw)
-        gold = _cleaneval_gold((tmp / prefix / "gold" / f"{page.stem}.txt").read_bytes())
+        gold = cleaneval_gold((tmp / prefix / "gold" / f"{page.stem}.txt").read_bytes())
         cases.append(Case(page.stem, raw=raw, gold=gold, url=url.group(1).decode("utf-8", "replace") if url else None))
     return cases
 
 
-def _cleaneval_gold(data: bytes) -> str:
+def cleaneval_gold(data: bytes) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:  # 48 CleanEval gold files are Latin-1/cp1252
