@@ -48,6 +48,12 @@ def figure_row(unit: Unit) -> bool:
     return not unit.prose and _NUMBER.search(unit.text) is not None
 
 
+def _digits_row(unit: Unit) -> bool:
+    """A row of a table above: figures in digits ("NOTE: Full name ... Woburn Five Cents Savings" has a
+    number word, and its sentence runs on)."""
+    return not unit.prose and any(char.isdigit() for char in unit.text)
+
+
 def table_row(unit: Unit) -> bool:
     """A row of figures laid out as a table's or a list's: a number, and a separator or another number
     after its first word."""
@@ -95,12 +101,12 @@ def _next_to_figures(found: Sequence[Unit], page: Layout, n: int) -> bool:
 
 def _from_edges(found: Sequence[Unit], lines: Sequence[str], block: range, removable: Collection[int]) -> set[int]:
     """The removable units of a hand-laid block that can be peeled from its edges without cutting
-    into its text: from the bottom, each must follow a finished sentence or a table row (the
-    sign-off); from the top, each must end a sentence or sit above an indented paragraph."""
+    into its text: from the bottom, each must follow a finished sentence or a row of figures in
+    digits (the sign-off); from the top, each must end a sentence or sit above an indented paragraph."""
     peeled: set[int] = set()
     n = block.stop - 1
     while n >= block.start and n in removable and not figure_row(found[n]):
-        if n > block.start and not (_FINISHED.search(found[n - 1].text) or figure_row(found[n - 1])):
+        if n > block.start and not (_FINISHED.search(found[n - 1].text) or _digits_row(found[n - 1])):
             break
         peeled.add(n)
         n -= 1
