@@ -230,7 +230,7 @@ class BoilerplateStage(Stage):
         scores = [unit_score(unit, is_chrome) for unit, is_chrome in zip(found, chrome)]
         runs = main_runs(scores, min_score=config.main_text_min_words, share_of_best=config.main_text_share,
                          inline={n for n, is_inline in enumerate(inline) if is_inline})
-        menu_items = sum(1 for unit in found if unit.words <= MENU_ITEM_WORDS and not unit.terminal)
+        menu_items = sum(1 for unit in found if _menu_item(unit))
         if not runs or page.hard_wrapped or menu_items < PAGE_MIN_MENU_ITEMS:
             # No article to find (a short note, a table); a text laid out by hand (a wire story, an
             # e-mail); or one that is an article already, without a page's menus around it (clean
@@ -293,6 +293,11 @@ def _comment_thread(found: Sequence[Unit], removed: dict[int, tuple[str, str | N
     while end < len(found) and found[end].first not in removed:
         end += 1
     return found[headers[0]].first, found[end - 1].last + 1
+
+
+def _menu_item(unit: Unit) -> bool:
+    """A menu's entry: a few words, no sentence, no figure (a table's "| 1979–1983 | | |" is none)."""
+    return unit.words <= MENU_ITEM_WORDS and not unit.terminal and not any(char.isdigit() for char in unit.text)
 
 
 def _inline(unit: Unit, removed: dict[int, tuple[str, str | None]]) -> bool:
