@@ -66,7 +66,7 @@ class BoilerplateConfig:
     disable: tuple[str, ...] = ()  # rule ids to turn off: "generic.short_line", "antiwar.com.author_bio"
     site_min_documents: int = 3  # a line on this many pages of one site is chrome there, even prose
     corpus_min_documents: int = 2  # a short line (not prose) on this many pages of the input is chrome
-    corpus_min_documents_prose: int = 5  # the same for a prose line, which syndicated stories share
+    corpus_min_documents_prose: int = 5  # the same for prose and sentences, which syndicated stories share
     max_line_chars: int = 2000  # longer lines are not counted (a page counts as a copy by its shorter lines)
     main_text_min_words: float = 10.0  # a run of prose weaker than this is not an article
     main_text_share: float = 0.5  # keep runs scoring at least this share of the best run
