@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +26,7 @@ from corpus.stages.boilerplate.region import lists_below, main_runs, unit_score
 from corpus.rules import RuleFile, site_of
 from corpus.stages.boilerplate.repetition import FIT_TABLES, LineCounts, batch_counts, count_lines, line_rows
 from corpus.stages.boilerplate.site_rules import SiteRules, compile_rule_files, normalise_line, removals, rule_ids
-from corpus.stages.boilerplate.structure import standing_alone, table_row
+from corpus.stages.boilerplate.structure import ends_sentence, standing_alone, table_row
 
 STAGE = "boilerplate"
 REPEAT_SITE = "repeat.site"
@@ -45,7 +44,6 @@ INLINE_RULES = frozenset({"generic.photo_credit", "generic.gallery_counter", "ge
 # A sentence ("Originally published on Live Science.") repeats in a corpus only as often as prose
 # must before it counts as chrome: two pages sharing one are as likely two stories of one source.
 SENTENCE_MIN_WORDS = 5
-_FINISHED = re.compile(r"""[.!?]["'”’)]*$""")
 THREAD_MIN_HEADERS = 2  # one "... said:" line may be anything; two with dates are a thread
 THREAD_MIN_WORDS_ABOVE = 50  # prose above the first header: the post the comments are on
 BLOCK_KINDS = ("cut_after", "cut_before", "between")
@@ -198,7 +196,7 @@ class BoilerplateStage(Stage):
             if in_corpus >= 2:
                 elsewhere_words += unit.words
                 elsewhere_prose += unit.words if unit.prose else 0.0
-            sentence = unit.prose or page.plain or (unit.words >= SENTENCE_MIN_WORDS and _FINISHED.search(unit.text))
+            sentence = unit.prose or page.plain or (unit.words >= SENTENCE_MIN_WORDS and ends_sentence(unit.text))
             corpus_floor = config.corpus_min_documents_prose if sentence else config.corpus_min_documents
             if site is not None and on_site >= config.site_min_documents and REPEAT_SITE not in self.disabled:
                 rule = REPEAT_SITE
@@ -224,7 +222,9 @@ class BoilerplateStage(Stage):
             return [(*thread, COMMENT_THREAD)]
         return []
 
-    def _main_text(self, found: Sequence[Unit], page: Layout, chrome: Sequence[bool], inline: Sequence[bool]) -> set[int]:
+    def _main_text(
+        self, found: Sequence[Unit], page: Layout, chrome: Sequence[bool], inline: Sequence[bool]
+    ) -> set[int]:
         """Indexes of the units in the article's runs, with the tables set inside its hard-wrapped
         paragraphs or right below it, and the headline lines just above."""
         config = self.config

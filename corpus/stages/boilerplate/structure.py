@@ -35,12 +35,15 @@ _NUMBER = re.compile(
 )
 # A finished sentence: a colon or a semicolon introduces what follows ("...as follows:" above a table).
 _FINISHED = re.compile(r"""[.!?。！？…]["'”’»)\]]*$""")
-TITLE_MAX_WORDS = 25  # a longer first line is a paragraph, not a title
-
-
 # After a row's first word: a separator or another number ("June 9 – Tampa, FL", "Rockledge 14 11 6 15 — 44"),
 # which a numbered headline has not ("27 Oddest Medical Case Reports").
 _ROW_REST = re.compile(r"[–—:|@,()/]|\d")
+TITLE_MAX_WORDS = 25  # a longer first line is a paragraph, not a title
+
+
+def ends_sentence(text: str) -> bool:
+    """Ends with a full stop, a question or an exclamation mark (not a colon, which introduces what follows)."""
+    return _FINISHED.search(text) is not None
 
 
 def figure_row(unit: Unit) -> bool:
@@ -86,7 +89,9 @@ def is_title(found: Sequence[Unit], page: Layout, title: str | None) -> bool:
     if not found:
         return False
     first = found[0]
-    if first.wrapped or first.ellipsis or not 1 <= first.words <= TITLE_MAX_WORDS or not any(c.isalpha() for c in first.text):
+    if first.wrapped or first.ellipsis or not 1 <= first.words <= TITLE_MAX_WORDS:
+        return False
+    if not any(char.isalpha() for char in first.text):
         return False
     if title and normalise_line(first.text) in normalise_line(title):
         return True
@@ -106,14 +111,14 @@ def _from_edges(found: Sequence[Unit], lines: Sequence[str], block: range, remov
     peeled: set[int] = set()
     n = block.stop - 1
     while n >= block.start and n in removable and not figure_row(found[n]):
-        if n > block.start and not (_FINISHED.search(found[n - 1].text) or _digits_row(found[n - 1])):
+        if n > block.start and not (ends_sentence(found[n - 1].text) or _digits_row(found[n - 1])):
             break
         peeled.add(n)
         n -= 1
     n = block.start
     while n < block.stop and n in removable and n not in peeled and not figure_row(found[n]):
         below = n + 1
-        if below < block.stop and not ((_FINISHED.search(found[n].text) or lines[found[below].first][:1].isspace())
+        if below < block.stop and not ((ends_sentence(found[n].text) or lines[found[below].first][:1].isspace())
                                        and not figure_row(found[below])):
             break
         peeled.add(n)
