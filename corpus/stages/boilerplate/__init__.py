@@ -231,14 +231,16 @@ class BoilerplateStage(Stage):
         scores = [unit_score(unit, is_chrome) for unit, is_chrome in zip(found, chrome)]
         runs = main_runs(scores, min_score=config.main_text_min_words, share_of_best=config.main_text_share,
                          inline={n for n, is_inline in enumerate(inline) if is_inline})
-        menu_items = sum(1 for unit in found if _menu_item(unit))
-        if not runs or page.hard_wrapped or menu_items < PAGE_MIN_MENU_ITEMS:
-            # No article to find (a short note, a table); a text laid out by hand (a wire story, an
-            # e-mail); or one that is an article already, without a page's menus around it (clean
-            # news, a main-text extractor's output): only rules and repetition remove lines, and
-            # its tables, lists and credits stay.
+        if not runs or page.hard_wrapped:
+            # No article to find (a short note, a table), or a text laid out by hand (a wire story,
+            # an e-mail), not a web page's blocks: only rules and repetition remove lines.
             return set(range(len(found)))
         kept = {index for start, end, _ in runs for index in range(start, end)}
+        if sum(1 for unit in found if _menu_item(unit)) < PAGE_MIN_MENU_ITEMS:
+            # An article already, without a page's menus around it (clean news, a main-text
+            # extractor's output): its tables, lists and credits stay; teasers of other pages
+            # ("... Read more", "…") outside its runs still go.
+            return {n for n, unit in enumerate(found) if n in kept or _outside_rule(unit) != TEASER}
         for block in page.text_blocks:
             if any(n in kept and found[n].prose for n in block):
                 kept.update(block)
