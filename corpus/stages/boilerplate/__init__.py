@@ -236,7 +236,7 @@ class BoilerplateStage(Stage):
             # an e-mail), not a web page's blocks: only rules and repetition remove lines.
             return set(range(len(found)))
         kept = {index for start, end, _ in runs for index in range(start, end)}
-        if sum(1 for unit in found if _menu_item(unit)) < PAGE_MIN_MENU_ITEMS:
+        if not _has_menus(found):
             # An article already, without a page's menus around it (clean news, a main-text
             # extractor's output): its tables, lists and credits stay; teasers of other pages
             # ("... Read more", "…") outside its runs still go.
@@ -298,9 +298,16 @@ def _comment_thread(found: Sequence[Unit], removed: dict[int, tuple[str, str | N
     return found[headers[0]].first, found[end - 1].last + 1
 
 
-def _menu_item(unit: Unit) -> bool:
-    """A menu's entry: a few words, no sentence, no figure (a table's "| 1979–1983 | | |" is none)."""
-    return unit.words <= MENU_ITEM_WORDS and not unit.terminal and not any(char.isdigit() for char in unit.text)
+def _has_menus(found: Sequence[Unit]) -> bool:
+    """Does the text have a page's menus: `PAGE_MIN_MENU_ITEMS` lines of a few words, no sentence
+    and no figure (a table's "| 1979–1983 | | |" is no menu item)?"""
+    items = 0
+    for unit in found:
+        if unit.words <= MENU_ITEM_WORDS and not unit.terminal and not any(char.isdigit() for char in unit.text):
+            items += 1
+            if items >= PAGE_MIN_MENU_ITEMS:
+                return True
+    return False
 
 
 def _inline(unit: Unit, removed: dict[int, tuple[str, str | None]]) -> bool:

@@ -115,16 +115,13 @@ def lists_below(found: Sequence[Unit], chrome: Sequence[bool], kept: set[int], i
     """Units of the tables and lists of figures that follow a kept unit directly, or under a header
     line that does ("The Doobie Brothers Tour Dates" above "June 9 – West Palm Beach, FL @ ...")."""
     joined: set[int] = set()
-    n = 0
-    while n < len(found):
-        end = n
-        while end < len(found) and not chrome[end] and is_row(found[end]):
+    for last in sorted(n for n in kept if n + 1 not in kept):  # the last unit of each kept stretch
+        start = last + 1
+        header = start < len(found) and not chrome[start] and not is_row(found[start]) and is_header(found[start])
+        first_row = start + 1 if header else start
+        end = first_row
+        while end < len(found) and end not in kept and not chrome[end] and is_row(found[end]):
             end += 1
-        if end - n >= LIST_MIN_ROWS:
-            above = n - 1
-            header = above >= 0 and not chrome[above] and is_header(found[above]) and above - 1 in kept
-            if above in kept or header:
-                joined.update(range(above if header else n, end))
-        n = max(end, n + 1)
+        if end - first_row >= LIST_MIN_ROWS:
+            joined.update(range(start, end))
     return joined
-
