@@ -1,9 +1,10 @@
 """Strip site chrome line by line: rule files, lines repeated across a site's pages, and where the article sits.
 
 Losing article text is worse than keeping a menu line, so a line goes only on evidence: a rule
-file names it, it repeats on many pages (of its site, or of the whole input), or it lies
-outside every run of prose that makes up the article. Each removal is an edit whose rule id
-says which of these it was and whose detail holds the evidence.
+file names it, it repeats on many pages (of its site, or of the whole input) and stands there as
+a block of its own (`structure`: not inside a paragraph, a table or the title), or, on a page
+with menus, it lies outside every run of prose that makes up the article (`region`). Each
+removal is an edit whose rule id says which of these it was and whose detail holds the evidence.
 """
 
 from __future__ import annotations
