@@ -75,12 +75,12 @@ def cleaneval_format(archive: Path, prefix: str, tmp: Path) -> list[Case]:
         wrapper = _WRAPPER_OPEN.match(raw)
         url = re.search(rb'id="([^"]*)"', wrapper.group(0)) if wrapper else None
         raw = _WRAPPER_CLOSE.sub(b"", raw[wrapper.end():] if wrapper else raw)
-        gold = _cleaneval_gold((tmp / prefix / "gold" / f"{page.stem}.txt").read_bytes())
+        gold = cleaneval_gold((tmp / prefix / "gold" / f"{page.stem}.txt").read_bytes())
         cases.append(Case(page.stem, raw=raw, gold=gold, url=url.group(1).decode("utf-8", "replace") if url else None))
     return cases
 
 
-def _cleaneval_gold(data: bytes) -> str:
+def cleaneval_gold(data: bytes) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:  # 48 CleanEval gold files are Latin-1/cp1252
@@ -159,3 +159,35 @@ def snippet_scores(counts: Sequence[tuple[int, int, int, int]]) -> tuple[float, 
 
 def words(text: str) -> int:
     return len(text.split())
+
+
+# ------------------------------------------------------------------ article text lost
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+")
+MIN_SENTENCE_TOKENS = 5  # shorter gold pieces are labels and headings ("Related", "By Jane Doe")
+
+
+def _token_line(text: str) -> str:
+    return " " + " ".join(TOKEN.findall(text.lower())) + " "
+
+
+def gold_sentences(gold: str) -> list[str]:
+    """The gold's sentences (a line split after . ! ? …), as lowercased token strings, of 5 tokens or more."""
+    found = []
+    for line in gold.split("\n"):
+        for piece in _SENTENCE_END.split(line):
+            tokens = TOKEN.findall(piece.lower())
+            if len(tokens) >= MIN_SENTENCE_TOKENS:
+                found.append(" ".join(tokens))
+    return found
+
+
+def words_lost(gold: str, output: str) -> int:
+    """Gold words (tokens, as a multiset) missing from the output."""
+    return sum((Counter(TOKEN.findall(gold)) - Counter(TOKEN.findall(output))).values())
+
+
+def sentences_lost(sentences: Sequence[str], before: str, output: str) -> list[str]:
+    """The sentences (token strings) found in `before` (the page's text as a reader gives it) and not in `output`."""
+    had, kept = _token_line(before), _token_line(output)
+    return [s for s in sentences if f" {s} " in had and f" {s} " not in kept]

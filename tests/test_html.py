@@ -308,7 +308,7 @@ def test_main_mode_without_trafilatura_is_a_config_error(monkeypatch: pytest.Mon
     monkeypatch.setitem(sys.modules, "trafilatura", None)  # import trafilatura now raises ImportError
     with pytest.raises(ConfigError) as raised:
         ReadConfig(html_mode="main")
-    assert "pip install 'corpus[trafilatura]'" in raised.value.line()
+    assert "reinstall corpus (pip install -e .)" in raised.value.line()
     ReadConfig(html_mode="visible")  # the other modes do not need it
     with pytest.raises(ConfigError):
         html_page(_raw(GUARDIAN), mode="main")  # the library call says so too, not an empty page
@@ -325,7 +325,7 @@ def test_cli_without_trafilatura_fails_in_one_line_before_reading(tmp_path: Path
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "corpus: error: [read] html_mode = \"main\": needs trafilatura, which is not installed "
-        "(pip install 'corpus[trafilatura]', or use html_mode = \"visible\")"
+        "(reinstall corpus (pip install -e .), or use html_mode = \"visible\")"
     ]
     assert not (tmp_path / "out").exists()
 

@@ -124,14 +124,19 @@ def test_wet_conversion_records_become_documents_with_warc_provenance() -> None:
 
 def test_warc_html_responses_go_through_the_html_path() -> None:
     path = shared_data("webtext-commoncrawl-samples", "whirlwind", "whirlwind.warc.gz")
-    [doc] = read(path)  # request, metadata and warcinfo records are not documents
+    [doc] = read(path, ReadConfig(html_mode="visible"))  # request, metadata and warcinfo records are not documents
     wet = read(shared_data("webtext-commoncrawl-samples", "whirlwind", "whirlwind.warc.wet.gz"))[0]
     assert doc.url == wet.url
     assert doc.metadata["warc_record_id"] == "<urn:uuid:2aabeff2-67f5-4608-8466-e87c6296e2b6>"
     assert "<div" not in doc.text and "Escopete" in doc.text
-    # Common Crawl's own text extraction and our HTML path agree on the words of the page.
+    # Common Crawl's own text extraction and our visible text agree on the words of the page.
     wet_words, our_words = set(wet.text.split()), set(doc.text.split())
     assert len(wet_words & our_words) >= 0.9 * len(wet_words)
+    # By default the record gives the article's main text: the words of the page, without its menus.
+    [main] = read(path)
+    assert main.url == wet.url and "Escopete" in main.text
+    assert len(main.text) < 0.8 * len(doc.text)
+    assert "Menú principal" in doc.text and "Menú principal" not in main.text
 
 
 def test_a_truncated_warc_record_is_a_failure_not_half_a_page(tmp_path: Path) -> None:
@@ -189,7 +194,9 @@ def test_html_mode_noscript_keeps_what_a_browser_without_javascript_shows(tmp_pa
         "<html><head><title>Blog</title><script>render()</script></head><body><div id=app></div>"
         "<noscript><p>The whole article, for readers without JavaScript.</p></noscript></body></html>"
     )
-    assert read(page) == [ReadFailure("blog.html", "empty_document", "no visible text in the HTML", id=None)]
-    [doc] = read(page, ReadConfig(html_mode="noscript"))
-    assert doc.text == "The whole article, for readers without JavaScript."
-    assert doc.metadata == {"title": "Blog"}
+    visible = read(page, ReadConfig(html_mode="visible"))
+    assert visible == [ReadFailure("blog.html", "empty_document", "no visible text in the HTML", id=None)]
+    for mode in ("noscript", "main"):  # trafilatura's main text reads <noscript> too
+        [doc] = read(page, ReadConfig(html_mode=mode))
+        assert doc.text == "The whole article, for readers without JavaScript."
+        assert doc.metadata == {"title": "Blog"}

@@ -1,15 +1,25 @@
-"""HTML bytes to their visible text, one block per line, site chrome included.
+"""HTML bytes to text: the article's main text (the default), or the visible text, one block per line.
 
-This is not article extraction. The boilerplate stage downstream removes menus, footers
-and share links line by line, using what repeats across a site, so this step has to keep
-every visible line and put each block (paragraph, heading, list item, table row, nav
-entry, ...) on a line of its own: a block glued to its neighbour could not be dropped
-alone, and a dropped article sentence can never be recovered.
+Two routes, both followed by the boilerplate stage:
 
-Why html-text (its layout walk, `html_text.etree_to_text`) and not trafilatura: measured
-with `python -m benchmarks.bench_html` on the Zyte benchmark (181 news pages with gold
-article bodies) and on trafilatura's own eval set (258 pages with main-text and
-boilerplate snippets); html-text 0.7.1, trafilatura 2.3.1, lxml 6.1:
+* `html_mode = "main"` (the default): trafilatura's extractor picks the article, one paragraph,
+  heading, list item or table row per line, and the boilerplate stage then removes the chrome it
+  left (share bars, promos, contact lines; see corpus/rules/generic.toml). Measured with
+  `python -m benchmarks boilerplate` (token 4-gram F1 as Zyte's evaluate.py) it is the better
+  route on Zyte's 181 news pages and on trafilatura's 258-page eval set, and about even on
+  CleanPortalEval's 71 (see README). Its settings (`_MAIN_TEXT_OPTIONS`) were chosen by
+  measurement, see there. A page where it finds no main text is not given its visible text
+  instead: the reader drops it as `no_main_text` (the dropped record keeps the visible text),
+  since quietly falling back would put whole menus and footers into a corpus of articles.
+* `html_mode = "visible"`: every visible line, site chrome included, for users who want all of
+  a page's text or who clean it with their own rules. The boilerplate stage removes menus,
+  footers and share links line by line, using what repeats across a site, so this has to keep
+  every visible line and put each block (paragraph, heading, list item, table row, nav entry,
+  ...) on a line of its own: a block glued to its neighbour could not be dropped alone.
+
+Why html-text's layout walk (`html_text.etree_to_text`) for the visible text, and not
+trafilatura's: measured with `python -m benchmarks.bench_html` on the Zyte benchmark and on
+trafilatura's own eval set; html-text 0.7.1, trafilatura 2.3.1, lxml 6.1:
 
 * html-text keeps the whole article (mean token recall of the gold body 1.000, worst page
   0.996: drop caps, below) and puts 99.6 % of the gold paragraphs on a line of their own
@@ -20,8 +30,6 @@ boilerplate snippets); html-text 0.7.1, trafilatura 2.3.1, lxml 6.1:
 * trafilatura's non-extracting `html2txt` returns the page as ONE line (0 % of paragraphs
   on a line of their own), which leaves the boilerplate stage nothing to work with; with
   its default cleaning it also deletes <aside>s and footer divs (58 % of chrome kept).
-  `baseline` is an extractor: 27 % of chrome kept, and it lost more than 1 % of the
-  article on 30 of 181 pages (all of it on one). So trafilatura need not be a dependency.
 * lxml's plain `text_content()` (the floor) is 2.5x faster but follows the source's line
   breaks: 56 % of paragraphs are whole lines, 32 % are glued to others, and words from
   adjacent cells fuse (up to 10 % of a page's article tokens lost).
@@ -41,21 +49,14 @@ widget links and tracking pixels. Known cost: some Blogger themes put the articl
 <noscript> and a JS template, so 1 of the 258 eval pages loses its article. `[read]
 html_mode = "noscript"` keeps such fallbacks: the page as a browser without JavaScript shows it.
 
-`[read] html_mode = "main"` is article extraction instead, for users who want the main text
-and nothing else: trafilatura's extractor (an optional extra, `pip install
-'corpus[trafilatura]'`), one paragraph, heading, list item or table row per line. Its settings
-(`_MAIN_TEXT_OPTIONS`) were chosen by measurement, see there. A page where it finds no main text
-is not given its visible text instead: the reader drops it as `no_main_text` (the dropped
-record keeps the visible text), since quietly falling back would put whole menus and footers
-into a corpus that asked for articles only.
-
 Library imports (html_text, lxml, trafilatura) stay in this module so the choice can be
-changed here; trafilatura is imported only when "main" is asked for.
+changed here; trafilatura is imported only when a page is read in "main" mode.
 """
 
 from __future__ import annotations
 
 import codecs
+import importlib.util
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -140,16 +141,14 @@ class HtmlPage:
 
 
 def require_main_text_extractor() -> None:
-    """Fail now, with the fix, if html_mode = "main" cannot run: before any page is read."""
-    try:
-        import trafilatura  # noqa: F401
-    except ImportError as error:
-        absent = isinstance(error, ModuleNotFoundError) and error.name == "trafilatura"
+    """Fail now, with the fix, if html_mode = "main" cannot run: before any page is read. Only
+    looks for the package (every run checks its config; importing trafilatura costs a second)."""
+    if importlib.util.find_spec("trafilatura") is None:
         raise ConfigError(
             '[read] html_mode = "main"',
-            "needs trafilatura, which is not installed" if absent else f"needs trafilatura, which fails to import: {error}",
-            "pip install 'corpus[trafilatura]', or use html_mode = \"visible\"",
-        ) from None
+            "needs trafilatura, which is not installed",
+            "reinstall corpus (pip install -e .), or use html_mode = \"visible\"",
+        )
 
 
 def sniff_charset(data: bytes) -> str | None:
@@ -257,9 +256,9 @@ def _br(tail: str) -> etree._Element:
 
 def _main_text(text: str) -> tuple[str, str]:
     """trafilatura's main text, one block per line, or "" and why there is none."""
-    import trafilatura
-
     try:
+        import trafilatura
+
         extracted = trafilatura.extract(text, **_MAIN_TEXT_OPTIONS)
     except Exception as error:  # noqa: BLE001 - one odd page must not stop the run
         return "", f"trafilatura failed on the page: {type(error).__name__}: {error}"

@@ -1,16 +1,17 @@
 """Strip site chrome line by line: rule files, lines repeated across a site's pages, and where the article sits.
 
 Losing article text is worse than keeping a menu line, so a line goes only on evidence: a rule
-file names it, it repeats on many pages (of its site, or of the whole input), or it lies
-outside every run of prose that makes up the article. Each removal is an edit whose rule id
-says which of these it was and whose detail holds the evidence.
+file names it, it repeats on many pages (of its site, or of the whole input) and stands there as
+a block of its own (`structure`: not inside a paragraph, a table or the title), or, on a page
+with menus, it lies outside every run of prose that makes up the article (`region`). Each
+removal is an edit whose rule id says which of these it was and whose detail holds the evidence.
 """
 
 from __future__ import annotations
 
 import bisect
 import difflib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,10 +23,11 @@ from corpus.errors import ConfigError
 from corpus.stages.base import Stage
 from corpus.stages.boilerplate import metadata
 from corpus.stages.boilerplate.lines import Layout, Unit, layout, units
-from corpus.stages.boilerplate.region import main_runs, unit_score
+from corpus.stages.boilerplate.region import lists_below, main_runs, unit_score
 from corpus.rules import RuleFile, site_of
 from corpus.stages.boilerplate.repetition import FIT_TABLES, LineCounts, batch_counts, count_lines, line_rows
 from corpus.stages.boilerplate.site_rules import SiteRules, compile_rule_files, normalise_line, removals, rule_ids
+from corpus.stages.boilerplate.structure import ends_sentence, standing_alone, table_row
 
 STAGE = "boilerplate"
 REPEAT_SITE = "repeat.site"
@@ -36,12 +38,25 @@ OUTSIDE = "generic.outside_main_text"  # prose outside the article's runs: other
 COMMENT_THREAD = "generic.comment_thread"  # the comments under two or more comment headers
 STAGE_RULES = (REPEAT_SITE, REPEAT_CORPUS, SHORT_LINE, TEASER, OUTSIDE, COMMENT_THREAD)
 COMMENT_AUTHOR = "generic.comment_author"  # the generic.toml rule whose lines head comments
+# generic.toml's rules for chrome that sits inside an article (captions, credits, counters, labels):
+# their lines go, but they do not split the article into two runs.
+INLINE_RULES = frozenset({"generic.photo_credit", "generic.gallery_counter", "generic.advertisement",
+                          "generic.read_more_promo"})
+# A sentence ("Originally published on Live Science.") repeats in a corpus only as often as prose
+# must before it counts as chrome: two pages sharing one are as likely two stories of one source.
+SENTENCE_MIN_WORDS = 5
 THREAD_MIN_HEADERS = 2  # one "... said:" line may be anything; two with dates are a thread
 THREAD_MIN_WORDS_ABOVE = 50  # prose above the first header: the post the comments are on
 BLOCK_KINDS = ("cut_after", "cut_before", "between")
 # A generic cut needs this many words of prose above its marker: one with less is a menu item
 # over the article ("Comments" in a top bar), not the header of a footer.
 CUT_MIN_WORDS_ABOVE = 100
+# A web page's visible text has menus: on the shared sets a median of 80-90 lines of three words or
+# fewer that end no sentence, and 25 or more on nine pages in ten; an article's text (trafilatura's
+# main text of the same pages, a clean news story) has none or two or three (subheadings). Fewer
+# than this many and the text is taken to be an article already, not searched for one.
+MENU_ITEM_WORDS = 3
+PAGE_MIN_MENU_ITEMS = 10
 CUT_RESUME_WORDS = 60  # an `until_prose` list stops where this many words of running prose follow
 
 
@@ -50,7 +65,7 @@ class BoilerplateConfig:
     disable: tuple[str, ...] = ()  # rule ids to turn off: "generic.short_line", "antiwar.com.author_bio"
     site_min_documents: int = 3  # a line on this many pages of one site is chrome there, even prose
     corpus_min_documents: int = 2  # a short line (not prose) on this many pages of the input is chrome
-    corpus_min_documents_prose: int = 5  # the same for a prose line, which syndicated stories share
+    corpus_min_documents_prose: int = 5  # the same for prose and sentences, which syndicated stories share
     max_line_chars: int = 2000  # longer lines are not counted (a page counts as a copy by its shorter lines)
     main_text_min_words: float = 10.0  # a run of prose weaker than this is not an article
     main_text_share: float = 0.5  # keep runs scoring at least this share of the best run
@@ -101,6 +116,7 @@ class BoilerplateStage(Stage):
         removed: dict[int, tuple[str, str | None]] = {}  # line index -> (rule id, detail)
         protected: set[int] = set()  # lines a disabled rule names: the user wants them kept
         generic_cuts: list[tuple[int, int, str]] = []
+        generic_lines: set[int] = set()  # lines a generic line rule removes
         # A line rule's match inside a hard-wrapped paragraph is ignored below, so it is not looked
         # for (most of a wire story's lines: the stage is twice as fast on Reuters), unless a disabled
         # rule's matches must be found to protect them.
@@ -117,15 +133,24 @@ class BoilerplateStage(Stage):
                 elif kind in BLOCK_KINDS or first not in in_paragraph:  # "share on its common..." wrapped
                     for index in range(first, end):
                         removed.setdefault(index, (rule_id, None))
+                    if rules.applies_to_all and removed[first][0] == rule_id:
+                        generic_lines.add(first)
         page = layout(found, lines)
-        repeated = self._repeated(found, page, site, fitted)
+        title = doc.metadata.get("title")
+        candidates = self._repeated(found, page, site, fitted)
+        ruled = {n for n, unit in enumerate(found) if unit.first in generic_lines}
+        alone = standing_alone(found, page, lines, candidates, ruled, title if isinstance(title, str) else None)
+        repeated = {found[n].first: rule for n, rule in candidates.items() if n in alone}
+        for n in ruled - alone:  # a generic rule's match in a line of a hand-laid paragraph or table
+            del removed[found[n].first]
         for first, end, rule_id in self._stage_blocks(found, removed):
             for index in range(first, end):
                 removed.setdefault(index, (rule_id, None))
         # A generic cut's marker line ("Top Rated Comments") also splits the runs of prose there.
         markers = {first for first, _, _ in generic_cuts}
         chrome = [any(i in removed or i in repeated or i in markers for i in range(u.first, u.last + 1)) for u in found]
-        kept_units = self._main_text(found, page, chrome)
+        inline = [_inline(unit, removed) for unit in found]
+        kept_units = self._main_text(found, page, chrome, inline)
         for first, end, rule_id in generic_cuts:
             if self._rules[rule_id].until_prose:
                 end = _list_end(found, first, end)
@@ -153,12 +178,13 @@ class BoilerplateStage(Stage):
     def _repeated(
         self, found: Sequence[Unit], page: Layout, site: str | None, fitted: LineCounts
     ) -> dict[int, tuple[str, str | None]]:
-        """Lines repeated across pages, with their counts; a hard-wrapped paragraph's lines never are."""
+        """Units repeated across pages, with their counts (unit index -> rule, detail); where on the
+        page they may go is `structure`'s call."""
         config = self.config
-        candidates: dict[int, tuple[str, str | None]] = {}
+        candidates: dict[int, tuple[str, str | None]] = {}  # unit index -> (rule, detail)
         widely: set[int] = set()  # lines repeated on as many pages as prose needs: sign-offs, labels
         words = elsewhere_words = prose_words = elsewhere_prose = 0.0
-        for unit in found:
+        for number, unit in enumerate(found):
             words += unit.words
             prose_words += unit.words if unit.prose else 0.0
             if unit.wrapped or len(unit.text) > config.max_line_chars:
@@ -171,7 +197,8 @@ class BoilerplateStage(Stage):
             if in_corpus >= 2:
                 elsewhere_words += unit.words
                 elsewhere_prose += unit.words if unit.prose else 0.0
-            corpus_floor = config.corpus_min_documents_prose if unit.prose or page.plain else config.corpus_min_documents
+            sentence = unit.prose or page.plain or (unit.words >= SENTENCE_MIN_WORDS and ends_sentence(unit.text))
+            corpus_floor = config.corpus_min_documents_prose if sentence else config.corpus_min_documents
             if site is not None and on_site >= config.site_min_documents and REPEAT_SITE not in self.disabled:
                 rule = REPEAT_SITE
             elif in_corpus >= corpus_floor and REPEAT_CORPUS not in self.disabled:
@@ -179,20 +206,15 @@ class BoilerplateStage(Stage):
             else:
                 continue
             if max(on_site, in_corpus) >= config.corpus_min_documents_prose:
-                widely.add(unit.first)
+                widely.add(number)
             detail = {"site": site, "site_documents": on_site, "corpus_documents": in_corpus}
-            candidates[unit.first] = (rule, orjson.dumps(detail).decode())
+            candidates[number] = (rule, orjson.dumps(detail).decode())
         # Most of a page's prose repeated elsewhere: a copy of the same story (dedup's job), not chrome.
         # Its prose, not all its words: two pages of one site share their menus and teasers.
         if prose_words >= config.main_text_min_words:
             words, elsewhere_words = prose_words, elsewhere_prose
         if words and elsewhere_words > 0.5 * words:
             candidates = {i: rule for i, rule in candidates.items() if i in widely}
-        # Inside a block of hard-wrapped text, only lines at its edges can be chrome ("Reuter" under
-        # a story); "Year" or "Net profit" inside a table in the story repeat because tables do.
-        for block in page.text_blocks:
-            for n in _peel(block, lambda n: found[n].first in candidates):
-                candidates.pop(found[n].first, None)
         return candidates
 
     def _stage_blocks(self, found: Sequence[Unit], removed: dict[int, tuple[str, str | None]]) -> list[tuple[int, int, str]]:
@@ -201,20 +223,29 @@ class BoilerplateStage(Stage):
             return [(*thread, COMMENT_THREAD)]
         return []
 
-    def _main_text(self, found: Sequence[Unit], page: Layout, chrome: Sequence[bool]) -> set[int]:
+    def _main_text(
+        self, found: Sequence[Unit], page: Layout, chrome: Sequence[bool], inline: Sequence[bool]
+    ) -> set[int]:
         """Indexes of the units in the article's runs, with the tables set inside its hard-wrapped
-        paragraphs, and the headline lines just above."""
+        paragraphs or right below it, and the headline lines just above."""
         config = self.config
         scores = [unit_score(unit, is_chrome) for unit, is_chrome in zip(found, chrome)]
-        runs = main_runs(scores, min_score=config.main_text_min_words, share_of_best=config.main_text_share)
+        runs = main_runs(scores, min_score=config.main_text_min_words, share_of_best=config.main_text_share,
+                         inline={n for n, is_inline in enumerate(inline) if is_inline})
         if not runs or page.hard_wrapped:
             # No article to find (a short note, a table), or a text laid out by hand (a wire story,
             # an e-mail), not a web page's blocks: only rules and repetition remove lines.
             return set(range(len(found)))
         kept = {index for start, end, _ in runs for index in range(start, end)}
+        if not _has_menus(found):
+            # An article already, without a page's menus around it (clean news, a main-text
+            # extractor's output): its tables, lists and credits stay; teasers of other pages
+            # ("... Read more", "…") outside its runs still go.
+            return {n for n, unit in enumerate(found) if n in kept or _outside_rule(unit) != TEASER}
         for block in page.text_blocks:
             if any(n in kept and found[n].prose for n in block):
                 kept.update(block)
+        kept |= lists_below(found, chrome, kept, table_row, _title_like)
         top = min(kept)
         above = top - 1
         while above >= 0 and top - above <= config.headline_lines and not chrome[above] and _title_like(found[above]):
@@ -226,16 +257,6 @@ class BoilerplateStage(Stage):
     def _article_survives_cut(found: Sequence[Unit], first: int) -> bool:
         """A generic cut ("Top Rated Comments" and all below) must leave the article above it."""
         return sum(u.words for u in found if u.prose and u.last < first) >= CUT_MIN_WORDS_ABOVE
-
-
-def _peel(block: range, removable: Callable[[int], bool]) -> list[int]:
-    """The removable units of a block that are not reachable from either edge through removable units."""
-    low, high = block.start, block.stop - 1
-    while low <= high and removable(low):
-        low += 1
-    while high >= low and removable(high):
-        high -= 1
-    return [n for n in range(low, high + 1) if removable(n)]
 
 
 def _list_end(found: Sequence[Unit], first: int, end: int) -> int:
@@ -276,6 +297,26 @@ def _comment_thread(found: Sequence[Unit], removed: dict[int, tuple[str, str | N
     while end < len(found) and found[end].first not in removed:
         end += 1
     return found[headers[0]].first, found[end - 1].last + 1
+
+
+def _has_menus(found: Sequence[Unit]) -> bool:
+    """Does the text have a page's menus: `PAGE_MIN_MENU_ITEMS` lines of a few words, no sentence
+    and no figure (a table's "| 1979–1983 | | |" is no menu item)?"""
+    items = 0
+    for unit in found:
+        if unit.words <= MENU_ITEM_WORDS and not unit.terminal and not any(char.isdigit() for char in unit.text):
+            items += 1
+            if items >= PAGE_MIN_MENU_ITEMS:
+                return True
+    return False
+
+
+def _inline(unit: Unit, removed: dict[int, tuple[str, str | None]]) -> bool:
+    """Chrome found inside articles: a caption's credit, a counter, a label (`INLINE_RULES`), or a
+    unit with no letters at all (a gallery's photo count "6", a share count)."""
+    if not any(char.isalpha() for char in unit.text):
+        return True
+    return all(removed.get(i, ("",))[0] in INLINE_RULES for i in range(unit.first, unit.last + 1))
 
 
 def _title_like(unit: Unit) -> bool:

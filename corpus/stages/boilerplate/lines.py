@@ -144,6 +144,11 @@ class Layout:
     hard_wrapped: bool  # wrapped at a fixed width throughout, with at least one wrapped paragraph
     plain: bool  # hard-wrapped, or short lines with indented ones: text laid out by hand
     text_blocks: list[range]  # unit indexes of the blocks laid out by hand (see `layout`)
+    line_break: int  # how far apart two lines of one paragraph are: 1, or 2 in double-spaced text
+
+    def adjacent(self, upper: Unit, lower: Unit) -> bool:
+        """No paragraph break between the two units."""
+        return 0 < lower.first - upper.last <= self.line_break
 
 
 def layout(found: list[Unit], lines: list[str]) -> Layout:
@@ -163,4 +168,4 @@ def layout(found: list[Unit], lines: list[str]) -> Layout:
                 blocks.append(range(start, n))
             start = n
     hard_wrapped = narrow and any(unit.wrapped for unit in found)
-    return Layout(hard_wrapped, hard_wrapped or (narrow and any(indented)), blocks)
+    return Layout(hard_wrapped, hard_wrapped or (narrow and any(indented)), blocks, line_break)

@@ -3,16 +3,24 @@
 Prose units score their word count, chrome scores negative; the maximal-scoring runs
 (Ruzzo and Tompa's all-maximal-segments algorithm) are the main text. Page chrome
 clusters at the top and bottom, so it falls outside every strong run; a subheading or a
-short list inside the article is bridged by the paragraphs around it.
+short list inside the article is bridged by the paragraphs around it, and so is a single
+chrome line between two paragraphs (a section heading a wiki repeats on every page). Chrome that sits
+inside articles (a photo's credit, a gallery counter, an advertisement label) still breaks a
+run, so a caption beside it is not taken for the article, but it does not keep two runs of
+paragraphs apart (it cut The Sun's two-sentence lede off its story).
+
+Right below the runs, a table or list of figures joins them (tour dates, a group table, match
+results): lists of other stories are text, not figures.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from corpus.stages.boilerplate.lines import Unit
 
 CHROME_SCORE = -20.0  # a unit a rule or the repetition count already marks as chrome
+LIST_MIN_ROWS = 3  # a table or list: this many rows of figures in a row
 
 
 def unit_score(unit: Unit, chrome: bool) -> float:
@@ -29,11 +37,13 @@ def unit_score(unit: Unit, chrome: bool) -> float:
     return -2.0 if unit.words >= 2 else -1.0
 
 
-def main_runs(scores: Sequence[float], *, min_score: float, share_of_best: float) -> list[tuple[int, int, float]]:
+def main_runs(scores: Sequence[float], *, min_score: float, share_of_best: float,
+              inline: Collection[int] = ()) -> list[tuple[int, int, float]]:
     """The maximal-scoring runs worth keeping, in order: (start, end exclusive, score).
 
-    A weaker run joins the strong one next to it when nothing between them is known chrome:
-    a list of tour dates or a table splits an article into two runs, and both are the article.
+    A weaker run joins the strong one next to it when nothing between them is known chrome but
+    the `inline` kind, or one unit between two paragraphs: a list of tour dates, a photo with its
+    credit or a repeated section heading splits an article into two runs, and both are the article.
     """
     runs = _maximal_segments(scores)
     if not runs:
@@ -48,21 +58,28 @@ def main_runs(scores: Sequence[float], *, min_score: float, share_of_best: float
             if keep[i] or runs[i][2] < min_score:
                 continue
             for j in (i - 1, i + 1):
-                if 0 <= j < len(runs) and keep[j] and _clean_gap(scores, runs[min(i, j)][1], runs[max(i, j)][0]):
+                if not (0 <= j < len(runs) and keep[j]):
+                    continue
+                if _clean_gap(scores, inline, min_score, runs[min(i, j)][1], runs[max(i, j)][0]):
                     keep[i] = changed = True
                     break
     kept = [run for run, wanted in zip(runs, keep) if wanted]
     merged: list[tuple[int, int, float]] = []
     for start, end, total in kept:  # neighbours joined across a clean gap become one run
-        if merged and _clean_gap(scores, merged[-1][1], start) and _is_adjacent(runs, merged[-1], (start, end, total)):
+        if (merged and _clean_gap(scores, inline, min_score, merged[-1][1], start)
+                and _is_adjacent(runs, merged[-1], (start, end, total))):
             merged[-1] = (merged[-1][0], end, merged[-1][2] + total + sum(scores[merged[-1][1]:start]))
         else:
             merged.append((start, end, total))
     return merged
 
 
-def _clean_gap(scores: Sequence[float], start: int, end: int) -> bool:
-    return all(score > CHROME_SCORE for score in scores[start:end])
+def _clean_gap(scores: Sequence[float], inline: Collection[int], min_score: float, start: int, end: int) -> bool:
+    """Nothing between two runs is chrome but the kind found inside articles; or the gap is one unit
+    between two paragraphs: a section's heading that repeats across a site ("Historia[editar]")."""
+    if all(scores[n] > CHROME_SCORE or n in inline for n in range(start, end)):
+        return True
+    return end - start == 1 and 0 < start and end < len(scores) and min(scores[start - 1], scores[end]) >= min_score
 
 
 def _is_adjacent(runs: list[tuple[int, int, float]], left: tuple[int, int, float], right: tuple[int, int, float]) -> bool:
@@ -91,3 +108,20 @@ def _maximal_segments(scores: Sequence[float]) -> list[tuple[int, int, float]]:
             segment = [segments[j][0], segment[1], segments[j][2], segment[3]]
             del segments[j:]
     return [(int(s), int(e), right - left) for s, e, left, right in segments]
+
+
+def lists_below(found: Sequence[Unit], chrome: Sequence[bool], kept: set[int], is_row: Callable[[Unit], bool],
+                is_header: Callable[[Unit], bool]) -> set[int]:
+    """Units of the tables and lists of figures that follow a kept unit directly, or under a header
+    line that does ("The Doobie Brothers Tour Dates" above "June 9 – West Palm Beach, FL @ ...")."""
+    joined: set[int] = set()
+    for last in sorted(n for n in kept if n + 1 not in kept):  # the last unit of each kept stretch
+        start = last + 1
+        header = start < len(found) and not chrome[start] and not is_row(found[start]) and is_header(found[start])
+        first_row = start + 1 if header else start
+        end = first_row
+        while end < len(found) and end not in kept and not chrome[end] and is_row(found[end]):
+            end += 1
+        if end - first_row >= LIST_MIN_ROWS:
+            joined.update(range(start, end))
+    return joined

@@ -1,18 +1,31 @@
-"""The first pass: in how many documents each line occurs, over the whole input and per site.
+"""The first pass: on how many distinct pages each line occurs, over the whole input and per site.
 
 Lines are counted in `exact_line`'s normal form, so a line found here pastes straight into a
-rule file. Exact copies of a page count once: a page crawled twice must not strip itself.
+rule file. A page is counted by its identity, not once per copy: a page crawled twice, a wire
+story sent again with a new headline, or one article on two URLs of a site must not make its
+own lines look like chrome (the headline and the results table of a duplicated story were
+removed as repeated).
 
 The counts are kept on disk (corpus/firstpass.py): each batch's `fit` gives a row per distinct
-line of each page (its site, a fingerprint of the page's lines, the line), DuckDB counts the
-distinct fingerprints per line and per (site, line), and each batch of the next pass gets the
-counts of its own lines only: no process holds every line of the input.
+line of each page (its site, its identity, the line), DuckDB counts the distinct identities per
+line and per (site, line), and each batch of the next pass gets the counts of its own lines
+only: no process holds every line of the input. A line of any copy counts for the identity, so
+the order of the batches cannot change the counts.
+
+The identity comes from the page alone (`page_identity`): a hash of the three paragraphs of 20
+words or more whose own hashes are the smallest, a bottom-3 sketch of the page's prose. Near
+copies that share most of their paragraphs get the same one, while two articles of one site,
+which share menus, teasers and perhaps a long disclaimer but not three paragraphs, do not.
+Measured on every page of the shared sets: among the 19,043 Reuters stories 342 copies and
+revised re-sends join another story's identity; no two of the 1,191 web pages (Zyte, CleanEval,
+CleanPortalEval, trafilatura's set) share one. A page with fewer than three such paragraphs (a
+short note, a table, a menu) is identified by all its lines, so only its exact copies count once.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,11 +33,14 @@ import polars as pl
 
 from corpus.document import Document
 from corpus.rules import site_of
+from corpus.stages.boilerplate.lines import units
 from corpus.stages.boilerplate.site_rules import normalise_line
 
 FIT_TABLES: dict[str, dict[str, Any]] = {
     "lines": {"doc": pl.Int32, "site": pl.String, "page": pl.Binary, "line": pl.String},
 }
+IDENTITY_PARAGRAPHS = 3  # paragraphs in the sketch: two articles of a site rarely share three
+IDENTITY_MIN_WORDS = 20.0  # a paragraph this long is the article's, rarely a teaser or a label
 
 
 @dataclass
@@ -41,13 +57,28 @@ class LineCounts:
         return self.by_site.get((site, line), 1) if site is not None else 0
 
 
+def page_identity(lines: list[str], keys: Iterable[str]) -> bytes:
+    """The page's identity: the sketch of its paragraphs, or all its line keys when it has too few."""
+    paragraphs = {normalise_line(unit.text) for unit in units(lines) if unit.prose and unit.words >= IDENTITY_MIN_WORDS}
+    if len(paragraphs) >= IDENTITY_PARAGRAPHS:
+        basis = sorted(_digest(paragraph) for paragraph in paragraphs)[:IDENTITY_PARAGRAPHS]
+    else:
+        basis = sorted(_digest(key) for key in keys)
+    return hashlib.blake2b(b"".join(basis), digest_size=16).digest()
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+
+
 def line_rows(docs: Sequence[Document], max_chars: int) -> dict[str, dict[str, list[Any]]]:
-    """The `lines` rows of a batch: each page's distinct normalised lines, with its site and the
-    fingerprint of its whole set of lines (copies of a page have the same)."""
+    """The `lines` rows of a batch: each page's distinct normalised lines, with its site and its
+    identity (copies of a page, exact or near, have the same)."""
     columns: dict[str, list[Any]] = {"doc": [], "site": [], "page": [], "line": []}
     for index, doc in enumerate(docs):
-        lines = sorted({key for line in doc.text.split("\n") if (key := normalise_line(line)) and len(key) <= max_chars})
-        page = hashlib.blake2b("\n".join(lines).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        text_lines = doc.text.split("\n")
+        lines = sorted({key for line in text_lines if (key := normalise_line(line)) and len(key) <= max_chars})
+        page = page_identity(text_lines, lines)
         site = site_of(doc)
         columns["doc"] += [index] * len(lines)
         columns["site"] += [site] * len(lines)
@@ -57,9 +88,8 @@ def line_rows(docs: Sequence[Document], max_chars: int) -> dict[str, dict[str, l
 
 
 def count_lines(store: Any) -> None:
-    """Count each distinct page once (per site, and over the input), keep the lines seen in two
-    documents or more, and hand each batch its lines' counts. Copies carry the same lines, so
-    which copy is counted cannot matter."""
+    """Count each distinct page identity once (per site, and over the input), keep the lines seen
+    on two pages or more, and hand each batch its lines' counts."""
     store.execute("""CREATE TEMP TABLE corpus_counts AS
         SELECT line, count(DISTINCT page) AS documents FROM lines GROUP BY line HAVING documents >= 2""")
     store.execute("""CREATE TEMP TABLE site_counts AS

@@ -32,6 +32,7 @@ _TRAILING = " :»›|…"
 # name (the numbers shift in an alternation) or names a group (names must be unique in one regex).
 _SELF_REFERENCE = re.compile(r"\\[1-9]|\(\?P[=<]|\(\?\(")
 _LEADING_FLAGS = re.compile(r"\(\?([aiLmsux]+)\)")
+_BULLET = re.compile(r"^[-•*·–]\s+(?=\S)")
 
 try:  # CPython's regex parser and its table of extra case-insensitive equivalences (ſ ~ s, ı ~ i)
     from re import _casefix, _constants as _sre, _parser as _sre_parse
@@ -244,12 +245,14 @@ def removals(
 
 
 class _Lines:
-    """A document's lines, stripped; each folded for the literal prefilter only when asked."""
+    """A document's lines, stripped of spaces and of a list bullet ("- Print Article" is the line
+    "Print Article" in a list: main-text extractors write list items so); each folded for the
+    literal prefilter only when asked."""
 
     __slots__ = ("text", "_folded")
 
     def __init__(self, lines: Sequence[str]) -> None:
-        self.text = [line.strip() for line in lines]
+        self.text = [_BULLET.sub("", line.strip(), count=1) for line in lines]
         self._folded: list[str | None] = [None] * len(self.text)
 
     def search(self, number: int, pattern: re.Pattern[str], needs: Needs | None) -> bool:
