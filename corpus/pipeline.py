@@ -20,6 +20,7 @@ from corpus.document import Document
 from corpus.errors import UsageError
 from corpus.manifest import SCHEMA_VERSION, input_entries, library_versions, write_manifest
 from corpus.readers import InputFile, find_inputs, read_input
+from corpus.readers.files import resolved
 from corpus.rules import RuleFile, load_rule_files
 from corpus.stages.base import Stage
 from corpus.stages.boilerplate import BoilerplateStage
@@ -140,7 +141,7 @@ def _check_not_overlapping(inputs: Sequence[Path], out: Path) -> None:
     """OUT is replaced whole when a run finishes, so it must not be, or hold, an input."""
     target = out.resolve()
     for argument in inputs:
-        source = argument.resolve()
+        source = resolved(argument)  # not Path.resolve, which raises on a link loop
         if source == target or target in source.parents:
             raise UsageError(str(out), f"the output folder is or contains the input {argument}",
                              "choose an -o outside the inputs")

@@ -9,6 +9,8 @@ from typing import BinaryIO
 
 import zstandard
 
+from corpus.readers.files import open_regular
+
 GZIP_MAGIC = b"\x1f\x8b"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
@@ -25,7 +27,7 @@ def compression_of(path: Path) -> str | None:
 def open_stream(path: Path) -> BinaryIO:
     """A decompressing binary stream; raises FormatMismatch if the magic bytes disagree with the name."""
     kind = compression_of(path)
-    raw = path.open("rb")
+    raw = open_regular(path)
     head = raw.read(4)
     raw.seek(0)
     if kind == "gzip":

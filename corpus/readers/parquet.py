@@ -10,6 +10,7 @@ import polars as pl
 from corpus.config import ReadConfig
 from corpus.document import Document, ReadFailure
 from corpus.readers.compression import FormatMismatch
+from corpus.readers.files import open_regular
 from corpus.readers.records import record_to_document
 
 BATCH_ROWS = 2048  # bounded memory however large the file
@@ -19,7 +20,7 @@ PARQUET_MAGIC = b"PAR1"
 
 
 def read_parquet(path: Path, source: str, config: ReadConfig) -> Iterator[Document | ReadFailure]:
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
         if handle.read(4) != PARQUET_MAGIC:
             raise FormatMismatch("named .parquet but is not Parquet data")
     row = 0

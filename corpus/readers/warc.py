@@ -15,6 +15,7 @@ from corpus.config import ReadConfig
 from corpus.document import Document, ReadFailure
 from corpus.readers.compression import GZIP_MAGIC, FormatMismatch
 from corpus.readers.decoding import decode
+from corpus.readers.files import open_regular
 from corpus.readers.webpage import UnparsedHtml
 
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
@@ -27,7 +28,7 @@ class ArchiveError(Exception):
 
 def _check_is_warc(path: Path) -> None:
     """warcio reads any other file as an empty archive (with a warning per line): refuse it."""
-    with path.open("rb") as raw:
+    with open_regular(path) as raw:
         head = raw.read(2)
         raw.seek(0)
         start = gzip.GzipFile(fileobj=raw).read(5) if head == GZIP_MAGIC else raw.read(5)
@@ -53,7 +54,7 @@ def _payload(record, source: str) -> bytes:  # noqa: ANN001 (warcio type)
 
 def read_warc(path: Path, source: str, config: ReadConfig) -> Iterator[Document | UnparsedHtml | ReadFailure]:
     _check_is_warc(path)
-    with path.open("rb") as stream:
+    with open_regular(path) as stream:
         records = ArchiveIterator(stream)
         try:
             for record in records:
