@@ -30,8 +30,18 @@ class ReadConfig:
     # where a few blog themes hide the whole article; elsewhere it holds "enable JavaScript");
     # "main": the article only, by trafilatura (an optional extra, checked when the config is built).
     html_mode: Literal["visible", "noscript", "main"] = "visible"
+    # A bigger document is dropped as too_large, never read whole: memory peaks at about 100
+    # times the largest document (README, "Limits"); real articles and books are far smaller.
+    max_document_bytes: int = 16 * 1024 * 1024
+    # A .gz/.zst expanding to more than this many times its size is a compression bomb
+    # (corrupt_file); real text compresses 3 to 10 times, a gzip bomb about 1,000.
+    max_expansion_ratio: float = 100.0
 
     def __post_init__(self) -> None:
+        if self.max_document_bytes < 1:
+            raise ValueError(f"max_document_bytes must be at least 1, not {self.max_document_bytes}")
+        if not self.max_expansion_ratio >= 1:
+            raise ValueError(f"max_expansion_ratio must be at least 1, not {self.max_expansion_ratio}")
         if self.html_mode == "main":  # fail before any page is read, with the pip command
             from corpus.readers.html import require_main_text_extractor
 

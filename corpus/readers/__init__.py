@@ -16,7 +16,7 @@ import zstandard
 
 from corpus.config import ReadConfig
 from corpus.document import Document, ReadFailure
-from corpus.readers.compression import FormatMismatch
+from corpus.readers.compression import CompressionBomb, FormatMismatch, TooLarge
 from corpus.readers.files import InputFile, InputProblem, check_file, find_inputs, printable
 from corpus.readers.jsonl import read_jsonl
 from corpus.readers.parquet import read_parquet
@@ -77,7 +77,9 @@ def read_input(input_file: InputFile, config: ReadConfig) -> Iterator[Record]:
         yield ReadFailure(source, problem.reason, f"after {last}: {problem.detail}")
     except FormatMismatch as error:
         yield ReadFailure(source, "format_mismatch", str(error))
-    except (EOFError, zlib.error, gzip.BadGzipFile, zstandard.ZstdError, ArchiveError) as error:
+    except TooLarge as error:
+        yield ReadFailure(source, "too_large", str(error))
+    except (EOFError, zlib.error, gzip.BadGzipFile, zstandard.ZstdError, ArchiveError, CompressionBomb) as error:
         yield ReadFailure(source, "corrupt_file", f"after {last}: {type(error).__name__}: {error}")
     except OSError as error:  # an I/O error, or the file removed while it was read
         yield ReadFailure(source, "unreadable_file", f"after {last}: {type(error).__name__}: {error.strerror or error}")

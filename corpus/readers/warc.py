@@ -13,7 +13,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from corpus.config import ReadConfig
 from corpus.document import Document, ReadFailure
-from corpus.readers.compression import GZIP_MAGIC, FormatMismatch
+from corpus.readers.compression import GZIP_MAGIC, CompressionBomb, FormatMismatch, TooLarge
 from corpus.readers.decoding import decode
 from corpus.readers.files import open_regular
 from corpus.readers.webpage import UnparsedHtml
@@ -44,8 +44,21 @@ class TruncatedRecord(Exception):
         self.source = source
 
 
-def _payload(record, source: str) -> bytes:  # noqa: ANN001 (warcio type)
-    data = record.content_stream().read()
+class OversizeRecord(Exception):
+    """A record whose payload is over [read] max_document_bytes; it is skipped unread."""
+
+    def __init__(self, source: str, message: str) -> None:
+        super().__init__(message)
+        self.source = source
+
+
+def _payload(record, source: str, limit: int) -> bytes:  # noqa: ANN001 (warcio type)
+    if record.length > limit:  # the declared size: nothing read, warcio skips the block
+        raise OversizeRecord(source, str(TooLarge(record.length, limit)))
+    data = record.content_stream().read(limit + 1)  # more than declared once a Content-Encoding is undone
+    if len(data) > limit:
+        raise OversizeRecord(source, f"more than {limit:,} bytes once its Content-Encoding is undone "
+                                     "([read] max_document_bytes)")
     missing = getattr(record.raw_stream, "limit", 0)
     if missing:
         raise TruncatedRecord(source, f"{missing} of the record's {record.length} bytes are missing")
@@ -54,14 +67,26 @@ def _payload(record, source: str) -> bytes:  # noqa: ANN001 (warcio type)
 
 def read_warc(path: Path, source: str, config: ReadConfig) -> Iterator[Document | UnparsedHtml | ReadFailure]:
     _check_is_warc(path)
+    # The records' declared sizes may add up to this much: beyond it, a compressed WARC is a
+    # compression bomb, stopped before warcio decompresses it (skipping a record still does).
+    budget = max(config.max_document_bytes, int(config.max_expansion_ratio * path.stat().st_size))
+    declared = 0
     with open_regular(path) as stream:
         records = ArchiveIterator(stream)
         try:
             for record in records:
+                declared += record.length or 0
+                if declared > budget:
+                    raise CompressionBomb(f"its records declare more than {budget:,} bytes, past "
+                                          f"{config.max_expansion_ratio:g} times its size "
+                                          "([read] max_expansion_ratio): a compression bomb?")
                 try:
                     document = _record_to_document(record, source, config)
                 except TruncatedRecord as truncated:
                     yield ReadFailure(truncated.source, "truncated_record", str(truncated))
+                    continue
+                except OversizeRecord as oversize:
+                    yield ReadFailure(oversize.source, "too_large", str(oversize))
                     continue
                 if document is not None:
                     yield document
@@ -84,7 +109,7 @@ def _record_to_document(record, source: str, config: ReadConfig) -> Document | U
         content_language = headers.get_header("WARC-Identified-Content-Language")
         if content_language:
             metadata["warc_identified_content_language"] = content_language
-        decoded = decode(_payload(record, record_source))
+        decoded = decode(_payload(record, record_source, config.max_document_bytes))
         return Document(
             id=record_source, source=record_source, text=decoded.text, url=url,
             encoding=decoded.encoding, metadata=metadata,
@@ -96,7 +121,7 @@ def _record_to_document(record, source: str, config: ReadConfig) -> Document | U
         return None
     charset = _CHARSET.search(content_type)
     return UnparsedHtml(
-        record_source, _payload(record, record_source), url=url,
+        record_source, _payload(record, record_source, config.max_document_bytes), url=url,
         declared_charset=charset.group(1) if charset else None, metadata=metadata,
         mode=config.html_mode,
     )
