@@ -21,6 +21,7 @@ from corpus.audit.terminal import diff_pages
 from corpus.config import load_config
 from corpus.errors import CorpusError, RunError, UsageError
 from corpus.output import RunOutput
+from corpus.patterns import backtracking_warning
 from corpus.rules import check_rule_file, frequent_lines, load_rule_files, suggest_site_file
 from corpus.stages.boilerplate.site_rules import check_examples, compile_rule_files, removals
 
@@ -235,6 +236,9 @@ def rules_check(rules_dir: Path | None) -> None:
         for failure in failures:
             click.echo(f"  FAIL {failure.rule_id}: {failure.expected} example {failure.number} "
                        f"{failure.problem}: {_preview(failure.example)}")
+        for rule in compiled[0].rules if compiled else ():
+            for warning in filter(None, map(backtracking_warning, (rule.pattern, rule.end))):
+                click.echo(f"  WARNING {rule.id}: {warning}")
     if failed:
         raise RunError("rules check", f"{failed} of {_plural(total, 'example')} failed",
                        "fix each rule or example listed above")

@@ -15,8 +15,9 @@ from corpus.readers.files import InputFile, InputProblem, check_file, open_regul
 
 SCHEMA_VERSION = 3  # 2: documents gained published and author; line_stats.parquet
 # 3: dropped gained duplicate_of, similarity, duplicate_in; dedup_index and dedup_passages.parquet
-# Libraries that read, decode or write the text, besides those each stage names itself.
-IO_LIBRARIES = ("chardet", "html-text", "lxml", "orjson", "polars", "warcio", "zstandard")
+# Libraries that read, decode, match (google-re2: rule patterns) or write the text, besides those
+# each stage names itself.
+IO_LIBRARIES = ("chardet", "google-re2", "html-text", "lxml", "orjson", "polars", "warcio", "zstandard")
 
 
 def library_versions(extra: Iterable[tuple[str, str]] = (), *, html_mode: str = "visible") -> dict[str, str]:
