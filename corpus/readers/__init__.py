@@ -19,7 +19,7 @@ from corpus.document import Document, ReadFailure
 from corpus.readers.compression import CompressionBomb, FormatMismatch, TooLarge
 from corpus.readers.files import InputFile, InputProblem, check_file, find_inputs, printable
 from corpus.readers.jsonl import read_jsonl
-from corpus.readers.parquet import read_parquet
+from corpus.readers.parquet import CorruptParquet, read_parquet
 from corpus.readers.text import read_html, read_text
 from corpus.readers.warc import ArchiveError, read_warc
 from corpus.readers.webpage import UnparsedHtml
@@ -79,7 +79,8 @@ def read_input(input_file: InputFile, config: ReadConfig) -> Iterator[Record]:
         yield ReadFailure(source, "format_mismatch", str(error))
     except TooLarge as error:
         yield ReadFailure(source, "too_large", str(error))
-    except (EOFError, zlib.error, gzip.BadGzipFile, zstandard.ZstdError, ArchiveError, CompressionBomb) as error:
+    except (EOFError, zlib.error, gzip.BadGzipFile, zstandard.ZstdError, ArchiveError, CompressionBomb,
+            CorruptParquet) as error:
         yield ReadFailure(source, "corrupt_file", f"after {last}: {type(error).__name__}: {error}")
     except OSError as error:  # an I/O error, or the file removed while it was read
         yield ReadFailure(source, "unreadable_file", f"after {last}: {type(error).__name__}: {error.strerror or error}")

@@ -16,6 +16,24 @@ from corpus.readers.records import record_to_document
 BATCH_ROWS = 2048  # bounded memory however large the file
 
 
+class CorruptParquet(Exception):
+    """polars could not read the file: out of the Parquet specification (a damaged footer, page,
+    column or schema); on some such files polars panics (a BaseException), and prints the panic."""
+
+
+def _batches(path: Path) -> Iterator[pl.DataFrame]:
+    batches = None
+    while True:
+        try:
+            batches = batches or iter(pl.scan_parquet(path).collect_batches(chunk_size=BATCH_ROWS))
+            batch = next(batches, None)
+        except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as error:  # found by fuzzing
+            raise CorruptParquet(f"{type(error).__name__}: {str(error).strip().splitlines()[0]}") from None
+        if batch is None:
+            return
+        yield batch
+
+
 PARQUET_MAGIC = b"PAR1"
 
 
@@ -25,7 +43,7 @@ def read_parquet(path: Path, source: str, config: ReadConfig) -> Iterator[Docume
             raise FormatMismatch("named .parquet but is not Parquet data")
     row = 0
     limit = config.max_document_bytes
-    for batch in pl.scan_parquet(path).collect_batches(chunk_size=BATCH_ROWS):
+    for batch in _batches(path):
         for record in batch.iter_rows(named=True):
             document = record_to_document(record, source=f"{source}#{row}", config=config, encoding="utf-8")
             # polars holds the batch anyway; what matters is that the workers never get it
