@@ -156,7 +156,7 @@ def _diff_region(old: str, new: str, base: int) -> list[Span]:
 def _diff_pieces(old: str, new: str, base: int, *, by_lines: bool) -> list[Span]:
     """Diff two texts as sequences of lines or tokens, then refine each changed run."""
     if by_lines:
-        old_pieces, new_pieces = old.splitlines(keepends=True), new.splitlines(keepends=True)
+        old_pieces, new_pieces = _lines(old), _lines(new)
     else:
         old_pieces, new_pieces = _TOKEN.findall(old), _TOKEN.findall(new)
     old_offsets, new_offsets = _offsets(old_pieces), _offsets(new_pieces)
@@ -169,6 +169,28 @@ def _diff_pieces(old: str, new: str, base: int, *, by_lines: bool) -> list[Span]
             new_run = new[new_offsets[j1] : new_offsets[j2]]
             spans.extend(_refine(old_run, new_run, base + old_offsets[i1], from_lines=by_lines))
     return spans
+
+
+# A long line is cut after each sentence's end as well, so that one changed word of a document
+# on a single line (30 MB of them seen) is an edit of its sentence, not of the whole line.
+_SENTENCE_END = re.compile(r"(?<=[.!?;:]) +")
+
+
+def _lines(text: str) -> list[str]:
+    pieces = text.splitlines(keepends=True)
+    if all(len(piece) <= LINE_DIFF_ABOVE // 2 for piece in pieces):
+        return pieces
+    out: list[str] = []
+    for piece in pieces:
+        if len(piece) <= LINE_DIFF_ABOVE // 2:
+            out.append(piece)
+            continue
+        start = 0
+        for found in _SENTENCE_END.finditer(piece):
+            out.append(piece[start : found.end()])
+            start = found.end()
+        out.append(piece[start:])
+    return [piece for piece in out if piece]
 
 
 def _refine(old: str, new: str, base: int, *, from_lines: bool) -> list[Span]:
