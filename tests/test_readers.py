@@ -247,3 +247,15 @@ def test_a_warc_record_over_the_limit_is_skipped_unread(tmp_path: Path) -> None:
     assert failure.detail.endswith("bytes, over the limit of 10,000 ([read] max_document_bytes)")
     [doc] = read(path)
     assert isinstance(doc, Document)
+
+
+def test_a_damaged_gzip_member_inside_a_warc_is_a_corrupt_file_and_prints_nothing(tmp_path: Path, capfd) -> None:  # noqa: ANN001
+    """warcio writes a decompression error to stderr itself and goes on with the block cut
+    short; the reader stops the file as corrupt instead, and stderr stays empty."""
+    damaged = bytearray(shared_data("webtext-commoncrawl-samples", "whirlwind", "whirlwind.warc.gz").read_bytes())
+    damaged[3000] ^= 0xFF  # inside the response record's gzip member
+    (tmp_path / "damaged.warc.gz").write_bytes(damaged)
+    records = read(tmp_path / "damaged.warc.gz")
+    assert [r.reason for r in records] == ["truncated_record", "corrupt_file"]
+    assert "Error -3 while decompressing data: incorrect data check" in records[-1].detail
+    assert capfd.readouterr().err == ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import logging
 import re
 import sys
 from collections.abc import Iterator
@@ -134,6 +135,9 @@ class _WarcioErrors:
 
 
 _WARCIO_ERRORS = _WarcioErrors()
+# and its record loader logs a warning ("Replacing spaces in invalid WARC-Target-URI") that,
+# with no logging set up, Python prints to stderr
+logging.getLogger("warcio").addHandler(logging.NullHandler())
 warcio.archiveiterator.sys = _WARCIO_ERRORS  # type: ignore[attr-defined]
 warcio.bufferedreaders.sys = _WARCIO_ERRORS  # type: ignore[attr-defined]
 
