@@ -9,9 +9,11 @@ the readers only caught as `unreadable_file` (worth a reason of its own?).
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -40,8 +42,11 @@ def main() -> None:
         fuzz([TARGETS[name] for name in names], seconds=min(600.0, left * (0.75 if not args.no_hypothesis else 1)),
              seed=seed + rounds, report=report)
         if not args.no_hypothesis and time.monotonic() < deadline:
-            pytest.main(["-q", "-p", "no:cacheprovider", "tests/fuzz/test_fuzz.py", "-k", "hypothesis",
-                         "--hypothesis-profile", "long", f"--hypothesis-seed={seed + rounds}"])
+            os.environ["CORPUS_FUZZ_PROFILE"] = "long"
+            result = pytest.main(["-q", "-p", "no:cacheprovider", "tests/fuzz/test_fuzz.py", "-k", "hypothesis",
+                                  f"--hypothesis-seed={seed + rounds}"])
+            if result != 0:
+                report.crashes.append(("hypothesis", Path("tests/fuzz/test_fuzz.py"), f"pytest exit code {result}"))
         rounds += 1
         print(f"after round {rounds}: {sum(report.runs.values()):,} inputs, {len(report.crashes)} crashes", flush=True)
     print(f"{sum(report.runs.values()):,} mutated inputs in {args.minutes:g} min: "

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import zstandard
 
-from tests.fuzz.targets import TARGETS, Target, compress
+from tests.fuzz.targets import Target, compress
 
 CRASHES = Path(__file__).parent / "crashes"
 SECONDS_PER_INPUT = 20  # longer is a hang: a reader must not stall on any input

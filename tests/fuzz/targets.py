@@ -24,7 +24,7 @@ from benchmarks.bench_replay import previous_document_diff
 from corpus import edits
 from corpus.audit.diff import document_diff
 from corpus.config import ReadConfig
-from corpus.document import Document, Edit, ReadFailure
+from corpus.document import Document, ReadFailure
 from corpus.edits import replay
 from corpus.readers import InputFile, read_input
 from corpus.readers.decoding import decode, looks_binary

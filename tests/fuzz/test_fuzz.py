@@ -6,10 +6,10 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 from pathlib import Path
 
 import polars as pl
-import pytest
 import zstandard
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -27,7 +27,7 @@ from tests.fuzz.targets import CONFIG, FOLDER, READ_REASONS, TARGETS, read_file,
 
 settings.register_profile("brief", max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 settings.register_profile("long", max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
-settings.load_profile("brief")
+settings.load_profile(os.environ.get("CORPUS_FUZZ_PROFILE", "brief"))  # python -m tests.fuzz: "long"
 
 
 def test_every_saved_crash_is_handled_now() -> None:
