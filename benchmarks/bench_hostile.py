@@ -158,7 +158,7 @@ def expect_drops(folder: Path, inputs: Path | list[Path], want: dict[str, str], 
     drops = dropped(out)
     got = {name: drops.get(name, ("kept" if name not in drops else "", ""))[0] for name in want}
     handled = run.code == 0 and "Traceback" not in run.stderr and got == want and kept(out) >= kept_at_least
-    shown = ", ".join(f"{name}: {reason}" for name, reason in got.items())
+    shown = ", ".join(f"{name}: {reason}" for name, reason in got.items()) or "nothing dropped"
     last = run.stderr.strip().splitlines()[-1:] or [""]
     outcome = f"{shown}; {kept(out)} kept" if run.code == 0 else f"exit {run.code}: {error_line(run) or last[0][:120]}"
     return Result(handled, outcome, run, left_on_disk(folder, out))

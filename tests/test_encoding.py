@@ -134,3 +134,19 @@ def test_a_document_of_only_whitespace_is_dropped_with_a_reason() -> None:
     result = EncodingStage(EncodingConfig()).apply(Document(id="d", source="d", text=" \u200b\n\t\x00 "))
     assert isinstance(result, Drop)
     assert result.reason == "empty_after_encoding"
+
+
+def test_information_separators_between_words_become_spaces_on_real_text() -> None:
+    """CleanEval's gold 237 puts a GS control (U+001D) where a tab stood: "I.\\x1dManagement",
+    "(c)\\x1d To provide". Between two words it becomes a space; next to a space it goes."""
+    import tarfile  # noqa: PLC0415 - only this test reads the archive
+
+    with tarfile.open(shared_data("boilerplate-cleaneval", "cleaneval.tar.xz")) as archive:
+        member = next(m for m in archive if m.name.endswith("final/gold/237.txt"))
+        text = archive.extractfile(member).read().decode("utf-8", "replace")
+    assert text.count("\x1d") >= 60
+    doc = clean(text)
+    assert "\x1d" not in doc.text
+    assert "I. Management" in doc.text and "(c) To provide" in doc.text
+    assert {e.rule for e in doc.edits if "\x1d" in e.before} == {"control_chars"}
+    assert {e.after for e in doc.edits if e.rule == "control_chars"} <= {"", " "}
