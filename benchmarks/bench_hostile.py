@@ -64,31 +64,51 @@ class Attack:
 
 def corpus(*args: str | Path, cwd: Path, user: bool = False) -> Run:
     """The installed command, as a user runs it; `user`: as `nobody` when root (the permission
-    bits do not apply to root), through util-linux's setpriv. Peak memory from wait4: the
-    largest resident set of the process and of its waited-for workers."""
+    bits do not apply to root), through util-linux's setpriv. Peak memory: the largest sum of
+    the resident sets of the run's processes (it and its workers, one process group), sampled
+    every 20 ms, or the largest high-water mark of one of them if that is more (the kernel's
+    ru_maxrss would count the benchmark's own memory, which a forked child starts with)."""
     command = [str(CORPUS), *map(str, args)]
     if user and os.geteuid() == 0:
         command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
     started = time.perf_counter()
+    peak = 0
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err, start_new_session=True)
-        deadline = started + TIMEOUT
+        code: int | None = None
         while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                code: int | None = os.waitstatus_to_exitcode(status)
+            peak = max(peak, _group_memory(process.pid))
+            try:
+                code = process.wait(timeout=0.02)
                 break
-            if time.perf_counter() > deadline:
-                os.killpg(process.pid, signal.SIGKILL)
-                _, status, usage = os.wait4(process.pid, 0)
-                code = None
-                break
-            time.sleep(0.05)
-        process.returncode = -1  # reaped above
+            except subprocess.TimeoutExpired:
+                if time.perf_counter() - started > TIMEOUT:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+                    code = None
+                    break
         out.seek(0)
         err.seek(0)
         return Run(code, out.read().decode(errors="replace"), err.read().decode(errors="replace"),
-                   time.perf_counter() - started, usage.ru_maxrss / 1024)
+                   time.perf_counter() - started, peak / 2**20)
+
+
+def _group_memory(group: int) -> int:
+    """Bytes: the larger of the summed resident sets of a process group's members and the
+    largest high-water mark among them."""
+    total = high = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2]) != group:
+                continue
+            fields = dict(line.split(":", 1) for line in (entry / "status").read_text().splitlines() if ":" in line)
+        except (OSError, ValueError, IndexError):
+            continue
+        total += int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
+        high = max(high, int(fields.get("VmHWM", "0 kB").split()[0]) * 1024)
+    return max(total, high)
 
 
 def left_on_disk(folder: Path, out: Path) -> str:
