@@ -73,7 +73,12 @@ class UserPattern:
         return f"UserPattern({self.pattern!r})"
 
     def search(self, text: str) -> bool | None:
-        linear = self._search
+        return self._run(self._search, text, anchored=False)
+
+    def match(self, text: str) -> bool | None:
+        return self._run(self._match, text, anchored=True)
+
+    def _run(self, linear: Any, text: str, *, anchored: bool) -> bool | None:
         # RE2 reads UTF-8, which cannot hold a lone surrogate; `^` and `$` became \A and \z,
         # which is what they mean in text without "\n"; re's \B (before Python 3.14) does not
         # match the empty text where RE2's does, and re cannot stall on nothing
@@ -82,20 +87,11 @@ class UserPattern:
                 return True if linear(text.encode()) else None
             except UnicodeEncodeError:
                 pass
-        return self._fall_back(self._re.search, text)
+        return self._fall_back(text, anchored=anchored)
 
-    def match(self, text: str) -> bool | None:
-        linear = self._match
-        if linear is not None and text and (not self.ascii_only or text.isascii()) and "\n" not in text:
-            try:
-                return True if linear(text.encode()) else None
-            except UnicodeEncodeError:
-                pass
-        return self._fall_back(self._re.match, text)
-
-    def _fall_back(self, method: Any, text: str) -> bool | None:
+    def _fall_back(self, text: str, *, anchored: bool) -> bool | None:
         try:
-            return True if budgeted(method, text) is not None else None
+            return True if budgeted(self._re.match if anchored else self._re.search, text) is not None else None
         except RegexTimeout:
             raise RegexTimeout(f"rule {self.label or repr(self.pattern)}: its regular expression ran past the "
                                f"document's time budget ({self.fallback or 'text RE2 cannot read'}: it runs on "
@@ -114,8 +110,7 @@ class CombinedPattern(UserPattern):
     def __reduce__(self) -> tuple[Any, ...]:
         return (CombinedPattern, (self.pattern, self.members))
 
-    def _fall_back(self, method: Any, text: str) -> bool | None:
-        anchored = method == self._re.match
+    def _fall_back(self, text: str, *, anchored: bool) -> bool | None:
         return True if any(member.match(text) if anchored else member.search(text) for member in self.members) else None
 
 
