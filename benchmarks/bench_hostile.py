@@ -65,9 +65,9 @@ class Attack:
 def corpus(*args: str | Path, cwd: Path, user: bool = False) -> Run:
     """The installed command, as a user runs it; `user`: as `nobody` when root (the permission
     bits do not apply to root), through util-linux's setpriv. Peak memory: the largest sum of
-    the resident sets of the run's processes (it and its workers, one process group), sampled
-    every 20 ms, or the largest high-water mark of one of them if that is more (the kernel's
-    ru_maxrss would count the benchmark's own memory, which a forked child starts with)."""
+    the proportional set sizes of the run's processes (it and its workers, one process group),
+    sampled every 20 ms (the kernel's ru_maxrss would count the benchmark's own memory, which a
+    forked child starts with)."""
     command = [str(CORPUS), *map(str, args)]
     if user and os.geteuid() == 0:
         command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
@@ -94,21 +94,23 @@ def corpus(*args: str | Path, cwd: Path, user: bool = False) -> Run:
 
 
 def _group_memory(group: int) -> int:
-    """Bytes: the larger of the summed resident sets of a process group's members and the
-    largest high-water mark among them."""
-    total = high = 0
+    """Bytes: the summed proportional set sizes (PSS) of a process group's members: a page the
+    forked workers share with the main process counts once, not once per process (summed RSS
+    counted the shared libraries and the parent's pages three times with two workers)."""
+    total = 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2]) != group:
                 continue
-            fields = dict(line.split(":", 1) for line in (entry / "status").read_text().splitlines() if ":" in line)
+            rollup = (entry / "smaps_rollup").read_text()
         except (OSError, ValueError, IndexError):
             continue
-        total += int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
-        high = max(high, int(fields.get("VmHWM", "0 kB").split()[0]) * 1024)
-    return max(total, high)
+        for line in rollup.splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1]) * 1024
+    return total
 
 
 def left_on_disk(folder: Path, out: Path) -> str:
