@@ -5,27 +5,38 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from functools import cache
+from typing import TYPE_CHECKING
+
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from corpus import pipeline
-from corpus.audit import rerun as rerun_run
-from corpus.audit.compare import compare, print_comparison
-from corpus.audit.report import write_report
-from corpus.audit.stats import print_stats, run_stats
-from corpus.audit.terminal import diff_pages
-from corpus.config import load_config
 from corpus.errors import CorpusError, RunError, UsageError
-from corpus.output import RunOutput
-from corpus.patterns import backtracking_warning
-from corpus.rules import check_rule_file, frequent_lines, load_rule_files, suggest_site_file
-from corpus.stages.boilerplate.site_rules import check_examples, compile_rule_files, removals
 
-stderr = Console(stderr=True, highlight=False)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from corpus import pipeline
+
+# Each command imports what it uses when it runs: `corpus --help` and a mistyped command answer
+# at once, without loading polars, the stages' word lists and models (seconds).
+
+
+@cache
+def stderr() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def _stdout() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
 
 
 @click.group()
@@ -61,6 +72,9 @@ def clean(
 
     Example: corpus clean seeds/ crawl.warc.gz -o out/ --skip language
     """
+    from corpus import pipeline
+    from corpus.config import load_config
+
     if workers is not None and workers < 1:
         raise UsageError("--workers", f"must be at least 1, not {workers}")
     config = load_config(
@@ -73,13 +87,7 @@ def clean(
     )
     if dedup_against is not None and "dedup" in config.run.skip:
         raise UsageError("--dedup-against", "needs the dedup stage, which --skip turns off", "drop dedup from --skip")
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=stderr, transient=True, disable=not sys.stderr.isatty()) as progress:
-        task = progress.add_task("reading", total=None)
-
-        def advance(label: str, documents: int) -> None:
-            progress.update(task, advance=documents, description=label)
-
+    with _progress_display() as advance:
         try:
             summary = pipeline.run(inputs, out, config, overwrite=overwrite, resume=resume, rules_dir=rules_dir,
                                    on_progress=advance, on_warning=_warn)
@@ -89,12 +97,61 @@ def clean(
     _print_summary(summary, out)
 
 
+@contextmanager
+def _progress_display(every: float = 30.0) -> Iterator[Callable[[pipeline.Progress], None]]:
+    """A bar with the pass's total, rate and time left on a terminal; elsewhere (a log, a pipe),
+    a plain line every `every` seconds, which is what a long run needs."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    if sys.stderr.isatty():
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   TimeRemainingColumn())
+        with Progress(*columns, console=stderr(), transient=True) as bar:
+            task = bar.add_task("reading", total=None)
+
+            def update(progress: pipeline.Progress) -> None:
+                total, done = progress.total, progress.done
+                if total is None and progress.input_total:  # reading: the input's bytes tell how far
+                    total, done = progress.input_total, progress.input_bytes
+                bar.update(task, completed=done, total=total, description=progress.label)
+
+            yield update
+        return
+    started = last = time.monotonic()
+
+    def log(progress: pipeline.Progress) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last < every:
+            return
+        last = now
+        rate = progress.done / max(now - started, 1e-9)
+        if progress.total:
+            left = (progress.total - progress.done) / max(rate, 1e-9)
+            where = f"{progress.done:,} of {progress.total:,} documents ({progress.done / progress.total:.0%}), about {_duration(left)} left in this pass"
+        elif progress.input_total:
+            where = f"{progress.done:,} documents read, {progress.input_bytes / progress.input_total:.0%} of the input's bytes"
+        else:
+            where = f"{progress.done:,} documents"
+        print(f"corpus: {progress.label}: {where}", file=sys.stderr, flush=True)
+
+    yield log
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
 class Interrupted(RunError):
     exit_code = 130
 
 
 def _warn(line: str) -> None:
-    stderr.print(f"[yellow]warning:[/] {line}", soft_wrap=True, highlight=False, markup=True)
+    stderr().print(f"[yellow]warning:[/] {line}", soft_wrap=True, highlight=False, markup=True)
 
 
 @cli.command()
@@ -106,6 +163,8 @@ def show(out: Path, doc_id: str, original: bool) -> None:
 
     Example: corpus show out/ 000_9c357a5e9c026ce2.txt --original
     """
+    from corpus.output import RunOutput
+
     run = RunOutput.open(out)
     text = run.original(doc_id) if original else run.text(doc_id)
     # The exact text: no newline added, no terminal codes stripped (click.echo would do both).
@@ -128,6 +187,9 @@ def diff(out: Path, doc_ids: tuple[str, ...], stage: str | None, rule: str | Non
 
     Example: corpus diff out/ --rule generic.teaser
     """
+    from corpus.audit.terminal import diff_pages
+    from corpus.output import RunOutput
+
     if limit < 0:
         raise UsageError("--limit", f"must be 0 (all) or more, not {limit}")
     terminal = sys.stdout.isatty()
@@ -149,7 +211,10 @@ def stats(out: Path) -> None:
 
     Example: corpus stats out/
     """
-    print_stats(run_stats(RunOutput.open(out)), Console(highlight=False))
+    from corpus.audit.stats import print_stats, run_stats
+    from corpus.output import RunOutput
+
+    print_stats(run_stats(RunOutput.open(out)), _stdout())
 
 
 @cli.command()
@@ -162,10 +227,13 @@ def report(out: Path, target: Path) -> None:
 
     Example: corpus report out/ -o report.html
     """
+    from corpus.audit.report import write_report
+    from corpus.output import RunOutput
+
     write_report(RunOutput.open(out), target)
     size = target.stat().st_size
     shown = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.0f} kB"
-    stderr.print(f"report written to {target} ({shown})", highlight=False)
+    stderr().print(f"report written to {target} ({shown})", highlight=False)
 
 
 @cli.command("compare")
@@ -177,7 +245,10 @@ def compare_runs(first: Path, second: Path) -> None:
 
     Example: corpus compare out/ out-without-teaser/
     """
-    print_comparison(compare(RunOutput.open(first), RunOutput.open(second)), Console(highlight=False))
+    from corpus.audit.compare import compare, print_comparison
+    from corpus.output import RunOutput
+
+    print_comparison(compare(RunOutput.open(first), RunOutput.open(second)), _stdout())
 
 
 @cli.command()
@@ -194,6 +265,8 @@ def rerun(manifest: Path, out: Path, strict: bool, workers: int | None, overwrit
 
     Example: corpus rerun out/manifest.json -o out-again/
     """
+    from corpus.audit import rerun as rerun_run
+
     if workers is not None and workers < 1:
         raise UsageError("--workers", f"must be at least 1, not {workers}")
     plan = rerun_run.prepare(manifest, workers=workers)
@@ -201,15 +274,12 @@ def rerun(manifest: Path, out: Path, strict: bool, workers: int | None, overwrit
         if strict:
             raise RunError(str(plan.manifest_path), "library versions differ from the run's: "
                            + "; ".join(plan.library_differences), "install the recorded versions: the README shows how to pin them")
-        stderr.print("[yellow]warning:[/] library versions differ from the run's, so the output may differ: "
+        stderr().print("[yellow]warning:[/] library versions differ from the run's, so the output may differ: "
                      + "; ".join(plan.library_differences), soft_wrap=True)
     for note in plan.notes:
-        stderr.print(f"[yellow]warning:[/] {note}", soft_wrap=True)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=stderr, transient=True, disable=not sys.stderr.isatty()) as progress:
-        task = progress.add_task("reading", total=None)
-        summary = rerun_run.run(plan, out, overwrite=overwrite,
-                                on_progress=lambda label, n: progress.update(task, advance=n, description=label))
+        stderr().print(f"[yellow]warning:[/] {note}", soft_wrap=True)
+    with _progress_display() as advance:
+        summary = rerun_run.run(plan, out, overwrite=overwrite, on_progress=advance)
     _print_summary(summary, out)
 
 
@@ -232,6 +302,10 @@ def rules_check(rules_dir: Path | None) -> None:
 
     Example: corpus rules check --rules my-rules/
     """
+    from corpus.patterns import backtracking_warning
+    from corpus.rules import check_rule_file, load_rule_files
+    from corpus.stages.boilerplate.site_rules import check_examples, compile_rule_files
+
     files = load_rule_files(rules_dir)
     checked = [(file, check_rule_file(file), compile_rule_files([file])) for file in files]  # schema first
     if not files:
@@ -280,6 +354,9 @@ def rules_suggest(
 
     Example: corpus rules suggest out/ --site antiwar.com > rules/antiwar.com.toml
     """
+    from corpus.rules import frequent_lines, load_rule_files, suggest_site_file
+    from corpus.stages.boilerplate.site_rules import compile_rule_files, removals
+
     if min_documents < 1:
         raise UsageError("--min-documents", f"must be at least 1, not {min_documents}")
     if limit < 0:
@@ -319,18 +396,20 @@ def _preview(text: str, width: int = 100) -> str:
 
 
 def _print_summary(summary: pipeline.RunSummary, out: Path) -> None:
+    from rich.table import Table
+
     dropped = sum(summary.dropped.values())
-    stderr.print(f"[bold]{summary.read}[/] documents read, [bold]{summary.written}[/] written to {out}, "
+    stderr().print(f"[bold]{summary.read}[/] documents read, [bold]{summary.written}[/] written to {out}, "
                  f"[bold]{dropped}[/] dropped, in {summary.wall_seconds:.1f} s")
     if summary.dropped:
         table = Table("dropped at", "reason", "documents", box=None)
         for (stage, reason), n in sorted(summary.dropped.items()):
             table.add_row(stage, reason, str(n))
-        stderr.print(table)
+        stderr().print(table)
     table = Table("stage", "edits", "CPU s", box=None)
     for name in sorted(set(summary.edits) | set(summary.cpu), key=lambda n: (n in ("read", "write"), n)):
         table.add_row(name, str(summary.edits.get(name, "")), f"{summary.cpu.get(name, 0.0):.2f}")
-    stderr.print(table)
+    stderr().print(table)
 
 
 def main() -> None:

@@ -54,8 +54,9 @@ class ReadConfig:
 class RunConfig:
     workers: int = 0  # 0 = one per core; output is identical whatever the number
     skip: tuple[str, ...] = ()  # stage names to turn off
-    # A memory budget ("4GB", "512MB"; "" = a quarter of the machine's memory): the first passes'
-    # aggregation is held to a share of it and spills to disk beyond. The output does not depend on it.
+    # A memory budget for the whole run, workers included ("4GB", "512MB"; "" = a quarter of the
+    # machine's memory, at most 2 GB): the first passes' aggregation gets what the processes leave
+    # of it and spills to disk beyond. A larger budget is faster; the output does not depend on it.
     memory: str = ""
     # Past one shard, documents/edits/dropped are written as documents-00000.parquet... (each shard
     # holding the same documents' rows in all three): a shard ends at this many documents...
@@ -99,9 +100,10 @@ class Config:
 
     @property
     def memory_bytes(self) -> int:
+        """The run's memory budget: as set, or a quarter of the machine's memory, at most 2 GB."""
         if self.run.memory:
             return parse_size(self.run.memory, "memory")
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 4
+        return min(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 4, 2 << 30)
 
     def reproducible_dict(self) -> dict[str, Any]:
         """Everything that can change the output (workers cannot), for the manifest."""

@@ -44,7 +44,7 @@ class FirstPassStore:
             "memory_limit": f"{max(memory_bytes, 128 << 20) >> 20}MB",
             "temp_directory": str(folder / "duckdb"),
             "threads": max(1, threads),
-            "preserve_insertion_order": True,
+            "preserve_insertion_order": False,  # every query whose order matters says ORDER BY
         })
         for name in tables:
             files = sorted((folder / name).glob("*.parquet"))
@@ -62,11 +62,18 @@ class FirstPassStore:
         self.connection.close()
 
     def execute(self, sql: str, parameters: Sequence[Any] = ()) -> Any:
-        return self.connection.execute(sql, list(parameters))
+        try:
+            return self.connection.execute(sql, list(parameters))
+        except RuntimeError as error:
+            # DuckDB answers Ctrl-C or SIGTERM during a query with "Query interrupted": an
+            # interruption, after which the run can be resumed, not a failure.
+            if "interrupted" in str(error).lower():
+                raise KeyboardInterrupt from None
+            raise
 
     def fetch(self, sql: str, parameters: Sequence[Any] = ()) -> dict[str, Any]:
         """A (small) query's result as numpy columns."""
-        return self.connection.execute(sql, list(parameters)).fetchnumpy()
+        return self.execute(sql, parameters).fetchnumpy()
 
     def scratch(self, name: str) -> Path:
         """A file of the stage's own in the work folder (a flat array to read at random, say)."""
@@ -75,7 +82,7 @@ class FirstPassStore:
     def save(self, name: str, sql: str) -> Path:
         """The query's rows, in its order, as a Parquet file of the work folder."""
         target = self.folder / f"{name}.parquet"
-        self.connection.execute(f"COPY ({sql}) TO {_quote(str(target))} (FORMAT parquet, COMPRESSION zstd)")
+        self.execute(f"COPY ({sql}) TO {_quote(str(target))} (FORMAT parquet, COMPRESSION zstd)")
         return target
 
     def stream(self, sql: str, *, rows: int = LOOKUP_ROWS, name: str = "stream") -> Iterator[pl.DataFrame]:
@@ -87,7 +94,7 @@ class FirstPassStore:
     def lookup(self, sql: str) -> None:
         """The rows handed to the next pass's batches: the query must have a `_batch` column (from
         the fit rows) or an `_ordinal` one (a document's input position), which gives the batch."""
-        columns = {row[0] for row in self.connection.execute(f"DESCRIBE ({sql})").fetchall()}
+        columns = {row[0] for row in self.execute(f"DESCRIBE ({sql})").fetchall()}
         batch = "_batch" if "_batch" in columns else f"_ordinal // {BATCH_DOCS} AS _batch"
         drop = "" if "_ordinal" not in columns or "_batch" in columns else " EXCLUDE (_ordinal)"
         self.outputs["_lookup"] = self.save("lookup", f"SELECT *{drop}, {batch} FROM ({sql}) ORDER BY _batch")
@@ -95,6 +102,21 @@ class FirstPassStore:
     def table(self, name: str, sql: str) -> None:
         """A table for OUT (e.g. "line_stats.parquet"), in the query's order."""
         self.outputs[name] = self.save(f"table-{len(self.outputs)}", sql)
+
+    def scan(self, name: str) -> pl.LazyFrame:
+        """A fit table as polars reads it: its chunk files in input order (each in order within)."""
+        files = sorted((self.folder / name).glob("*.parquet"))
+        if not files:
+            schema = {"_ordinal": pl.Int64, "_batch": pl.Int64, **{column: dtype for column, dtype
+                                                                    in self.schemas[name].items() if column != "doc"}}
+            return pl.DataFrame(schema=schema).lazy()
+        return pl.scan_parquet(files)
+
+    def table_frame(self, name: str, frame: pl.LazyFrame) -> None:
+        """A table for OUT made by polars (streamed, in the frame's order)."""
+        target = self.folder / f"table-{len(self.outputs)}.parquet"
+        frame.sink_parquet(target, **PARQUET_OPTIONS)
+        self.outputs[name] = target
 
 
 def read_slices(path: Path, rows: int) -> Iterator[pl.DataFrame]:

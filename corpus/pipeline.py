@@ -99,6 +99,17 @@ class RunSummary:
 
 
 @dataclass(frozen=True)
+class Progress:
+    """Where a run is, for a progress display: documents through this pass, out of how many."""
+
+    label: str  # "pass 2/4"
+    done: int
+    total: int | None  # the documents entering the pass; None while the first pass reads the input
+    input_bytes: int = 0  # the first pass: bytes of the input files read to the end, of...
+    input_total: int = 0  # ...all the input files' bytes
+
+
+@dataclass(frozen=True)
 class Pass:
     """Apply `stages` (the first with its first pass's result), then collect `fit_next`'s first pass."""
 
@@ -117,7 +128,7 @@ def run(
     resume: bool = False,
     rules_dir: Path | None = None,
     stages: Sequence[type[Stage]] = STAGES,
-    on_progress: Callable[[str, int], None] | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
     on_warning: Callable[[str], None] | None = None,
     files: Sequence[InputFile] | None = None,
 ) -> RunSummary:
@@ -175,7 +186,7 @@ class _Runner:
     def __init__(self, staging: Staging, key: dict[str, Any], config: Config, files: Sequence[InputFile],
                  active: Sequence[StageSpec],
                  built: dict[type[Stage], Stage], rule_files: Sequence[RuleFile], workers: Workers,
-                 on_progress: Callable[[str, int], None] | None) -> None:
+                 on_progress: Callable[[Progress], None] | None) -> None:
         self.staging = staging
         self.work = staging.work
         self.config = config
@@ -197,10 +208,11 @@ class _Runner:
         for step in self.passes:
             if step.number < self.journal["pass_number"]:
                 continue
-            if not (step.number == self.journal["pass_number"] and self.journal["merged"]):
+            aggregated = step.number == self.journal["pass_number"] and self.journal["merged"]
+            if not aggregated:
                 self._run_pass(step)
-            if step.fit_next is not None:
-                self._aggregate(step)
+                if step.fit_next is not None:
+                    self._aggregate(step)
             self.journal.update(pass_number=step.number + 1, chunks_done=0, merged=False)
             self._commit(f"pass {step.number + 1} of {len(self.passes)} finished")
         self._assemble()
@@ -228,6 +240,9 @@ class _Runner:
         reader = (_Reader(self.files, self.config, self.summary, self.journal, self.work, self.chunk_docs)
                   if step.number == 0 else None)
         tasks = reader.tasks(start_chunk) if reader else self._spilled_tasks(step, start_chunk)
+        # Documents entering the pass (unknown while reading, and in a pass resumed half-way).
+        entering = None if reader or start_chunk else self.summary.read - sum(self.summary.dropped.values())
+        done = self.summary.read if reader else 0
         for result in self.workers.run_pass(plan, tasks):
             chunk = result.number * BATCH_DOCS // self.chunk_docs
             while chunk > current:  # every batch of `current` is in: it is done
@@ -236,8 +251,9 @@ class _Runner:
             self._collect(result, chunk, kept, edits, dropped, final=step.last)
             if step.fit_next is not None:
                 self._collect_fit(step, result, partials, fit_rows)
+            done += len(result.kept) + len(result.dropped)
             if self.on_progress:
-                self.on_progress(label, len(result.kept) + len(result.dropped))
+                self.on_progress(Progress(label, done, entering, *(reader.input_progress() if reader else (0, 0))))
         total = reader.chunks() if reader else self.journal["chunks"]
         while current < total:
             self._end_chunk(step, current, writers, partials, fit_rows, reader, label)
@@ -333,7 +349,7 @@ class _Runner:
         fit_folder = self.work / f"pass{step.number}" / "fit"
         started = time.process_time()
         if stage.fit_tables:
-            store = FirstPassStore(fit_folder, stage.fit_tables, memory_bytes=self.config.memory_bytes // 4,
+            store = FirstPassStore(fit_folder, stage.fit_tables, memory_bytes=self._aggregation_memory(),
                                    threads=self.config.workers)
             try:
                 stage.aggregate(store)
@@ -354,6 +370,16 @@ class _Runner:
         self.summary.cpu[f"{stage.name} (fit)"] += time.process_time() - started
         self.journal["merged"] = True
         self._commit(f"first pass of {stage.name} aggregated")
+
+    def _aggregation_memory(self) -> int:
+        """DuckDB's share of the budget: what the main process and the (idle, waiting) workers do not
+        hold, less a margin for the tables polars writes; at least 128 MB, at most a quarter (it
+        spills to disk beyond, a little slower: measured at 200k documents, 512 MB of it is plenty)."""
+        budget = self.config.memory_bytes
+        resident = int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") \
+            if Path("/proc/self/statm").exists() else 256 << 20
+        rest = resident * (self.workers.count + 1) + (256 << 20)
+        return max(128 << 20, min(budget - rest, budget // 4))
 
     def _lookup_path(self, step: Pass) -> Path | None:
         name = self.journal.get(f"lookup{step.number}")
@@ -417,6 +443,7 @@ class _Reader:
         self.folder.mkdir(parents=True, exist_ok=True)
         reading = journal.get("reading", {"file_records": [], "repeats": {}})
         self.file_records: list[int] = list(reading["file_records"])
+        self.sizes = [_size(input_file.path) for input_file in files]
         saved = [np.load(path) for path in sorted(self.folder.glob("*.npy"))
                  if int(path.stem) < journal["chunks_done"]]
         for stale in self.folder.glob("*.npy"):
@@ -492,6 +519,17 @@ class _Reader:
 
     def chunks(self) -> int:
         return -(-self.read // self.chunk_docs)
+
+    def input_progress(self) -> tuple[int, int]:
+        """Bytes of the input files read to the end, and of all of them."""
+        return sum(self.sizes[: len(self.file_records)]), sum(self.sizes)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _partials(folder: Path) -> Iterator[Any]:

@@ -22,7 +22,7 @@ from corpus.errors import ConfigError
 from corpus.manifest import file_sha256
 from corpus.firstpass import apply_in_process
 from corpus.stages.dedup import DedupConfig, DedupStage
-from corpus.stages.dedup.minhash import MinHasher
+from corpus.stages.dedup.minhash import MinHasher, permutations
 from corpus.stages.dedup.shingles import Shingler, shingle_hash32
 from corpus.stages.dedup.text import words
 from tests.conftest import run_cli, shared_data
@@ -144,6 +144,8 @@ def test_signatures_equal_datasketch_minhash(stories: dict[str, str]) -> None:
     default.update_batch(grams)
     sha1_set = np.unique(np.array([sha1_hash32(gram) for gram in grams], dtype=np.uint32))
     assert np.array_equal(MinHasher(128).signatures([sha1_set])[0], default.hashvalues)
+    for count in (1, 128, 1024):  # the permutations are datasketch's, drawn without importing it
+        assert np.array_equal(np.array(permutations(count)), MinHash(num_perm=count, seed=1).permutations)
 
 
 def test_a_story_and_its_lightly_edited_copy_collapse_to_the_first(corpus_out, stories) -> None:

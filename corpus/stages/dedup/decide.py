@@ -80,10 +80,10 @@ def decide(store: Any, settings: Settings, previous: Path | None, previous_name:
                CASE WHEN r.first_in_id IS NOT NULL THEN {name_in} END, NULL, r.number,
                coalesce(r.first_in_id, f.id)
           FROM removals r JOIN docs USING (_ordinal) LEFT JOIN docs f ON f._ordinal = r.first_in""")
-    store.table(INDEX_FILE, """
-        SELECT id, text_hash, band_keys, shingles FROM docs
-        WHERE _ordinal NOT IN (SELECT _ordinal FROM duplicates UNION ALL SELECT _ordinal FROM shorts)
-        ORDER BY _ordinal""")
+    # The fit files are in input order already: filtered by polars as they stream, not sorted again.
+    dropped = store.fetch("SELECT _ordinal FROM duplicates UNION ALL SELECT _ordinal FROM shorts")["_ordinal"]
+    store.table_frame(INDEX_FILE, store.scan("docs").filter(~pl.col("_ordinal").is_in(pl.Series(dropped)))
+                      .select("id", "text_hash", "band_keys", "shingles"))
     in_earlier = "AND hash NOT IN (SELECT passage_hash FROM previous_passages)" if earlier else ""
     if not settings.passages:  # nothing was compared, so nothing is listed
         in_earlier += " AND false"
@@ -161,16 +161,20 @@ def _near(store: Any, settings: Settings, earlier: int) -> None:
     store.execute("""CREATE TEMP TABLE keyed AS
         SELECT pos, unnest(band_keys) AS key, unnest(generate_series(1, len(band_keys))) AS band FROM members""")
     store.execute("""CREATE TEMP TABLE buckets AS
-        SELECT band, key, pos, row_number() OVER (PARTITION BY band, key ORDER BY pos) AS rank,
-               count(*) OVER (PARTITION BY band, key) AS size
-          FROM keyed SEMI JOIN (SELECT band, key FROM keyed GROUP BY band, key HAVING count(*) > 1) USING (band, key)""")
+        SELECT band, key, pos, size FROM keyed
+          JOIN (SELECT band, key, count(*) AS size FROM keyed GROUP BY band, key HAVING count(*) > 1) USING (band, key)""")
     store.execute("DROP TABLE keyed")
-    # A bucket of more than MAX_BUCKET_PAIRS documents is linked as a chain of neighbours, not as all its pairs.
+    # A bucket of more than MAX_BUCKET_PAIRS documents is linked as a chain of neighbours, not as all
+    # its pairs. Two earlier documents are never a pair: they were settled in their own run.
     store.execute(f"""CREATE TEMP TABLE pairs AS
         SELECT DISTINCT a.pos AS first, b.pos AS second FROM buckets a JOIN buckets b
-            ON a.band = b.band AND a.key = b.key AND b.rank > a.rank
-           AND (a.size <= {MAX_BUCKET_PAIRS} OR b.rank = a.rank + 1)
-         WHERE b.pos >= 0""")  # two earlier documents: already settled in their own run
+            ON a.band = b.band AND a.key = b.key AND b.pos > a.pos
+         WHERE a.size <= {MAX_BUCKET_PAIRS} AND b.pos >= 0
+        UNION
+        SELECT first, second FROM (
+            SELECT pos AS first, lead(pos) OVER (PARTITION BY band, key ORDER BY pos) AS second
+              FROM buckets WHERE size > {MAX_BUCKET_PAIRS})
+         WHERE second >= 0""")
     store.execute("DROP TABLE buckets")
     shingles = _Shingles.written(store, "SELECT DISTINCT pos FROM (SELECT first AS pos FROM pairs "
                                         "UNION ALL SELECT second FROM pairs)", earlier=bool(earlier))
@@ -296,9 +300,11 @@ class _Shingles:
     """The shingle sets of the documents in candidate pairs, in a flat file read at random: a
     pair's check reads its two sets from disk, so memory holds an offset per such document."""
 
-    def __init__(self, path: Path, positions: np.ndarray, offsets: np.ndarray, words: dict[int, int]) -> None:
-        self.positions = positions
-        self.offsets = offsets
+    def __init__(self, path: Path, positions: np.ndarray, starts: np.ndarray, sizes: np.ndarray,
+                 words: dict[int, int]) -> None:
+        self.positions = positions  # sorted
+        self.starts = starts  # where each one's shingles start in the file, in uint32s
+        self.sizes = sizes
         self.words = words
         self.descriptor = os.open(path, os.O_RDONLY)
         self.of = lru_cache(maxsize=4096)(self._read)
@@ -312,7 +318,7 @@ class _Shingles:
         earlier_rows = "UNION ALL SELECT pos, shingles, 0 AS words FROM previous_docs" if earlier else ""
         query = f"""SELECT m.pos, m.shingles, m.words FROM (
                         SELECT _ordinal AS pos, shingles, words FROM docs {earlier_rows}) m
-                    SEMI JOIN ({positions_sql}) p ON p.pos = m.pos ORDER BY m.pos"""
+                    SEMI JOIN ({positions_sql}) p ON p.pos = m.pos"""  # any order: sorted below
         with path.open("wb") as handle:
             for frame in store.stream(query, name="candidates"):
                 for values in frame["shingles"].to_list():
@@ -321,13 +327,15 @@ class _Shingles:
                 lengths.append(frame["shingles"].list.len().to_numpy().astype(np.int64))
                 words.update(zip(frame["pos"].to_list(), frame["words"].to_list()))
         positions = np.concatenate(found) if found else np.empty(0, np.int64)
-        offsets = np.concatenate(([0], np.cumsum(np.concatenate(lengths)) if lengths else [])).astype(np.int64)
-        return cls(path, positions, offsets, words)
+        sizes = np.concatenate(lengths) if lengths else np.empty(0, np.int64)
+        starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64) if len(sizes) else sizes
+        order = np.argsort(positions, kind="stable")
+        return cls(path, positions[order], starts[order], sizes[order], words)
 
     def _read(self, position: int) -> np.ndarray:
         at = int(np.searchsorted(self.positions, position))
-        start, end = int(self.offsets[at]), int(self.offsets[at + 1])
-        data = os.pread(self.descriptor, (end - start) * 4, start * 4)
+        start, size = int(self.starts[at]), int(self.sizes[at])
+        data = os.pread(self.descriptor, size * 4, start * 4)
         return np.frombuffer(data, dtype=np.uint32)
 
     def close(self) -> None:
