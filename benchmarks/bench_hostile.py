@@ -283,7 +283,8 @@ def huge_one_line_text_gzip(folder: Path) -> Result:
         for _ in range(10):
             handle.write(chunk)
     result = expect_drops(folder, folder / "in", {"huge.txt.gz": "too_large"}, kept_at_least=0)
-    result.outcome += f" ({dropped(folder / 'out').get('huge.txt.gz', ('', ''))[1][:40]})"
+    detail = dropped(folder / "out").get("huge.txt.gz", ("", ""))[1]
+    result.outcome += f" ({detail.split(', over')[0]})"
     return result
 
 

@@ -42,6 +42,11 @@ READ_REASONS = {
 # Small limits, so that a mutated length field cannot make a fuzzer hold gigabytes.
 CONFIG = ReadConfig(max_document_bytes=1 << 20, max_expansion_ratio=100.0)
 ENCODING = EncodingStage(EncodingConfig())
+# Exceptions that mean a library tripped on a damaged input (warcio on a record without a URI
+# raised AttributeError, polars on a cut footer ComputeError or a panic): the reader must report
+# the file as corrupt, not leave it to the catch-all.
+_BUGS = ("TypeError", "AttributeError", "KeyError", "IndexError", "AssertionError", "UnboundLocalError", "NameError",
+         "ComputeError", "PanicException", "InvalidOperationError")
 
 
 class Finding(Exception):
@@ -76,7 +81,10 @@ def read_file(name: str, data: bytes) -> list[str]:
             if not isinstance(record.detail, str) or not record.detail:
                 raise Finding(f"drop without detail: {record!r}")
             if record.reason == "unreadable_file":  # a reader library raised: worth a look
-                notes.append(re.sub(r"after \S+: ", "", record.detail)[:120])
+                note = re.sub(r"after \S+: ", "", record.detail)
+                if note.startswith(_BUGS):  # a library's bug on a corrupt file, caught by the catch-all
+                    raise Finding(f"a corrupt file read as unreadable_file: {note[:200]}")
+                notes.append(note[:120])
             continue
         if not isinstance(record, Document) or not isinstance(record.text, str):
             raise Finding(f"not a document: {type(record).__name__}")
