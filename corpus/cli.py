@@ -302,6 +302,7 @@ def rules_check(rules_dir: Path | None) -> None:
 
     Example: corpus rules check --rules my-rules/
     """
+    from corpus.patterns import backtracking_warning
     from corpus.rules import check_rule_file, load_rule_files
     from corpus.stages.boilerplate.site_rules import check_examples, compile_rule_files
 
@@ -326,6 +327,9 @@ def rules_check(rules_dir: Path | None) -> None:
         for failure in failures:
             click.echo(f"  FAIL {failure.rule_id}: {failure.expected} example {failure.number} "
                        f"{failure.problem}: {_preview(failure.example)}")
+        for rule in compiled[0].rules if compiled else ():
+            for warning in filter(None, map(backtracking_warning, (rule.pattern, rule.end))):
+                click.echo(f"  WARNING {rule.id}: {warning}")
     if failed:
         raise RunError("rules check", f"{failed} of {_plural(total, 'example')} failed",
                        "fix each rule or example listed above")

@@ -32,8 +32,19 @@ class ReadConfig:
     # shows; "noscript": as one without JavaScript does (keeps <noscript>, where a few blog themes
     # hide the whole article; elsewhere it holds "enable JavaScript").
     html_mode: Literal["visible", "noscript", "main"] = "main"
+    # A bigger document is dropped as too_large, never read whole. A run's memory peaks at about
+    # 80 times its largest document on top of some 300 MB (README, "Limits"): 8 MiB keeps a worker
+    # near 1 GB, and is 8 times what Common Crawl keeps of a page, more than the longest books.
+    max_document_bytes: int = 8 * 1024 * 1024
+    # A .gz/.zst expanding to more than this many times its size is a compression bomb
+    # (corrupt_file); real text compresses 3 to 10 times, a gzip bomb about 1,000.
+    max_expansion_ratio: float = 100.0
 
     def __post_init__(self) -> None:
+        if self.max_document_bytes < 1:
+            raise ValueError(f"max_document_bytes must be at least 1, not {self.max_document_bytes}")
+        if not self.max_expansion_ratio >= 1:
+            raise ValueError(f"max_expansion_ratio must be at least 1, not {self.max_expansion_ratio}")
         if self.html_mode == "main":  # fail before any page is read, with the pip command
             from corpus.readers.html import require_main_text_extractor
 

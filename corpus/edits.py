@@ -102,15 +102,49 @@ def replay(text: str, edits: Iterable[Edit], *, reverse: bool = False) -> str:
     """Apply edits (in `seq` order) to an original text, or undo them from an output text.
 
     `replay(original, edits) == output` and `replay(output, edits, reverse=True) == original`.
+
+    Linear in the text and the edits for edits that move one way through the text, as each
+    stage's do (one `apply_spans` call is one such run): the text is cut once per run, not
+    once per edit. Splicing each edit into the whole text took 13 ms an edit on a document of
+    276,755 edits, an hour for `corpus show --original`.
     """
     ordered = sorted(edits, key=lambda e: e.seq)
-    if reverse:
-        for edit in reversed(ordered):
-            text = text[: edit.start] + edit.before + text[edit.start + len(edit.after) :]
-    else:
-        for edit in ordered:
-            text = text[: edit.start] + edit.after + text[edit.end :]
-    return text
+    if not reverse:
+        return _forward(text, ordered)
+    # Undoing edit i puts `before` back where its `after` stands: the same as applying, last
+    # edit first, edits from `after` to `before`, which within a run move right to left.
+    undo = [(edit.start, edit.start + len(edit.after), edit.before) for edit in reversed(ordered)]
+    return _backward(text, undo)
+
+
+def _forward(text: str, ordered: Sequence[Edit]) -> str:
+    done: list[str] = []  # the text before `cursor`, final for the run of edits under way
+    done_length = 0
+    rest, cursor = text, 0  # the text from done_length on is rest[cursor:]
+    for edit in ordered:
+        if edit.start < done_length:  # the edit goes back: a new run, from the start of the text
+            rest, cursor, done, done_length = "".join(done) + rest[cursor:], 0, [], 0
+        skip = edit.start - done_length
+        done.append(rest[cursor : cursor + skip])
+        done.append(edit.after)
+        done_length += skip + len(edit.after)
+        cursor += skip + edit.end - edit.start
+    return "".join(done) + rest[cursor:]
+
+
+def _backward(text: str, undo: Sequence[tuple[int, int, str]]) -> str:
+    """Spans (start, end, replacement) applied in order, each against the text left by those
+    before it, cheap while they move right to left: the mirror image of `_forward`."""
+    done: list[str] = []  # the text from `limit` on, in reverse order of pieces
+    rest, limit = text, len(text)  # the text before the done part is rest[:limit]
+    for start, end, replacement in undo:
+        if end > limit:  # the span goes forward: a new run, from the end of the text
+            rest = rest[:limit] + "".join(reversed(done))
+            limit, done = len(rest), []
+        done.append(rest[end:limit])
+        done.append(replacement)
+        limit = start
+    return rest[:limit] + "".join(reversed(done))
 
 
 def _diff_region(old: str, new: str, base: int) -> list[Span]:
@@ -122,7 +156,7 @@ def _diff_region(old: str, new: str, base: int) -> list[Span]:
 def _diff_pieces(old: str, new: str, base: int, *, by_lines: bool) -> list[Span]:
     """Diff two texts as sequences of lines or tokens, then refine each changed run."""
     if by_lines:
-        old_pieces, new_pieces = old.splitlines(keepends=True), new.splitlines(keepends=True)
+        old_pieces, new_pieces = _lines(old), _lines(new)
     else:
         old_pieces, new_pieces = _TOKEN.findall(old), _TOKEN.findall(new)
     old_offsets, new_offsets = _offsets(old_pieces), _offsets(new_pieces)
@@ -135,6 +169,28 @@ def _diff_pieces(old: str, new: str, base: int, *, by_lines: bool) -> list[Span]
             new_run = new[new_offsets[j1] : new_offsets[j2]]
             spans.extend(_refine(old_run, new_run, base + old_offsets[i1], from_lines=by_lines))
     return spans
+
+
+# A long line is cut after each sentence's end as well, so that one changed word of a document
+# on a single line (30 MB of them seen) is an edit of its sentence, not of the whole line.
+_SENTENCE_END = re.compile(r"(?<=[.!?;:]) +")
+
+
+def _lines(text: str) -> list[str]:
+    pieces = text.splitlines(keepends=True)
+    if all(len(piece) <= LINE_DIFF_ABOVE // 2 for piece in pieces):
+        return pieces
+    out: list[str] = []
+    for piece in pieces:
+        if len(piece) <= LINE_DIFF_ABOVE // 2:
+            out.append(piece)
+            continue
+        start = 0
+        for found in _SENTENCE_END.finditer(piece):
+            out.append(piece[start : found.end()])
+            start = found.end()
+        out.append(piece[start:])
+    return [piece for piece in out if piece]
 
 
 def _refine(old: str, new: str, base: int, *, from_lines: bool) -> list[Span]:

@@ -18,6 +18,8 @@ from corpus.document import Edit
 from corpus.edits import replay
 from corpus.errors import RunError, UsageError
 
+EDIT_FIELDS = ("seq", "stage", "rule", "start", "end", "before", "after", "detail")  # Edit's, in order
+
 SHARDED = ("documents", "edits", "dropped")  # one file each, or shards: documents-00000.parquet...
 
 
@@ -79,7 +81,8 @@ class RunOutput:
 
     def document_edits(self, doc_id: str) -> list[Edit]:
         rows = self._collect(self.scan("edits").filter(pl.col("id") == doc_id).drop("id").sort("seq"))
-        return [Edit(**row) for row in rows.iter_rows(named=True)]
+        # column by column: iter_rows(named=True) took 4 of the 6 s a document of 242,444 edits needed
+        return list(map(Edit, *(rows[name].to_list() for name in EDIT_FIELDS)))
 
     def _collect(self, frame: pl.LazyFrame) -> pl.DataFrame:
         try:

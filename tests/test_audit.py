@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import corpus
 from corpus.audit.diff import Change, document_diff
-from corpus.document import Document
+from corpus.document import Document, Edit
 from corpus.edits import rewrite
 from tests.conftest import SEEDS, run_cli
 
@@ -232,3 +232,12 @@ def test_escape_sequences_in_a_document_never_reach_the_terminal(tmp_path: Path)
     assert "── esc\\x1b[31m\n" in result.stdout
     assert "Tuesday \\x1b]0;" in result.stdout and "\\x07 and the relations [-imporved-]{+improved+}" in result.stdout
     assert "a lot \\x1b[2J after" in result.stdout and "\x1b" not in result.stdout
+
+
+def test_edits_are_read_back_in_the_order_of_their_fields() -> None:
+    """corpus.output builds Edits from columns by position: the two orders must agree."""
+    import dataclasses  # noqa: PLC0415
+
+    from corpus.output import EDIT_FIELDS  # noqa: PLC0415
+
+    assert tuple(field.name for field in dataclasses.fields(Edit)) == EDIT_FIELDS

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import codecs
 import random
+import sys
 import zipfile
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -150,12 +152,65 @@ def test_looks_binary() -> None:
     assert looks_binary(PNG_HEADER)
     assert looks_binary(b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(40)))
     assert looks_binary(b"\x7fELF\x02\x01\x01" + b"\x00" * 60)
-    assert looks_binary(b"some text\x00with a NUL in it")
+    assert not looks_binary(b"some text\x00with a NUL in it")  # a stray NUL: the encoding stage removes it
     rng = random.Random(7)
     assert looks_binary(bytes(rng.randrange(256) for _ in range(4096)))
     assert not looks_binary(b"")
     assert not looks_binary("plain ASCII text\n\twith tabs\r\n".encode())
     assert not looks_binary("Käse, Straße, œuvre".encode("cp1252"))
+
+
+def inject(data: bytes, count: int, rng: random.Random, choices: bytes = b"\x00") -> bytes:
+    """`count` control bytes put before random spaces or line breaks of `data`: between two
+    characters in UTF-8 and in every legacy code page (a trail byte is never 0x20 or 0x0A)."""
+    out = bytearray(data)
+    for _ in range(count):
+        places = [i for i, byte in enumerate(out) if byte in b" \n"] or [len(out)]
+        out.insert(rng.choice(places), rng.choice(choices))
+    return bytes(out)
+
+
+STRAYS = bytes([0x00, 0x01, 0x02, 0x07, 0x08, 0x0E, 0x10, 0x1A, 0x1F, 0x7F])
+
+
+def test_real_text_with_stray_control_bytes_is_text_in_any_encoding() -> None:
+    """Seeds (UTF-8) and UDHR files in legacy code pages, with up to 10 stray NULs or other C0
+    controls each: still text, decoded the same once the strays are gone."""
+    rng = random.Random(17)
+    texts = [path.read_bytes() for path in sorted(SEEDS.glob("*.txt"))] + [udhr(name) for name, _ in LEGACY]
+    prose = "The council met on Tuesday and approved the new budget for 2024.".encode()
+    texts.append(prose)  # 65 bytes
+    for data in texts:
+        clean = decode(data)
+        for count in (1, 2, 10):
+            for choices in (b"\x00", STRAYS):
+                if len(data) < 100 and count > 1:
+                    continue
+                dirty = inject(data, count, rng, choices)
+                assert not looks_binary(dirty), (data[:40], count, choices)
+                decoded = decode(dirty)
+                assert decoded.text.translate(dict.fromkeys(STRAYS)) == clean.text.translate(dict.fromkeys(STRAYS))
+    assert not looks_binary(inject(prose, 1, rng))
+
+
+def binary_files() -> dict[str, list[Path]]:
+    """Real binary files of this Python installation, by kind: compiled bytecode (some hold
+    mostly strings: the hardest case, 0.9% control bytes), shared libraries, gettext catalogs,
+    gzip, NumPy and IDL data, Windows executables (no signature the reader knows)."""
+    root = Path(sys.prefix)
+    found: dict[str, list[Path]] = {}
+    for suffix in (".pyc", ".so", ".mo", ".gz", ".npy", ".npz", ".sav", ".exe"):
+        found[suffix] = sorted(root.rglob(f"*{suffix}"))[:400]
+    found["python"] = [Path(sys.executable).resolve()]
+    return {kind: paths for kind, paths in found.items() if paths}
+
+
+def test_real_binary_files_look_binary() -> None:
+    kinds = binary_files()
+    assert {".pyc", ".so", "python"} <= set(kinds)
+    for kind, paths in kinds.items():
+        for path in paths:
+            assert looks_binary(path.read_bytes()[:65536]), path
 
 
 def test_legacy_text_does_not_look_binary() -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from pathlib import Path
 
 import ftfy
 import pytest
 
+from corpus.config import ReadConfig
 from corpus.document import Document, Drop
 from corpus.edits import replay
+from corpus.readers import InputFile, read_input
 from corpus.stages.encoding import EncodingConfig, EncodingStage, needs_ftfy
 from tests.conftest import SEEDS, shared_data
 
@@ -81,10 +84,33 @@ def test_nfc_composes_but_does_not_fold_typography() -> None:
     assert [e.rule for e in doc.edits] == ["unicode.nfc"]
 
 
-def test_html_entities_and_control_characters_are_fixed_by_named_ftfy_rules() -> None:
-    doc = clean("Profits &amp; losses\x1b[31m rose\x07")
-    assert doc.text == "Profits & losses rose"
-    assert {"ftfy.unescape_html", "ftfy.remove_terminal_escapes", "ftfy.remove_control_chars"} <= {e.rule for e in doc.edits}
+def test_html_entities_and_control_characters_are_fixed_by_named_rules() -> None:
+    doc = clean("Profits &amp; losses\x1b[31m rose\x07 \u206aby \ufffc3%")
+    assert doc.text == "Profits & losses rose by 3%"
+    assert {"ftfy.unescape_html", "ftfy.remove_terminal_escapes", "control_chars",
+            "ftfy.remove_control_chars"} <= {e.rule for e in doc.edits}
+
+
+def test_stray_nul_and_control_bytes_in_a_real_text_file_are_removed_as_edits(tmp_path: Path) -> None:
+    """A seed article with NULs and other C0 bytes between its words is kept: the reader decodes
+    it as text, the encoding stage removes each run of strays as one `control_chars` edit, and the
+    result is the clean article's result; replaying the edits backwards gives the dirty bytes' text."""
+    seed = SEEDS / "002_d92830401b061d51.txt"
+    words = seed.read_text().split(" ")
+    strays = ["\x00", "\x00\x00", "\x01", "\x08", "\x1a", "\x7f", "\x00\x1f"]
+    dirty = "".join(word + (strays[i % len(strays)] if i % 97 == 5 else "") + " " for i, word in enumerate(words))[:-1]
+    path = tmp_path / "dirty.txt"
+    path.write_bytes(dirty.encode("utf-8"))
+    [doc] = read_input(InputFile(path, "dirty.txt"), ReadConfig())
+    assert isinstance(doc, Document) and doc.text == dirty
+    stage = EncodingStage(EncodingConfig())
+    cleaned = stage.apply(doc)
+    reference = stage.apply(Document(id="clean", source="clean", text=seed.read_text()))
+    assert cleaned.text == reference.text
+    removals = [e for e in cleaned.edits if e.rule == "control_chars"]
+    assert len(removals) == sum(1 for i in range(len(words)) if i % 97 == 5)
+    assert {e.after for e in removals} == {""} and {e.before for e in removals} <= set(strays)
+    assert replay(cleaned.text, cleaned.edits, reverse=True) == dirty
 
 
 def test_skipping_ftfy_where_the_precheck_says_so_changes_nothing() -> None:
@@ -108,3 +134,19 @@ def test_a_document_of_only_whitespace_is_dropped_with_a_reason() -> None:
     result = EncodingStage(EncodingConfig()).apply(Document(id="d", source="d", text=" \u200b\n\t\x00 "))
     assert isinstance(result, Drop)
     assert result.reason == "empty_after_encoding"
+
+
+def test_information_separators_between_words_become_spaces_on_real_text() -> None:
+    """CleanEval's gold 237 puts a GS control (U+001D) where a tab stood: "I.\\x1dManagement",
+    "(c)\\x1d To provide". Between two words it becomes a space; next to a space it goes."""
+    import tarfile  # noqa: PLC0415 - only this test reads the archive
+
+    with tarfile.open(shared_data("boilerplate-cleaneval", "cleaneval.tar.xz")) as archive:
+        member = next(m for m in archive if m.name.endswith("final/gold/237.txt"))
+        text = archive.extractfile(member).read().decode("utf-8", "replace")
+    assert text.count("\x1d") >= 60
+    doc = clean(text)
+    assert "\x1d" not in doc.text
+    assert "I. Management" in doc.text and "(c) To provide" in doc.text
+    assert {e.rule for e in doc.edits if "\x1d" in e.before} == {"control_chars"}
+    assert {e.after for e in doc.edits if e.rule == "control_chars"} <= {"", " "}

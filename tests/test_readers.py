@@ -200,3 +200,69 @@ def test_html_mode_noscript_keeps_what_a_browser_without_javascript_shows(tmp_pa
         [doc] = read(page, ReadConfig(html_mode=mode))
         assert doc.text == "The whole article, for readers without JavaScript."
         assert doc.metadata == {"title": "Blog"}
+
+
+def seed_text(index: int = 2) -> str:
+    return sorted(SEEDS.glob("*.txt"))[index].read_text()
+
+
+def test_documents_over_the_size_limit_are_dropped_with_their_size_in_every_format(tmp_path: Path) -> None:
+    """A real article 20 times over is 197,080 bytes: over a limit of 100,000 bytes in every
+    format, with its size in the detail; the documents beside it are read as usual."""
+    small, big = seed_text(0), seed_text(2) * 20
+    size = len(big.encode())
+    config = ReadConfig(max_document_bytes=100_000)
+    (tmp_path / "big.txt").write_text(big)
+    (tmp_path / "big.txt.gz").write_bytes(gzip.compress(big.encode()))
+    (tmp_path / "big.html.gz").write_bytes(gzip.compress(f"<html><body><p>{big}</p></body></html>".encode()))
+    lines = [orjson.dumps({"id": name, "text": text}) for name, text in (("a", small), ("b", big), ("c", small[::-1]))]
+    (tmp_path / "docs.jsonl.zst").write_bytes(zstandard.ZstdCompressor().compress(b"\n".join(lines) + b"\n"))
+    pl.DataFrame({"id": ["a", "b"], "text": [small, big]}).write_parquet(tmp_path / "docs.parquet")
+
+    records = {r.source: r for f in find_inputs([tmp_path]) for r in read(f.path, config, source=f.source)}
+
+    too_large = {source: r.detail for source, r in records.items() if isinstance(r, ReadFailure)}
+    assert set(too_large) == {"big.txt", "big.txt.gz", "big.html.gz", "docs.jsonl.zst:2", "docs.parquet#1"}
+    assert {r.reason for r in records.values() if isinstance(r, ReadFailure)} == {"too_large"}
+    assert too_large["big.txt"] == too_large["big.txt.gz"] == f"{size:,} bytes, over the limit of 100,000 ([read] max_document_bytes)"
+    assert too_large["docs.jsonl.zst:2"] == f"line 2: {len(lines[1]):,} bytes, over the limit of 100,000 ([read] max_document_bytes)"
+    assert records["docs.jsonl.zst:3"].text == small[::-1] and records["docs.parquet#0"].text == small
+    assert all(r.text is None for r in records.values() if isinstance(r, ReadFailure))
+
+
+def test_a_compression_bomb_is_stopped_as_a_corrupt_file_keeping_what_came_before(tmp_path: Path) -> None:
+    good = orjson.dumps({"id": "good", "text": seed_text(1)}) + b"\n"
+    bomb = b'{"id": "bomb", "text": "' + b"a" * 50_000_000 + b'"}\n'
+    (tmp_path / "bomb.jsonl.gz").write_bytes(gzip.compress(good + bomb + good, compresslevel=9))
+    (tmp_path / "bomb.txt.zst").write_bytes(zstandard.ZstdCompressor().compress(b"A" * 50_000_000))
+    seeds = b"".join(orjson.dumps({"id": "good", "text": seed_text(n)}) + b"\n" for n in range(5))
+    (tmp_path / "fine.jsonl.gz").write_bytes(gzip.compress(seeds))  # about 3 times smaller: fine
+    config = ReadConfig(max_document_bytes=100_000, max_expansion_ratio=20)
+
+    records = [r for f in find_inputs([tmp_path]) for r in read(f.path, config, source=f.source)]
+
+    summary = [(r.source, r.reason if isinstance(r, ReadFailure) else r.id) for r in records]
+    assert summary == [("bomb.jsonl.gz:1", "good"), ("bomb.jsonl.gz", "corrupt_file"), ("bomb.txt.zst", "corrupt_file"),
+                       *[(f"fine.jsonl.gz:{n}", "good") for n in range(1, 6)]]
+    assert "CompressionBomb" in records[1].detail and "20 times its size" in records[1].detail
+
+
+def test_a_warc_record_over_the_limit_is_skipped_unread(tmp_path: Path) -> None:
+    path = shared_data("webtext-commoncrawl-samples", "whirlwind", "whirlwind.warc.gz")
+    [failure] = read(path, ReadConfig(max_document_bytes=10_000))
+    assert (failure.reason, failure.source) == ("too_large", "whirlwind.warc.gz#<urn:uuid:2aabeff2-67f5-4608-8466-e87c6296e2b6>")
+    assert failure.detail.endswith("bytes, over the limit of 10,000 ([read] max_document_bytes)")
+    [doc] = read(path)
+    assert isinstance(doc, Document)
+
+
+def test_a_damaged_gzip_member_inside_a_warc_is_a_corrupt_file_and_prints_nothing(tmp_path: Path, capfd) -> None:  # noqa: ANN001
+    """warcio writes a decompression error to stderr itself and goes on with the block cut
+    short; the reader stops the file as corrupt instead, and stderr stays empty."""
+    damaged = bytearray(shared_data("webtext-commoncrawl-samples", "whirlwind", "whirlwind.warc.gz").read_bytes())
+    damaged[3000] ^= 0xFF  # inside the response record's gzip member
+    (tmp_path / "damaged.warc.gz").write_bytes(damaged)
+    records = read(tmp_path / "damaged.warc.gz")
+    assert [r.reason for r in records] == ["truncated_record", "corrupt_file"]
+    assert "Error -3 while decompressing data: incorrect data check" in records[-1].detail
+    assert capfd.readouterr().err == ""

@@ -218,3 +218,55 @@ def test_the_report_links_a_duplicate_to_the_kept_document(browser: Any, dedup_r
     assert view.locator("h2").text_content() == "000_9c357a5e9c026ce2.txt"
     assert "kept" in view.locator("dl").text_content() and problems == []
     page.close()
+
+
+BAD_FRAGMENTS = ["#doc=%E0%A4%A", "#doc=%", "#doc=%ZZ", "#doc=%ED%A0%80", "#%", "#doc=%0A%0D", "#doc=\u00e9%",
+                 "#doc=%3Cimg%20src%3Dx%20onerror%3Dwindow.__xss%3D6%3E", "#doc=" + "%41" * 20_000, "#doc=missing.txt"]
+
+
+def test_any_url_fragment_leaves_the_report_readable(browser: Any, report_run: Path) -> None:
+    """Malformed escapes, an encoded lone surrogate, markup and huge fragments, at load time and
+    typed into the address bar later: the report shows, and a good fragment still opens its document."""
+    page = browser.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    url = (report_run / "report.html").as_uri()
+    for fragment in BAD_FRAGMENTS:
+        page.goto("about:blank")
+        page.goto(url + fragment)
+        page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+        assert page.locator("#list-count").text_content() == "8 of 8 documents", fragment
+        page.evaluate("fragment => { location.hash = fragment; }", "#doc=%E0%A4%A")
+        page.evaluate("fragment => { location.hash = fragment; }", "#doc=000_9c357a5e9c026ce2.txt")
+        playwright_api = pytest.importorskip("playwright.sync_api")
+        playwright_api.expect(page.locator("#doc-view h2")).to_have_text("000_9c357a5e9c026ce2.txt")
+    assert page.evaluate("window.__xss") is None
+    assert problems == []
+    page.close()
+
+
+def test_a_document_of_many_edits_opens_with_its_original_and_diff(browser: Any, tmp_path: Path) -> None:
+    """The seeds repeated with every space doubled: about 28,000 `whitespace.inner_runs`
+    edits, which the report undid one by one, copying the whole text each time."""
+    words = " ".join(path.read_text() for path in sorted(SEEDS.glob("*.txt"))).split(" ")
+    doubled = "  ".join(words * 8)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "spaced.txt").write_text(doubled)
+    assert run_cli("clean", "in", "-o", "out", "--skip", "typos,dedup", cwd=tmp_path).returncode == 0
+    edits = pl.read_parquet(tmp_path / "out" / "edits.parquet")
+    assert edits.filter(pl.col("rule") == "whitespace.inner_runs").height > 25_000
+    assert run_cli("report", "out", "-o", "report.html", cwd=tmp_path).returncode == 0
+    page = browser.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto((tmp_path / "report.html").as_uri() + "#doc=spaced.txt")
+    page.wait_for_selector("body[data-ready=true]", timeout=60_000)
+    view = page.locator("#doc-view")
+    page.get_by_role("button", name="Original").click()
+    assert view.locator(".text").text_content() == doubled
+    diff = corpus.open(tmp_path / "out").diff("spaced.txt")
+    page.get_by_role("button", name="Inline diff").click()
+    assert view.locator("span.chg").count() == len(diff.changes) > 5_000  # change for change as in Python
+    assert problems == []
+    page.close()

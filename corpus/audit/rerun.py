@@ -45,6 +45,10 @@ def prepare(manifest_path: Path, *, workers: int | None = None) -> Rerun:
         notes.append("the manifest predates input sources: each file's documents take its file name as source")
     files = [InputFile(Path(entry["path"]), entry.get("source", Path(entry["path"]).name)) for entry in inputs]
     _check_inputs(inputs)
+    unread = [entry["path"] for entry in inputs if entry.get("sha256") is None]
+    if unread:
+        notes.append(f"{len(unread)} input{'s' * (len(unread) > 1)} could not be read in the run "
+                     f"({', '.join(unread[:3])}{', ...' if len(unread) > 3 else ''}): read again as they are now")
     rules_dir = _check_rule_files(recorded_rules)
     active = [stage for stage in pipeline.STAGES if stage.name not in config.run.skip]
     now = library_versions([item for stage in active for item in stage.library_versions().items()],
@@ -73,6 +77,8 @@ def _check_inputs(inputs: Sequence[dict[str, Any]]) -> None:
     problems = []
     for entry in inputs:
         path = Path(entry["path"])
+        if entry.get("sha256") is None:
+            continue  # not readable in the run (a dropped row says why); prepare() notes it
         if not path.is_file():
             problems.append((entry["path"], "input not found",
                              "run `corpus rerun` from the folder `corpus clean` ran in; input paths are relative to it"))

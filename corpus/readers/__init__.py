@@ -8,23 +8,23 @@ the workers parse (`UnparsedHtml.parse`).
 from __future__ import annotations
 
 import gzip
-import os
 import zlib
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import zstandard
 
 from corpus.config import ReadConfig
 from corpus.document import Document, ReadFailure
-from corpus.errors import UsageError
-from corpus.readers.compression import FormatMismatch
+from corpus.readers.compression import CompressionBomb, FormatMismatch, TooLarge
+from corpus.readers.files import InputFile, InputProblem, check_file, find_inputs, printable
 from corpus.readers.jsonl import read_jsonl
-from corpus.readers.parquet import read_parquet
+from corpus.readers.parquet import CorruptParquet, read_parquet
 from corpus.readers.text import read_html, read_text
 from corpus.readers.warc import ArchiveError, read_warc
 from corpus.readers.webpage import UnparsedHtml
+
+__all__ = ["READERS", "InputFile", "Record", "find_inputs", "printable", "read_input", "reader_for"]
 
 Record = Document | UnparsedHtml | ReadFailure
 Reader = Callable[[Path, str, ReadConfig], Iterator[Record]]
@@ -41,43 +41,6 @@ READERS: dict[str, Reader] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class InputFile:
-    path: Path
-    source: str  # the path relative to the argument it was found under
-
-
-def find_inputs(arguments: Sequence[Path], *, exclude: Path | None = None) -> list[InputFile]:
-    """Every file under the arguments, folders walked recursively in sorted order.
-
-    `exclude` (the output folder, when it sits inside an input folder) is not walked, so a
-    rerun does not read its own output back as input.
-    """
-    inputs: list[InputFile] = []
-    excluded = Path(os.path.realpath(exclude)) if exclude is not None else None  # realpath: no error on a loop
-    for argument in arguments:
-        if argument.is_dir():
-            # Resolve each file only where the excluded folder lies under this argument.
-            skip = excluded if excluded is not None and excluded.is_relative_to(argument.resolve()) else None
-            files = sorted(
-                path for path in argument.rglob("*")
-                if path.is_file()
-                and not any(part.startswith(".") for part in path.relative_to(argument).parts)
-                and not (skip is not None and path.resolve().is_relative_to(skip))
-            )
-            inputs.extend(InputFile(path, printable(path.relative_to(argument).as_posix())) for path in files)
-        elif argument.is_file():
-            inputs.append(InputFile(argument, printable(argument.name)))
-        else:
-            raise UsageError(str(argument), "no such file or folder", "check the input path")
-    return inputs
-
-
-def printable(name: str) -> str:
-    """A file name that is not valid UTF-8 (bytes Python keeps as surrogates) with those bytes as \\xNN."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
 def reader_for(path: Path) -> Reader | None:
     name = path.name.lower()
     for suffix in sorted(READERS, key=len, reverse=True):
@@ -89,12 +52,17 @@ def reader_for(path: Path) -> Reader | None:
 def read_input(input_file: InputFile, config: ReadConfig) -> Iterator[Record]:
     """The documents of one file; whatever goes wrong becomes a ReadFailure naming where."""
     source = input_file.source
+    try:
+        info = check_file(input_file.path)
+    except InputProblem as problem:
+        yield ReadFailure(source, problem.reason, problem.detail)
+        return
     reader = reader_for(input_file.path)
     if reader is None:
         supported = ", ".join(sorted({suffix.split(".")[1] for suffix in READERS}))
         yield ReadFailure(source, "unsupported_format", f"no reader for this file name (supported: {supported})")
         return
-    if input_file.path.stat().st_size == 0:
+    if info.st_size == 0:
         yield ReadFailure(source, "empty_document", "the file is empty (0 bytes)")
         return
     last = source
@@ -105,9 +73,16 @@ def read_input(input_file: InputFile, config: ReadConfig) -> Iterator[Record]:
                 yield ReadFailure(item.source, "empty_document", "no text", id=item.id, text=item.text)
             else:
                 yield item
+    except InputProblem as problem:
+        yield ReadFailure(source, problem.reason, f"after {last}: {problem.detail}")
     except FormatMismatch as error:
         yield ReadFailure(source, "format_mismatch", str(error))
-    except (EOFError, zlib.error, gzip.BadGzipFile, zstandard.ZstdError, ArchiveError) as error:
+    except TooLarge as error:
+        yield ReadFailure(source, "too_large", str(error))
+    except (EOFError, zlib.error, gzip.BadGzipFile, zstandard.ZstdError, ArchiveError, CompressionBomb,
+            CorruptParquet) as error:
         yield ReadFailure(source, "corrupt_file", f"after {last}: {type(error).__name__}: {error}")
+    except OSError as error:  # an I/O error, or the file removed while it was read
+        yield ReadFailure(source, "unreadable_file", f"after {last}: {type(error).__name__}: {error.strerror or error}")
     except Exception as error:  # a reader library's own error must not stop the run
         yield ReadFailure(source, "unreadable_file", f"after {last}: {type(error).__name__}: {error}")

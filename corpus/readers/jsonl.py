@@ -12,7 +12,7 @@ import orjson
 
 from corpus.config import ReadConfig
 from corpus.document import Document, ReadFailure
-from corpus.readers.compression import open_stream
+from corpus.readers.compression import TooLarge, bounded_lines, open_stream
 from corpus.readers.decoding import decode
 from corpus.readers.records import record_to_document
 
@@ -21,11 +21,15 @@ _LONG_NUMBER = re.compile(rb"\d{20}")
 
 
 def read_jsonl(path: Path, source: str, config: ReadConfig) -> Iterator[Document | ReadFailure]:
-    with open_stream(path) as stream:
-        for number, line in enumerate(stream, start=1):
+    limit = config.max_document_bytes
+    with open_stream(path, max_expansion_ratio=config.max_expansion_ratio, floor=limit) as stream:
+        for number, line in enumerate(bounded_lines(stream, limit), start=1):
+            line_source = f"{source}:{number}"
+            if isinstance(line, int):
+                yield ReadFailure(line_source, "too_large", f"line {number}: {TooLarge(line, limit)}")
+                continue
             if not line.strip():
                 continue
-            line_source = f"{source}:{number}"
             encoding = "utf-8"
             raw: bytes | str = line
             try:

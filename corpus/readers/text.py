@@ -13,7 +13,7 @@ from corpus.readers.webpage import UnparsedHtml
 
 
 def read_text(path: Path, source: str, config: ReadConfig) -> Iterator[Document | ReadFailure]:
-    data = read_all(path)
+    data = read_all(path, limit=config.max_document_bytes, max_expansion_ratio=config.max_expansion_ratio)
     if looks_binary(data):
         yield _binary(source, data, "text")
         return
@@ -22,7 +22,7 @@ def read_text(path: Path, source: str, config: ReadConfig) -> Iterator[Document 
 
 
 def read_html(path: Path, source: str, config: ReadConfig) -> Iterator[UnparsedHtml | ReadFailure]:
-    data = read_all(path)
+    data = read_all(path, limit=config.max_document_bytes, max_expansion_ratio=config.max_expansion_ratio)
     if looks_binary(data):
         yield _binary(source, data, "HTML")
         return

@@ -78,13 +78,14 @@ class Stage:
     def apply_many(self, docs: Sequence[Document], fitted: Any = None) -> list[Document | Drop]:
         """`apply` to each of a batch of documents, for stages that work faster on many at once.
 
-        One document that makes the stage fail becomes a `stage_error` drop, not a failed run."""
+        One document that makes the stage fail becomes a `stage_error` drop, not a failed run (or
+        the drop reason the error names, as a user's regex over its time budget does)."""
         outcomes: list[Document | Drop] = []
         for doc in docs:
             try:
                 outcomes.append(self.apply(doc, fitted))
             except Exception as error:
-                outcomes.append(Drop("stage_error", f"{type(error).__name__}: {error}"))
+                outcomes.append(Drop(getattr(error, "drop_reason", "stage_error"), f"{type(error).__name__}: {error}"))
         return outcomes
 
     @classmethod

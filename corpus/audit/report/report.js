@@ -231,37 +231,41 @@
   }
 
   // Offsets are code points (Python string indices); JavaScript strings are UTF-16, so work on arrays of code points.
+  // As corpus/edits.py replays: the text is cut once per run of edits moving one way through it (each
+  // stage's are such runs), not once per edit, so a document of 276,755 edits opens in a moment.
   function original(text, edits) {
-    let chars = Array.from(text);
+    let rest = Array.from(text), limit = rest.length, done = [];
     for (let k = edits.length - 1; k >= 0; k--) {
-      const e = edits[k];
-      chars = chars.slice(0, e.start).concat(Array.from(e.before), chars.slice(e.start + Array.from(e.after).length));
+      const e = edits[k], end = e.start + Array.from(e.after).length;
+      if (end > limit) { rest = rest.slice(0, limit).concat(done.reverse().flat()); limit = rest.length; done = []; }
+      done.push(rest.slice(end, limit), Array.from(e.before));
+      limit = e.start;
     }
-    return chars;
+    return rest.slice(0, limit).concat(done.reverse().flat());
   }
 
-  // The same algorithm as corpus/audit/diff.py: chunks of kept, deleted and inserted text.
+  // The same algorithm as corpus/audit/diff.py: chunks of kept, deleted and inserted text, walked once per
+  // run of edits moving forward (`done` holds the chunks no later edit of the run can change).
   function segments(originalChars, edits) {
-    let chunks = originalChars.length ? [['same', originalChars, '']] : [];
+    let done = [], doneLength = 0, rest = originalChars.length ? [['same', originalChars, '']] : [], r = 0;
     for (const e of edits) {
-      const out = [];
-      let position = 0, inserted = false;
-      const after = Array.from(e.after);
-      for (const [kind, chars, label] of chunks) {
-        if (kind === 'del') { out.push([kind, chars, label]); continue; }
-        const low = Math.min(Math.max(e.start - position, 0), chars.length);
-        const high = Math.min(Math.max(e.end - position, 0), chars.length);
+      if (e.start < doneLength) { rest = done.concat(rest.slice(r)); r = 0; done = []; doneLength = 0; }
+      const start = e.start - doneLength, end = e.end - doneLength;
+      let position = 0;
+      while (r < rest.length) {
+        const [kind, chars, label] = rest[r++];
+        if (kind === 'del') { done.push([kind, chars, label]); continue; }
+        const low = Math.min(Math.max(start - position, 0), chars.length);
+        const high = Math.min(Math.max(end - position, 0), chars.length);
         position += chars.length;
-        if (low > 0) out.push([kind, chars.slice(0, low), label]);
-        if (high > low && kind === 'same') out.push(['del', chars.slice(low, high), e.label]);
-        if (high < chars.length) {
-          if (!inserted) { out.push(['ins', after, e.label]); inserted = true; }
-          out.push([kind, chars.slice(high), label]);
-        }
+        if (low > 0) { done.push([kind, chars.slice(0, low), label]); doneLength += low; }
+        if (high > low && kind === 'same') done.push(['del', chars.slice(low, high), e.label]);
+        if (high < chars.length) { rest[--r] = [kind, chars.slice(high), label]; break; }
       }
-      if (!inserted) out.push(['ins', after, e.label]);
-      chunks = out.filter((chunk) => chunk[1].length);
+      const after = Array.from(e.after);
+      if (after.length) { done.push(['ins', after, e.label]); doneLength += after.length; }
     }
+    const chunks = done.concat(rest.slice(r));
     const result = [];
     let before = [], afterText = [], changeLabels = [];
     const pushSame = (text) => {
@@ -336,7 +340,9 @@
   function openDocument(i, fromHash) {
     current = i;
     for (const item of $('doc-list').children) item.classList.toggle('current', Number(item.dataset.index) === i);
-    if (!fromHash) history.replaceState(null, '', `#doc=${encodeURIComponent(docs.id[i])}`);
+    if (!fromHash) {
+      try { history.replaceState(null, '', `#doc=${encodeURIComponent(docs.id[i])}`); } catch { /* an id no URL can hold */ }
+    }
     const view = $('doc-view');
     view.replaceChildren();
     view.append(el('h2', null, docs.id[i]));
@@ -389,11 +395,13 @@
   }
 
   function fromHash() {
-    const match = /^#doc=(.*)$/.exec(location.hash);
-    if (match) {
-      const i = byId.get(decodeURIComponent(match[1]));
-      if (i !== undefined) openDocument(i, true);
-    }
+    // The fragment is whatever the address bar holds: a malformed escape (%E0%A4%A) is read as written.
+    const match = /^#doc=(.*)$/s.exec(location.hash);
+    if (!match) return;
+    let id = match[1];
+    try { id = decodeURIComponent(id); } catch { /* not an escape sequence: the text as it stands */ }
+    const i = byId.get(id);
+    if (i !== undefined) openDocument(i, true);
   }
   window.addEventListener('hashchange', fromHash);
   refresh();

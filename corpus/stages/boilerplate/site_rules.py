@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from corpus.errors import ConfigError
+from corpus.patterns import Pattern, combine, compile_pattern, within_time_budget
 from corpus.rules import BoilerplateRule, CheckedRuleFile, RuleFile, check_rule_file, site_matches
 
 Range = tuple[int, int, str]  # (first line, end line exclusive, full rule id)
@@ -72,7 +73,7 @@ def _fold(text: str) -> str:
     return text.translate(_FOLD) if _FOLDABLE is not None and _FOLDABLE.search(text) else text
 
 
-def needs(pattern: re.Pattern[str]) -> Needs | None:
+def needs(pattern: Pattern) -> Needs | None:
     """Literal strings of which every match of `pattern` contains one, or None if none are known.
 
     >>> needs(re.compile(r"(?i)\\ball\\s+rights?\\s+reserved|copyright"))
@@ -155,8 +156,8 @@ class Rule:
     id: str  # "<file stem>.<id>"
     kind: Literal["exact_line", "line_pattern", "cut_after", "cut_before", "between"]
     lines: frozenset[str] = frozenset()  # exact_line, normalised
-    pattern: re.Pattern[str] | None = None  # line_pattern; cut_after/cut_before: the marker; between: start
-    end: re.Pattern[str] | None = None  # between
+    pattern: Pattern | None = None  # line_pattern; cut_after/cut_before: the marker; between: start
+    end: Pattern | None = None  # between
     max_words: int = 0  # line_pattern; 0 = any length
     include: bool = True  # include_marker(s)
     min_position: float = 0.0  # cut_after
@@ -185,7 +186,7 @@ class SiteRules:
     # and the patterns it does not cover, tried on every line.
     _exact: dict[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
     _patterns: tuple[int, ...] = field(init=False, repr=False, compare=False)
-    _anchored: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    _anchored: Pattern | None = field(init=False, repr=False, compare=False)
     _anchored_max_words: int = field(init=False, repr=False, compare=False)  # 0: some have no limit
     _unanchored: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
@@ -224,6 +225,7 @@ def rule_ids(files: Sequence[RuleFile]) -> set[str]:
     return {rule.id for file in files for rule in check_rule_file(file).boilerplate}
 
 
+@within_time_budget  # a regex running past it raises RegexTimeout: the document is dropped
 def removals(
     rules: SiteRules, lines: Sequence[str], disabled: Collection[str] = (), *, guards: bool = True,
     unchecked: Collection[int] = (),
@@ -417,25 +419,25 @@ def _compile_rule(rule: BoilerplateRule, where: str) -> Rule:
             lines[normal] = line
         return Rule(kind="exact_line", lines=frozenset(lines), **common)
     if rule.kind == "line_pattern":
-        pattern = re.compile(rule.pattern)
+        pattern = compile_pattern(rule.pattern, label=rule.id)
         return Rule(kind="line_pattern", pattern=pattern, max_words=rule.max_words, pattern_needs=_prefilter(pattern),
                     **common)
     if rule.kind == "between":
-        start, end = re.compile(rule.start), re.compile(rule.end)
+        start, end = (compile_pattern(source, label=rule.id) for source in (rule.start, rule.end))
         return Rule(kind="between", pattern=start, end=end, include=rule.include_markers, max_lines=rule.max_lines,
                     pattern_needs=_prefilter(start), end_needs=_prefilter(end), **common)
-    marker = re.compile(rule.marker)
+    marker = compile_pattern(rule.marker, label=rule.id)
     return Rule(kind=rule.kind, pattern=marker, include=rule.include_marker, min_position=rule.min_position,
                 until_prose=rule.until_prose, max_position=rule.max_position, pattern_needs=_prefilter(marker), **common)
 
 
-def _prefilter(pattern: re.Pattern[str]) -> Needs | None:
+def _prefilter(pattern: Pattern) -> Needs | None:
     """A regex anchored at the line's start fails fast on its own (checking literals would cost
     more on Zyte's pages); one that can match anywhere is worth a literal check first."""
     return None if anchored_at_start(pattern) else needs(pattern)
 
 
-def _split_flags(pattern: re.Pattern[str]) -> tuple[str, str]:
+def _split_flags(pattern: Pattern) -> tuple[str, str]:
     """'(?i)^foo' -> ('i', '^foo'): a pattern's leading global flags and the rest."""
     source, flags = pattern.pattern, ""
     while match := _LEADING_FLAGS.match(source):
@@ -444,7 +446,7 @@ def _split_flags(pattern: re.Pattern[str]) -> tuple[str, str]:
     return flags.replace("u", ""), source  # u is the default for str patterns, and not scopable
 
 
-def anchored_at_start(pattern: re.Pattern[str]) -> bool:
+def anchored_at_start(pattern: Pattern) -> bool:
     """True if every match of the pattern starts at the start of the line: each of its top-level
     alternatives begins with ^ (or \\A), not in MULTILINE mode. When in doubt, False.
 
@@ -476,7 +478,7 @@ def _starts_anchored(items: list[tuple[Any, Any]], multiline: bool) -> bool:
     return False
 
 
-def _combine(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
+def _combine(patterns: Sequence[Pattern]) -> Pattern | None:
     """One regex matching where any of `patterns` does, each pattern's leading global flags
     (such as (?i)) scoped to its own branch; None for no patterns, or if they do not combine."""
     if not patterns:
@@ -488,6 +490,6 @@ def _combine(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
             source += "\n"  # a trailing comment must not swallow the branch's closing parenthesis
         branches.append(f"(?{flags}:{source})" if flags else f"(?:{source})")
     try:
-        return re.compile("|".join(branches))
+        return combine("|".join(branches), patterns)
     except re.error:
         return None
