@@ -33,8 +33,8 @@ def seeds_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_seeds_typos_are_fixed_with_their_evidence(seeds_out: Path) -> None:
     changes = {(row["before"], row["after"], row["rule"]) for row in typo_edits(seeds_out).iter_rows(named=True)}
-    assert ("imporved", "improved", "spelling") in changes
-    assert ("Soth", "South", "spelling_in_context") in changes
+    assert ("imporved", "improved", "typos.spelling") in changes
+    assert ("Soth", "South", "typos.spelling_in_context") in changes
     for row in typo_edits(seeds_out).iter_rows(named=True):
         detail = json.loads(row["detail"])
         assert "candidates" in detail or detail["pair"].split()[0] == row["after"] or detail["pair"].endswith(row["after"])
@@ -156,7 +156,7 @@ def test_a_tie_is_settled_by_the_neighbouring_words_and_says_so(tmp_path: Path) 
     assert run_cli("clean", source, "-o", tmp_path / "out", "--workers", "1").returncode == 0
     [row] = typo_edits(tmp_path / "out").iter_rows(named=True)
     detail = json.loads(row["detail"])
-    assert (row["before"], row["after"], row["rule"]) == ("processer", "processor", "spelling_in_context")
+    assert (row["before"], row["after"], row["rule"]) == ("processer", "processor", "typos.spelling_in_context")
     assert [c[0] for c in detail["candidates"][:2]] == ["processed", "processor"]  # as near, as common
     assert detail["neighbours"] == ["food _", "_ reported"]
     assert detail["pair_counts"]["processor"][0] > 0 and detail["pair_counts"]["processed"] == [0, 0]

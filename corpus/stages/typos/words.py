@@ -1,4 +1,6 @@
-"""Which words are real, and which real words a misspelling is near: pyspellchecker's word list.
+"""Which words are real, and which real words a misspelling is near: pyspellchecker's word list,
+wordfreq's frequencies (its English list goes down to words seen once in a hundred million), and
+symspellpy's English word pairs.
 
 Candidates come from rapidfuzz, not pyspellchecker's own search: that builds every edit of every
 edit (13 s for "accomadate" here), while rapidfuzz's optimal string alignment in C++ compares a
@@ -19,12 +21,12 @@ import symspellpy
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from spellchecker import SpellChecker
-from wordfreq import zipf_frequency
+from wordfreq import available_languages, zipf_frequency
 
 LONG_WORD = 7  # words this long or longer get candidates up to LONG_WORD_DISTANCE edits away
 LONG_WORD_DISTANCE = 3  # "gaurentee" -> "guarantee"
-MIN_CANDIDATE_COUNT = 200
-  # pyspellchecker's frequency of the rarest word offered as a correction
+MIN_CANDIDATE_COUNT = 200  # pyspellchecker's frequency of the rarest word offered as a correction...
+CANDIDATE_ZIPF = 2.5  # ...unless wordfreq sees it this often ("oilfield": 50 in pyspellchecker, 2.74)
 
 # British spellings pyspellchecker (American) lacks, by the regular correspondences: a word is real
 # when its American form is ("defence" -> "defense", "apologised" -> "apologized").
@@ -68,7 +70,7 @@ class Dictionary:
         plural = _PLURAL.match(word)
         derived = bool(plural) and (plural.group(1) or plural.group(2)) in self.frequency
         derived = derived or (self.language == "en" and self._has_american_form(word, _BRITISH_IF_SEEN))
-        return derived and zipf_frequency(word, self.language) >= SEEN_ZIPF
+        return derived and zipf(word, self.language) >= SEEN_ZIPF
 
     def _has_american_form(self, word: str, patterns: list[tuple[re.Pattern[str], str]]) -> bool:
         return any(self.frequency.get(pattern.sub(replacement, word), 0) for pattern, replacement in patterns
@@ -92,7 +94,7 @@ class Dictionary:
             if self._by_initial is None:
                 self._by_initial = {}
                 for word, count in self.frequency.items():
-                    if count >= MIN_CANDIDATE_COUNT and word.isalpha():
+                    if word.isalpha() and (count >= MIN_CANDIDATE_COUNT or zipf(word, self.language) >= CANDIDATE_ZIPF):
                         self._by_initial.setdefault((word[0], len(word)), []).append(word)
             self._choice_lists[key] = [word for initial in dict.fromkeys(initials)
                                        for size in range(length - limit, length + limit + 1)
@@ -118,6 +120,28 @@ def bigrams() -> dict[str, int]:
             first, second, count = line.split()
             counts[f"{first} {second}"] = int(count)
     return counts
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def zipf(word: str, language: str) -> float:
+    """wordfreq's frequency on its log10 scale (a word per billion is 0; "the" is 7.7; its English
+    list stops at 1.0, a word per hundred million): the one place the stage asks wordfreq."""
+    return zipf_frequency(word, language)
+
+
+# Languages whose words English text borrows or quotes, or that web pages mislabelled English are
+# written in: a word common in one of them and unknown to English is not an English typo.
+OTHER_LANGUAGES = ("fr", "es", "pt", "it", "de", "nl", "id", "ms", "ca", "sv", "nb", "da", "fi", "pl", "cs", "tr", "ro")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def foreign_zipf(word: str, language: str) -> float:
+    """The highest frequency the word has in another language wordfreq knows."""
+    others = [other for other in OTHER_LANGUAGES if other != language and other in _AVAILABLE]
+    return max((zipf_frequency(word, other) for other in others), default=0.0)
+
+
+_AVAILABLE = frozenset(available_languages())
 
 
 def languages() -> frozenset[str]:
