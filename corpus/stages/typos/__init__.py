@@ -75,7 +75,7 @@ class TyposConfig:
     seen_max_cost: float = 0.8  # ...unless its correction is one cheap slip away (a swap, a doubled,
     # dropped or neighbouring letter, one vowel for another: "recieve", "jewerly")...
     rare_gap: float = 2.0  # ...and this much more frequent ("recieve" 2.75, "receive" 5.0)
-    foreign_zipf: float = 2.5  # a word this frequent in another language and rare in English is foreign ("etapas")
+    foreign_zipf: float = 3.5  # a word this frequent in another language and rare in English is foreign ("etapas")
     suspect_zipf: float = 2.5  # a listed word rarer than this in wordfreq...
     suspect_count: int = 50  # ...and in pyspellchecker's counts may be a typo, if its neighbours say so
     suspect_cost: float = 0.8  # ...of a word at most this far

@@ -28,6 +28,7 @@ FORCED = "typos.forced"
 SHORT_WORD, SHORT_WORD_COST, SHORT_WORD_ZIPF = 3, 0.6, 6.0  # "teh" -> "the": a swap from a word as common as "you"
 SHORT_WORD_SEEN = 3.1  # ...unless English writes it often itself ("au jus": 3.15; "teh" is 3.04)
 COMPOUND_PART_ZIPF = 2.0  # "opto" (2.1) is a prefix; "threee" (1.1), in "threee-for-two", a slip
+FOREIGN_GAP = 2.0  # ...and this much more frequent there than in English ("roda": 4.8 in Portuguese, 2.0)
 TWIN_ZIPF = 3.5  # a capitalised word's corpus twin must be a common English word ("South"), not a name ("Zelensky")
 
 _WORD = re.compile(r"[A-Za-z]+(?:['’.-][A-Za-z]+)*")  # a word form as the first pass counts it: no outer punctuation
@@ -77,8 +78,8 @@ class Checker:
     def foreign(self, word: str) -> bool:
         """A word another language writes often and English does not ("etapas", "roda")."""
         lower = word.lower()
-        return (wordlist.foreign_zipf(lower, self.language) >= self.config.foreign_zipf
-                and zipf(lower, self.language) < self.config.common_zipf)
+        other, english = wordlist.foreign_zipf(lower, self.language), zipf(lower, self.language)
+        return other >= self.config.foreign_zipf and other - english >= FOREIGN_GAP and english < self.config.common_zipf
 
     def _not_english(self, token: str) -> bool:
         """A neighbour that says the span is not English: letters outside ASCII, a word another
@@ -86,8 +87,8 @@ class Checker:
         word = token.strip(_EDGE_PUNCTUATION)
         if not any(c.isalpha() for c in word):
             return False
-        if any(c.isalpha() and not c.isascii() for c in word):
-            return True
+        if any(c.isalpha() and not c.isascii() for c in word) or (len(word) == 1 and word not in "aAI"):
+            return True  # a foreign word, or a letter alone: a word the text broke ("Arte mis m oon")
         if not _LETTERS.fullmatch(word) or not word.islower() or len(word) < 2:
             return False
         if self.foreign(word):
@@ -136,13 +137,16 @@ class Checker:
                 return None  # "Juston", "Forfas": a name may split into words too
             first = split.first.capitalize() if token[0].isupper() else split.first
             return f"{first} {split.second}", SPLIT, {"pair": split.text, "pair_count": split.pair_count}
+        if spelling.two_words(lower, self.language, self.config):
+            return None  # two words run together, without the evidence to split them: never one word
         fix = spelling.nearest(lower, self.language, self.config)
-        if fix is None or (fix.seen and token[0].isupper()):
-            return None  # "Paye" opening a sentence is a name, not "Page"
+        if fix is None:
+            return None
         word, rule, detail = fix.word, SPELLING, fix.detail
         # A capitalised word opening a sentence may be a name ("Nacco Industries"): beyond one cheap
-        # slip (a swap, a doubled or dropped letter), its correction must also fit the next word.
-        name_like = token[0].isupper() and fix.cost > self.config.sentence_start_cost
+        # slip (a swap, a doubled or dropped letter), or when wordfreq has seen it, its correction
+        # must also fit the next word ("Althought there" -> "Although there").
+        name_like = token[0].isupper() and (fix.cost > self.config.sentence_start_cost or fix.seen > 0)
         if word is None or name_like:
             word, evidence = self.by_neighbours(fix.close, start, end)
             rule, detail = IN_CONTEXT, {**fix.detail, **evidence}
@@ -239,7 +243,7 @@ class Checker:
         best: tuple[int, str, str] | None = None
         for twin in _one_edit_variants(token):
             if (forms[twin] < self.config.corpus_protects or zipf(twin.lower(), self.language) < TWIN_ZIPF
-                    or _doubling_only(token, twin)):
+                    or _doubling_only(token, twin) or token == twin + "s"):  # "the Husseins", "Saddam Husseins"
                 continue
             for left, right in neighbours:
                 pair = (left, twin) if left else (twin, right)

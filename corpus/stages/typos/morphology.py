@@ -17,10 +17,11 @@ from dataclasses import dataclass
 # letters or more, so the classic misspellings that split this way stay typos ("untill").
 PREFIXES = ("anti", "auto", "bio", "co", "counter", "cross", "cyber", "de", "dis", "eco", "geo", "hyper", "inter",
             "intra", "macro", "mega", "micro", "mid", "mini", "mis", "multi", "nano", "neo", "non", "out", "over",
-            "post", "pre", "pro", "proto", "pseudo", "re", "self", "semi", "sub", "super", "tele", "trans", "ultra",
+            "post", "pre", "proto", "pseudo", "re", "self", "semi", "sub", "super", "tele", "trans", "ultra",
             "un", "under")
 MIN_BASE = 5
-MIN_PART = 3  # a compound's parts: "backglass", "smallsat", not "a" + "lot"
+MIN_PART = 4  # a compound's parts, common words: "back" + "glass", not "con" + "troll" ("controll")
+PART_ZIPF = 3.0
 # Closed-class words: determiners, pronouns, prepositions, conjunctions, auxiliaries. A word run
 # together with one of them is two words ("thisone", "inour"); two content words make a compound.
 FUNCTION_WORDS = frozenset("""
@@ -61,26 +62,30 @@ class Split:
         return f"{self.first} {self.second}"
 
 
-def derived(word: str, solid: Callable[[str], bool]) -> str | None:
+def derived(word: str, solid: Callable[[str], bool], zipf: Callable[[str], float]) -> str | None:
     """How English makes this lowercase word from known ones, if it does: "un+cited",
     "back+glass". `solid` says whether a word is known for sure."""
     for prefix in PREFIXES:
         base = word[len(prefix):]
         if word.startswith(prefix) and len(base) >= MIN_BASE and solid(base):
             return f"{prefix}+{base}"
-    for suffix, base in (("s", word[:-1]), ("es", word[:-2]), ("ily", word[:-3] + "y")):
-        if word.endswith(suffix) and len(base) >= MIN_BASE and base not in FUNCTION_WORDS and solid(base):
+    sibilant = word.endswith(("ses", "xes", "zes", "ches", "shes"))  # "launches", not "launchs"
+    agent = word[:-2] if word.endswith("rs") else word[:-1]  # "profilers", "awardees": who does it
+    for suffix, base in (("s", word[:-1]), ("es", word[:-2]) if sibilant else ("s", ""), ("ily", word[:-3] + "y"),
+                         ("r", agent) if agent.endswith("e") else ("s", ""), ("ees", word[:-3])):
+        if (word.endswith(suffix) and len(base) >= MIN_BASE and base not in FUNCTION_WORDS and solid(base)
+                and not (suffix == "s" and not sibilant and base.endswith(("s", "x", "z", "ch", "sh")))):
             return f"{base}+{suffix}"  # "repartees", "independences", "cheesily"
     for cut in range(MIN_PART, len(word) - MIN_PART + 1):
         first, second = word[:cut], word[cut:]
         if (first not in FUNCTION_WORDS and second not in FUNCTION_WORDS
-                and _content_word(first, solid) and _content_word(second, solid)):
+                and _content_word(first, solid, zipf) and _content_word(second, solid, zipf)):
             return f"{first}+{second}"
     return None
 
 
-def _content_word(word: str, solid: Callable[[str], bool]) -> bool:
-    return solid(word) and not (word.endswith("s") and word[:-1] in FUNCTION_WORDS)
+def _content_word(word: str, solid: Callable[[str], bool], zipf: Callable[[str], float]) -> bool:
+    return solid(word) and zipf(word) >= PART_ZIPF and not (word.endswith("s") and word[:-1] in FUNCTION_WORDS)
 
 
 def split(word: str, solid: Callable[[str], bool], zipf: Callable[[str], float], pairs: dict[str, int],
@@ -106,6 +111,17 @@ def split(word: str, solid: Callable[[str], bool], zipf: Callable[[str], float],
     if not found or (len(found) > 1 and found[0].pair_zipf - found[1].pair_zipf < 1.0):
         return None
     return found[0]
+
+
+def two_words(word: str, solid: Callable[[str], bool], zipf: Callable[[str], float]) -> bool:
+    """The word is a function word and a common word run together ("studyin", "nodeal",
+    "alaundromat"): correcting it to one word ("studying", "ordeal") would lose one of them."""
+    for cut in range(1, len(word)):
+        first, second = word[:cut], word[cut:]
+        if (first in FUNCTION_WORDS and _part(second, solid) and zipf(second) >= COMMON_PART) or (
+                second in FUNCTION_WORDS and _part(first, solid) and zipf(first) >= COMMON_PART):
+            return True
+    return False
 
 
 def _part(word: str, solid: Callable[[str], bool]) -> bool:

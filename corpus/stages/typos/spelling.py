@@ -47,7 +47,7 @@ def derived(word: str, language: str, config: TyposConfig) -> str | None:
     """How English makes this unlisted lowercase word from known ones ("un+cited", "back+glass")."""
     if language != "en":
         return None
-    return morphology.derived(word, lambda part: known(part, language, config))
+    return morphology.derived(word, lambda part: known(part, language, config), lambda part: zipf(part, language))
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -57,6 +57,13 @@ def run_together(word: str, language: str, config: TyposConfig) -> morphology.Sp
         return None
     return morphology.split(word, lambda part: known(part, language, config), lambda part: zipf(part, language),
                             wordlist.bigrams(), zipf(word, language))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def two_words(word: str, language: str, config: TyposConfig) -> bool:
+    """Two known words run together, never corrected to one ("studyin" is not "studying")."""
+    return language == "en" and morphology.two_words(word, lambda part: known(part, language, config),
+                                                      lambda part: zipf(part, language))
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -82,19 +89,30 @@ def nearest(word: str, language: str, config: TyposConfig) -> Fix | None:
         return None
     score, cost, best = scored[0]
     seen = zipf(word, language)
-    if seen >= config.seen_zipf and (cost > config.seen_max_cost or zipf(best, language) - seen < config.rare_gap):
+    if seen >= config.seen_zipf and not _undoubled(word, best) and (
+            cost > config.seen_max_cost or zipf(best, language) - seen < config.rare_gap):
         return None  # a rare real word ("subsea", "statins", "frunk"), not a misspelling of a common one
-    if _ending_ambiguous(word, best, scored, language):
-        score = scored[0][0] + config.margin  # "stronge": strong, stronger? "facilitie": facilities, facilitate?
     candidates = [[candidate, round(cost_, 2), round(zipf_, 2)] for zipf_, cost_, candidate in
                   ((score_ + config.cost_weight * cost_, cost_, candidate) for score_, cost_, candidate in scored[:4])]
     # Of a seen word, only the candidates that pass the same test may win in context ("toing": not "thing").
     close = tuple((candidate, score_) for score_, cost_, candidate in scored[:6] if score - score_ < config.margin
-                  and (score_ == scored[0][0] or not _ending_ambiguous(word, best, scored, language)
-                       or candidate.startswith(_stem(word, best)))
-                  and not (seen >= config.seen_zipf and (cost_ > config.seen_max_cost
-                                                         or zipf(candidate, language) - seen < config.rare_gap)))
+                  and not (seen >= config.seen_zipf and not _undoubled(word, candidate) and (
+                      cost_ > config.seen_max_cost or zipf(candidate, language) - seen < config.rare_gap)))
+    if len(close) == 1 and _ending_ambiguous(word, best, scored, language, config.margin * 2):
+        # "stronge": strong or stronger? "facilitie": facilities or facilitate? Only the context can say.
+        stem = _stem(word, best)
+        close += tuple((candidate, score_) for score_, _, candidate in scored[1:6] if candidate.startswith(stem)
+                       and zipf(candidate, language) >= ENDING_ZIPF and score - score_ <= config.margin * 2)
     return Fix(close, cost, {"candidates": candidates}, seen)
+
+
+def _undoubled(typo: str, word: str) -> bool:
+    """The typo is the word with one doubled letter typed once ("prefered") or one letter doubled
+    ("untill"): the commonest slip, which a rare real word rarely mimics."""
+    shorter, longer = sorted((typo, word), key=len)
+    if len(longer) != len(shorter) + 1:
+        return False
+    return any(longer[i] == longer[i + 1] and longer[:i] + longer[i + 1:] == shorter for i in range(len(longer) - 1))
 
 
 ENDING = 2  # a slip in a word's last letters...
@@ -108,7 +126,8 @@ def _stem(word: str, best: str) -> str:
     return word[:size]
 
 
-def _ending_ambiguous(word: str, best: str, scored: list[tuple[float, float, str]], language: str) -> bool:
+def _ending_ambiguous(word: str, best: str, scored: list[tuple[float, float, str]], language: str,
+                      within: float) -> bool:
     """The typo and its best candidate differ only in the typo's last letters, and another common
     word with that stem is a candidate too: which ending was meant is a guess ("volatily":
     volatile or volatility)."""
@@ -116,12 +135,13 @@ def _ending_ambiguous(word: str, best: str, scored: list[tuple[float, float, str
     if len(stem) < len(word) - ENDING:
         return False
     return any(candidate != best and candidate.startswith(stem) and zipf(candidate, language) >= ENDING_ZIPF
-               for _, _, candidate in scored)
+               and scored[0][0] - score <= within for score, _, candidate in scored)
 
 
 # The document's spelling variety, from the words that differ between British and American English.
-_BRITISH_MARK = re.compile(r"\b[a-z]+(?:is(?:e|ed|es|ing|ation|ations)|our(?:s|ed|ing|ite|ites|able)?|tre|tres)\b")
-_AMERICAN_MARK = re.compile(r"\b[a-z]+(?:iz(?:e|ed|es|ing|ation|ations)|or(?:s|ed|ing|ite|ites|able)?|ter|ters)\b")
+# (Three letters at least before "-our"/"-or": "four" and "for", "your" are no marks.)
+_BRITISH_MARK = re.compile(r"\b(?:[a-z]+is(?:e|ed|es|ing|ation|ations)|[a-z]{3,}our(?:s|ed|ing|ite|ites|able)?|[a-z]+tres?)\b")
+_AMERICAN_MARK = re.compile(r"\b(?:[a-z]+iz(?:e|ed|es|ing|ation|ations)|[a-z]{3,}or(?:s|ed|ing|ite|ites|able)?|[a-z]+ters?)\b")
 _TO_BRITISH = ((re.compile(r"iz(e|ed|es|ing|ation|ations|er|ers)$"), r"is\1"), (re.compile(r"or(s|ed|ing|ite|ites|able)?$"), r"our\1"),
                (re.compile(r"ter(s)?$"), r"tre\1"))
 _TO_AMERICAN = ((re.compile(r"is(e|ed|es|ing|ation|ations|er|ers)$"), r"iz\1"), (re.compile(r"our(s|ed|ing|ite|ites|able)?$"), r"or\1"),

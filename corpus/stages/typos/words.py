@@ -26,7 +26,7 @@ from wordfreq import available_languages, zipf_frequency
 LONG_WORD = 7  # words this long or longer get candidates up to LONG_WORD_DISTANCE edits away
 LONG_WORD_DISTANCE = 3  # "gaurentee" -> "guarantee"
 MIN_CANDIDATE_COUNT = 200  # pyspellchecker's frequency of the rarest word offered as a correction...
-CANDIDATE_ZIPF = 2.5  # ...unless wordfreq sees it this often ("oilfield": 50 in pyspellchecker, 2.74)
+CANDIDATE_ZIPF = 3.5  # ...unless wordfreq sees it this often (more would be near more typos: "thge", "the" or "thug")
 
 # British spellings pyspellchecker (American) lacks, by the regular correspondences: a word is real
 # when its American form is ("defence" -> "defense", "apologised" -> "apologized").
@@ -130,8 +130,10 @@ def zipf(word: str, language: str) -> float:
 
 
 # Languages whose words English text borrows or quotes, or that web pages mislabelled English are
-# written in: a word common in one of them and unknown to English is not an English typo.
-OTHER_LANGUAGES = ("fr", "es", "pt", "it", "de", "nl", "id", "ms", "ca", "sv", "nb", "da", "fi", "pl", "cs", "tr", "ro")
+# written in: a word common in one of them and unknown to English is not an English typo. (Not
+# Romanian, Catalan, Polish or the Scandinavian languages: their common words include too many
+# English misspellings, "includ", "diferent", "palce", "processer".)
+OTHER_LANGUAGES = ("fr", "es", "pt", "it", "de", "nl", "id")
 
 
 @functools.lru_cache(maxsize=1 << 16)
