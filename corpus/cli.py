@@ -48,10 +48,13 @@ def cli() -> None:
 @click.option("--overwrite", is_flag=True, help="Replace an existing, non-empty output folder.")
 @click.option("--dedup-against", "dedup_against", type=click.Path(path_type=Path),
               help="An earlier run's OUT: drop documents and passages it already holds.")
+@click.option("--resume", is_flag=True, help="Continue the unfinished run of the same inputs and config "
+                                             "that was writing OUT when it stopped (crash, kill, power loss).")
+@click.option("--memory", help='Memory budget, e.g. "4GB" (default: a quarter of this machine\'s).')
 def clean(
     inputs: tuple[Path, ...], out: Path, config_path: Path | None, rules_dir: Path | None,
     workers: int | None, skip: str | None, text_field: str | None, id_field: str | None,
-    url_field: tuple[str, ...], overwrite: bool, dedup_against: Path | None,
+    url_field: tuple[str, ...], overwrite: bool, dedup_against: Path | None, resume: bool, memory: str | None,
 ) -> None:
     """Clean INPUT files and folders into OUT.
 
@@ -63,7 +66,8 @@ def clean(
         config_path,
         stages=pipeline.STAGES,
         read_flags={"text_field": text_field, "id_field": id_field, "url_field": url_field or None},
-        run_flags={"workers": workers, "skip": [s.strip() for s in skip.split(",") if s.strip()] if skip else None},
+        run_flags={"workers": workers, "skip": [s.strip() for s in skip.split(",") if s.strip()] if skip else None,
+                   "memory": memory},
         stage_flags={"dedup": {"against": str(dedup_against) if dedup_against else None}},
     )
     if dedup_against is not None and "dedup" in config.run.skip:
@@ -75,8 +79,21 @@ def clean(
         def advance(label: str, documents: int) -> None:
             progress.update(task, advance=documents, description=label)
 
-        summary = pipeline.run(inputs, out, config, overwrite=overwrite, rules_dir=rules_dir, on_progress=advance)
+        try:
+            summary = pipeline.run(inputs, out, config, overwrite=overwrite, resume=resume, rules_dir=rules_dir,
+                                   on_progress=advance, on_warning=_warn)
+        except KeyboardInterrupt:
+            raise Interrupted(str(out), "interrupted; the work done so far is kept",
+                              "continue it with the same command and --resume") from None
     _print_summary(summary, out)
+
+
+class Interrupted(RunError):
+    exit_code = 130
+
+
+def _warn(line: str) -> None:
+    stderr.print(f"[yellow]warning:[/] {line}", soft_wrap=True, highlight=False, markup=True)
 
 
 @cli.command()

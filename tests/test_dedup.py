@@ -20,6 +20,7 @@ from corpus.document import Document, Edit
 from corpus.edits import replay
 from corpus.errors import ConfigError
 from corpus.manifest import file_sha256
+from corpus.firstpass import apply_in_process
 from corpus.stages.dedup import DedupConfig, DedupStage
 from corpus.stages.dedup.minhash import MinHasher
 from corpus.stages.dedup.shingles import Shingler, shingle_hash32
@@ -225,19 +226,19 @@ def test_every_document_is_kept_or_dropped_and_the_index_holds_the_kept(corpus_o
     assert index["id"].to_list() == kept
     assert index["band_keys"].list.len().unique().to_list() == [25]
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["schema_version"] == 3
+    assert manifest["schema_version"] == 4
     assert manifest["counts"]["dropped"] == {"dedup.exact_duplicate": 1, "dedup.near_duplicate": 1,
                                              "dedup.short_after_dedup": 1}
 
 
-def test_documents_without_words_copy_nothing(stories) -> None:
+def test_documents_without_words_copy_nothing(tmp_path: Path, stories) -> None:
     """Symbols only ("★★★", "✓ ✓"): their normalised texts are equal (empty), but nothing is compared."""
     stage = DedupStage(DedupConfig())
     docs = [Document(id=doc_id, source=doc_id, text=text) for doc_id, text in
             (("story", stories["1"]), ("stars", "★★★"), ("ticks", "✓ ✓"), ("copy", stories["1"].replace("\n", " \n ")))]
-    fitted = stage.merge([stage.fit(docs[:2]), stage.fit(docs[2:])])
-    assert {doc_id: drop.reason for doc_id, drop in fitted.decisions.drops.items()} == {"copy": "exact_duplicate"}
-    assert [stage.apply(doc, fitted) is doc for doc in docs] == [True, True, True, False]
+    outcomes = apply_in_process(stage, docs, tmp_path)
+    assert [getattr(outcome, "reason", "kept") for outcome in outcomes] == ["kept", "kept", "kept", "exact_duplicate"]
+    assert outcomes[3].duplicate_of == "story"
 
 
 def test_keep_longest_keeps_the_copy_with_the_added_sentence(tmp_path: Path, stories) -> None:

@@ -18,7 +18,7 @@ import orjson
 import polars as pl
 
 from corpus.errors import UsageError
-from corpus.manifest import SCHEMA_VERSION, file_sha256
+from corpus.manifest import DEDUP_INDEX_VERSIONS, SCHEMA_VERSION, file_sha256
 from corpus.stages.dedup.fingerprints import offsets
 
 INDEX_FILE = "dedup_index.parquet"
@@ -64,7 +64,7 @@ def check_previous(path: Path, settings: dict[str, Any]) -> str:
         version = manifest["schema_version"]
     except (orjson.JSONDecodeError, KeyError, TypeError) as error:
         raise UsageError(where, f"dedup-against: manifest.json is not a corpus manifest ({error})", HOW) from None
-    if version != SCHEMA_VERSION:
+    if version not in DEDUP_INDEX_VERSIONS:
         raise UsageError(where, f"dedup-against: written with output schema {version}, this corpus reads {SCHEMA_VERSION}",
                          "rerun the earlier corpus with this version")
     different = [f"{key} {earlier.get(key)} there, {settings[key]} here" for key in INDEX_SETTINGS
