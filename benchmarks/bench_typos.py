@@ -82,6 +82,7 @@ from benchmarks.typos_sets import (
 )
 from corpus import Document, Drop, Edit, pipeline, replay
 from corpus.config import load_config
+from corpus.firstpass import apply_in_process
 from corpus.rules import load_rule_files
 from corpus.stages.base import Stage
 
@@ -170,12 +171,14 @@ class Corrector:
             return {}
         copies = [Document(id=d.id, source=d.source, text=d.text, language=d.language, language_score=d.language_score)
                   for d in documents]
-        fitted = self.fit(copies)
-        return {doc.id: _text(self.stage.apply(doc, fitted)) for doc in copies}
-
-    def fit(self, documents: Sequence[Document]) -> object:
-        batches = [documents[i : i + pipeline.BATCH_DOCS] for i in range(0, len(documents), pipeline.BATCH_DOCS)]
-        return self.stage.merge([self.stage.fit(batch) for batch in batches])
+        if getattr(self.stage, "fit_tables", None):  # a first pass on disk, as a run keeps it
+            with tempfile.TemporaryDirectory() as folder:
+                outcomes = apply_in_process(self.stage, copies, Path(folder))
+        else:  # the stage before its first pass went to disk
+            batches = [copies[i : i + pipeline.BATCH_DOCS] for i in range(0, len(copies), pipeline.BATCH_DOCS)]
+            fitted = self.stage.merge([self.stage.fit(batch) for batch in batches])
+            outcomes = [self.stage.apply(doc, fitted) for doc in copies]
+        return {doc.id: _text(outcome) for doc, outcome in zip(copies, outcomes, strict=True)}
 
 
 def _text(result: Document | Drop) -> str:

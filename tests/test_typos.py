@@ -13,8 +13,12 @@ import pytest
 
 from corpus import pipeline, replay
 from corpus.config import load_config
-from corpus.document import Edit
-from tests.conftest import SEEDS, run_cli
+from corpus.document import Document, Edit
+from corpus.firstpass import apply_in_process
+from corpus.stages.typos import IN_CONTEXT, TyposConfig, TyposStage, vocabulary
+from corpus.stages.typos.vocabulary import Counts
+from corpus.writer import BATCH_DOCS
+from tests.conftest import SEEDS, run_cli, shared_data
 
 PROTECTED = ["Kishida", "Yoon", "Fumio", "Shinzo", "GSOMIA", "CNN", "defence", "apologised", "normalise",
              "normalisation", "labour", "neighbours", "Suk-yeol", "Geun-hye", "Pyongyang", "Nakatani"]
@@ -123,6 +127,29 @@ def test_words_toml_protects_and_forces(tmp_path: Path) -> None:
     assert check.returncode == 0, check.stdout + check.stderr
     [cleaned] = run_texts(tmp_path, [STORY + "It imporved after it recieved the money."], rules=rules)
     assert cleaned.endswith("It imporved after it received the money.")
+
+
+def test_the_corpus_evidence_crosses_batches_but_a_batch_gets_only_its_own_counts(tmp_path: Path) -> None:
+    """"Soth Korea" in the second batch is fixed by the "South Korea" of the seeds in the first;
+    the second batch's lookups hold the counts of its own unknown words only, not the first's."""
+    shared_data("neardup-reuters21578", "sgm")
+    from benchmarks.bench_pipeline import reuters_stories
+
+    seeds = sorted(SEEDS.glob("*.txt"))
+    soth = next(line for line in seeds[0].read_text("utf-8").splitlines() if line.startswith("Soth Korea"))
+    texts = [path.read_text("utf-8") for path in seeds[1:]] + [story["text"] for story in reuters_stories(BATCH_DOCS)]
+    texts = texts[:BATCH_DOCS] + [STORY + soth]
+    docs = [Document(id=str(i), source="test", text=text, language="en", language_score=1.0) for i, text in enumerate(texts)]
+    stage = TyposStage(TyposConfig())
+    states: list[Counts] = []
+    stage.batch_state = lambda lookups: states.append(vocabulary.batch_counts(lookups)) or states[-1]  # type: ignore[method-assign]
+    outcomes = apply_in_process(stage, docs, tmp_path)
+    assert outcomes[-1].text == STORY + soth.replace("Soth", "South", 1)
+    [edit] = outcomes[-1].edits
+    assert edit.rule == IN_CONTEXT and json.loads(edit.detail)["pair"] == "South Korea"
+    first, second = states
+    assert first.count("Kishida") >= 3 and "Kishida" not in second.forms  # a seed's name, in the first batch only
+    assert set(second.forms) <= {"Soth", "soth"} and [t for _, _, t, _, _ in second.twins_of("Soth")] == ["South"]
 
 
 # Sentences of Reuters-21578 stories as written (real words that no dictionary lists, abbreviations,

@@ -18,14 +18,15 @@ holds the candidates and the evidence.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib.metadata import version
+from typing import Any
 
 import orjson
-import polars as pl
 
 from corpus import edits
 from corpus.document import Document, Drop
@@ -34,9 +35,14 @@ from corpus.rules import RuleFile, check_rule_file, site_of
 from corpus.stages.base import Stage
 from corpus.stages.typos import spelling
 from corpus.stages.typos import words as wordlist
-from corpus.stages.typos.checker import FORCED, IN_CONTEXT, SPELLING, SPLIT, Checker, at_sentence_start
+from corpus.stages.typos import vocabulary
+from corpus.stages.typos.checker import (
+    FORCED, IN_CONTEXT, SHORT_WORD, SPELLING, SPLIT, TWIN_ZIPF, Checker, at_sentence_start, capitalised_neighbours,
+)
+from corpus.stages.typos.vocabulary import Counts, Rows
+from corpus.stages.typos.words import zipf
 
-__all__ = ["FORCED", "IN_CONTEXT", "SPELLING", "SPLIT", "TyposConfig", "TyposStage", "Vocabulary"]
+__all__ = ["FORCED", "IN_CONTEXT", "SPELLING", "SPLIT", "TyposConfig", "TyposStage"]
 
 STAGE = "typos"
 SETTLED_MAX = 200_000  # tokens remembered as known per process and language (then forgotten, oldest first)
@@ -55,6 +61,8 @@ _CODE = re.compile(r"<[A-Za-z/!][^<>\n]*>|(?<!\w)\w+(?:\s*=\s*(?:\"[^\"\n]*\"|'[
 # A word form as the first pass counts it: letters, with inner apostrophes, dots and hyphens, and no
 # punctuation around it (a sentence's full stop is not part of "Siever").
 _WORD = re.compile(r"[A-Za-z]+(?:['’.-][A-Za-z]+)*")
+_LETTERS_ONLY = re.compile(r"[A-Za-z]+")
+_LOWER_REST = re.compile(r"[a-z]+")
 
 
 @dataclass(frozen=True)
@@ -87,24 +95,15 @@ class TyposConfig:
         unknown = sorted(set(self.languages) - wordlist.languages())
         if unknown:
             raise ValueError(f"languages {unknown} have no dictionary; use some of {sorted(wordlist.languages())}")
-
-
-@dataclass
-class Vocabulary:
-    """The first pass: word forms, the pairs capitalised words make with their neighbours, and what
-    each unknown word would be corrected to out of context (worked out in the workers, for
-    `unknown_words.parquet`, and kept in their caches for the next pass). The second pass asks
-    these counts only for given keys: a token's forms, and its one-edit variants beside a neighbour."""
-
-    forms: Counter[str] = field(default_factory=Counter)
-    pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
-    corrections: dict[tuple[str, str], str | None] = field(default_factory=dict)  # (form, language) ->
+        if self.pair_min < 1:
+            raise ValueError(f"pair_min must be at least 1 (a twin never written beside the word is no evidence), not {self.pair_min}")
 
 
 class TyposStage(Stage):
     name = STAGE
     config_class = TyposConfig
     needs_fit = True
+    fit_tables = vocabulary.FIT_TABLES
 
     def __init__(self, config: TyposConfig, rules: Sequence[RuleFile] = ()) -> None:
         super().__init__(config, rules)
@@ -125,23 +124,58 @@ class TyposStage(Stage):
         """Tokens known whatever their context, remembered per process so the next document skips them."""
         return self._settled.setdefault(language, _BoundedSet(SETTLED_MAX))
 
-    def fit(self, docs: Sequence[Document]) -> Vocabulary:
-        vocabulary = Vocabulary()
-        for doc in docs:
+    def fit(self, docs: Sequence[Document]) -> dict[str, dict[str, list[Any]]]:
+        """The batch's rows of the first pass (see corpus/stages/typos/vocabulary.py)."""
+        rows = Rows()
+        for index, doc in enumerate(docs):
             if not self._checks(doc):
                 continue
             tokens = _WORD.findall(doc.text)
-            vocabulary.forms.update(tokens)
-            vocabulary.pairs.update(
-                (first, second) for first, second in zip(tokens, tokens[1:]) if first[0].isupper() or second[0].isupper()
-            )
+            for form in tokens:
+                if self._counted(form):
+                    rows.count(rows.forms, form, index)
+            for first, second in zip(tokens, tokens[1:]):
+                if first[0].isupper() and second[0].isupper() and (self._twin_like(first) or self._twin_like(second)):
+                    rows.count(rows.pairs, (first, second), index)
             for form in set(tokens):
                 lower = form.lower()
-                if ((form, doc.language) not in vocabulary.corrections and len(form) >= self.config.min_length
+                if ((form, doc.language) not in rows.unknown and len(form) >= self.config.min_length
                         and _TOKEN.fullmatch(form) and lower not in self._protected_everywhere
                         and not spelling.known(lower, doc.language, self.config)):
-                    vocabulary.corrections[form, doc.language] = self._out_of_context(form, doc.language)
-        return vocabulary
+                    rows.unknown[form, doc.language] = (index, self._out_of_context(form, doc.language))
+            self._wanted(doc, index, rows)
+        return rows.columns()
+
+    def _counted(self, form: str) -> bool:
+        """Whether a decision may ask how often the input writes this form: a form whose lower case
+        is unknown or rare in one of the stage's languages, or a possible twin of a capitalised typo."""
+        return _LETTERS_ONLY.fullmatch(form) is not None and (
+            self._twin_like(form) or any(_asks_counts(form.lower(), language, self.config) for language in self.config.languages))
+
+    def _twin_like(self, form: str) -> bool:
+        """A capitalised common word: what a capitalised typo may be corrected to (checker.in_context)."""
+        return (form[0].isupper() and _LOWER_REST.fullmatch(form, 1) is not None
+                and any(zipf(form.lower(), language) >= TWIN_ZIPF for language in self.config.languages))
+
+    def _wanted(self, doc: Document, index: int, rows: Rows) -> None:
+        """The forms `apply` will ask the counts of, and the neighbours of its capitalised unknown
+        words: every token `apply` decides that is not a plain known word (more than it asks)."""
+        plain = self.settled(doc.language)
+        for start, end, in_compound in _tokens(doc.text, plain, {}):
+            token = doc.text[start:end]
+            lower = token.lower()
+            if in_compound or end - start >= self.config.min_length:
+                if not _asks_counts(lower, doc.language, self.config) or (
+                        not token.islower() and spelling.known(lower, doc.language, self.config)):
+                    plain.add(token)
+                    continue
+            elif not (token.islower() and len(token) >= SHORT_WORD and not spelling.known(lower, doc.language, self.config)):
+                continue  # a short word is corrected only in lower case
+            for key in (token, lower, lower.capitalize()):
+                rows.wanted.setdefault(key, index)
+            if token[0].isupper() and not in_compound and end - start >= self.config.min_length:
+                for before, after in capitalised_neighbours(doc.text, start, end):
+                    rows.beside.setdefault((token, before, after), index)
 
     def _out_of_context(self, form: str, language: str) -> str | None:
         """What a lowercase unknown word becomes out of context (a capitalised one is corrected only in
@@ -155,32 +189,19 @@ class TyposStage(Stage):
         fix = spelling.nearest(lower, language, self.config)
         return fix.word if fix else None
 
-    def merge(self, partials: Sequence[Vocabulary]) -> Vocabulary:
-        merged = Vocabulary()
-        for partial in partials:
-            merged.forms.update(partial.forms)
-            merged.pairs.update(partial.pairs)
-            merged.corrections.update(partial.corrections)
-        return merged
+    def aggregate(self, store: Any) -> None:
+        vocabulary.aggregate(store, corpus_protects=self.config.corpus_protects, pair_min=self.config.pair_min)
 
-    def tables(self, fitted: Vocabulary) -> dict[str, pl.DataFrame]:
-        """unknown_words.parquet: words no dictionary knows, how often the input has them, and the
-        correction the stage would make out of context (null: left alone, protect or correct it)."""
-        protects = self.config.corpus_protects
-        rows = [(form, language, fitted.forms[form],
-                 None if fitted.forms[form.lower()] + fitted.forms[form.capitalize()] >= protects else fix)
-                for (form, language), fix in fitted.corrections.items()]
-        frame = pl.DataFrame(rows, schema={"word": pl.String, "language": pl.String, "count": pl.Int64,
-                                           "correction": pl.String}, orient="row")
-        return {"unknown_words.parquet": frame.sort(["count", "word"], descending=[True, False])}
+    def batch_state(self, lookups: dict[str, list[Any]]) -> Counts:
+        return vocabulary.batch_counts(lookups)
 
     def _checks(self, doc: Document) -> bool:
         """In a language the stage corrects, and surely so."""
         return doc.language in self.config.languages and (
             doc.language_score is None or doc.language_score >= self.config.min_language_score)
 
-    def apply(self, doc: Document, fitted: Vocabulary | None = None) -> Document | Drop:
-        assert fitted is not None, "the runner passes the corpus vocabulary"
+    def apply(self, doc: Document, fitted: Counts | None = None) -> Document | Drop:
+        assert fitted is not None, "the runner passes the batch's counts"
         if not self._checks(doc):
             return doc
         checker = Checker(self, fitted, doc.language, site_of(doc), doc.text)
@@ -203,6 +224,14 @@ class TyposStage(Stage):
     @classmethod
     def library_versions(cls) -> dict[str, str]:
         return {name: version(name) for name in ("pyspellchecker", "wordfreq", "rapidfuzz", "symspellpy")}
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _asks_counts(word: str, language: str, config: TyposConfig) -> bool:
+    """A lowercase word whose decision may depend on how often the input writes it: one no list
+    knows, or one the dictionary barely counts ("beng")."""
+    return (not spelling.known(word, language, config)
+            or wordlist.dictionary(language).frequency.get(word, 0) <= config.suspect_count)
 
 
 def _letters(text: str) -> str:

@@ -13,13 +13,16 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from rapidfuzz.distance import OSA
+
 from corpus.stages.typos import morphology, spelling
 from corpus.stages.typos import words as wordlist
 from corpus.stages.typos.spelling import Fix
 from corpus.stages.typos.words import zipf
 
 if TYPE_CHECKING:
-    from corpus.stages.typos import TyposConfig, TyposStage, Vocabulary
+    from corpus.stages.typos import TyposConfig, TyposStage
+    from corpus.stages.typos.vocabulary import Counts
 
 SPELLING = "typos.spelling"
 IN_CONTEXT = "typos.spelling_in_context"
@@ -37,6 +40,7 @@ _NEIGHBOUR_AFTER = re.compile(r"[ \t]+([A-Za-z]+)")
 _SPAN_BEFORE = re.compile(r"(\S+)[ \t]+$")
 _SPAN_AFTER = re.compile(r"\S*[ \t]+(\S+)")
 _LETTERS = re.compile(r"[A-Za-z]+")
+_LOWER = re.compile(r"[a-z]+")
 _EDGE_PUNCTUATION = "\"'“”‘’()[],.;:!?*"
 _VOWEL = re.compile(r"[aeiouy]")
 _SPEECH_VERB_AFTER = re.compile(r",? (?:said|says|told|added|adds|stated|noted|wrote|asked)\b")
@@ -49,7 +53,7 @@ _QUOTES_CLOSE = "\"”’'»"
 class Checker:
     """The decisions for one document (its site's protected words and forced corrections)."""
 
-    def __init__(self, stage: TyposStage, vocabulary: Vocabulary, language: str,
+    def __init__(self, stage: TyposStage, vocabulary: Counts, language: str,
                  site: str | None = None, text: str = "") -> None:
         self.config: TyposConfig = stage.config
         self.vocabulary = vocabulary
@@ -72,8 +76,8 @@ class Checker:
 
     def recurs(self, word: str) -> bool:
         """A lowercase form the corpus writes often is a name or jargon ("dlrs")."""
-        forms = self.vocabulary.forms
-        return forms[word] + forms[word.capitalize()] >= self.config.corpus_protects
+        counts = self.vocabulary
+        return counts.count(word) + counts.count(word.capitalize()) >= self.config.corpus_protects
 
     def foreign(self, word: str) -> bool:
         """A word another language writes often and English does not ("etapas", "roda")."""
@@ -184,7 +188,7 @@ class Checker:
         more common word one slip away fits both its neighbours and it does not."""
         config = self.config
         seen = zipf(word, self.language)
-        if seen >= config.suspect_zipf or self.vocabulary.forms[word] >= config.corpus_protects:
+        if seen >= config.suspect_zipf or self.vocabulary.count(word) >= config.corpus_protects:
             return None
         fix = self.lowercase_fix(word)
         if fix is None or fix.cost > config.suspect_cost or self.foreign_span(start, end):
@@ -226,54 +230,53 @@ class Checker:
         """A capitalised word is changed only to a twin one edit away that the corpus writes often
         beside the same capitalised neighbour, and that is a common English word ("Soth Korea" ->
         "South Korea"); not to a name's other spelling ("Zelenskyy", "Joonas"), nor across the
-        punctuation around it. The twins are looked up as keys (the word's one-edit variants), so
-        the corpus counts are only ever asked for these keys."""
-        forms, pairs = self.vocabulary.forms, self.vocabulary.pairs
-        if forms[token] >= self.config.corpus_protects:
+        punctuation around it. The first pass found the twins the input writes beside the token's
+        neighbours (corpus/stages/typos/vocabulary.py); only the kind of edit is checked here."""
+        counts = self.vocabulary
+        if counts.count(token) >= self.config.corpus_protects:
             return None
-        before = _WORD.findall(self.text[max(0, start - 40) : start])
-        after = _WORD.findall(self.text[end : end + 40])
-        touching_before = bool(before) and self.text[max(0, start - 40) : start].rstrip(" \t").endswith(before[-1])
-        touching_after = bool(after) and self.text[end : end + 40].lstrip(" \t").startswith(after[0])
-        # Only a capitalised neighbour is evidence: "Soth Korea", "U.S. Preident"; "Pont said" is not.
-        neighbours = [(before[-1], None)] if touching_before and before[-1][0].isupper() else []
-        neighbours += [(None, after[0])] if touching_after and after[0][0].isupper() else []
+        neighbours = capitalised_neighbours(self.text, start, end)
         if not neighbours:
             return None
+        found: dict[tuple[str | None, str | None, str], int] = {}
+        twin_counts: dict[str, int] = {}
+        for before, after, twin, pair_count, twin_count in counts.twins_of(token):
+            found[before, after, twin] = pair_count
+            twin_counts[twin] = twin_count
         best: tuple[int, str, str] | None = None
-        for twin in _one_edit_variants(token):
-            if (forms[twin] < self.config.corpus_protects or zipf(twin.lower(), self.language) < TWIN_ZIPF
-                    or _doubling_only(token, twin) or token == twin + "s"):  # "the Husseins", "Saddam Husseins"
+        for twin in sorted(twin_counts):
+            if (twin_counts[twin] < self.config.corpus_protects or zipf(twin.lower(), self.language) < TWIN_ZIPF
+                    or not _one_edit(token, twin) or _doubling_only(token, twin)
+                    or token == twin + "s"):  # "the Husseins", "Saddam Husseins"
                 continue
             for left, right in neighbours:
-                pair = (left, twin) if left else (twin, right)
-                count = pairs[pair]
+                count = found.get((left, right, twin), 0)
                 if count >= self.config.pair_min and (best is None or (count, twin) > best[:2]):
-                    best = (count, twin, " ".join(pair))
+                    best = (count, twin, f"{left} {twin}" if left else f"{twin} {right}")
         if best is None:
             return None
         count, twin, pair = best
-        return twin, IN_CONTEXT, {"pair": pair, "pair_count": count, "twin_count": forms[twin]}
+        return twin, IN_CONTEXT, {"pair": pair, "pair_count": count, "twin_count": twin_counts[twin]}
 
 
-_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+def capitalised_neighbours(text: str, start: int, end: int) -> list[tuple[str | None, str | None]]:
+    """The capitalised words touching the token at text[start:end] (only spaces between), as
+    (word before, None) and (None, word after): the only evidence for a capitalised word's twin
+    ("Soth Korea", "U.S. Preident"; "Pont said" is none). Words as the first pass counts them."""
+    window_before, window_after = text[max(0, start - 40) : start], text[end : end + 40]
+    before, after = _WORD.findall(window_before), _WORD.findall(window_after)
+    neighbours: list[tuple[str | None, str | None]] = []
+    if before and window_before.rstrip(" \t").endswith(before[-1]) and before[-1][0].isupper():
+        neighbours.append((before[-1], None))
+    if after and window_after.lstrip(" \t").startswith(after[0]) and after[0][0].isupper():
+        neighbours.append((None, after[0]))
+    return neighbours
 
 
-def _one_edit_variants(token: str) -> set[str]:
-    """Every capitalised word one edit from `token` past its first letter (a typo rarely hits the
-    first letter): deletions, swaps, replacements and insertions, as keys to look up."""
-    head, rest = token[0], token[1:]
-    variants = set()
-    for i in range(len(rest) + 1):
-        before, after = rest[:i], rest[i:]
-        if after:
-            variants.add(head + before + after[1:])
-            if len(after) > 1:
-                variants.add(head + before + after[1] + after[0] + after[2:])
-            variants.update(head + before + letter + after[1:] for letter in _ALPHABET)
-        variants.update(head + before + letter + after for letter in _ALPHABET)
-    variants.discard(token)
-    return variants
+def _one_edit(token: str, twin: str) -> bool:
+    """One edit (a letter deleted, inserted, replaced, or two swapped) past the first letter: a
+    typo rarely hits the first letter."""
+    return twin[0] == token[0] and bool(_LOWER.fullmatch(twin, 1)) and OSA.distance(token, twin, score_cutoff=1) == 1
 
 
 def _doubling_only(a: str, b: str) -> bool:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
 import symspellpy
@@ -27,6 +26,7 @@ LONG_WORD = 7  # words this long or longer get candidates up to LONG_WORD_DISTAN
 LONG_WORD_DISTANCE = 3  # "gaurentee" -> "guarantee"
 MIN_CANDIDATE_COUNT = 200  # pyspellchecker's frequency of the rarest word offered as a correction...
 CANDIDATE_ZIPF = 3.5  # ...unless wordfreq sees it this often (more would be near more typos: "thge", "the" or "thug")
+CHOICE_LISTS = 4096  # candidate lists kept per process (by initials, length and distance)
 
 # British spellings pyspellchecker (American) lacks, by the regular correspondences: a word is real
 # when its American form is ("defence" -> "defense", "apologised" -> "apologized").
@@ -91,6 +91,8 @@ class Dictionary:
     def _choices(self, initials: str, length: int, limit: int) -> list[str]:
         key = (initials, length, limit)
         if key not in self._choice_lists:
+            if len(self._choice_lists) >= CHOICE_LISTS:  # bounded: forget the oldest
+                del self._choice_lists[next(iter(self._choice_lists))]
             if self._by_initial is None:
                 self._by_initial = {}
                 for word, count in self.frequency.items():
@@ -148,9 +150,3 @@ _AVAILABLE = frozenset(available_languages())
 
 def languages() -> frozenset[str]:
     return frozenset(SpellChecker.languages())
-
-
-def near(word: str, forms: Iterable[str], limit: int = 1) -> list[str]:
-    """The forms within `limit` edits of `word` (forms of about the same length only)."""
-    return [form for form in forms if abs(len(form) - len(word)) <= limit and form != word
-            and OSA.distance(word, form, score_cutoff=limit) <= limit]
