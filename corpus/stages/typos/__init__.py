@@ -18,9 +18,10 @@ holds the candidates and the evidence.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import re
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -46,6 +47,7 @@ __all__ = ["FORCED", "IN_CONTEXT", "SPELLING", "SPLIT", "TyposConfig", "TyposSta
 
 STAGE = "typos"
 SETTLED_MAX = 200_000  # tokens remembered as known per process and language (then forgotten, oldest first)
+FORMS_MAX = 200_000  # word forms whose first-pass rows are remembered per process (then all forgotten)
 
 # A correctable token: letters only, lower case after the first letter (so no acronyms, no
 # "iPhone"), not touching digits, @, #, /, dots inside (URLs, e-mail), hyphens or apostrophes
@@ -98,6 +100,17 @@ class TyposConfig:
         if self.pair_min < 1:
             raise ValueError(f"pair_min must be at least 1 (a twin never written beside the word is no evidence), not {self.pair_min}")
 
+    def __hash__(self) -> int:
+        """Hashed once: the per-word caches key on the config, a million times a run."""
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash(tuple(getattr(self, field.name) for field in dataclasses.fields(self)))
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: value for name, value in self.__dict__.items() if name != "_hash"}  # per process
+
 
 class TyposStage(Stage):
     name = STAGE
@@ -119,6 +132,7 @@ class TyposStage(Stage):
             self.word_rules.append((checked.site, protect, dict(checked.typos.correct)))
         self._protected_everywhere = frozenset().union(*(p for table, p, _ in self.word_rules if table is None))
         self._settled: dict[str, _BoundedSet] = {}
+        self._forms: dict[tuple[str, str], Any] = {}  # (form, language) -> what the first pass records
 
     def settled(self, language: str) -> _BoundedSet:
         """Tokens known whatever their context, remembered per process so the next document skips them."""
@@ -131,51 +145,60 @@ class TyposStage(Stage):
             if not self._checks(doc):
                 continue
             tokens = _WORD.findall(doc.text)
-            for form in tokens:
-                if self._counted(form):
-                    rows.count(rows.forms, form, index)
-            for first, second in zip(tokens, tokens[1:]):
-                if first[0].isupper() and second[0].isupper() and (self._twin_like(first) or self._twin_like(second)):
-                    rows.count(rows.pairs, (first, second), index)
-            for form in set(tokens):
-                lower = form.lower()
-                if ((form, doc.language) not in rows.unknown and len(form) >= self.config.min_length
-                        and _TOKEN.fullmatch(form) and lower not in self._protected_everywhere
-                        and not spelling.known(lower, doc.language, self.config)):
+            capitals: set[str] = set()
+            twins: set[str] = set()
+            names: list[str] = []  # capitalised words that ask for counts: their neighbours are wanted too
+            for form, count in Counter(tokens).items():
+                if form[0].isupper():
+                    capitals.add(form)
+                asked = self._asked(form, doc.language)
+                if asked is None:
+                    continue
+                counted, twin, wanted, capitalised, unknown = asked
+                if counted:
+                    rows.count(rows.forms, form, index, count)
+                if twin:
+                    twins.add(form)
+                for key in wanted:
+                    rows.wanted.setdefault(key, index)
+                names += capitalised
+                if unknown and (form, doc.language) not in rows.unknown:
                     rows.unknown[form, doc.language] = (index, self._out_of_context(form, doc.language))
-            self._wanted(doc, index, rows)
+            if twins:
+                for first, second in zip(tokens, tokens[1:]):
+                    if first in capitals and second in capitals and (first in twins or second in twins):
+                        rows.count(rows.pairs, (first, second), index)
+            for name in names:
+                for start in _occurrences(doc.text, name):
+                    for before, after in capitalised_neighbours(doc.text, start, start + len(name)):
+                        rows.beside.setdefault((name, before, after), index)
         return rows.columns()
 
-    def _counted(self, form: str) -> bool:
-        """Whether a decision may ask how often the input writes this form: a form whose lower case
-        is unknown or rare in one of the stage's languages, or a possible twin of a capitalised typo."""
-        return _LETTERS_ONLY.fullmatch(form) is not None and (
-            self._twin_like(form) or any(_asks_counts(form.lower(), language, self.config) for language in self.config.languages))
-
-    def _twin_like(self, form: str) -> bool:
-        """A capitalised common word: what a capitalised typo may be corrected to (checker.in_context)."""
-        return (form[0].isupper() and _LOWER_REST.fullmatch(form, 1) is not None
-                and any(zipf(form.lower(), language) >= TWIN_ZIPF for language in self.config.languages))
-
-    def _wanted(self, doc: Document, index: int, rows: Rows) -> None:
-        """The forms `apply` will ask the counts of, and the neighbours of its capitalised unknown
-        words: every token `apply` decides that is not a plain known word (more than it asks)."""
-        plain = self.settled(doc.language)
-        for start, end, in_compound in _tokens(doc.text, plain, {}):
-            token = doc.text[start:end]
-            lower = token.lower()
-            if in_compound or end - start >= self.config.min_length:
-                if not _asks_counts(lower, doc.language, self.config) or (
-                        not token.islower() and spelling.known(lower, doc.language, self.config)):
-                    plain.add(token)
-                    continue
-            elif not (token.islower() and len(token) >= SHORT_WORD and not spelling.known(lower, doc.language, self.config)):
-                continue  # a short word is corrected only in lower case
-            for key in (token, lower, lower.capitalize()):
-                rows.wanted.setdefault(key, index)
-            if token[0].isupper() and not in_compound and end - start >= self.config.min_length:
-                for before, after in capitalised_neighbours(doc.text, start, end):
-                    rows.beside.setdefault((token, before, after), index)
+    def _asked(self, form: str, language: str) -> tuple[bool, bool, tuple[str, ...], tuple[str, ...], bool] | None:
+        """What the first pass records of a word form, whatever its document (cached per process):
+        whether it is counted, whether it is a possible twin, the forms whose counts its runs of
+        letters want, those runs that are capitalised words, and whether it is an unknown word;
+        None when nothing."""
+        key = (form, language)
+        if key in self._forms:
+            return self._forms[key]
+        config = self.config
+        wanted: list[str] = []
+        capitalised: list[str] = []
+        for run in (form,) if form.isalpha() else _LETTERS_ONLY.findall(form):
+            if _wanted(run, language, config):
+                lower = run.lower()
+                wanted += (run, lower, lower.capitalize())
+                if not run.islower() and len(run) >= config.min_length:
+                    capitalised.append(run)
+        lower = form.lower()
+        unknown = (len(form) >= config.min_length and _TOKEN.fullmatch(form) is not None
+                   and lower not in self._protected_everywhere and not spelling.known(lower, language, config))
+        found = (_counted(form, config), _twin_like(form, config), tuple(wanted), tuple(capitalised), unknown)
+        if len(self._forms) >= FORMS_MAX:
+            self._forms.clear()
+        self._forms[key] = found if any(found) else None
+        return self._forms[key]
 
     def _out_of_context(self, form: str, language: str) -> str | None:
         """What a lowercase unknown word becomes out of context (a capitalised one is corrected only in
@@ -226,12 +249,49 @@ class TyposStage(Stage):
         return {name: version(name) for name in ("pyspellchecker", "wordfreq", "rapidfuzz", "symspellpy")}
 
 
+# What the first pass asks of each word form, whatever its document: cached per process.
+
 @functools.lru_cache(maxsize=1 << 17)
 def _asks_counts(word: str, language: str, config: TyposConfig) -> bool:
     """A lowercase word whose decision may depend on how often the input writes it: one no list
     knows, or one the dictionary barely counts ("beng")."""
     return (not spelling.known(word, language, config)
             or wordlist.dictionary(language).frequency.get(word, 0) <= config.suspect_count)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _wanted(run: str, language: str, config: TyposConfig) -> bool:
+    """A run of letters whose decision in `apply` may ask for counts, whether it is a token, a
+    short word or a compound's part (`checker.Checker.decide`): more than `apply` asks, never less."""
+    lower = run.lower()
+    return _asks_counts(lower, language, config) and (run.islower() or not spelling.known(lower, language, config))
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _counted(form: str, config: TyposConfig) -> bool:
+    """Whether a decision may ask how often the input writes this form: a form whose lower case
+    is unknown or rare in one of the stage's languages, or a possible twin of a capitalised typo."""
+    return form.isascii() and form.isalpha() and (
+        _twin_like(form, config) or any(_asks_counts(form.lower(), language, config) for language in config.languages))
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _twin_like(form: str, config: TyposConfig) -> bool:
+    """A capitalised common word: what a capitalised typo may be corrected to (checker.in_context)."""
+    return (form[0].isupper() and _LOWER_REST.fullmatch(form, 1) is not None
+            and any(zipf(form.lower(), language) >= TWIN_ZIPF for language in config.languages))
+
+
+def _occurrences(text: str, run: str) -> list[int]:
+    """Where `run` stands in `text` as a whole run of letters."""
+    found, start = [], text.find(run)
+    while start >= 0:
+        end = start + len(run)
+        if not (start and text[start - 1].isascii() and text[start - 1].isalpha()) and not (
+                end < len(text) and text[end].isascii() and text[end].isalpha()):
+            found.append(start)
+        start = text.find(run, start + 1)
+    return found
 
 
 def _letters(text: str) -> str:

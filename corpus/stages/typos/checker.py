@@ -162,7 +162,10 @@ class Checker:
     def decide_short(self, token: str, start: int, end: int) -> tuple[str, str, dict] | None:
         """A lowercase word shorter than `min_length` is jargon ("mln", "pct") unless it is one cheap
         slip from one of the commonest words ("teh", "adn", "nto")."""
-        if (len(token) < SHORT_WORD or not token.islower() or token in self.protect or self.known(token)
+        if not token.islower() or zipf(token, self.language) >= (SHORT_WORD_SEEN if len(token) >= SHORT_WORD else COMPOUND_PART_ZIPF):
+            self.plain.add(token)  # left alone here, and as a compound's part ("of" in "state-of-the-art")
+            return None
+        if (len(token) < SHORT_WORD or token in self.protect or self.known(token)
                 or zipf(token, self.language) >= SHORT_WORD_SEEN or self.foreign(token)
                 or self.quoted(start, end) or self.foreign_span(start, end)):
             return None

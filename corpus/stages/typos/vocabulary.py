@@ -45,12 +45,12 @@ class Rows:
     beside: dict[tuple[str, str | None, str | None], int] = field(default_factory=dict)
     unknown: dict[tuple[str, str], tuple[int, str | None]] = field(default_factory=dict)  # -> (doc, correction)
 
-    def count(self, table: dict[Any, list[int]], key: Any, doc: int) -> None:
+    def count(self, table: dict[Any, list[int]], key: Any, doc: int, times: int = 1) -> None:
         entry = table.get(key)
         if entry is None:
-            table[key] = [doc, 1]
+            table[key] = [doc, times]
         else:
-            entry[1] += 1
+            entry[1] += times
 
     def columns(self) -> dict[str, dict[str, list[Any]]]:
         return {

@@ -13,6 +13,7 @@ MIN_CANDIDATE_COUNT times are offered.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import symspellpy
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from spellchecker import SpellChecker
-from wordfreq import available_languages, zipf_frequency
+from wordfreq import available_languages, freq_to_zipf, get_frequency_dict, zipf_frequency, zipf_to_freq
 
 LONG_WORD = 7  # words this long or longer get candidates up to LONG_WORD_DISTANCE edits away
 LONG_WORD_DISTANCE = 3  # "gaurentee" -> "guarantee"
@@ -128,7 +129,22 @@ def bigrams() -> dict[str, int]:
 def zipf(word: str, language: str) -> float:
     """wordfreq's frequency on its log10 scale (a word per billion is 0; "the" is 7.7; its English
     list stops at 1.0, a word per hundred million): the one place the stage asks wordfreq."""
-    return zipf_frequency(word, language)
+    return plain_zipf(word, language) if _PLAIN.fullmatch(word) else zipf_frequency(word, language)
+
+
+_PLAIN = re.compile(r"[a-z]+")
+
+
+def plain_zipf(word: str, language: str) -> float:
+    """`zipf_frequency` of a word of plain lowercase letters, ten times faster: wordfreq's own
+    arithmetic on its own list, without its tokenizer and text normalisation, which leave such a
+    word as it is (tests/test_typos.py checks every frequency band of every language used)."""
+    frequency = get_frequency_dict(language, "best").get(word)  # the positional call wordfreq caches
+    if frequency is None:
+        return 0.0
+    frequency = max(1.0 / (1.0 / frequency), zipf_to_freq(0.0))
+    frequency = round(frequency, math.floor(-math.log(frequency, 10)) + 3)
+    return round(freq_to_zipf(frequency), 2)
 
 
 # Languages whose words English text borrows or quotes, or that web pages mislabelled English are
@@ -142,7 +158,7 @@ OTHER_LANGUAGES = ("fr", "es", "pt", "it", "de", "nl", "id")
 def foreign_zipf(word: str, language: str) -> float:
     """The highest frequency the word has in another language wordfreq knows."""
     others = [other for other in OTHER_LANGUAGES if other != language and other in _AVAILABLE]
-    return max((zipf_frequency(word, other) for other in others), default=0.0)
+    return max((zipf(word, other) for other in others), default=0.0)
 
 
 _AVAILABLE = frozenset(available_languages())
