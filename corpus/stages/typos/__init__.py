@@ -34,7 +34,7 @@ from corpus.document import Document, Drop
 from corpus.errors import ConfigError
 from corpus.rules import RuleFile, check_rule_file, site_of
 from corpus.stages.base import Stage
-from corpus.stages.typos import spelling
+from corpus.stages.typos import morphology, spelling
 from corpus.stages.typos import words as wordlist
 from corpus.stages.typos import vocabulary
 from corpus.stages.typos.checker import (
@@ -52,7 +52,7 @@ FORMS_MAX = 200_000  # word forms whose first-pass rows are remembered per proce
 # A correctable token: letters only, lower case after the first letter (so no acronyms, no
 # "iPhone"), not touching digits, @, #, /, dots inside (URLs, e-mail), hyphens or apostrophes
 # but a possessive's ("the goverment's policies").
-_TOKEN = re.compile(r"(?<![\w@#/\\.'’-])([A-Za-z][a-z]+)(?![\w@/\\-]|['’](?!s\b)|\.[A-Za-z0-9])")
+_TOKEN = re.compile(r"(?<![\w@#/\\.'’-])(?<![^\x00-\x7f\s“”‘’«»„–—…])([A-Za-z][a-z]+)(?![\w@/\\-]|['’](?!s\b)|\.[A-Za-z0-9])")
 # A lowercase compound's parts are words too ("a twpo-for-one split"); a capitalised one is a name
 # ("Suk-yeol").
 _COMPOUND = re.compile(r"(?<![\w@#/\\.'’-])[a-z]+(?:-[a-z]+)+(?![\w@/\\'’-]|\.[A-Za-z0-9])")
@@ -84,7 +84,8 @@ class TyposConfig:
     seen_zipf: float = 1.0  # a word wordfreq sees this often is real ("frunk" 1.1, "umami" 2.4)...
     seen_max_cost: float = 0.8  # ...unless its correction is one cheap slip away (a swap, a doubled,
     # dropped or neighbouring letter, one vowel for another: "recieve", "jewerly")...
-    rare_gap: float = 2.0  # ...and this much more frequent ("recieve" 2.75, "receive" 5.0)
+    rare_gap: float = 2.0  # ...and this much more frequent ("recieve" 2.75, "receive" 5.0)...
+    seen_far_gap: float = 2.5  # ...or one slip away and this much more frequent ("whith" 1.9, "with" 7.4)
     foreign_zipf: float = 3.5  # a word this frequent in another language and rare in English is foreign ("etapas")
     suspect_zipf: float = 2.5  # a listed word rarer than this in wordfreq...
     suspect_count: int = 50  # ...and in pyspellchecker's counts may be a typo, if its neighbours say so
@@ -204,13 +205,20 @@ class TyposStage(Stage):
         """What a lowercase unknown word becomes out of context (a capitalised one is corrected only in
         context: a corpus twin, a sentence's start); None for a word English makes ("understaffing")."""
         lower = form.lower()
-        if not form.islower() or spelling.derived(lower, language, self.config):
+        if not form.islower():
             return None
         split = spelling.run_together(lower, language, self.config)
-        if split is not None:
+        if split is not None and spelling.doubtful_split(lower, split, language, self.config):
+            return None  # "afair": "a fair" or "affair"
+        derived = spelling.derived(lower, language, self.config) and not spelling.common_word_by_a_slip(lower, language)
+        if split is not None and (morphology.plainly_two(split) or not derived):
             return split.text
+        if derived or spelling.two_words(lower, language, self.config):
+            return None
         fix = spelling.nearest(lower, language, self.config)
-        return fix.word if fix else None
+        if fix is None or fix.word is None or not spelling.plausible(lower, fix.word, fix.cost, language):
+            return None
+        return fix.word
 
     def aggregate(self, store: Any) -> None:
         vocabulary.aggregate(store, corpus_protects=self.config.corpus_protects, pair_min=self.config.pair_min)

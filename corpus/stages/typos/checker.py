@@ -18,6 +18,7 @@ from rapidfuzz.distance import OSA
 from corpus.stages.typos import morphology, spelling
 from corpus.stages.typos import words as wordlist
 from corpus.stages.typos.spelling import Fix
+from corpus.stages.typos.weights import motor_slip
 from corpus.stages.typos.words import zipf
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ SHORT_WORD, SHORT_WORD_COST, SHORT_WORD_ZIPF = 3, 0.6, 6.0  # "teh" -> "the": a 
 SHORT_WORD_SEEN = 3.1  # ...unless English writes it often itself ("au jus": 3.15; "teh" is 3.04)
 COMPOUND_PART_ZIPF = 2.0  # "opto" (2.1) is a prefix; "threee" (1.1), in "threee-for-two", a slip
 FOREIGN_GAP = 2.0  # ...and this much more frequent there than in English ("roda": 4.8 in Portuguese, 2.0)
+MISSING_PAIR = 5.0  # log10 of how often a pair missing from symspellpy's counts is taken to occur
 TWIN_ZIPF = 3.5  # a capitalised word's corpus twin must be a common English word ("South"), not a name ("Zelensky")
 
 _WORD = re.compile(r"[A-Za-z]+(?:['’.-][A-Za-z]+)*")  # a word form as the first pass counts it: no outer punctuation
@@ -64,6 +66,7 @@ class Checker:
         self.protect: set[str] = set()
         self.forced: dict[str, str] = {}
         self._variety: str | None | bool = False  # worked out on the first correction
+        self._lower_text: str | None = None
         for table, protect, corrections in stage.word_rules:
             if table is None or table.matches(site, text):
                 self.protect |= protect
@@ -107,6 +110,12 @@ class Checker:
         right = _SPAN_AFTER.match(self.text, end)
         return bool((left and self._not_english(left.group(1))) or (right and self._not_english(right.group(1))))
 
+    def repeated(self, word: str) -> bool:
+        """The document writes this (unknown) word twice or more, in any case: it means it."""
+        if self._lower_text is None:
+            self._lower_text = self.text.lower()
+        return len(re.findall(rf"(?<![a-z]){re.escape(word)}(?![a-z])", self._lower_text)) > 1
+
     def quoted(self, start: int, end: int) -> bool:
         """The word alone in quotation marks is mentioned, not used: `or “frunk,”`."""
         before = self.text[start - 1 : start]
@@ -129,18 +138,29 @@ class Checker:
             return None
         if self.foreign(lower) or self.quoted(start, end) or self.foreign_span(start, end):
             return None
+        split = spelling.run_together(lower, self.language, self.config)
         if token[0].isupper():
             twin = self.in_context(token, start, end)
-            if twin or not at_start or _SPEECH_VERB_AFTER.match(self.text, end):
-                return twin  # "Stepp said": a name
-        if self.recurs(lower) or spelling.derived(lower, self.language, self.config):
-            return None  # jargon the corpus repeats, or a word English makes ("understaffing")
-        split = spelling.run_together(lower, self.language, self.config)
+            if twin:
+                return twin
+        if split is not None and (spelling.doubtful_split(lower, split, self.language, self.config) or (
+                self.repeated(lower) and not morphology.STANDALONE & {split.first, split.second})):
+            return None  # "afair": "a fair" or "affair"; "snowcover" twice: a word the document means
+        if token[0].isupper():
+            if split is not None and morphology.splits_capitalised(
+                    split, zipf(lower, self.language) >= self.config.seen_zipf, at_start, self.known):
+                return f"{split.first.capitalize()} {split.second}", SPLIT, split.detail
+            if not at_start or _SPEECH_VERB_AFTER.match(self.text, end):
+                return None  # "Stepp said": a name
+        if self.recurs(lower) and not (split and morphology.plainly_two(split)):
+            return None  # jargon the corpus repeats ("dlrs")
+        if (spelling.derived(lower, self.language, self.config) and not (split and morphology.plainly_two(split))
+                and not spelling.common_word_by_a_slip(lower, self.language)):
+            return None  # a word English makes ("understaffing"), unless a slip of a common word ("successfull")
         if split is not None:
-            if token[0].isupper() and not (split.pair_count and morphology.STANDALONE & {split.first, split.second}):
+            if token[0].isupper():
                 return None  # "Juston", "Forfas": a name may split into words too
-            first = split.first.capitalize() if token[0].isupper() else split.first
-            return f"{first} {split.second}", SPLIT, {"pair": split.text, "pair_count": split.pair_count}
+            return split.text, SPLIT, split.detail
         if spelling.two_words(lower, self.language, self.config):
             return None  # two words run together, without the evidence to split them: never one word
         fix = spelling.nearest(lower, self.language, self.config)
@@ -154,9 +174,11 @@ class Checker:
         if word is None or name_like:
             word, evidence = self.by_neighbours(fix.close, start, end)
             rule, detail = IN_CONTEXT, {**fix.detail, **evidence}
-        if word is None:
+        if word is None or not spelling.plausible(lower, word, fix.costs[word], self.language):
             return None
-        word = spelling.in_variety(word, self.variety(), self.language)
+        if self.repeated(lower) and (fix.costs[word] > spelling.FAR_COST or motor_slip(lower, word)):
+            return None  # "temporao" twice: a slip of the finger does not repeat itself
+        word = spelling.in_variety(word, spelling.variety_of(lower, word, self.language) or self.variety(), self.language)
         return (word.capitalize() if token[0].isupper() else word), rule, detail
 
     def decide_short(self, token: str, start: int, end: int) -> tuple[str, str, dict] | None:
@@ -209,23 +231,36 @@ class Checker:
                       margin: float | None = None) -> tuple[str | None, dict]:
         """Close candidates told apart by the words around them ("farmers have sould a" -> "sold"):
         each one's score plus how often, in powers of ten, it follows the word before and precedes
-        the word after in English (symspellpy's counts of frequent pairs).
+        the word after in English (symspellpy's counts of frequent pairs). The winner must lead by
+        `margin` and be written beside each of its neighbours in those counts.
 
-        (Measured on the benchmark: scoring a pair missing from that list as its rarest entry, in a
-        textbook bigram channel, restored 2 points fewer typos than counting it as never seen.)"""
+        A pair missing from the list is rarer than its rarest entry (6.4 million), not unheard of:
+        it counts as 100,000 (`MISSING_PAIR`), so one frequent pair ("mirror to") does not outweigh
+        the word itself ("smoke and mirros to" is "mirrors", which the list has only before "and").
+        (Counting it as never seen, a candidate in one frequent pair won whatever the others.)"""
         if self.language != "en":
             return None, {}
         left = _NEIGHBOUR_BEFORE.search(self.text, max(0, start - 30), start)
         right = _NEIGHBOUR_AFTER.match(self.text, end)
         keys = [(lambda c, w=left.group(1).lower(): f"{w} {c}")] if left else []
         keys += [(lambda c, w=right.group(1).lower(): f"{c} {w}")] if right else []
+        specific = [index for index, match in enumerate(m for m in (left, right) if m)
+                    if match.group(1).lower() not in morphology.FUNCTION_WORDS]
         pairs = wordlist.bigrams()
         counts = {candidate: [pairs.get(key(candidate), 0) for key in keys] for candidate, _ in close}
-        scores = sorted(((score + sum(math.log10(1 + n) for n in counts[candidate]), candidate) for candidate, score in close),
+        scores = sorted(((score + sum(math.log10(n) if n else MISSING_PAIR for n in counts[candidate]), candidate)
+                         for candidate, score in close),
                         key=lambda entry: (-entry[0], entry[1]))
         best, second = scores[0], scores[1][0] if len(scores) > 1 else -math.inf
         evidence = {"neighbours": [key("_") for key in keys], "pair_counts": counts}
-        if best[0] - second >= (self.config.context_margin if margin is None else margin) and any(counts[best[1]]):
+        # The winner must be written beside both its neighbours, or beside a content word around it
+        # where no rival is written beside the other ("food processor"): a function word alone fits
+        # a whole class of words ("to procued hyaluronic": "to proceed" is common, but so would any
+        # verb be; "produce" was meant).
+        won = counts[best[1]]
+        supported = bool(won) and (all(won) or (any(won[index] for index in specific) and all(
+            won[index] or not any(other[index] for other in counts.values()) for index in range(len(keys)))))
+        if best[0] - second >= (self.config.context_margin if margin is None else margin) and supported:
             return best[1], evidence
         return None, evidence
 

@@ -27,6 +27,7 @@ LONG_WORD = 7  # words this long or longer get candidates up to LONG_WORD_DISTAN
 LONG_WORD_DISTANCE = 3  # "gaurentee" -> "guarantee"
 MIN_CANDIDATE_COUNT = 200  # pyspellchecker's frequency of the rarest word offered as a correction...
 CANDIDATE_ZIPF = 3.5  # ...unless wordfreq sees it this often (more would be near more typos: "thge", "the" or "thug")
+BRITISH_CANDIDATE_ZIPF = 2.0  # a British form offered as a correction must be this common ("organise" 3.3)
 CHOICE_LISTS = 4096  # candidate lists kept per process (by initials, length and distance)
 
 # British spellings pyspellchecker (American) lacks, by the regular correspondences: a word is real
@@ -40,6 +41,11 @@ _BRITISH = [
     (re.compile(r"ae"), "e"),
     (re.compile(r"oe"), "e"),
 ]
+# The same correspondences the other way, to write a word in a document's variety.
+TO_BRITISH = ((re.compile(r"iz(e|ed|es|ing|ation|ations|er|ers)$"), r"is\1"), (re.compile(r"or(s|ed|ing|ite|ites|able)?$"), r"our\1"),
+               (re.compile(r"ter(s)?$"), r"tre\1"))
+TO_AMERICAN = ((re.compile(r"is(e|ed|es|ing|ation|ations|er|ers)$"), r"iz\1"), (re.compile(r"our(s|ed|ing|ite|ites|able)?$"), r"or\1"),
+                (re.compile(r"tre(s)?$"), r"ter\1"))
 # Correspondences that misspellings also make ("vigourous", "detailled"): only with wordfreq's word.
 _BRITISH_IF_SEEN = [
     (re.compile(r"our(?=[a-z]*$)"), "or"),  # labour, favourably, neighbours
@@ -59,6 +65,7 @@ class Dictionary:
         self.language = language
         self.frequency: dict[str, int] = dict(SpellChecker(language=language, distance=1).word_frequency.dictionary)
         self._by_initial: dict[tuple[str, int], list[str]] | None = None  # (first letter, length) -> words
+        self._counts: dict[str, int] = {}  # candidate -> pyspellchecker's count (a British form: its American one's)
         self._choice_lists: dict[tuple[str, int, int], list[str]] = {}
 
     def knows(self, word: str) -> bool:
@@ -86,8 +93,26 @@ class Dictionary:
         limit = LONG_WORD_DISTANCE if len(word) >= LONG_WORD else 2
         found = process.extract(word, self._choices(word[:2], len(word), limit), scorer=OSA.distance,
                                 score_cutoff=limit, limit=None)
-        return sorted(((candidate, int(distance), self.frequency[candidate]) for candidate, distance, _ in found),
+        return sorted(((candidate, int(distance), self._counts[candidate]) for candidate, distance, _ in found),
                       key=lambda c: (c[1], -c[2], c[0]))
+
+    def _build_index(self) -> None:
+        """The common words by first letter and length, with (English) the British form of each
+        American one in -ize or -or wordfreq knows ("organise" beside "organize"), so that a British
+        misspelling ("organsie") finds its word: pyspellchecker's list is American. (Not -ter/-tre:
+        "entre" beside "enter" turned "entree" into "enter".)"""
+        self._by_initial = {}
+        for word, count in self.frequency.items():
+            if not (word.isalpha() and (count >= MIN_CANDIDATE_COUNT or zipf(word, self.language) >= CANDIDATE_ZIPF)):
+                continue
+            forms = [word]
+            if self.language == "en":
+                forms += [twin for pattern, replacement in TO_BRITISH[:2] if pattern.search(word)
+                          and (twin := pattern.sub(replacement, word)) not in self.frequency
+                          and zipf(twin, self.language) >= BRITISH_CANDIDATE_ZIPF]
+            for form in forms:
+                self._counts.setdefault(form, count)
+                self._by_initial.setdefault((form[0], len(form)), []).append(form)
 
     def _choices(self, initials: str, length: int, limit: int) -> list[str]:
         key = (initials, length, limit)
@@ -95,10 +120,7 @@ class Dictionary:
             if len(self._choice_lists) >= CHOICE_LISTS:  # bounded: forget the oldest
                 del self._choice_lists[next(iter(self._choice_lists))]
             if self._by_initial is None:
-                self._by_initial = {}
-                for word, count in self.frequency.items():
-                    if word.isalpha() and (count >= MIN_CANDIDATE_COUNT or zipf(word, self.language) >= CANDIDATE_ZIPF):
-                        self._by_initial.setdefault((word[0], len(word)), []).append(word)
+                self._build_index()
             self._choice_lists[key] = [word for initial in dict.fromkeys(initials)
                                        for size in range(length - limit, length + limit + 1)
                                        for word in self._by_initial.get((initial, size), ())]
