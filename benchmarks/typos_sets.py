@@ -7,12 +7,17 @@ measured and why.
 from __future__ import annotations
 
 import difflib
+import functools
+import gzip
 import html
+import json
 import random
 import re
+import tarfile
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from benchmarks.bench_pipeline import reuters_stories
 from benchmarks.data import data_dir
@@ -192,3 +197,202 @@ def context(text: str, change: Change, width: int = 40) -> str:
 
 def count_tokens(texts: Sequence[str]) -> int:
     return sum(len(TOKEN.findall(text)) for text in texts)
+
+
+# ------------------------------------------------------------------ labelled truth
+
+_LABEL_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
+
+
+def read_labels(path: Path) -> dict[str, str]:
+    """misspelling -> what was meant, from a `benchmarks/typos_labels/*.tsv` file."""
+    rows = (line.split("\t") for line in path.read_text("utf-8").splitlines() if line and not line.startswith("#"))
+    return {wrong: right for wrong, right in rows}
+
+
+def classify(change: Change, labels: dict[str, str]) -> str:
+    """"fix" (every changed word is a listed misspelling and became what was meant), "wrong fix"
+    (listed, but became something else) or "damage" (a change to a word not listed). Words are
+    compared one by one, so one change may hold two neighbouring fixes, and a split ("eitherin" ->
+    "either in") is one word becoming two."""
+    before, after = _LABEL_WORD.findall(change.before), _LABEL_WORD.findall(change.after)
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    kinds = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        if i2 - i1 != 1:  # words removed, added, or two joined into one: nothing listed does that
+            return "damage"
+        word, became = before[i1], " ".join(after[j1:j2])
+        meant = _meant(word, labels)
+        if meant is None:
+            return "damage"
+        kinds.append("fix" if became == meant else "wrong fix")
+    return "fix" if kinds and all(kind == "fix" for kind in kinds) else ("wrong fix" if kinds else "damage")
+
+
+_WITH_PUNCTUATION = re.compile(r"\w+(?:['’.\-]\w+)*|[^\w\s]")
+
+
+def _meant(word: str, labels: dict[str, str]) -> str | None:
+    """What a listed word meant, in its case; a possessive's word too ("govvernment's")."""
+    if word in labels:
+        return labels[word]
+    if word.lower() in labels:
+        return with_case(labels[word.lower()], word)
+    for ending in ("'s", "’s"):
+        if word.endswith(ending) and (meant := _meant(word[: -len(ending)], labels)):
+            return meant + ending
+    return None
+
+
+def punctuation_only(before: str, after: str) -> int:
+    """How many changes between two texts add or remove only punctuation ("Siever" -> "Siever.",
+    "dont" -> "don't"): a diff of word and punctuation tokens, whose changed runs hold the same
+    letters and digits."""
+    if before == after:
+        return 0
+    a, b = _WITH_PUNCTUATION.findall(before), _WITH_PUNCTUATION.findall(after)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return sum(1 for op, i1, i2, j1, j2 in matcher.get_opcodes()
+               if op != "equal" and _alnum(a[i1:i2]) == _alnum(b[j1:j2]) and _words(a[i1:i2]) == _words(b[j1:j2]))
+
+
+def _words(tokens: Sequence[str]) -> int:
+    return sum(1 for token in tokens if token[0].isalnum())
+
+
+def _alnum(tokens: Sequence[str]) -> str:
+    return "".join(c for token in tokens for c in token if c.isalnum())
+
+
+# ------------------------------------------------------------------ web text
+
+ZYTE = "boilerplate-zyte-article-extraction-benchmark"
+CLEANEVAL = "boilerplate-cleaneval"
+DOLMA = "webtext-commoncrawl-samples/dolma-cc"
+CLEANEVAL_SEED, CLEANEVAL_PARAGRAPHS, CLEANEVAL_MIN_TOKENS = 14, 2000, 15
+_CLEANEVAL_MARK = re.compile(r"<([phl])>", re.IGNORECASE)
+_CLEANEVAL_URL = re.compile(r"\A\ufeff?\s*URL:[^\n]*\n")
+
+
+def zyte_bodies() -> list[dict[str, str]]:
+    """The gold article bodies of Zyte's 181 pages (professional web journalism, a few not English)."""
+    gold = json.loads((data_dir() / ZYTE / "ground-truth.json").read_text("utf-8"))
+    return [{"id": key, "text": page["articleBody"]} for key, page in sorted(gold.items())]
+
+
+def dolma_cc() -> list[dict[str, str]]:
+    """The 30 Common Crawl documents of Dolma's test data (news, forums, shops, comment threads)."""
+    records = []
+    for path in sorted((data_dir() / DOLMA).glob("*.jsonl.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as lines:
+            for number, line in enumerate(lines):
+                records.append({"id": f"{path.name.split('.')[0]}-{number}", "text": json.loads(line)["text"]})
+    return records
+
+
+@functools.cache
+def cleaneval_paragraphs() -> list[tuple[str, str]]:
+    """(page, paragraph) of CleanEval's gold texts: 2,000 `<p>` paragraphs of 15 tokens or more, drawn
+    with a fixed seed from its 739 pages (web pages of 2006-2007 of every kind), in page order."""
+    paragraphs = []
+    with tarfile.open(data_dir() / CLEANEVAL / "cleaneval.tar.xz") as tar:
+        for member in tar.getmembers():
+            if "/gold/" not in member.name or not member.name.endswith(".txt"):
+                continue
+            raw = tar.extractfile(member).read()  # type: ignore[union-attr]
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:  # 48 gold files are Latin-1/cp1252
+                text = raw.decode("cp1252", "replace")
+            parts = _CLEANEVAL_MARK.split(_CLEANEVAL_URL.sub("", text))
+            page = member.name.split("/", 1)[1]
+            for kind, body in zip(parts[1::2], parts[2::2], strict=True):
+                paragraph = " ".join(html.unescape(body).split())
+                if kind.lower() == "p" and len(TOKEN.findall(paragraph)) >= CLEANEVAL_MIN_TOKENS:
+                    paragraphs.append((page, paragraph))
+    paragraphs.sort(key=lambda item: item[0])
+    chosen = random.Random(CLEANEVAL_SEED).sample(range(len(paragraphs)), CLEANEVAL_PARAGRAPHS)
+    return [paragraphs[index] for index in sorted(chosen)]
+
+
+def cleaneval_documents(paragraphs: Sequence[str] | None = None) -> list[dict[str, str]]:
+    """One document per page: its chosen paragraphs (or these replacements of them), a blank line apart."""
+    by_page: dict[str, list[str]] = defaultdict(list)
+    for (page, original), text in zip(cleaneval_paragraphs(), paragraphs or [p for _, p in cleaneval_paragraphs()],
+                                      strict=True):
+        by_page[page].append(text)
+    return [{"id": page, "text": "\n\n".join(texts) + "\n"} for page, texts in by_page.items()]
+
+
+def inject(paragraphs: Sequence[tuple[str, str]], seed: int, skip: frozenset[str] = frozenset()) -> list[Sentence]:
+    """Each paragraph with one word replaced by one of its Wikipedia misspellings, as for Reuters
+    (lowercase words, or capitalised at the start; each misspelling once; seeded), but misspellings
+    in `skip` (those used on Reuters) are not used again. A paragraph with no such word is kept as is
+    (its Sentence has no typo). `paragraphs` are (page, text)."""
+    by_word: dict[str, list[str]] = defaultdict(list)
+    for wrong, rights in sorted(misspellings().items()):
+        for right in sorted(rights):
+            if _WORD.fullmatch(right) and _WORD.fullmatch(wrong) and right.islower() and wrong not in skip:
+                by_word[right].append(wrong)
+    used: set[str] = set()
+    rng = random.Random(seed)
+    result = []
+    for page, text in paragraphs:
+        options = [(m.start(), m.group()) for m in _WORD.finditer(text)
+                   if (m.group().islower() or (m.start() == 0 and m.group() == m.group().lower().capitalize()))
+                   and any(w not in used for w in by_word.get(m.group().lower(), ()))
+                   and (m.start() == 0 or not text[m.start() - 1].isalnum()) and not text[m.end():m.end() + 1].isalnum()]
+        if not options:
+            result.append(Sentence(page, text))
+            continue
+        start, word = rng.choice(options)
+        typo = rng.choice([w for w in by_word[word.lower()] if w not in used])
+        used.add(typo)
+        result.append(Sentence(page, text, start, word, with_case(typo, word)))
+    return result
+
+
+# ------------------------------------------------------------------ run-together words
+
+RUN_TOGETHER_SEED, RUN_TOGETHER_PAIRS = 7, 1000
+
+
+@dataclass(frozen=True, slots=True)
+class RunTogether:
+    """A paragraph with the space between two words removed: `text[start:start+len(joined)]` is the
+    joined word, and `first + " " + second` what it was."""
+
+    text: str
+    start: int
+    first: str
+    second: str
+
+    @property
+    def joined(self) -> str:
+        return self.first + self.second
+
+
+def run_together_set(known: Callable[[str], bool]) -> list[RunTogether]:
+    """1,000 paragraphs of Zyte's bodies and CleanEval's gold (half each), each with the space between
+    two neighbouring words removed, at random (seeded): two words of letters, the second in lower
+    case, at least one of three letters or more, whose joined form is not itself a word (`known`:
+    "any way" -> "anyway" is no error)."""
+    rng = random.Random(RUN_TOGETHER_SEED)
+    zyte = [p for record in zyte_bodies() for p in record["text"].split("\n\n")
+            if len(TOKEN.findall(p)) >= CLEANEVAL_MIN_TOKENS and p.isascii()]
+    cleaneval = [p for _, p in cleaneval_paragraphs()]
+    sources = [rng.sample(zyte, RUN_TOGETHER_PAIRS // 2), rng.sample(cleaneval, RUN_TOGETHER_PAIRS // 2)]
+    found = []
+    for paragraphs in sources:
+        for text in paragraphs:
+            pairs = [(a, b) for a, b in zip(_WORD.finditer(text), list(_WORD.finditer(text))[1:])
+                     if text[a.end():b.start()] == " " and b.group().islower() and (a.group().islower() or a.group().istitle())
+                     and max(len(a.group()), len(b.group())) >= 3 and not known(a.group().lower() + b.group())
+                     and (a.start() == 0 or not text[a.start() - 1] in "-'’") and not text[b.end():b.end() + 1] in "-'’"]
+            if not pairs:
+                continue
+            a, b = rng.choice(pairs)
+            found.append(RunTogether(text[: a.end()] + text[b.start():], a.start(), a.group(), b.group()))
+    return found

@@ -44,18 +44,18 @@ def write_mojibake_input(folder: Path) -> Path:
 
 
 def test_diff_shows_the_typo_correction_with_its_stage_rule_and_the_documents_header(seeds_run: Path) -> None:
-    result = run_cli("diff", "out", "--rule", "spelling", cwd=seeds_run)
+    result = run_cli("diff", "out", "--rule", "typos.spelling", cwd=seeds_run)
     assert result.returncode == 0, result.stderr
     assert "\x1b[" not in result.stdout  # piped: no colour
     assert result.stdout.count("── ") == 1
     assert "── 000_9c357a5e9c026ce2.txt\nsource: 000_9c357a5e9c026ce2.txt\nkept (en)\n" in result.stdout
-    assert "South Korea Japan ties [-imporved-]{+improved+}‹typos/spelling› as both nations" in result.stdout
+    assert "South Korea Japan ties [-imporved-]{+improved+}‹typos/typos.spelling› as both nations" in result.stdout
     assert "Soth" not in result.stdout  # another rule's change, outside the filter and the context
 
     coloured = run_cli("diff", "out", "000_9c357a5e9c026ce2.txt", "--color", cwd=seeds_run)
     assert coloured.returncode == 0 and "\x1b[" in coloured.stdout
     plain = re.sub(r"\x1b\[[0-9;]*m", "", coloured.stdout)
-    assert "imporvedimproved‹typos/spelling›" in plain and "SothSouth‹typos/spelling_in_context›" in plain
+    assert "imporvedimproved‹typos/typos.spelling›" in plain and "SothSouth‹typos/typos.spelling_in_context›" in plain
 
 
 def test_diff_of_a_ftfy_fix_names_the_fixer(tmp_path: Path) -> None:
@@ -109,7 +109,7 @@ def test_stats_agree_with_the_parquet_files(seeds_run: Path) -> None:
         line = rf"^\s+{row['stage']}\s+{re.escape(row['rule'])}\s+{row['n']}\s+{row['docs']}\s+{row['removed']:,}\s"
         assert re.search(line, result.stdout, flags=re.M), line
     assert re.search(r"^\s+en\s+5\s*$", result.stdout, flags=re.M)
-    assert re.search(r"^\s+imporved\s+improved\s+spelling\s+1\s*$", result.stdout, flags=re.M)
+    assert re.search(r"^\s+imporved\s+improved\s+typos.spelling\s+1\s*$", result.stdout, flags=re.M)
     assert re.search(r"^\s+1\s+Be First to Comment\s*$", result.stdout, flags=re.M)
 
 
@@ -187,7 +187,7 @@ def test_compare_after_disabling_a_rule_shows_its_edits_gone(seeds_run: Path, tm
     assert run_cli("clean", "seeds/", "-o", "german/", cwd=tmp_path).returncode == 0
     dropped = run_cli("compare", seeds_run / "out", tmp_path / "german")
     assert re.search(r"000_9c357a5e9c026ce2\.txt\s+kept\s+dropped at language: language_not_kept", dropped.stdout)
-    assert "typos / spelling: 1 gone in 2, 0 added in 2" in dropped.stdout
+    assert "typos / typos.spelling: 1 gone in 2, 0 added in 2" in dropped.stdout
     stats = run_cli("stats", tmp_path / "german")
     assert stats.stdout.startswith("5 documents read, 0 kept, 5 dropped")
     assert re.search(r"^\s+language\s+language_not_kept\s+5\s*$", stats.stdout, flags=re.M)
@@ -202,9 +202,9 @@ def test_the_python_api_reads_a_run(seeds_run: Path) -> None:
         assert run.original(path.name) == diff.original == path.read_text()
         assert diff.text == run.documents.filter(pl.col("id") == path.name)["text"].item()
     changes = run.diff("000_9c357a5e9c026ce2.txt").changes
-    assert Change("imporved", "improved", ("typos/spelling",)) in changes
-    assert Change("Soth", "South", ("typos/spelling_in_context",)) in changes
-    assert "[-imporved-]{+improved+}<typos/spelling>" in str(run.diff("000_9c357a5e9c026ce2.txt"))
+    assert Change("imporved", "improved", ("typos/typos.spelling",)) in changes
+    assert Change("Soth", "South", ("typos/typos.spelling_in_context",)) in changes
+    assert "[-imporved-]{+improved+}<typos/typos.spelling>" in str(run.diff("000_9c357a5e9c026ce2.txt"))
 
 
 @settings(max_examples=300, deadline=None)

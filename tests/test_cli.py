@@ -168,4 +168,4 @@ def test_a_run_whose_first_stage_has_a_first_pass_fits_it_first(tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     assert pl.read_parquet(tmp_path / "out" / "dropped.parquet").height == 0
     rules = set(pl.read_parquet(tmp_path / "out" / "edits.parquet")["rule"])
-    assert {"generic.related_list", "spelling"} <= rules
+    assert {"generic.related_list", "typos.spelling"} <= rules

@@ -125,16 +125,16 @@ def test_a_filter_by_rule_narrows_the_list_and_a_document_shows_its_diff(
 ) -> None:
     page, problems, _ = opened
     edits = pl.read_parquet(report_run / "out" / "edits.parquet")
-    spelled = edits.filter(pl.col("rule") == "spelling")["id"].unique(maintain_order=True).to_list()
+    spelled = edits.filter(pl.col("rule") == "typos.spelling")["id"].unique(maintain_order=True).to_list()
     assert "000_9c357a5e9c026ce2.txt" in spelled and len(spelled) < 8
-    page.select_option("#filter-rule", "typos/spelling")
+    page.select_option("#filter-rule", "typos/typos.spelling")
     assert page.locator("#list-count").text_content() == f"{len(spelled)} of 8 documents"
     assert page.locator("#doc-list li .id").all_text_contents() == spelled
     page.locator("#doc-list li", has_text="000_9c357a5e9c026ce2.txt").click()
     view = page.locator("#doc-view")
     assert view.locator("h2").text_content() == "000_9c357a5e9c026ce2.txt"
     change = view.locator("span.chg", has_text="imporved")
-    assert change.get_attribute("title") == "typos/spelling"
+    assert change.get_attribute("title") == "typos/typos.spelling"
     assert change.locator("del").text_content() == "imporved" and change.locator("ins").text_content() == "improved"
     page.get_by_role("button", name="Original").click()
     assert view.locator(".text").text_content() == (SEEDS / "000_9c357a5e9c026ce2.txt").read_text()
@@ -202,7 +202,7 @@ def test_a_duplicate_names_the_document_kept_in_its_place(dedup_run: Path) -> No
     assert re.search(r"^\s+dedup\s+near_duplicate\s+1\s*$", stats.stdout, flags=re.M)
     diff = run_cli("diff", "out", "copy.txt", cwd=dedup_run)
     assert "dropped at dedup: near_duplicate   duplicate of: 000_9c357a5e9c026ce2.txt" in diff.stdout
-    assert "[-imporved-]{+improved+}‹typos/spelling›" in diff.stdout
+    assert "[-imporved-]{+improved+}‹typos/typos.spelling›" in diff.stdout
 
 
 def test_the_report_links_a_duplicate_to_the_kept_document(browser: Any, dedup_run: Path) -> None:

@@ -69,4 +69,13 @@ def typo_cost(typo: str, word: str) -> float:
     return round(previous[-1], 3)
 
 
+def motor_slip(typo: str, word: str) -> bool:
+    """One key hit for its neighbour ("temporao" for "temporal"): a slip of the finger, which
+    unlike a spelling people believe in ("seperate", "goverment") does not repeat itself."""
+    if len(typo) != len(word):
+        return False
+    differ = [(a, b) for a, b in zip(typo, word) if a != b]
+    return len(differ) == 1 and _substitution(*differ[0]) == NEIGHBOUR_KEY
+
+
 _SUBSTITUTION = {(a, b): _substitution(a, b) for a in "abcdefghijklmnopqrstuvwxyz" for b in "abcdefghijklmnopqrstuvwxyz"}

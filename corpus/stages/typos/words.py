@@ -1,4 +1,6 @@
-"""Which words are real, and which real words a misspelling is near: pyspellchecker's word list.
+"""Which words are real, and which real words a misspelling is near: pyspellchecker's word list,
+wordfreq's frequencies (its English list goes down to words seen once in a hundred million), and
+symspellpy's English word pairs.
 
 Candidates come from rapidfuzz, not pyspellchecker's own search: that builds every edit of every
 edit (13 s for "accomadate" here), while rapidfuzz's optimal string alignment in C++ compares a
@@ -11,20 +13,22 @@ MIN_CANDIDATE_COUNT times are offered.
 from __future__ import annotations
 
 import functools
+import math
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
 import symspellpy
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from spellchecker import SpellChecker
-from wordfreq import zipf_frequency
+from wordfreq import available_languages, freq_to_zipf, get_frequency_dict, zipf_frequency, zipf_to_freq
 
 LONG_WORD = 7  # words this long or longer get candidates up to LONG_WORD_DISTANCE edits away
 LONG_WORD_DISTANCE = 3  # "gaurentee" -> "guarantee"
-MIN_CANDIDATE_COUNT = 200
-  # pyspellchecker's frequency of the rarest word offered as a correction
+MIN_CANDIDATE_COUNT = 200  # pyspellchecker's frequency of the rarest word offered as a correction...
+CANDIDATE_ZIPF = 3.5  # ...unless wordfreq sees it this often (more would be near more typos: "thge", "the" or "thug")
+BRITISH_CANDIDATE_ZIPF = 2.0  # a British form offered as a correction must be this common ("organise" 3.3)
+CHOICE_LISTS = 4096  # candidate lists kept per process (by initials, length and distance)
 
 # British spellings pyspellchecker (American) lacks, by the regular correspondences: a word is real
 # when its American form is ("defence" -> "defense", "apologised" -> "apologized").
@@ -37,6 +41,11 @@ _BRITISH = [
     (re.compile(r"ae"), "e"),
     (re.compile(r"oe"), "e"),
 ]
+# The same correspondences the other way, to write a word in a document's variety.
+TO_BRITISH = ((re.compile(r"iz(e|ed|es|ing|ation|ations|er|ers)$"), r"is\1"), (re.compile(r"or(s|ed|ing|ite|ites|able)?$"), r"our\1"),
+               (re.compile(r"ter(s)?$"), r"tre\1"))
+TO_AMERICAN = ((re.compile(r"is(e|ed|es|ing|ation|ations|er|ers)$"), r"iz\1"), (re.compile(r"our(s|ed|ing|ite|ites|able)?$"), r"or\1"),
+                (re.compile(r"tre(s)?$"), r"ter\1"))
 # Correspondences that misspellings also make ("vigourous", "detailled"): only with wordfreq's word.
 _BRITISH_IF_SEEN = [
     (re.compile(r"our(?=[a-z]*$)"), "or"),  # labour, favourably, neighbours
@@ -56,6 +65,7 @@ class Dictionary:
         self.language = language
         self.frequency: dict[str, int] = dict(SpellChecker(language=language, distance=1).word_frequency.dictionary)
         self._by_initial: dict[tuple[str, int], list[str]] | None = None  # (first letter, length) -> words
+        self._counts: dict[str, int] = {}  # candidate -> pyspellchecker's count (a British form: its American one's)
         self._choice_lists: dict[tuple[str, int, int], list[str]] = {}
 
     def knows(self, word: str) -> bool:
@@ -68,7 +78,7 @@ class Dictionary:
         plural = _PLURAL.match(word)
         derived = bool(plural) and (plural.group(1) or plural.group(2)) in self.frequency
         derived = derived or (self.language == "en" and self._has_american_form(word, _BRITISH_IF_SEEN))
-        return derived and zipf_frequency(word, self.language) >= SEEN_ZIPF
+        return derived and zipf(word, self.language) >= SEEN_ZIPF
 
     def _has_american_form(self, word: str, patterns: list[tuple[re.Pattern[str], str]]) -> bool:
         return any(self.frequency.get(pattern.sub(replacement, word), 0) for pattern, replacement in patterns
@@ -83,17 +93,34 @@ class Dictionary:
         limit = LONG_WORD_DISTANCE if len(word) >= LONG_WORD else 2
         found = process.extract(word, self._choices(word[:2], len(word), limit), scorer=OSA.distance,
                                 score_cutoff=limit, limit=None)
-        return sorted(((candidate, int(distance), self.frequency[candidate]) for candidate, distance, _ in found),
+        return sorted(((candidate, int(distance), self._counts[candidate]) for candidate, distance, _ in found),
                       key=lambda c: (c[1], -c[2], c[0]))
+
+    def _build_index(self) -> None:
+        """The common words by first letter and length, with (English) the British form of each
+        American one in -ize or -or wordfreq knows ("organise" beside "organize"), so that a British
+        misspelling ("organsie") finds its word: pyspellchecker's list is American. (Not -ter/-tre:
+        "entre" beside "enter" turned "entree" into "enter".)"""
+        self._by_initial = {}
+        for word, count in self.frequency.items():
+            if not (word.isalpha() and (count >= MIN_CANDIDATE_COUNT or zipf(word, self.language) >= CANDIDATE_ZIPF)):
+                continue
+            forms = [word]
+            if self.language == "en":
+                forms += [twin for pattern, replacement in TO_BRITISH[:2] if pattern.search(word)
+                          and (twin := pattern.sub(replacement, word)) not in self.frequency
+                          and zipf(twin, self.language) >= BRITISH_CANDIDATE_ZIPF]
+            for form in forms:
+                self._counts.setdefault(form, count)
+                self._by_initial.setdefault((form[0], len(form)), []).append(form)
 
     def _choices(self, initials: str, length: int, limit: int) -> list[str]:
         key = (initials, length, limit)
         if key not in self._choice_lists:
+            if len(self._choice_lists) >= CHOICE_LISTS:  # bounded: forget the oldest
+                del self._choice_lists[next(iter(self._choice_lists))]
             if self._by_initial is None:
-                self._by_initial = {}
-                for word, count in self.frequency.items():
-                    if count >= MIN_CANDIDATE_COUNT and word.isalpha():
-                        self._by_initial.setdefault((word[0], len(word)), []).append(word)
+                self._build_index()
             self._choice_lists[key] = [word for initial in dict.fromkeys(initials)
                                        for size in range(length - limit, length + limit + 1)
                                        for word in self._by_initial.get((initial, size), ())]
@@ -120,11 +147,44 @@ def bigrams() -> dict[str, int]:
     return counts
 
 
+@functools.lru_cache(maxsize=1 << 18)
+def zipf(word: str, language: str) -> float:
+    """wordfreq's frequency on its log10 scale (a word per billion is 0; "the" is 7.7; its English
+    list stops at 1.0, a word per hundred million): the one place the stage asks wordfreq."""
+    return plain_zipf(word, language) if _PLAIN.fullmatch(word) else zipf_frequency(word, language)
+
+
+_PLAIN = re.compile(r"[a-z]+")
+
+
+def plain_zipf(word: str, language: str) -> float:
+    """`zipf_frequency` of a word of plain lowercase letters, ten times faster: wordfreq's own
+    arithmetic on its own list, without its tokenizer and text normalisation, which leave such a
+    word as it is (tests/test_typos.py checks every frequency band of every language used)."""
+    frequency = get_frequency_dict(language, "best").get(word)  # the positional call wordfreq caches
+    if frequency is None:
+        return 0.0
+    frequency = max(1.0 / (1.0 / frequency), zipf_to_freq(0.0))
+    frequency = round(frequency, math.floor(-math.log(frequency, 10)) + 3)
+    return round(freq_to_zipf(frequency), 2)
+
+
+# Languages whose words English text borrows or quotes, or that web pages mislabelled English are
+# written in: a word common in one of them and unknown to English is not an English typo. (Not
+# Romanian, Catalan, Polish or the Scandinavian languages: their common words include too many
+# English misspellings, "includ", "diferent", "palce", "processer".)
+OTHER_LANGUAGES = ("fr", "es", "pt", "it", "de", "nl", "id")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def foreign_zipf(word: str, language: str) -> float:
+    """The highest frequency the word has in another language wordfreq knows."""
+    others = [other for other in OTHER_LANGUAGES if other != language and other in _AVAILABLE]
+    return max((zipf(word, other) for other in others), default=0.0)
+
+
+_AVAILABLE = frozenset(available_languages())
+
+
 def languages() -> frozenset[str]:
     return frozenset(SpellChecker.languages())
-
-
-def near(word: str, forms: Iterable[str], limit: int = 1) -> list[str]:
-    """The forms within `limit` edits of `word` (forms of about the same length only)."""
-    return [form for form in forms if abs(len(form) - len(word)) <= limit and form != word
-            and OSA.distance(word, form, score_cutoff=limit) <= limit]

@@ -1,0 +1,340 @@
+"""The decisions for one document: which tokens are typos, and what each becomes, with the evidence.
+
+A decision is (replacement, rule, detail) or None (left alone). Precision comes first: a word is
+left alone when its document's language is uncertain, when it sits among words that are not
+English, when it is quoted as a word ("frunk"), when English makes it from known words
+(`understaffing`), and when the candidates come close and its neighbours cannot tell them apart.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rapidfuzz.distance import OSA
+
+from corpus.stages.typos import morphology, spelling
+from corpus.stages.typos import words as wordlist
+from corpus.stages.typos.spelling import Fix
+from corpus.stages.typos.weights import motor_slip
+from corpus.stages.typos.words import zipf
+
+if TYPE_CHECKING:
+    from corpus.stages.typos import TyposConfig, TyposStage
+    from corpus.stages.typos.vocabulary import Counts
+
+SPELLING = "typos.spelling"
+IN_CONTEXT = "typos.spelling_in_context"
+SPLIT = "typos.split"
+FORCED = "typos.forced"
+SHORT_WORD, SHORT_WORD_COST, SHORT_WORD_ZIPF = 3, 0.6, 6.0  # "teh" -> "the": a swap from a word as common as "you"
+SHORT_WORD_SEEN = 3.1  # ...unless English writes it often itself ("au jus": 3.15; "teh" is 3.04)
+COMPOUND_PART_ZIPF = 2.0  # "opto" (2.1) is a prefix; "threee" (1.1), in "threee-for-two", a slip
+FOREIGN_GAP = 2.0  # ...and this much more frequent there than in English ("roda": 4.8 in Portuguese, 2.0)
+MISSING_PAIR = 5.0  # log10 of how often a pair missing from symspellpy's counts is taken to occur
+TWIN_ZIPF = 3.5  # a capitalised word's corpus twin must be a common English word ("South"), not a name ("Zelensky")
+
+_WORD = re.compile(r"[A-Za-z]+(?:['’.-][A-Za-z]+)*")  # a word form as the first pass counts it: no outer punctuation
+_NEIGHBOUR_BEFORE = re.compile(r"([A-Za-z]+)[ \t]+$")
+_NEIGHBOUR_AFTER = re.compile(r"[ \t]+([A-Za-z]+)")
+_SPAN_BEFORE = re.compile(r"(\S+)[ \t]+$")
+_SPAN_AFTER = re.compile(r"\S*[ \t]+(\S+)")
+_LETTERS = re.compile(r"[A-Za-z]+")
+_LOWER = re.compile(r"[a-z]+")
+_EDGE_PUNCTUATION = "\"'“”‘’()[],.;:!?*"
+_VOWEL = re.compile(r"[aeiouy]")
+_SPEECH_VERB_AFTER = re.compile(r",? (?:said|says|told|added|adds|stated|noted|wrote|asked)\b")
+_INITIAL_BEFORE = re.compile(r"(?<![\w.])[A-Z]$")
+_CLOSERS = "'\"”’)]"
+_QUOTES_OPEN = "\"“‘'«"
+_QUOTES_CLOSE = "\"”’'»"
+
+
+class Checker:
+    """The decisions for one document (its site's protected words and forced corrections)."""
+
+    def __init__(self, stage: TyposStage, vocabulary: Counts, language: str,
+                 site: str | None = None, text: str = "") -> None:
+        self.config: TyposConfig = stage.config
+        self.vocabulary = vocabulary
+        self.dictionary = wordlist.dictionary(language)
+        self.language = language
+        self.text = text
+        self.plain = stage.settled(language)  # tokens known whatever their context (bounded)
+        self.protect: set[str] = set()
+        self.forced: dict[str, str] = {}
+        self._variety: str | None | bool = False  # worked out on the first correction
+        self._lower_text: str | None = None
+        for table, protect, corrections in stage.word_rules:
+            if table is None or table.matches(site, text):
+                self.protect |= protect
+                self.forced.update(corrections)
+
+    # ------------------------------------------------------------------ what is real
+
+    def known(self, word: str) -> bool:
+        return word in self.protect or spelling.known(word, self.language, self.config)
+
+    def recurs(self, word: str) -> bool:
+        """A lowercase form the corpus writes often is a name or jargon ("dlrs")."""
+        counts = self.vocabulary
+        return counts.count(word) + counts.count(word.capitalize()) >= self.config.corpus_protects
+
+    def foreign(self, word: str) -> bool:
+        """A word another language writes often and English does not ("etapas", "roda")."""
+        lower = word.lower()
+        other, english = wordlist.foreign_zipf(lower, self.language), zipf(lower, self.language)
+        return other >= self.config.foreign_zipf and other - english >= FOREIGN_GAP and english < self.config.common_zipf
+
+    def _not_english(self, token: str) -> bool:
+        """A neighbour that says the span is not English: letters outside ASCII, a word another
+        language knows, or a lowercase word English neither lists, has seen, nor makes."""
+        word = token.strip(_EDGE_PUNCTUATION)
+        if not any(c.isalpha() for c in word):
+            return False
+        if any(c.isalpha() and not c.isascii() for c in word) or (len(word) == 1 and word not in "aAI"):
+            return True  # a foreign word, or a letter alone: a word the text broke ("Arte mis m oon")
+        if not _LETTERS.fullmatch(word) or not word.islower() or len(word) < 2:
+            return False
+        if self.foreign(word):
+            return True
+        if self.known(word) or zipf(word, self.language) >= self.config.seen_zipf:
+            return False
+        return spelling.derived(word, self.language, self.config) is None
+
+    def foreign_span(self, start: int, end: int) -> bool:
+        """Either neighbour (on the same line) is not English: "suster ngesot", "ratione materiae"."""
+        left = _SPAN_BEFORE.search(self.text, max(0, start - 40), start)
+        right = _SPAN_AFTER.match(self.text, end)
+        return bool((left and self._not_english(left.group(1))) or (right and self._not_english(right.group(1))))
+
+    def repeated(self, word: str) -> bool:
+        """The document writes this (unknown) word twice or more, in any case: it means it."""
+        if self._lower_text is None:
+            self._lower_text = self.text.lower()
+        return len(re.findall(rf"(?<![a-z]){re.escape(word)}(?![a-z])", self._lower_text)) > 1
+
+    def quoted(self, start: int, end: int) -> bool:
+        """The word alone in quotation marks is mentioned, not used: `or “frunk,”`."""
+        before = self.text[start - 1 : start]
+        after = self.text[end : end + 2].lstrip(",.;:!?")[:1]
+        return bool(before) and before in _QUOTES_OPEN and bool(after) and after in _QUOTES_CLOSE
+
+    # ------------------------------------------------------------------ decisions
+
+    def decide(self, token: str, start: int, end: int, at_start: bool) -> tuple[str, str, dict] | None:
+        if token in self.forced:
+            return self.forced[token], FORCED, {"rule_file": True}
+        lower = token.lower()
+        if token.casefold() in self.protect or not _VOWEL.search(lower):
+            return None  # protected, or an abbreviation ("mths", "cwts")
+        if self.known(lower):
+            if token.islower() and self.dictionary.frequency.get(lower, 0) <= self.config.suspect_count:
+                return self.rare_word_in_context(lower, start, end)
+            if lower not in self.protect:  # known for every site, not by a site's protect list
+                self.plain.add(token)
+            return None
+        if self.foreign(lower) or self.quoted(start, end) or self.foreign_span(start, end):
+            return None
+        split = spelling.run_together(lower, self.language, self.config)
+        if token[0].isupper():
+            twin = self.in_context(token, start, end)
+            if twin:
+                return twin
+        if split is not None and (spelling.doubtful_split(lower, split, self.language, self.config) or (
+                self.repeated(lower) and not morphology.STANDALONE & {split.first, split.second})):
+            return None  # "afair": "a fair" or "affair"; "snowcover" twice: a word the document means
+        if token[0].isupper():
+            if split is not None and morphology.splits_capitalised(
+                    split, zipf(lower, self.language) >= self.config.seen_zipf, at_start, self.known):
+                return f"{split.first.capitalize()} {split.second}", SPLIT, split.detail
+            if not at_start or _SPEECH_VERB_AFTER.match(self.text, end):
+                return None  # "Stepp said": a name
+        if self.recurs(lower) and not (split and morphology.plainly_two(split)):
+            return None  # jargon the corpus repeats ("dlrs")
+        if (spelling.derived(lower, self.language, self.config) and not (split and morphology.plainly_two(split))
+                and not spelling.common_word_by_a_slip(lower, self.language)):
+            return None  # a word English makes ("understaffing"), unless a slip of a common word ("successfull")
+        if split is not None:
+            if token[0].isupper():
+                return None  # "Juston", "Forfas": a name may split into words too
+            return split.text, SPLIT, split.detail
+        if spelling.two_words(lower, self.language, self.config):
+            return None  # two words run together, without the evidence to split them: never one word
+        fix = spelling.nearest(lower, self.language, self.config)
+        if fix is None:
+            return None
+        word, rule, detail = fix.word, SPELLING, fix.detail
+        # A capitalised word opening a sentence may be a name ("Nacco Industries"): beyond one cheap
+        # slip (a swap, a doubled or dropped letter), or when wordfreq has seen it, its correction
+        # must also fit the next word ("Althought there" -> "Although there").
+        name_like = token[0].isupper() and (fix.cost > self.config.sentence_start_cost or fix.seen > 0)
+        if word is None or name_like:
+            word, evidence = self.by_neighbours(fix.close, start, end)
+            rule, detail = IN_CONTEXT, {**fix.detail, **evidence}
+        if word is None or not spelling.plausible(lower, word, fix.costs[word], self.language):
+            return None
+        if self.repeated(lower) and (fix.costs[word] > spelling.FAR_COST or motor_slip(lower, word)):
+            return None  # "temporao" twice: a slip of the finger does not repeat itself
+        word = spelling.in_variety(word, spelling.variety_of(lower, word, self.language) or self.variety(), self.language)
+        return (word.capitalize() if token[0].isupper() else word), rule, detail
+
+    def decide_short(self, token: str, start: int, end: int) -> tuple[str, str, dict] | None:
+        """A lowercase word shorter than `min_length` is jargon ("mln", "pct") unless it is one cheap
+        slip from one of the commonest words ("teh", "adn", "nto")."""
+        if not token.islower() or zipf(token, self.language) >= (SHORT_WORD_SEEN if len(token) >= SHORT_WORD else COMPOUND_PART_ZIPF):
+            self.plain.add(token)  # left alone here, and as a compound's part ("of" in "state-of-the-art")
+            return None
+        if (len(token) < SHORT_WORD or token in self.protect or self.known(token)
+                or zipf(token, self.language) >= SHORT_WORD_SEEN or self.foreign(token)
+                or self.quoted(start, end) or self.foreign_span(start, end)):
+            return None
+        fix = self.lowercase_fix(token)
+        if not fix or not fix.word or fix.cost > SHORT_WORD_COST or zipf(fix.word, self.language) < SHORT_WORD_ZIPF:
+            return None
+        return fix.word, SPELLING, fix.detail
+
+    def decide_compound_part(self, token: str, start: int, end: int) -> tuple[str, str, dict] | None:
+        """A part of a lowercase compound ("a twpo-for-one split") is corrected like a word, never split."""
+        if zipf(token, self.language) >= COMPOUND_PART_ZIPF:
+            return None  # a part English knows ("opto-electronic")
+        decision = self.decide(token, start, end, False)
+        return None if decision is None or decision[1] == SPLIT else decision
+
+    def variety(self) -> str | None:
+        if self._variety is False:
+            self._variety = spelling.variety(self.text, self.language)
+        return self._variety  # type: ignore[return-value]
+
+    def rare_word_in_context(self, word: str, start: int, end: int) -> tuple[str, str, dict] | None:
+        """A word the lists know but barely ("beng", "withing", "soem") is a typo only when a far
+        more common word one slip away fits both its neighbours and it does not."""
+        config = self.config
+        seen = zipf(word, self.language)
+        if seen >= config.suspect_zipf or self.vocabulary.count(word) >= config.corpus_protects:
+            return None
+        fix = self.lowercase_fix(word)
+        if fix is None or fix.cost > config.suspect_cost or self.foreign_span(start, end):
+            return None
+        chosen, evidence = self.by_neighbours(((word, seen), *fix.close), start, end, config.suspect_margin)
+        if chosen is None or chosen == word or len(evidence["neighbours"]) < 2 or not all(evidence["pair_counts"][chosen]):
+            return None  # both neighbours must pair with the twin: "are beng sold", not "Malaysian refiner and"
+        return chosen, IN_CONTEXT, {**fix.detail, **evidence, "known_word": True}
+
+    def lowercase_fix(self, word: str) -> Fix | None:
+        """What a lowercase word is a typo of, unless it recurs in the corpus: a name or jargon ("dlrs")."""
+        return None if self.recurs(word) else spelling.nearest(word, self.language, self.config)
+
+    def by_neighbours(self, close: Sequence[tuple[str, float]], start: int, end: int,
+                      margin: float | None = None) -> tuple[str | None, dict]:
+        """Close candidates told apart by the words around them ("farmers have sould a" -> "sold"):
+        each one's score plus how often, in powers of ten, it follows the word before and precedes
+        the word after in English (symspellpy's counts of frequent pairs). The winner must lead by
+        `margin` and be written beside each of its neighbours in those counts.
+
+        A pair missing from the list is rarer than its rarest entry (6.4 million), not unheard of:
+        it counts as 100,000 (`MISSING_PAIR`), so one frequent pair ("mirror to") does not outweigh
+        the word itself ("smoke and mirros to" is "mirrors", which the list has only before "and").
+        (Counting it as never seen, a candidate in one frequent pair won whatever the others.)"""
+        if self.language != "en":
+            return None, {}
+        left = _NEIGHBOUR_BEFORE.search(self.text, max(0, start - 30), start)
+        right = _NEIGHBOUR_AFTER.match(self.text, end)
+        keys = [(lambda c, w=left.group(1).lower(): f"{w} {c}")] if left else []
+        keys += [(lambda c, w=right.group(1).lower(): f"{c} {w}")] if right else []
+        specific = [index for index, match in enumerate(m for m in (left, right) if m)
+                    if match.group(1).lower() not in morphology.FUNCTION_WORDS]
+        pairs = wordlist.bigrams()
+        counts = {candidate: [pairs.get(key(candidate), 0) for key in keys] for candidate, _ in close}
+        scores = sorted(((score + sum(math.log10(n) if n else MISSING_PAIR for n in counts[candidate]), candidate)
+                         for candidate, score in close),
+                        key=lambda entry: (-entry[0], entry[1]))
+        best, second = scores[0], scores[1][0] if len(scores) > 1 else -math.inf
+        evidence = {"neighbours": [key("_") for key in keys], "pair_counts": counts}
+        # The winner must be written beside both its neighbours, or beside a content word around it
+        # where no rival is written beside the other ("food processor"): a function word alone fits
+        # a whole class of words ("to procued hyaluronic": "to proceed" is common, but so would any
+        # verb be; "produce" was meant).
+        won = counts[best[1]]
+        supported = bool(won) and (all(won) or (any(won[index] for index in specific) and all(
+            won[index] or not any(other[index] for other in counts.values()) for index in range(len(keys)))))
+        if best[0] - second >= (self.config.context_margin if margin is None else margin) and supported:
+            return best[1], evidence
+        return None, evidence
+
+    def in_context(self, token: str, start: int, end: int) -> tuple[str, str, dict] | None:
+        """A capitalised word is changed only to a twin one edit away that the corpus writes often
+        beside the same capitalised neighbour, and that is a common English word ("Soth Korea" ->
+        "South Korea"); not to a name's other spelling ("Zelenskyy", "Joonas"), nor across the
+        punctuation around it. The first pass found the twins the input writes beside the token's
+        neighbours (corpus/stages/typos/vocabulary.py); only the kind of edit is checked here."""
+        counts = self.vocabulary
+        if counts.count(token) >= self.config.corpus_protects:
+            return None
+        neighbours = capitalised_neighbours(self.text, start, end)
+        if not neighbours:
+            return None
+        found: dict[tuple[str | None, str | None, str], int] = {}
+        twin_counts: dict[str, int] = {}
+        for before, after, twin, pair_count, twin_count in counts.twins_of(token):
+            found[before, after, twin] = pair_count
+            twin_counts[twin] = twin_count
+        best: tuple[int, str, str] | None = None
+        for twin in sorted(twin_counts):
+            if (twin_counts[twin] < self.config.corpus_protects or zipf(twin.lower(), self.language) < TWIN_ZIPF
+                    or not _one_edit(token, twin) or _doubling_only(token, twin)
+                    or token == twin + "s"):  # "the Husseins", "Saddam Husseins"
+                continue
+            for left, right in neighbours:
+                count = found.get((left, right, twin), 0)
+                if count >= self.config.pair_min and (best is None or (count, twin) > best[:2]):
+                    best = (count, twin, f"{left} {twin}" if left else f"{twin} {right}")
+        if best is None:
+            return None
+        count, twin, pair = best
+        return twin, IN_CONTEXT, {"pair": pair, "pair_count": count, "twin_count": twin_counts[twin]}
+
+
+def capitalised_neighbours(text: str, start: int, end: int) -> list[tuple[str | None, str | None]]:
+    """The capitalised words touching the token at text[start:end] (only spaces between), as
+    (word before, None) and (None, word after): the only evidence for a capitalised word's twin
+    ("Soth Korea", "U.S. Preident"; "Pont said" is none). Words as the first pass counts them."""
+    window_before, window_after = text[max(0, start - 40) : start], text[end : end + 40]
+    before, after = _WORD.findall(window_before), _WORD.findall(window_after)
+    neighbours: list[tuple[str | None, str | None]] = []
+    if before and window_before.rstrip(" \t").endswith(before[-1]) and before[-1][0].isupper():
+        neighbours.append((before[-1], None))
+    if after and window_after.lstrip(" \t").startswith(after[0]) and after[0][0].isupper():
+        neighbours.append((None, after[0]))
+    return neighbours
+
+
+def _one_edit(token: str, twin: str) -> bool:
+    """One edit (a letter deleted, inserted, replaced, or two swapped) past the first letter: a
+    typo rarely hits the first letter."""
+    return twin[0] == token[0] and bool(_LOWER.fullmatch(twin, 1)) and OSA.distance(token, twin, score_cutoff=1) == 1
+
+
+def _doubling_only(a: str, b: str) -> bool:
+    """The two differ by one doubled letter ("Zelenskyy"/"Zelensky", "Joonas"/"Jonas"): a name's
+    other spelling more often than a slip."""
+    shorter, longer = sorted((a, b), key=len)
+    if len(longer) != len(shorter) + 1:
+        return False
+    return any(longer[i] == longer[i + 1] and longer[:i] + longer[i + 1:] == shorter for i in range(len(longer) - 1))
+
+
+def at_sentence_start(text: str, start: int) -> bool:
+    """Only spaces (or a line break) between the word and the start, or the end of a sentence."""
+    index = start - 1
+    while index >= 0 and text[index] in " \t":
+        index -= 1
+    if index < 0 or text[index] == "\n":
+        return True
+    while index >= 0 and text[index] in _CLOSERS:
+        index -= 1
+    if index >= 0 and text[index] == "." and _INITIAL_BEFORE.search(text, max(0, index - 3), index):
+        return False  # "Charles F. Barbar": an initial, not a sentence's end
+    return index >= 0 and text[index] in ".!?" and index < start - 1

@@ -1,0 +1,247 @@
+"""Out of context: is a word real, and what is a misspelling likely a slip for (a noisy channel)?
+
+Both answers hold whatever the corpus, so they are cached per process (bounded LRU caches).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from corpus.stages.typos import morphology
+from corpus.stages.typos import words as wordlist
+from corpus.stages.typos.weights import typo_cost
+from corpus.stages.typos.words import zipf
+
+if TYPE_CHECKING:
+    from corpus.stages.typos import TyposConfig
+
+MAX_SCORED = 12  # candidates per unknown word given the weighted cost
+
+
+@dataclass(frozen=True)
+class Fix:
+    """What a lowercase word may be a typo of: the nearest candidates, best first, and whether the
+    best wins alone or only its neighbours can tell them apart."""
+
+    close: tuple[tuple[str, float], ...]  # (candidate, noisy-channel score) within `margin` of the best
+    cost: float  # the best candidate's weighted edits
+    detail: dict
+    seen: float = 0.0  # the word's own wordfreq zipf (0: wordfreq never saw it)
+    costs: dict[str, float] = field(default_factory=dict)  # candidate -> weighted edits
+
+    @property
+    def word(self) -> str | None:
+        return self.close[0][0] if len(self.close) == 1 else None
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def known(word: str, language: str, config: TyposConfig) -> bool:
+    """In the dictionary, or common in wordfreq."""
+    return wordlist.dictionary(language).knows(word) or zipf(word, language) >= config.common_zipf
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def derived(word: str, language: str, config: TyposConfig) -> str | None:
+    """How English makes this unlisted lowercase word from known ones ("un+cited", "back+glass")."""
+    if language != "en":
+        return None
+    return morphology.derived(word, lambda part: known(part, language, config), lambda part: zipf(part, language))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def run_together(word: str, language: str, config: TyposConfig) -> morphology.Split | None:
+    """The two words a lowercase word ran together from ("eitherin" -> "either in"), if clear."""
+    if language != "en":
+        return None
+    return morphology.split(word, lambda part: known(part, language, config), lambda part: zipf(part, language),
+                            wordlist.bigrams(), zipf(word, language))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def two_words(word: str, language: str, config: TyposConfig) -> bool:
+    """Two known words run together, never corrected to one ("studyin" is not "studying")."""
+    return language == "en" and morphology.two_words(word, lambda part: known(part, language, config),
+                                                      lambda part: zipf(part, language))
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def nearest(word: str, language: str, config: TyposConfig) -> Fix | None:
+    """The dictionary word a lowercase unknown word is a typo of, when one wins clearly; else the
+    few that come close, for its neighbours to decide.
+
+    Candidates are ranked as a noisy channel: how common the word is (wordfreq's zipf, a log10
+    scale) less `cost_weight` per weighted edit, so "frome" is "from" (one plain edit, very common)
+    rather than "forme" (a cheap swap, rare). A word wordfreq has seen (`seen_zipf` or more) is
+    real unless its correction is one cheap slip away (`seen_max_cost`) and `rare_gap` more
+    frequent ("recieve" 2.75 -> "receive" 5.0, a swap); "umami" and "frunk" stay."""
+    # The weighted cost of d edits is at least d / 2, so this bounds each score from above: only the
+    # most promising candidates get the (slow, pure Python) weighted cost.
+    promising = sorted(wordlist.dictionary(language).candidates(word),
+                       key=lambda c: -(zipf(c[0], language) - config.cost_weight * c[1] / 2))[:MAX_SCORED]
+    scored = sorted(
+        (zipf(candidate, language) - config.cost_weight * cost, cost, candidate)
+        for candidate, _, _ in promising
+        if (cost := typo_cost(word, candidate)) <= config.max_cost
+    )[::-1]
+    if not scored:
+        return None
+    score, cost, best = scored[0]
+    seen = zipf(word, language)
+    if _real(word, best, cost, seen, language, config):
+        return None  # a rare real word ("subsea", "statins", "frunk"), not a misspelling of a common one
+    candidates = [[candidate, round(cost_, 2), round(zipf_, 2)] for zipf_, cost_, candidate in
+                  ((score_ + config.cost_weight * cost_, cost_, candidate) for score_, cost_, candidate in scored[:4])]
+    # Of a seen word, only the candidates that pass the same test may win in context ("toing": not "thing").
+    close = tuple((candidate, score_) for score_, cost_, candidate in scored[:6] if score - score_ < config.margin
+                  and not _real(word, candidate, cost_, seen, language, config))
+    # "stronge": strong or stronger? "facilitie": facilities or facilitate? Only the context can say.
+    head = len(word) - ENDING
+    endings = tuple((candidate, score_) for score_, _, candidate in scored[1:6]
+                    if _common_prefix(word, candidate) >= head and zipf(candidate, language) >= ENDING_ZIPF
+                    and score - score_ <= config.margin * 2)
+    if len(close) == 1 and endings and _common_prefix(word, best) >= head:
+        close += tuple(entry for entry in endings if entry not in close)
+    costs = {candidate: cost_ for _, cost_, candidate in scored}
+    return Fix(close, cost, {"candidates": candidates}, seen, costs)
+
+
+def _real(word: str, candidate: str, cost: float, seen: float, language: str, config: TyposConfig) -> bool:
+    """A word wordfreq has seen is real, not a slip of `candidate`, unless the slip is cheap and the
+    candidate far more common (`seen_max_cost`, `rare_gap`: "recieve"), or one slip and the candidate
+    far more common still (`seen_far_gap`: "whith", "throught", "reccomend"), or a doubled letter."""
+    if seen < config.seen_zipf or _undoubled(word, candidate):
+        return False
+    gap = zipf(candidate, language) - seen
+    return not ((cost <= config.seen_max_cost and gap >= config.rare_gap)
+                or (cost <= FAR_COST and gap >= config.seen_far_gap and _added_or_doubled(word, candidate)))
+
+
+def _added_or_doubled(typo: str, word: str) -> bool:
+    """The typo is the word with a letter added ("whith", "throught") or with letters doubled and
+    undoubled ("reccomend", "beggining"): what people write believing it right, where another
+    letter in place of one ("boops" for "books") is as often a word of its own."""
+    if len(typo) == len(word) + 1 and any(typo[:i] + typo[i + 1:] == word for i in range(len(typo))):
+        return True
+    return _RUNS.sub(r"\1", typo) == _RUNS.sub(r"\1", word)
+
+
+_RUNS = re.compile(r"(.)\1+")
+
+
+def _undoubled(typo: str, word: str) -> bool:
+    """The typo is the word with one doubled letter typed once ("prefered") or one letter doubled
+    ("untill"): the commonest slip, which a rare real word rarely mimics."""
+    shorter, longer = sorted((typo, word), key=len)
+    if len(longer) != len(shorter) + 1:
+        return False
+    return any(longer[i] == longer[i + 1] and longer[:i] + longer[i + 1:] == shorter for i in range(len(longer) - 1))
+
+
+ENDING = 2  # a slip in a word's last letters, where another common word differs from it only there
+ENDING_ZIPF = 3.0  # ("stronge": stronger or strong), is left to the context
+
+
+def _common_prefix(a: str, b: str) -> int:
+    size = 0
+    while size < min(len(a), len(b)) and a[size] == b[size]:
+        size += 1
+    return size
+
+
+GUESS_ZIPF = 2.5  # a correction rarer than this is a guess ("bandie" -> "bandied", "bipedally" -> "bipedal")
+FAR_COST = 1.0  # beyond one slip, a correction must be common and the word long ("accomadate"), or very common ("hvea")
+FAR_LENGTH, FAR_ZIPF, FAR_VERY_COMMON = 9, 3.5, 5.0
+
+
+def plausible(typo: str, word: str, cost: float, language: str) -> bool:
+    """Whether a careful editor would put `word` for `typo` without being told: a word common
+    enough to be what was meant, and near enough for the rest of the word to say so ("wereng" is
+    no more "wearing" than anything else; "milleniums" is not "millennium")."""
+    frequency = zipf(word, language)
+    if frequency < GUESS_ZIPF or not (word[0] == typo[0] or word[:2] == typo[1::-1]):
+        return False  # rare, or another first letter: a typo rarely hits it but by a swap ("hte")
+    return cost <= FAR_COST or frequency >= FAR_VERY_COMMON or (len(typo) >= FAR_LENGTH and frequency >= FAR_ZIPF)
+
+
+def doubtful_split(word: str, split: morphology.Split, language: str, config: TyposConfig) -> bool:
+    """Two words run together, or one misspelt? Either the word is a cheap slip of a common word
+    ("afair": "a fair" or "affair"), or the split has no pair count behind it and the word is one
+    slip of a word ("consentrated": "consent rated" or "concentrated")."""
+    if common_word_by_a_slip(word, language):
+        return True
+    if split.pair_count:
+        return False
+    fix = nearest(word, language, config)
+    return fix is not None and any(
+        fix.costs[candidate] <= FAR_COST and plausible(word, candidate, fix.costs[candidate], language)
+        for candidate, _ in fix.close)
+
+
+CHEAP_SLIP = 0.6  # a swap, or a letter doubled or left out
+SLIP_ZIPF = 3.5
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def common_word_by_a_slip(word: str, language: str) -> str | None:
+    """A common word this one is a swap, a doubled or a dropped letter away from ("afair":
+    affair; "diea": idea): then two words run together ("a fair", "die a") are only one reading."""
+    for candidate, _, _ in wordlist.dictionary(language).candidates(word):
+        if zipf(candidate, language) >= SLIP_ZIPF and typo_cost(word, candidate) <= CHEAP_SLIP:
+            return candidate
+    return None
+
+
+# The document's spelling variety, from the words that differ between British and American English.
+# (Three letters at least before "-our"/"-or": "four" and "for", "your" are no marks.)
+_BRITISH_MARK = re.compile(r"\b(?:[a-z]+is(?:e|ed|es|ing|ation|ations)|[a-z]{3,}our(?:s|ed|ing|ite|ites|able)?|[a-z]+tres?)\b")
+_AMERICAN_MARK = re.compile(r"\b(?:[a-z]+iz(?:e|ed|es|ing|ation|ations)|[a-z]{3,}or(?:s|ed|ing|ite|ites|able)?|[a-z]+ters?)\b")
+_TO_BRITISH, _TO_AMERICAN = wordlist.TO_BRITISH, wordlist.TO_AMERICAN
+
+
+def variety(text: str, language: str) -> str | None:
+    """"british" or "american" when the document's words that differ between them lean one way
+    ("organised", "colour", "centre" against "organized", "color", "center"); else None."""
+    if language != "en":
+        return None
+    british = sum(1 for word in _BRITISH_MARK.findall(text) if _twin(word, _TO_AMERICAN, language))
+    american = sum(1 for word in _AMERICAN_MARK.findall(text) if _twin(word, _TO_BRITISH, language))
+    if british > american:
+        return "british"
+    return "american" if american > british else None
+
+
+def variety_of(typo: str, word: str, language: str) -> str | None:
+    """The variety the misspelling itself is written in, when the word has a form in the other one
+    and the misspelling is nearer it ("crticised": criticised, not criticized; "behavour": behaviour)."""
+    if language != "en":
+        return None
+    for kind, patterns in (("british", _TO_BRITISH), ("american", _TO_AMERICAN)):
+        twin = _twin(word, patterns, language)
+        if twin and typo_cost(typo, twin) < typo_cost(typo, word):
+            return kind
+    return None
+
+
+def in_variety(word: str, kind: str | None, language: str) -> str:
+    """`word` as the document's variety writes it: "organize" in a document that writes "-ise" is
+    "organise", when wordfreq knows that form."""
+    if kind is None:
+        return word
+    twin = _twin(word, _TO_BRITISH if kind == "british" else _TO_AMERICAN, language)
+    return twin or word
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _twin(word: str, patterns: tuple[tuple[re.Pattern[str], str], ...], language: str) -> str | None:
+    for pattern, replacement in patterns:
+        if pattern.search(word):
+            other = pattern.sub(replacement, word)
+            if other != word and wordlist.dictionary(language).knows(other) and zipf(other, language) >= VARIETY_ZIPF:
+                return other
+    return None
+
+
+VARIETY_ZIPF = 2.0  # the other variety's form must be a word wordfreq sees ("colour" 4.5; not "actour")
