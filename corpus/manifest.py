@@ -13,8 +13,9 @@ import orjson
 
 from corpus.readers import InputFile, printable
 
-SCHEMA_VERSION = 3  # 2: documents gained published and author; line_stats.parquet
+SCHEMA_VERSION = 4  # 2: documents gained published and author; line_stats.parquet
 # 3: dropped gained duplicate_of, similarity, duplicate_in; dedup_index and dedup_passages.parquet
+# 4: documents gained quality (the quality stage's signals); the manifest gained plugins
 # Libraries that read, decode or write the text, besides those each stage names itself.
 IO_LIBRARIES = ("chardet", "html-text", "lxml", "orjson", "polars", "warcio", "zstandard")
 
