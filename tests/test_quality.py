@@ -186,28 +186,55 @@ def _run(folder: Path, out: Path, workers: int, **quality: object) -> None:
     pipeline.run([folder], out, type(config)(read=config.read, run=config.run, stages=stages))
 
 
-def test_a_stricter_threshold_later_is_a_filter_on_the_kept_signals_not_a_rerun(tmp_path: Path) -> None:
-    stories = reuters()
-    folder = tmp_path / "in"
-    folder.mkdir()
-    records = [{"id": newid, "text": text} for newid, text in list(stories.items())[:300]]
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """300 Reuters stories and Dolma's 30 Common Crawl pages, cleaned with the default preset
+    (1 and 2 workers) and with a stricter min_words."""
+    folder = tmp_path_factory.mktemp("runs")
+    (folder / "in").mkdir()
+    records = [{"id": newid, "text": text} for newid, text in list(reuters().items())[:300]]
     records += [{"id": doc["id"], "text": doc["text"]} for doc in dolma_cc()]
-    (folder / "mixed.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
-    _run(folder, tmp_path / "default", workers=1)
-    _run(folder, tmp_path / "default-2", workers=2)
-    for table in ("documents", "dropped", "edits"):
-        assert (tmp_path / "default" / f"{table}.parquet").read_bytes() == (tmp_path / "default-2" / f"{table}.parquet").read_bytes()
-    _run(folder, tmp_path / "strict", workers=1, thresholds={"quality.default.min_words": 80})
+    (folder / "in" / "mixed.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    _run(folder / "in", folder / "default", workers=1)
+    _run(folder / "in", folder / "default-2", workers=2)
+    _run(folder / "in", folder / "strict", workers=1, thresholds={"quality.default.min_words": 80})
+    return folder
 
-    kept = pl.read_parquet(tmp_path / "default" / "documents.parquet")
+
+def test_signals_and_drops_are_the_same_whatever_the_workers(runs: Path) -> None:
+    for table in ("documents", "dropped", "edits"):
+        assert (runs / "default" / f"{table}.parquet").read_bytes() == (runs / "default-2" / f"{table}.parquet").read_bytes()
+    dropped = pl.read_parquet(runs / "default" / "dropped.parquet").filter(pl.col("stage") == "quality")
+    assert dropped.height >= 2 and dropped["reason"].str.starts_with("quality.default.").all()
+    manifest = json.loads((runs / "default" / "manifest.json").read_text())
+    assert manifest["schema_version"] == 4 and "quality" in manifest["stages"]
+    assert manifest["stages"].index("quality") == manifest["stages"].index("language") + 1
+
+
+def test_a_stricter_threshold_later_is_a_filter_on_the_kept_signals_not_a_rerun(runs: Path) -> None:
+    kept = pl.read_parquet(runs / "default" / "documents.parquet")
     raised = kept.filter((pl.col("quality").struct.field("gopher").struct.field("word_count") >= 80)
                          | ~pl.col("language").is_in(["en", "und"]))  # the rule's languages
-    strict = pl.read_parquet(tmp_path / "strict" / "documents.parquet")
+    strict = pl.read_parquet(runs / "strict" / "documents.parquet")
     assert 0 < strict.height < kept.height
     assert raised["id"].to_list() == strict["id"].to_list()
 
-    dropped = pl.read_parquet(tmp_path / "default" / "dropped.parquet").filter(pl.col("stage") == "quality")
-    assert dropped.height >= 2 and dropped["reason"].str.starts_with("quality.default.").all()
-    manifest = json.loads((tmp_path / "default" / "manifest.json").read_text())
-    assert manifest["schema_version"] == 4 and "quality" in manifest["stages"]
-    assert manifest["stages"].index("quality") == manifest["stages"].index("language") + 1
+
+def test_stats_and_the_report_show_each_rule_and_each_signal(runs: Path) -> None:
+    from corpus.audit.stats import run_stats
+    from corpus.output import RunOutput
+
+    out = runs / "strict"
+    stats = run_stats(RunOutput.open(out))
+    dropped = pl.read_parquet(out / "dropped.parquet").filter(pl.col("stage") == "quality")
+    assert {row["rule"]: row["dropped"] for row in stats.quality_rules if row["dropped"]} == dict(
+        dropped["reason"].value_counts().rows())
+    also = [rule for detail in dropped["detail"] for rule in orjson.loads(detail)["also"]]
+    assert {row["rule"]: row["also"] for row in stats.quality_rules if row["also"]} == {r: also.count(r) for r in also}
+    kept = pl.read_parquet(out / "documents.parquet").height
+    word_count = next(row for row in stats.quality_signals if row["signal"] == "gopher.word_count")
+    assert word_count["documents"] == kept + dropped.height and sum(word_count["histogram"]) == word_count["documents"]
+    assert [row["signal"] for row in stats.quality_signals] == [s.path for s in SIGNALS]
+    printed = run_cli("stats", out)
+    assert printed.returncode == 0 and "quality.default.min_words" in printed.stdout
+    assert re.search(r"^\s+gopher\.word_count\s+[\d,]+\s+[\d,]+", printed.stdout, flags=re.M)
