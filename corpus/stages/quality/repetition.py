@@ -60,33 +60,45 @@ def ngram_characters(words: Words) -> tuple[dict[int, int], dict[int, int]]:
     """Characters in the most frequent n-gram (its length with spaces, times its count; among
     equally frequent ones, the first in the text) for each of TOP_NGRAMS, and characters in
     n-grams that repeat an earlier one for each of DUPLICATE_NGRAMS (a repeat is skipped over
-    whole, so overlapping repeats count once)."""
+    whole, so overlapping repeats count once).
+
+    An n-gram can repeat only where its first n-1 words repeat, so each length looks only at the
+    positions where the shorter one did: in prose they run out after three or four words."""
     top = dict.fromkeys(TOP_NGRAMS, 0)
     duplicated = dict.fromkeys(DUPLICATE_NGRAMS, 0)
     size = len(words.tokens)
     if size < 2:
         return top, duplicated
-    _, ids = np.unique(np.array(words.ids, dtype=np.int64), return_inverse=True)  # dense: 0 .. vocabulary - 1
+    ids = np.array(words.ids, dtype=np.int64)
     vocabulary = int(ids.max()) + 1
     ends = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(np.fromiter(map(len, words.tokens), dtype=np.int64, count=size), out=ends[1:])
-    level = ids  # ids of the (n-1)-grams, dense
+    _, level, counts = np.unique(ids, return_inverse=True, return_counts=True)
+    positions = np.flatnonzero(counts[level] > 1)  # where the (n-1)-gram repeats
+    level = level[positions]  # its ids there
     for n in range(2, max(DUPLICATE_NGRAMS) + 1):
         if size < n:
             break
-        _, level, counts = np.unique(level[:-1] * vocabulary + ids[n - 1:], return_inverse=True, return_counts=True)
-        per_position = counts[level]
-        most = int(counts.max())
+        inside = positions <= size - n
+        positions, level = positions[inside], level[inside]
+        most = 1
+        if positions.size:
+            _, level, counts = np.unique(level * vocabulary + ids[positions + n - 1], return_inverse=True,
+                                         return_counts=True)
+            per_position = counts[level]
+            most = int(counts.max())
         if n in top:
-            first = int(np.argmax(per_position == most))
+            first = int(positions[np.argmax(per_position == most)]) if most > 1 else 0
             top[n] = (int(ends[first + n] - ends[first]) + n - 1) * most
-        if most == 1:  # no n-gram repeats, so no longer one does: only the first n-gram counts for top
+        if most == 1:  # no n-gram repeats, so no longer one does; top counts the first n-gram once
             for longer in range(n + 1, max(TOP_NGRAMS) + 1):
                 if size >= longer:
                     top[longer] = int(ends[longer]) + longer - 1
             break
+        repeated = per_position > 1
+        positions, level = positions[repeated], level[repeated]
         if n in duplicated:
-            duplicated[n] = _skipping_repeats(np.flatnonzero(per_position > 1), level, ends, n)
+            duplicated[n] = _skipping_repeats(positions, level, ends, n)
     return top, duplicated
 
 
@@ -96,7 +108,7 @@ def _skipping_repeats(positions: np.ndarray, ngram_ids: np.ndarray, ends: np.nda
     walk resumes after it, without remembering the n-grams it skipped."""
     seen: set[int] = set()
     resume = chars = 0
-    for position, ngram in zip(positions.tolist(), ngram_ids[positions].tolist()):
+    for position, ngram in zip(positions.tolist(), ngram_ids.tolist()):
         if position < resume:
             continue
         if ngram in seen:
