@@ -1,4 +1,4 @@
-"""Run every benchmark, or the ones named: python -m benchmarks [pipeline decoding language html boilerplate typos dedup quality report].
+"""Run every benchmark, or the ones named: python -m benchmarks [pipeline decoding language html boilerplate typos dedup quality report scale].
 
 Options after a single benchmark's name go to it: python -m benchmarks boilerplate --only zyte-text.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("pipeline", "decoding", "language", "html", "boilerplate", "typos", "dedup", "quality", "report")
+BENCHMARKS = ("pipeline", "decoding", "language", "html", "boilerplate", "typos", "dedup", "quality", "report", "scale")
 
 
 def main() -> None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
 from corpus import pipeline
@@ -48,10 +51,13 @@ def cli() -> None:
 @click.option("--overwrite", is_flag=True, help="Replace an existing, non-empty output folder.")
 @click.option("--dedup-against", "dedup_against", type=click.Path(path_type=Path),
               help="An earlier run's OUT: drop documents and passages it already holds.")
+@click.option("--resume", is_flag=True, help="Continue the unfinished run of the same inputs and config "
+                                             "that was writing OUT when it stopped (crash, kill, power loss).")
+@click.option("--memory", help='Memory budget, e.g. "4GB" (default: a quarter of this machine\'s).')
 def clean(
     inputs: tuple[Path, ...], out: Path, config_path: Path | None, rules_dir: Path | None,
     workers: int | None, skip: str | None, text_field: str | None, id_field: str | None,
-    url_field: tuple[str, ...], overwrite: bool, dedup_against: Path | None,
+    url_field: tuple[str, ...], overwrite: bool, dedup_against: Path | None, resume: bool, memory: str | None,
 ) -> None:
     """Clean INPUT files and folders into OUT.
 
@@ -63,20 +69,75 @@ def clean(
         config_path,
         stages=pipeline.STAGES,
         read_flags={"text_field": text_field, "id_field": id_field, "url_field": url_field or None},
-        run_flags={"workers": workers, "skip": [s.strip() for s in skip.split(",") if s.strip()] if skip else None},
+        run_flags={"workers": workers, "skip": [s.strip() for s in skip.split(",") if s.strip()] if skip else None,
+                   "memory": memory},
         stage_flags={"dedup": {"against": str(dedup_against) if dedup_against else None}},
     )
     if dedup_against is not None and "dedup" in config.run.skip:
         raise UsageError("--dedup-against", "needs the dedup stage, which --skip turns off", "drop dedup from --skip")
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=stderr, transient=True, disable=not sys.stderr.isatty()) as progress:
-        task = progress.add_task("reading", total=None)
-
-        def advance(label: str, documents: int) -> None:
-            progress.update(task, advance=documents, description=label)
-
-        summary = pipeline.run(inputs, out, config, overwrite=overwrite, rules_dir=rules_dir, on_progress=advance)
+    with _progress_display() as advance:
+        try:
+            summary = pipeline.run(inputs, out, config, overwrite=overwrite, resume=resume, rules_dir=rules_dir,
+                                   on_progress=advance, on_warning=_warn)
+        except KeyboardInterrupt:
+            raise Interrupted(str(out), "interrupted; the work done so far is kept",
+                              "continue it with the same command and --resume") from None
     _print_summary(summary, out)
+
+
+@contextmanager
+def _progress_display(every: float = 30.0) -> Iterator[Callable[[pipeline.Progress], None]]:
+    """A bar with the pass's total, rate and time left on a terminal; elsewhere (a log, a pipe),
+    a plain line every `every` seconds, which is what a long run needs."""
+    if sys.stderr.isatty():
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   TimeRemainingColumn())
+        with Progress(*columns, console=stderr, transient=True) as bar:
+            task = bar.add_task("reading", total=None)
+
+            def update(progress: pipeline.Progress) -> None:
+                total, done = progress.total, progress.done
+                if total is None and progress.input_total:  # reading: the input's bytes tell how far
+                    total, done = progress.input_total, progress.input_bytes
+                bar.update(task, completed=done, total=total, description=progress.label)
+
+            yield update
+        return
+    started = last = time.monotonic()
+
+    def log(progress: pipeline.Progress) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last < every:
+            return
+        last = now
+        rate = progress.done / max(now - started, 1e-9)
+        if progress.total:
+            left = (progress.total - progress.done) / max(rate, 1e-9)
+            where = f"{progress.done:,} of {progress.total:,} documents ({progress.done / progress.total:.0%}), about {_duration(left)} left in this pass"
+        elif progress.input_total:
+            where = f"{progress.done:,} documents read, {progress.input_bytes / progress.input_total:.0%} of the input's bytes"
+        else:
+            where = f"{progress.done:,} documents"
+        print(f"corpus: {progress.label}: {where}", file=sys.stderr, flush=True)
+
+    yield log
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+class Interrupted(RunError):
+    exit_code = 130
+
+
+def _warn(line: str) -> None:
+    stderr.print(f"[yellow]warning:[/] {line}", soft_wrap=True, highlight=False, markup=True)
 
 
 @cli.command()
@@ -187,11 +248,8 @@ def rerun(manifest: Path, out: Path, strict: bool, workers: int | None, overwrit
                      + "; ".join(plan.library_differences), soft_wrap=True)
     for note in plan.notes:
         stderr.print(f"[yellow]warning:[/] {note}", soft_wrap=True)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=stderr, transient=True, disable=not sys.stderr.isatty()) as progress:
-        task = progress.add_task("reading", total=None)
-        summary = rerun_run.run(plan, out, overwrite=overwrite,
-                                on_progress=lambda label, n: progress.update(task, advance=n, description=label))
+    with _progress_display() as advance:
+        summary = rerun_run.run(plan, out, overwrite=overwrite, on_progress=advance)
     _print_summary(summary, out)
 
 

@@ -6,6 +6,7 @@ import collections.abc
 import dataclasses
 import difflib
 import os
+import re
 import tomllib
 import types
 import typing
@@ -45,6 +46,38 @@ class RunConfig:
     workers: int = 0  # 0 = one per core; output is identical whatever the number
     skip: tuple[str, ...] = ()  # stage names to turn off
     stages: tuple[str, ...] = ()  # the pipeline in order, plugins included; empty: the built-in one
+    # A memory budget for the whole run, workers included ("4GB", "512MB"; "" = a quarter of the
+    # machine's memory, at most 2 GB): the first passes' aggregation gets what the processes leave
+    # of it and spills to disk beyond. A larger budget is faster; the output does not depend on it.
+    memory: str = ""
+    # Past one shard, documents/edits/dropped are written as documents-00000.parquet... (each shard
+    # holding the same documents' rows in all three): a shard ends at this many documents...
+    shard_rows: int = 1_000_000
+    shard_bytes: str = "1GB"  # ...or this much text, whichever comes first
+    # Input positions per unit of work: a run that died is resumed from its last finished unit
+    # (at most one per worker is done again). Smaller: less redone, more files. A multiple of 64.
+    chunk_documents: int = 4096
+
+    def __post_init__(self) -> None:
+        if self.memory:
+            parse_size(self.memory, "memory")
+        parse_size(self.shard_bytes, "shard_bytes")
+        if self.shard_rows < 1:
+            raise ValueError(f"shard_rows must be at least 1, not {self.shard_rows}")
+        if self.chunk_documents < 64 or self.chunk_documents % 64:
+            raise ValueError(f"chunk_documents must be a multiple of 64, not {self.chunk_documents}")
+
+
+_UNITS = {"": 1, "B": 1, "K": 1 << 10, "KB": 1 << 10, "M": 1 << 20, "MB": 1 << 20, "G": 1 << 30, "GB": 1 << 30,
+          "T": 1 << 40, "TB": 1 << 40}
+
+
+def parse_size(text: str, name: str) -> int:
+    """ "4GB", "512MB", "1.5G" or a number of bytes, as bytes."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?B?)\s*", text.upper())
+    if not match or float(match.group(1)) <= 0:
+        raise ValueError(f"{name} must be a size such as \"4GB\" or \"512MB\", not {text!r}")
+    return int(float(match.group(1)) * _UNITS[match.group(2)])
 
 
 @dataclass(frozen=True)
@@ -58,11 +91,20 @@ class Config:
     def workers(self) -> int:
         return self.run.workers or len(os.sched_getaffinity(0)) or 1
 
+    @property
+    def memory_bytes(self) -> int:
+        """The run's memory budget: as set, or a quarter of the machine's memory, at most 2 GB."""
+        if self.run.memory:
+            return parse_size(self.run.memory, "memory")
+        return min(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 4, 2 << 30)
+
     def reproducible_dict(self) -> dict[str, Any]:
         """Everything that can change the output (workers cannot), for the manifest."""
         return {
             "read": _plain(dataclasses.asdict(self.read)),
             "skip": list(self.run.skip),
+            "shard_rows": self.run.shard_rows,
+            "shard_bytes": self.run.shard_bytes,
             "pipeline": list(self.run.stages),
             "stages": {name: _plain(dataclasses.asdict(cfg)) for name, cfg in self.stages.items()},
         }
@@ -109,7 +151,7 @@ def recorded_config(
 ) -> Config:
     """The config a manifest recorded (`Config.reproducible_dict`, the stages that `ran`), checked
     as corpus.toml is; stages added to corpus since are skipped, so they change nothing."""
-    _check_keys(recorded, {"read", "skip", "pipeline", "stages"}, where, "config")
+    _check_keys(recorded, {"read", "skip", "shard_rows", "shard_bytes", "pipeline", "stages"}, where, "config")
     order = tuple(recorded.get("pipeline", ()))
     stages = pipeline_stages(order, stages, where)
     stage_by_name = {stage.name: stage for stage in stages}
@@ -119,8 +161,9 @@ def recorded_config(
     skip = [*recorded.get("skip", []), *(name for name in stage_by_name if name not in ran and name not in tables)]
     return Config(
         read=_build(ReadConfig, recorded.get("read", {}), where, "config.read", None),
-        run=_build(RunConfig, {"skip": list(dict.fromkeys(skip)), "stages": list(order)}, where, "config.skip",
-                   {"workers": workers}),
+        run=_build(RunConfig, {"skip": list(dict.fromkeys(skip)), "stages": list(order),
+                               **{key: recorded[key] for key in ("shard_rows", "shard_bytes") if key in recorded}},
+                   where, "config", {"workers": workers}),
         stages={name: _build(stage.config_class, tables.get(name, {}), where, f"config.stages.{name}", None)
                 for name, stage in stage_by_name.items()},
         pipeline=stages,

@@ -18,7 +18,7 @@ from corpus.document import Edit
 from corpus.edits import replay
 from corpus.errors import RunError, UsageError
 
-TABLE_FILES = ("documents.parquet", "edits.parquet", "dropped.parquet", "manifest.json")
+SHARDED = ("documents", "edits", "dropped")  # one file each, or shards: documents-00000.parquet...
 
 
 @dataclass(frozen=True)
@@ -27,15 +27,28 @@ class RunOutput:
 
     @classmethod
     def open(cls, path: Path) -> RunOutput:
-        missing = [name for name in TABLE_FILES if not (path / name).is_file()]
+        run = cls(path)
+        missing = [] if (path / "manifest.json").is_file() else ["manifest.json"]
+        missing += [f"{table}.parquet" for table in SHARDED if not run.files(table, checked=False)]
         if missing:
             raise UsageError(str(path), f"not a corpus output folder (missing {', '.join(missing)})",
                              "give the -o folder of a finished `corpus clean`")
-        return cls(path)
+        return run
+
+    def files(self, table: str, *, checked: bool = True) -> list[Path]:
+        """The files of a table: `documents.parquet`, or its shards in order."""
+        single = self.path / f"{table}.parquet"
+        if single.is_file() or table not in SHARDED:
+            return [single]
+        shards = sorted(self.path.glob(f"{table}-[0-9][0-9][0-9][0-9][0-9].parquet"))
+        if checked and not shards:
+            raise UsageError(str(self.path), f"not a corpus output folder (missing {table}.parquet)",
+                             "give the -o folder of a finished `corpus clean`")
+        return shards
 
     def scan(self, table: str) -> pl.LazyFrame:
         """A table of the run, read lazily: "documents", "edits", "dropped", "line_stats"..."""
-        return pl.scan_parquet(self.path / f"{table}.parquet")
+        return pl.scan_parquet(self.files(table))
 
     @cached_property
     def documents(self) -> pl.DataFrame:

@@ -1,23 +1,41 @@
 """The ordered list of stages, and a run of the inputs through them in passes; no stage logic here.
 
-A stage that declares a first pass (`needs_fit`) splits the run: documents are spilled to
-Parquet shards in OUT's temporary folder, the stage's per-batch partials are merged, and the
-next pass reads the shards back in order with the merged result.
+A stage that declares a first pass (`needs_fit`) splits the run into passes. Each pass reads
+its documents a chunk at a time (the inputs, or the documents the pass before kept, which wait
+on disk), sends them in batches to the workers, and writes what they kept, dropped and edited,
+and the next stage's first-pass rows, in files named by chunk. After the pass, the first pass is
+aggregated on disk (corpus/firstpass.py) or, for a stage whose state is small, merged in memory.
+Memory stays bounded whatever the input size: nothing holds more than a chunk, a window of
+batches, or what DuckDB is allowed.
+
+The run's progress is a journal in the staging folder, committed at the end of every chunk, so a
+run that died (kill -9, power loss) is continued by `--resume` from its last finished chunk and
+ends byte-identical to a run that never stopped.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import pickle
+import re
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from corpus.config import Config
+import numpy as np
+import polars as pl
+
+from corpus.config import Config, parse_size
 from corpus.document import Document
-from corpus.errors import UsageError
+from corpus.errors import RunError, UsageError
+from corpus.firstpass import FirstPassStore, Lookups, fit_frames, write_fit_rows
+from corpus.ids import IdRegistry, as_array
 from corpus.manifest import SCHEMA_VERSION, input_entries, library_versions, write_manifest
 from corpus.plugins import plugin_entries, stage_libraries
 from corpus.readers import InputFile, find_inputs, read_input
@@ -29,10 +47,12 @@ from corpus.stages.encoding import EncodingStage
 from corpus.stages.language import LanguageStage
 from corpus.stages.quality import QualityStage
 from corpus.stages.typos import TyposStage
-from corpus.workers import BatchResult, Item, PassPlan, Workers
+from corpus.staging import Staging, staging_folder, write_journal
+from corpus.workers import BatchResult, Item, PassPlan, Task, Workers
 from corpus.writer import (
-    DOCUMENT_SCHEMA, DROPPED_SCHEMA, EDIT_SCHEMA, ORDINAL, SPILL_SCHEMA, ShardWriter,
-    assemble, check_output_folder, document_row, edit_rows, read_spill, spill_row, staging_folder, write_table,
+    BATCH_DOCS, DOCUMENT_SCHEMA, DROPPED_SCHEMA, EDIT_SCHEMA, ORDINAL, SPILL_SCHEMA, TABLES,
+    ChunkWriter, chunk_files, document_row, edit_rows, fsync_file, plan_shards, read_spill, remove_chunks_from,
+    row_group_rows, shard_name, sort_chunk, spill_row, write_shard, write_table,
 )
 
 # The pipeline, in order. A new stage is a module under corpus/stages/ and one line here.
@@ -45,7 +65,7 @@ STAGES: list[type[Stage]] = [
     DedupStage,
 ]
 
-BATCH_DOCS = 64  # documents per task sent to a worker; fixed, so shards do not depend on --workers
+StageSpec = tuple[type[Stage], Any]  # a stage class and its config
 
 
 @dataclass
@@ -57,6 +77,8 @@ class RunSummary:
     cpu: Counter[str] = field(default_factory=Counter)  # stage -> CPU seconds, summed over workers
     renamed_ids: list[dict[str, str]] = field(default_factory=list)
     wall_seconds: float = 0.0
+    files: dict[str, list[str]] = field(default_factory=dict)  # table -> its file names in OUT
+    resumed_from: str | None = None  # where a resumed run took over
 
     def counts(self) -> dict[str, Any]:
         dropped: dict[str, int] = {}
@@ -68,6 +90,37 @@ class RunSummary:
             "edits": dict(sorted(self.edits.items())),
         }
 
+    def saved(self) -> dict[str, Any]:
+        """What the journal keeps, so a resumed run counts as an uninterrupted one would."""
+        return {"read": self.read, "dropped": [[s, r, n] for (s, r), n in sorted(self.dropped.items())],
+                "edits": dict(self.edits), "cpu": dict(self.cpu), "renamed_ids": self.renamed_ids}
+
+    @classmethod
+    def restored(cls, saved: dict[str, Any]) -> RunSummary:
+        return cls(read=saved["read"], dropped=Counter({(s, r): n for s, r, n in saved["dropped"]}),
+                   edits=Counter(saved["edits"]), cpu=Counter(saved["cpu"]), renamed_ids=saved["renamed_ids"])
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a run is, for a progress display: documents through this pass, out of how many."""
+
+    label: str  # "pass 2/4"
+    done: int
+    total: int | None  # the documents entering the pass; None while the first pass reads the input
+    input_bytes: int = 0  # the first pass: bytes of the input files read to the end, of...
+    input_total: int = 0  # ...all the input files' bytes
+
+
+@dataclass(frozen=True)
+class Pass:
+    """Apply `stages` (the first with its first pass's result), then collect `fit_next`'s first pass."""
+
+    number: int
+    stages: Sequence[StageSpec]
+    fit_next: StageSpec | None
+    last: bool
+
 
 def run(
     inputs: Sequence[Path],
@@ -75,158 +128,472 @@ def run(
     config: Config,
     *,
     overwrite: bool = False,
+    resume: bool = False,
     rules_dir: Path | None = None,
     stages: Sequence[type[Stage]] | None = None,
-    on_progress: Callable[[str, int], None] | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
     files: Sequence[InputFile] | None = None,
 ) -> RunSummary:
     """Clean `inputs` into `out` (documents, edits, dropped, manifest), atomically.
 
     `files`: the input files already found (a rerun reads a manifest's), instead of walking `inputs`.
+    `resume`: continue the unfinished run of the same inputs and config that died writing `out`.
     `stages`: instead of the config's pipeline (`[run] stages`, plugins included) or STAGES.
     """
     started = time.perf_counter()
     _check_not_overlapping(inputs, out)
     files = find_inputs(inputs, exclude=out) if files is None else files
-    check_output_folder(out, overwrite=overwrite)
     rule_files = load_rule_files(rules_dir)
     stages = stages or config.pipeline or STAGES
     active = [(stage, config.stages[stage.name]) for stage in stages if stage.name not in config.run.skip]
     # Built here so a stage's complaints about its config or rules come before any work; the
-    # instances also merge the first passes (the workers build their own).
+    # instances also aggregate the first passes (the workers build their own).
     built = {stage: stage(stage_config, rule_files) for stage, stage_config in active}
     for instance in built.values():
         instance.check()
-    summary = RunSummary()
-
-    with staging_folder(out) as staging, Workers(config.workers, staging / "_work" / "plans") as workers:
-        work = staging / "_work"
-        edits = ShardWriter(work / "edits", EDIT_SCHEMA)
-        dropped = ShardWriter(work / "dropped", DROPPED_SCHEMA)
-        source: Iterable[Sequence[Item]] = _batches(_read_all(files, config, summary))
-        passes = _plan_passes(active)
-        fitted: Any = None
-        for number, (pass_stages, fit_next) in enumerate(passes):
-            last = number == len(passes) - 1
-            kept = ShardWriter(work / f"pass{number}", DOCUMENT_SCHEMA if last else SPILL_SCHEMA)
-            partials = []
-            plan = PassPlan(pass_stages, fitted, fit_next, rule_files)
-            for result in workers.run_pass(plan, source):
-                _collect(result, kept, edits, dropped, summary, final=last)
-                partials.append(result.partial)
-                if on_progress:
-                    on_progress(f"pass {number + 1}/{len(passes)}", len(result.kept) + len(result.dropped))
-            kept.flush()
-            if fit_next is not None:
-                stage = built[fit_next[0]]
-                fit_started = time.process_time()
-                fitted = stage.merge([partial for partial in partials if partial is not None])
-                for name, table in stage.tables(fitted).items():
-                    write_table(table, staging / name)
-                summary.cpu[f"{stage.name} (fit)"] += time.process_time() - fit_started
-                source = _batches(_spilled(kept.paths))
-        edits.flush()
-        dropped.flush()
-        write_started = time.process_time()
-        summary.written = assemble(kept.paths, DOCUMENT_SCHEMA, staging / "documents.parquet", sort=[ORDINAL])
-        assemble(edits.paths, EDIT_SCHEMA, staging / "edits.parquet", sort=[ORDINAL, "seq"])
-        assemble(dropped.paths, DROPPED_SCHEMA, staging / "dropped.parquet", sort=[ORDINAL])
-        summary.cpu["write"] += time.process_time() - write_started
-        shutil.rmtree(work, ignore_errors=True)
-        summary.wall_seconds = time.perf_counter() - started
-        write_manifest(staging / "manifest.json", _manifest(config, active, rule_files, files, summary))
+    key = _run_key(files, config, active, rule_files)
+    try:
+        with staging_folder(out, overwrite=overwrite, resume=resume, key=key, warn=on_warning) as staging, \
+                Workers(config.workers, staging.work / "plans") as workers:
+            runner = _Runner(staging, key, config, files, active, built, rule_files, workers, on_progress)
+            summary = runner.run()
+            summary.wall_seconds = time.perf_counter() - started
+            shutil.rmtree(staging.work, ignore_errors=True)
+            write_manifest(staging.folder / "manifest.json", _manifest(config, active, rule_files, files, summary))
+    except Exception as error:
+        problem = storage_problem(error)
+        if problem is None:
+            raise
+        full = "space" in problem or "quota" in problem.lower()
+        raise RunError(str(out), f"cannot write the output: {problem}; nothing was published",
+                       "free space, then run again" if full else "choose another -o") from None
     return summary
 
 
-StageSpec = tuple[type[Stage], Any]  # a stage class and its config
+def storage_problem(error: BaseException) -> str | None:
+    """What an error of the file system says, in words, whichever library raised it (None: not one)."""
+    if isinstance(error, OSError) and error.errno is not None:
+        where = f" ({error.filename})" if error.filename else ""
+        return f"{error.strerror or os.strerror(error.errno)}{where}"
+    text = str(error)
+    found = re.search(r"os error (\d+)", text)
+    if found:
+        return os.strerror(int(found.group(1)))
+    if type(error).__module__.startswith("duckdb") and ("IO Error" in text or "No space" in text):
+        return text.strip().splitlines()[0]
+    return None
+
+
+class _Runner:
+    """One run's passes, its journal and its files in the staging folder."""
+
+    def __init__(self, staging: Staging, key: dict[str, Any], config: Config, files: Sequence[InputFile],
+                 active: Sequence[StageSpec],
+                 built: dict[type[Stage], Stage], rule_files: Sequence[RuleFile], workers: Workers,
+                 on_progress: Callable[[Progress], None] | None) -> None:
+        self.staging = staging
+        self.work = staging.work
+        self.config = config
+        self.files = files
+        self.built = built
+        self.rules = rule_files
+        self.workers = workers
+        self.on_progress = on_progress
+        self.passes = _plan_passes(active)
+        self.chunk_docs = config.run.chunk_documents
+        self.journal: dict[str, Any] = {"key": key, "pass_number": 0, "chunks_done": 0, "merged": False}
+        self.summary = RunSummary()
+        if staging.resumed and "summary" in staging.resumed:
+            self.journal = dict(staging.resumed)
+            self.summary = RunSummary.restored(staging.resumed["summary"])
+            self.summary.resumed_from = staging.resumed.get("progress")
+
+    def run(self) -> RunSummary:
+        for step in self.passes:
+            if step.number < self.journal["pass_number"]:
+                continue
+            aggregated = step.number == self.journal["pass_number"] and self.journal["merged"]
+            if not aggregated:
+                self._run_pass(step)
+                if step.fit_next is not None:
+                    self._aggregate(step)
+            self.journal.update(pass_number=step.number + 1, chunks_done=0, merged=False)
+            self._commit(f"pass {step.number + 1} of {len(self.passes)} finished")
+        self._assemble()
+        return self.summary
+
+    # --- one pass --------------------------------------------------------------------------------
+
+    def _run_pass(self, step: Pass) -> None:
+        start_chunk = self.journal["chunks_done"]
+        folder = self.work / f"pass{step.number}"
+        kept = ChunkWriter(folder / "kept", DOCUMENT_SCHEMA if step.last else SPILL_SCHEMA)
+        edits = ChunkWriter(folder / "edits", EDIT_SCHEMA)
+        dropped = ChunkWriter(folder / "dropped", DROPPED_SCHEMA)
+        writers = [kept, edits, dropped]
+        for writer in writers:  # work of chunks after the last commit is done again
+            remove_chunks_from(writer.folder, start_chunk)
+        if (folder / "fit").exists():
+            for table in (folder / "fit").iterdir():
+                remove_chunks_from(table, start_chunk)
+        partials: list[Any] = []
+        fit_rows: dict[str, list[pl.DataFrame]] = {}
+        plan = PassPlan(step.stages, self._fitted_in_memory(step), step.fit_next, self.rules)
+        label = f"pass {step.number + 1}/{len(self.passes)}"
+        current = start_chunk
+        reader = (_Reader(self.files, self.config, self.summary, self.journal, self.work, self.chunk_docs)
+                  if step.number == 0 else None)
+        tasks = reader.tasks(start_chunk) if reader else self._spilled_tasks(step, start_chunk)
+        # Documents entering the pass (unknown while reading, and in a pass resumed half-way).
+        entering = None if reader or start_chunk else self.summary.read - sum(self.summary.dropped.values())
+        done = self.summary.read if reader else 0
+        for result in self.workers.run_pass(plan, tasks):
+            chunk = result.number * BATCH_DOCS // self.chunk_docs
+            while chunk > current:  # every batch of `current` is in: it is done
+                self._end_chunk(step, current, writers, partials, fit_rows, reader, label)
+                current += 1
+            self._collect(result, chunk, kept, edits, dropped, final=step.last)
+            if step.fit_next is not None:
+                self._collect_fit(step, result, partials, fit_rows)
+            done += len(result.kept) + len(result.dropped)
+            if self.on_progress:
+                self.on_progress(Progress(label, done, entering, *(reader.input_progress() if reader else (0, 0))))
+        total = reader.chunks() if reader else self.journal["chunks"]
+        while current < total:
+            self._end_chunk(step, current, writers, partials, fit_rows, reader, label)
+            current += 1
+        if reader:
+            self.journal["chunks"] = total
+
+    def _end_chunk(self, step: Pass, chunk: int, writers: Sequence[ChunkWriter], partials: list[Any],
+                   fit_rows: dict[str, list[pl.DataFrame]], reader: _Reader | None, label: str) -> None:
+        for writer in writers:
+            writer.end_chunk(chunk)
+        fit_folder = self.work / f"pass{step.number}" / "fit"
+        if step.fit_next is not None:
+            if self.built[step.fit_next[0]].fit_tables:
+                for name, frames in fit_rows.items():
+                    if frames:
+                        write_fit_rows(fit_folder, name, f"{chunk:07d}", pl.concat(frames))
+                fit_rows.clear()
+            else:
+                (fit_folder / "partials").mkdir(parents=True, exist_ok=True)
+                path = fit_folder / "partials" / f"{chunk:07d}.pickle"
+                path.write_bytes(pickle.dumps(partials, protocol=pickle.HIGHEST_PROTOCOL))
+                fsync_file(path)
+                partials.clear()
+        if reader:
+            reader.commit(chunk)
+        self.journal["chunks_done"] = chunk + 1
+        self._commit(f"{label}, {(chunk + 1) * self.chunk_docs:,} input positions done")
+
+    def _commit(self, progress: str) -> None:
+        self.journal["summary"] = self.summary.saved()
+        self.journal["progress"] = progress
+        write_journal(self.work, self.journal)
+
+    def _spilled_tasks(self, step: Pass, start_chunk: int) -> Iterator[Task]:
+        """The documents the pass before kept, from `start_chunk` on, in batches with their lookups."""
+        previous = self.work / f"pass{step.number - 1}" / "kept"
+        stage = step.stages[0][0]
+        lookups = Lookups(self._lookup_path(step)) if stage.needs_fit and self.built[stage].fit_tables else None
+        for chunk in range(start_chunk, self.journal["chunks"]):
+            batch: list[Item] = []
+            number = -1
+            for path in chunk_files(previous, chunk):
+                for ordinal, doc in read_spill(path):
+                    if ordinal // BATCH_DOCS != number:
+                        if batch:
+                            yield Task(number, batch, lookups.take(number) if lookups else None)
+                        batch, number = [], ordinal // BATCH_DOCS
+                    batch.append((ordinal, doc))
+            if batch:
+                yield Task(number, batch, lookups.take(number) if lookups else None)
+
+    def _collect(self, result: BatchResult, chunk: int, kept: ChunkWriter, edits: ChunkWriter,
+                 dropped: ChunkWriter, *, final: bool) -> None:
+        started = time.process_time()
+        summary = self.summary
+        for ordinal, doc in result.kept:
+            if final:
+                kept.add(chunk, document_row(ordinal, doc))
+                edits.extend(chunk, edit_rows(ordinal, doc.id, doc.edits))
+                summary.edits.update(edit.stage for edit in doc.edits)
+            else:
+                kept.add(chunk, spill_row(ordinal, doc))
+        for ordinal, record, stage, drop in result.dropped:
+            dropped.add(chunk, {ORDINAL: ordinal, "id": record.id or record.source, "source": record.source,
+                                "stage": stage, "reason": drop.reason, "detail": drop.detail, "text": record.text,
+                                "duplicate_of": drop.duplicate_of, "similarity": drop.similarity,
+                                "duplicate_in": drop.duplicate_in})
+            if isinstance(record, Document):
+                edits.extend(chunk, edit_rows(ordinal, record.id, record.edits))
+                summary.edits.update(edit.stage for edit in record.edits)
+            summary.dropped[(stage, drop.reason)] += 1
+        summary.cpu.update(result.cpu)
+        summary.cpu["write"] += time.process_time() - started
+
+    def _collect_fit(self, step: Pass, result: BatchResult, partials: list[Any],
+                     fit_rows: dict[str, list[pl.DataFrame]]) -> None:
+        assert step.fit_next is not None
+        stage = self.built[step.fit_next[0]]
+        for ordinals, partial in result.partials:
+            if not stage.fit_tables:
+                partials.append(partial)
+                continue
+            for name, frame in fit_frames(stage, ordinals, partial, result.number).items():
+                fit_rows.setdefault(name, []).append(frame)
+
+    # --- between passes --------------------------------------------------------------------------
+
+    def _aggregate(self, step: Pass) -> None:
+        """The first pass of the next stage: aggregated on disk, or merged in memory."""
+        assert step.fit_next is not None
+        stage = self.built[step.fit_next[0]]
+        fit_folder = self.work / f"pass{step.number}" / "fit"
+        started = time.process_time()
+        if stage.fit_tables:
+            store = FirstPassStore(fit_folder, stage.fit_tables, memory_bytes=self._aggregation_memory(),
+                                   threads=self.config.workers)
+            try:
+                stage.aggregate(store)
+            finally:
+                store.close()
+            for name, path in store.outputs.items():
+                if name == "_lookup":
+                    self.journal[f"lookup{step.number + 1}"] = str(path.relative_to(self.work))
+                else:
+                    write_table(pl.scan_parquet(path), self.staging.folder / name)
+        else:
+            merged = stage.merge(_partials(fit_folder / "partials"))
+            for name, table in stage.tables(merged).items():
+                write_table(table, self.staging.folder / name)
+            path = self.work / f"fitted{step.number + 1}.pickle"
+            path.write_bytes(pickle.dumps(merged, protocol=pickle.HIGHEST_PROTOCOL))
+            fsync_file(path)
+        self.summary.cpu[f"{stage.name} (fit)"] += time.process_time() - started
+        self.journal["merged"] = True
+        self._commit(f"first pass of {stage.name} aggregated")
+
+    def _aggregation_memory(self) -> int:
+        """DuckDB's share of the budget: what the main process and the (idle, waiting) workers do not
+        hold, less a margin for the tables polars writes; at least 128 MB, at most half."""
+        budget = self.config.memory_bytes
+        resident = int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") \
+            if Path("/proc/self/statm").exists() else 256 << 20
+        rest = resident * (self.workers.count + 1) + (256 << 20)
+        return max(128 << 20, min(budget - rest, budget // 2))
+
+    def _lookup_path(self, step: Pass) -> Path | None:
+        name = self.journal.get(f"lookup{step.number}")
+        return self.work / name if name else None
+
+    def _fitted_in_memory(self, step: Pass) -> Any:
+        stage = step.stages[0][0] if step.stages else None
+        if stage is None or not stage.needs_fit or self.built[stage].fit_tables:
+            return None
+        return pickle.loads((self.work / f"fitted{step.number}.pickle").read_bytes())
+
+    # --- the output tables -----------------------------------------------------------------------
+
+    def _assemble(self) -> None:
+        """documents, edits and dropped, from every pass's chunk files, in input order; sharded
+        when the run is larger than one shard."""
+        started = time.process_time()
+        last = self.passes[-1].number
+        chunks = self.journal["chunks"]
+        sorted_folder = self.work / "sorted"
+        for table, by in (("edits", [ORDINAL, "seq"]), ("dropped", [ORDINAL])):
+            (sorted_folder / table).mkdir(parents=True, exist_ok=True)
+            for chunk in range(chunks):
+                target = sorted_folder / table / f"{chunk:07d}.parquet"
+                files = [path for number in range(last + 1)
+                         for path in chunk_files(self.work / f"pass{number}" / table, chunk)]
+                if files and not target.exists():
+                    sort_chunk(files, target, by)
+        kept_folder = self.work / f"pass{last}" / "kept"
+        run_config = self.config.run
+        shards, documents, text_bytes = plan_shards(kept_folder, max_rows=run_config.shard_rows,
+                                                    max_bytes=parse_size(run_config.shard_bytes, "shard_bytes"))
+        rows = row_group_rows(documents, text_bytes)
+        sources = {"documents": sorted(kept_folder.glob("*.parquet"), key=_chunk_order),
+                   "edits": sorted((sorted_folder / "edits").glob("*.parquet")),
+                   "dropped": sorted((sorted_folder / "dropped").glob("*.parquet"))}
+        self.summary.files = {table: [shard_name(table, shard, len(shards)) for shard in shards] for table in TABLES}
+        for shard in shards:
+            for table, schema in TABLES.items():
+                target = self.staging.folder / shard_name(table, shard, len(shards))
+                if target.exists():  # written before a resume
+                    continue
+                files = [path for path in sources[table] if _may_hold(path, shard, self.chunk_docs)]
+                write_shard(files, schema, target, shard, rows=rows)
+        self.summary.written = documents
+        self.summary.cpu["write"] += time.process_time() - started
+
+
+class _Reader:
+    """The inputs as batches of records, with ordinals and unique ids, from a chunk on; what it
+    has read is saved at each chunk's end (the ids handed out, the counts) for the journal."""
+
+    def __init__(self, files: Sequence[InputFile], config: Config, summary: RunSummary, journal: dict[str, Any],
+                 work: Path, chunk_docs: int) -> None:
+        self.chunk_docs = chunk_docs
+        self.files = files
+        self.config = config
+        self.summary = summary
+        self.journal = journal
+        self.folder = work / "ids"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        reading = journal.get("reading", {"file_records": [], "repeats": {}})
+        self.file_records: list[int] = list(reading["file_records"])
+        self.sizes = [_size(input_file.path) for input_file in files]
+        saved = [np.load(path) for path in sorted(self.folder.glob("*.npy"))
+                 if int(path.stem) < journal["chunks_done"]]
+        for stale in self.folder.glob("*.npy"):
+            if int(stale.stem) >= journal["chunks_done"]:
+                stale.unlink()
+        self.registry = IdRegistry.restored(saved, reading["repeats"])
+        self.read = summary.read
+        self.ordinal = 0
+        self._snapshots: dict[int, dict[str, Any]] = {}
+        self._renamed: list[dict[str, str]] = list(summary.renamed_ids)
+
+    def tasks(self, start_chunk: int) -> Iterator[Task]:
+        batch: list[Item] = []
+        for ordinal, record in self._records(start_chunk * self.chunk_docs):
+            if ordinal % BATCH_DOCS == 0 and batch:
+                yield self._task(batch)
+                batch = []
+            batch.append((ordinal, record))
+        if batch:
+            yield self._task(batch)
+        if self.ordinal % self.chunk_docs:  # the last chunk, cut short by the input's end
+            self._snapshot(self.ordinal)
+
+    def _task(self, batch: list[Item]) -> Task:
+        ids = self.registry.unique_many([record.id or record.source for _, record in batch])
+        for (_, record), unique in zip(batch, ids):
+            original = record.id or record.source
+            if unique != original:
+                self._renamed.append({"id": original, "renamed_to": unique, "source": record.source})
+            record.id = unique
+        self.read += len(batch)
+        number = batch[0][0] // BATCH_DOCS
+        if (batch[-1][0] + 1) % self.chunk_docs == 0:
+            self._snapshot(batch[-1][0] + 1)
+        return Task(number, batch)
+
+    def _records(self, start: int) -> Iterator[Item]:
+        """Every record from input position `start` on; whole files before it are not read again."""
+        cpu_started = time.process_time()
+        ordinal = 0
+        for index, input_file in enumerate(self.files):
+            if index < len(self.file_records) and ordinal + self.file_records[index] <= start:
+                ordinal += self.file_records[index]
+                continue
+            first = ordinal
+            for record in read_input(input_file, self.config.read):
+                if ordinal >= start:
+                    self.summary.cpu["read"] += time.process_time() - cpu_started
+                    self.ordinal = ordinal + 1
+                    yield ordinal, record
+                    cpu_started = time.process_time()
+                ordinal += 1
+            if index == len(self.file_records):
+                self.file_records.append(ordinal - first)
+        self.summary.cpu["read"] += time.process_time() - cpu_started
+
+    def _snapshot(self, end: int) -> None:
+        """The state after the records before `end` (a chunk's end): saved when the chunk is done."""
+        chunk = (end - 1) // self.chunk_docs
+        self._snapshots[chunk] = {"ids": self.registry.take_added(), "repeats": self.registry.state(),
+                                  "read": self.read, "renamed": len(self._renamed),
+                                  "file_records": list(self.file_records)}
+
+    def commit(self, chunk: int) -> None:
+        snapshot = self._snapshots.pop(chunk, None)
+        if snapshot is None:  # a chunk past the input's end
+            return
+        np.save(self.folder / f"{chunk:07d}.npy", as_array(snapshot["ids"]))
+        fsync_file(self.folder / f"{chunk:07d}.npy")
+        self.summary.read = snapshot["read"]
+        self.summary.renamed_ids = self._renamed[: snapshot["renamed"]]
+        self.journal["reading"] = {"file_records": snapshot["file_records"], "repeats": snapshot["repeats"]}
+
+    def chunks(self) -> int:
+        return -(-self.read // self.chunk_docs)
+
+    def input_progress(self) -> tuple[int, int]:
+        """Bytes of the input files read to the end, and of all of them."""
+        return sum(self.sizes[: len(self.file_records)]), sum(self.sizes)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _partials(folder: Path) -> Iterator[Any]:
+    """Every batch's partial, in input order, read a chunk at a time."""
+    for path in sorted(folder.glob("*.pickle")):
+        yield from pickle.loads(path.read_bytes())
+
+
+def _chunk_order(path: Path) -> tuple[str, int, str]:
+    return path.name[:7], len(path.name), path.name
+
+
+def _may_hold(path: Path, shard: Any, chunk_docs: int) -> bool:
+    """Whether a chunk file's positions can fall in the shard (chunks are ranges of positions)."""
+    chunk = int(path.name[:7])
+    return chunk * chunk_docs < shard.last and (chunk + 1) * chunk_docs > shard.first
 
 
 def _check_not_overlapping(inputs: Sequence[Path], out: Path) -> None:
     """OUT is replaced whole when a run finishes, so it must not be, or hold, an input."""
-    target = out.resolve()
+    target = Path(os.path.realpath(out))  # realpath: a symlink loop is left for the write to report
     for argument in inputs:
-        source = argument.resolve()
+        source = Path(os.path.realpath(argument))
         if source == target or target in source.parents:
             raise UsageError(str(out), f"the output folder is or contains the input {argument}",
                              "choose an -o outside the inputs")
 
 
-def _plan_passes(active: Sequence[StageSpec]) -> list[tuple[Sequence[StageSpec], StageSpec | None]]:
+def _plan_passes(active: Sequence[StageSpec]) -> list[Pass]:
     """Split the stages at every stage with a first pass; each pass ends by fitting the next one.
     When the first stage has a first pass (encoding skipped), a pass of no stages fits it."""
     starts = sorted({0, *(i for i, (stage, _) in enumerate(active) if stage.needs_fit)})
-    passes: list[tuple[Sequence[StageSpec], StageSpec | None]] = [((), active[0])] if active and active[0][0].needs_fit else []
+    slices: list[tuple[Sequence[StageSpec], StageSpec | None]] = (
+        [((), active[0])] if active and active[0][0].needs_fit else [])
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else len(active)
-        passes.append((active[start:end], active[end] if end < len(active) else None))
-    return passes
+        slices.append((active[start:end], active[end] if end < len(active) else None))
+    return [Pass(number, stages, fit_next, number == len(slices) - 1)
+            for number, (stages, fit_next) in enumerate(slices)]
 
 
-def _read_all(files: Sequence[InputFile], config: Config, summary: RunSummary) -> Iterator[Item]:
-    """Every record of every input, in order, with ids made unique (`~2`, `~3`... in input order)."""
-    seen: dict[str, int] = {}
-    ordinal = 0
-    cpu_started = time.process_time()
+def _run_key(files: Sequence[InputFile], config: Config, active: Sequence[StageSpec],
+             rule_files: Sequence[RuleFile]) -> dict[str, Any]:
+    """What makes a run this run: a resumed run must have the same."""
+    inputs = []
     for input_file in files:
-        for record in read_input(input_file, config.read):
-            original_id = record.id or record.source
-            count = seen.get(original_id, 0) + 1
-            seen[original_id] = count
-            unique = original_id if count == 1 else f"{original_id}~{count}"
-            while count > 1 and unique in seen:  # an input id may itself look like "x~2"
-                count += 1
-                unique = f"{original_id}~{count}"
-            if unique != original_id:
-                seen[unique] = 1
-                summary.renamed_ids.append({"id": original_id, "renamed_to": unique, "source": record.source})
-            record.id = unique
-            summary.read += 1
-            summary.cpu["read"] += time.process_time() - cpu_started
-            yield ordinal, record
-            cpu_started = time.process_time()
-            ordinal += 1
-    summary.cpu["read"] += time.process_time() - cpu_started
-
-
-def _batches(items: Iterable[Item]) -> Iterator[list[Item]]:
-    batch: list[Item] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == BATCH_DOCS:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _spilled(paths: Sequence[Path]) -> Iterator[Item]:
-    for path in paths:
-        yield from read_spill(path)
-
-
-def _collect(
-    result: BatchResult, kept: ShardWriter, edits: ShardWriter, dropped: ShardWriter,
-    summary: RunSummary, *, final: bool,
-) -> None:
-    started = time.process_time()
-    for ordinal, doc in result.kept:
-        if final:
-            kept.add(document_row(ordinal, doc))
-            edits.extend(edit_rows(ordinal, doc.id, doc.edits))
-            summary.edits.update(edit.stage for edit in doc.edits)
-        else:
-            kept.add(spill_row(ordinal, doc))
-    for ordinal, record, stage, drop in result.dropped:
-        dropped.add({ORDINAL: ordinal, "id": record.id or record.source, "source": record.source,
-                     "stage": stage, "reason": drop.reason, "detail": drop.detail, "text": record.text,
-                     "duplicate_of": drop.duplicate_of, "similarity": drop.similarity,
-                     "duplicate_in": drop.duplicate_in})
-        if isinstance(record, Document):
-            edits.extend(edit_rows(ordinal, record.id, record.edits))
-            summary.edits.update(edit.stage for edit in record.edits)
-        summary.dropped[(stage, drop.reason)] += 1
-    summary.cpu.update(result.cpu)
-    summary.cpu["write"] += time.process_time() - started
+        try:
+            found = input_file.path.stat()
+            inputs.append([input_file.source, str(input_file.path), found.st_size, found.st_mtime_ns])
+        except OSError:
+            inputs.append([input_file.source, str(input_file.path), None, None])
+    config_text = json.dumps(config.reproducible_dict(), sort_keys=True)
+    return {
+        "inputs": inputs,
+        "config": hashlib.sha256(config_text.encode()).hexdigest(),
+        "rules": [[r.name, r.sha256] for r in rule_files],
+        "stages": [stage.name for stage, _ in active],
+        "versions": library_versions(),
+        "layout": [BATCH_DOCS, config.run.chunk_documents, SCHEMA_VERSION],
+    }
 
 
 def _manifest(
@@ -242,11 +609,14 @@ def _manifest(
         "rule_files": [{"name": r.name, "origin": r.origin, "sha256": r.sha256} for r in rule_files],
         "libraries": library_versions(stage_libraries(stage for stage, _ in active), html_mode=config.read.html_mode),
         "inputs": input_entries(files),
+        "files": summary.files,
         "counts": summary.counts(),
         "renamed_ids": summary.renamed_ids,
         "timings": {
             "workers": config.workers,
             "wall_seconds": round(summary.wall_seconds, 3),
             "cpu_seconds": {name: round(seconds, 3) for name, seconds in sorted(summary.cpu.items())},
+            "resumed_from": summary.resumed_from,
         },
     }
+

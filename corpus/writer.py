@@ -1,26 +1,29 @@
-"""Parquet out: shards while the run goes, one file per table at the end, published atomically.
+"""Parquet out: files per chunk of the input while the run goes, then the output tables, one file
+each or in shards, in input order.
 
 Every table is written with fixed settings and in a fixed row order (input order), so the same
-input and config give byte-identical files whatever the number of workers.
+input and config give byte-identical files whatever the number of workers. While a run goes,
+each pass writes what it kept, dropped and edited in files named by chunk (a fixed range of
+input positions, `[run] chunk_documents`), so a resumed run knows what is done and the tables can
+be put together a chunk at a time, in bounded memory.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from corpus.document import Document, Edit, metadata_json
-from corpus.errors import RunError, UsageError
 from corpus.stages.quality.signals import FAMILIES, SIGNALS
 
 ORDINAL = "_ordinal"  # input position; orders every table, never written to the output
+BATCH_DOCS = 64  # documents per batch sent to a worker; fixed, so nothing depends on --workers
 
 EDIT_STRUCT = pl.Struct(
     {
@@ -48,9 +51,13 @@ DROPPED_SCHEMA = {
 }
 # Between passes documents wait on disk with their edits so far.
 SPILL_SCHEMA = {ORDINAL: pl.Int64, **DOCUMENT_SCHEMA, "edits": pl.List(EDIT_STRUCT)}
+TABLES = {"documents": DOCUMENT_SCHEMA, "edits": EDIT_SCHEMA, "dropped": DROPPED_SCHEMA}
 
 PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "compression_level": 3, "statistics": True}
-SHARD_ROWS = 4096  # rows buffered before a shard is written: bounded memory, few files
+ROW_GROUP_ROWS = 65536  # rows per row group of an output table...
+ROW_GROUP_BYTES = 128 << 20  # ...fewer when its documents are long, so a row group stays in memory
+PART_ROWS = 4096  # rows of one table buffered before they are written (a chunk may take several files)...
+PART_BYTES = 32 << 20  # ...or fewer, when their text is this long
 
 
 def document_row(ordinal: int, doc: Document) -> dict[str, Any]:
@@ -96,82 +103,130 @@ def read_spill(path: Path) -> Iterator[tuple[int, Document]]:
         yield row[ORDINAL], doc
 
 
-class ShardWriter:
-    """Buffers rows of one table and writes them as numbered Parquet shards in a folder."""
+def fsync_file(path: Path) -> None:
+    """Make a written file durable: a resumed run trusts every file its journal lists."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+class ChunkWriter:
+    """Rows of one table, written as Parquet files named by chunk (`0000012.parquet`, then
+    `0000012-1.parquet`... when a chunk's rows do not fit one buffer)."""
 
     def __init__(self, folder: Path, schema: dict[str, Any]) -> None:
         self.folder = folder
         self.schema = {ORDINAL: pl.Int64, **schema} if ORDINAL not in schema else schema
         self.rows: list[dict[str, Any]] = []
-        self.paths: list[Path] = []
+        self.size = 0  # characters of text in `rows`
+        self.parts = 0
         folder.mkdir(parents=True, exist_ok=True)
 
-    def add(self, row: dict[str, Any]) -> None:
+    def add(self, chunk: int, row: dict[str, Any]) -> None:
         self.rows.append(row)
-        if len(self.rows) >= SHARD_ROWS:
-            self.flush()
+        self.size += len(row.get("text") or "") + len(row.get("before") or "") + len(row.get("after") or "")
+        if len(self.rows) >= PART_ROWS or self.size >= PART_BYTES:
+            self.flush(chunk)
 
-    def extend(self, rows: Sequence[dict[str, Any]]) -> None:
+    def extend(self, chunk: int, rows: Sequence[dict[str, Any]]) -> None:
         for row in rows:
-            self.add(row)
+            self.add(chunk, row)
 
-    def flush(self) -> None:
+    def flush(self, chunk: int) -> None:
         if not self.rows:
             return
-        path = self.folder / f"{len(self.paths):06d}.parquet"
+        name = f"{chunk:07d}" + (f"-{self.parts}" if self.parts else "")
+        path = self.folder / f"{name}.parquet"
         pl.DataFrame(self.rows, schema=self.schema, orient="row").write_parquet(path, **PARQUET_OPTIONS)
-        self.paths.append(path)
+        fsync_file(path)
+        self.parts += 1
         self.rows = []
+        self.size = 0
+
+    def end_chunk(self, chunk: int) -> None:
+        self.flush(chunk)
+        self.parts = 0
 
 
-def assemble(shards: Sequence[Path], schema: dict[str, Any], target: Path, *, sort: Sequence[str]) -> int:
-    """Concatenate shards into one Parquet file ordered by `sort`, without the ordinal column."""
-    if shards:
-        frame = pl.scan_parquet(list(shards)).sort(list(sort), maintain_order=True).select(list(schema))
+def chunk_files(folder: Path, chunk: int) -> list[Path]:
+    return sorted(folder.glob(f"{chunk:07d}*.parquet"), key=lambda path: (len(path.name), path.name))
+
+
+def remove_chunks_from(folder: Path, chunk: int) -> None:
+    """Delete the files of chunks `chunk` and later: work a resumed run redoes."""
+    for path in folder.iterdir():
+        if path.name[:7].isdigit() and int(path.name[:7]) >= chunk:
+            path.unlink()
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One output shard: the documents at input positions [first, last)."""
+
+    number: int
+    first: int
+    last: int
+
+
+def plan_shards(kept_folder: Path, *, max_rows: int, max_bytes: int) -> tuple[list[Shard], int, int]:
+    """Split the kept documents into shards of at most `max_rows` documents and about `max_bytes`
+    of text; also the run's kept documents and their text bytes. Only the positions and text
+    lengths are read, a file at a time."""
+    shards: list[Shard] = []
+    first, rows, size, total_rows, total_bytes = 0, 0, 0, 0, 0
+    for path in sorted(kept_folder.glob("*.parquet"), key=lambda p: (p.name[:7], len(p.name), p.name)):
+        frame = pl.read_parquet(path, columns=[ORDINAL, "text"]).select(ORDINAL, pl.col("text").str.len_bytes())
+        for ordinal, length in frame.iter_rows():
+            if rows and (rows >= max_rows or size + length > max_bytes):
+                shards.append(Shard(len(shards), first, ordinal))
+                first, rows, size = ordinal, 0, 0
+            rows += 1
+            size += length
+            total_rows += 1
+            total_bytes += length
+    shards.append(Shard(len(shards), first, 1 << 62))
+    return shards, total_rows, total_bytes
+
+
+def row_group_rows(documents: int, text_bytes: int) -> int:
+    """Rows per row group: 65,536, or fewer for long documents (decided once per run, from the
+    run's own average, so it does not depend on the number of workers)."""
+    if not documents or not text_bytes:
+        return ROW_GROUP_ROWS
+    return max(1024, min(ROW_GROUP_ROWS, ROW_GROUP_BYTES * documents // text_bytes))
+
+
+def shard_name(table: str, shard: Shard, shards: int) -> str:
+    return f"{table}.parquet" if shards == 1 else f"{table}-{shard.number:05d}.parquet"
+
+
+def write_shard(files: Sequence[Path], schema: dict[str, Any], target: Path, shard: Shard, *, rows: int) -> int:
+    """The rows of `files` (in input order already) at positions [shard.first, shard.last), without
+    the ordinal column; the rows written."""
+    if files:
+        frame = pl.scan_parquet(list(files)).filter(pl.col(ORDINAL).is_between(shard.first, shard.last, closed="left"))
+        frame = frame.select(list(schema))
     else:
         frame = pl.DataFrame(schema=schema).lazy()
-    frame.sink_parquet(target, **PARQUET_OPTIONS, row_group_size=65536)
+    temporary = target.with_name(target.name + ".tmp")
+    frame.sink_parquet(temporary, **PARQUET_OPTIONS, row_group_size=rows)
+    fsync_file(temporary)
+    os.replace(temporary, target)
     return pl.scan_parquet(target).select(pl.len()).collect().item()
 
 
-def write_table(frame: pl.DataFrame, target: Path) -> None:
+def sort_chunk(files: Sequence[Path], target: Path, by: Sequence[str]) -> None:
+    """One chunk's rows from every pass, in input order, as one file (bounded: one chunk)."""
+    frame = pl.read_parquet(list(files)).sort(list(by), maintain_order=True)
+    temporary = target.with_name(target.name + ".tmp")
+    frame.write_parquet(temporary, **PARQUET_OPTIONS)
+    fsync_file(temporary)
+    os.replace(temporary, target)
+
+
+def write_table(frame: pl.DataFrame | pl.LazyFrame, target: Path) -> None:
     """A stage's own table (e.g. line_stats.parquet), with the same fixed settings as the others."""
-    frame.write_parquet(target, **PARQUET_OPTIONS, row_group_size=65536)
-
-
-def check_output_folder(out: Path, *, overwrite: bool) -> None:
-    """Refuse to clobber a non-empty OUT; dotfiles such as .gitkeep do not count."""
-    if out.exists() and not out.is_dir():
-        raise UsageError(str(out), "exists and is not a folder", "choose another -o")
-    if out.is_dir() and not overwrite and any(not p.name.startswith(".") for p in out.iterdir()):
-        raise UsageError(str(out), "output folder exists and is not empty", "use --overwrite or another -o")
-
-
-@contextmanager
-def staging_folder(out: Path) -> Iterator[Path]:
-    """A temporary folder beside OUT that replaces it only when the block finishes."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    try:
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _publish(staging, out)
-
-
-def _publish(staging: Path, out: Path) -> None:
-    retired = out.parent / f".{out.name}.old-{os.getpid()}"
-    try:
-        if out.exists():
-            for keep in out.iterdir():  # .gitkeep and friends stay with the folder
-                if keep.name.startswith(".") and keep.is_file():
-                    shutil.copy2(keep, staging / keep.name)
-            out.rename(retired)
-        staging.rename(out)
-    except OSError as error:
-        raise RunError(str(out), f"cannot move the finished output into place: {error.strerror}") from error
-    shutil.rmtree(retired, ignore_errors=True)
+    lazy = frame.lazy() if isinstance(frame, pl.DataFrame) else frame
+    lazy.sink_parquet(target, **PARQUET_OPTIONS, row_group_size=ROW_GROUP_ROWS)

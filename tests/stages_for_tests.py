@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
+import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -61,3 +65,36 @@ class FailingMergeStage(RepeatedLinesStage):
 
     def merge(self, partials: Sequence[Counter[str]]) -> frozenset[str]:
         raise RuntimeError("merge failed half-way through the run")
+
+
+@dataclass(frozen=True)
+class KillingConfig:
+    marker: str = ""  # a file: the first document seen with "ONCE" kills its worker only while it is absent
+
+
+class KillingStage(Stage):
+    """Kills its own worker process (as the out-of-memory killer would): always on a document
+    holding "KILL", once (the first time, marked by a file) on one holding "ONCE"."""
+
+    name = "killing"
+    config_class = KillingConfig
+
+    def apply(self, doc: Document, fitted: None = None) -> Document | Drop:
+        once = "ONCE" in doc.text and self.config.marker and not os.path.exists(self.config.marker)
+        if once:
+            with open(self.config.marker, "w"):
+                pass
+        if "KILL" in doc.text or once:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return doc
+
+
+class SlowStage(Stage):
+    """Sleeps a little, more on some documents than others, so batches finish out of order."""
+
+    name = "slow"
+    config_class = RepeatedLinesConfig
+
+    def apply(self, doc: Document, fitted: None = None) -> Document | Drop:
+        time.sleep((zlib.crc32(doc.text.encode()) % 7) / 2000)
+        return doc

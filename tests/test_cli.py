@@ -147,20 +147,6 @@ def test_odd_records_and_file_names_are_kept_or_dropped_never_a_failed_run(tmp_p
     assert docs["metadata"][2].count("[") == 300
 
 
-def test_a_terminated_run_leaves_no_output_and_no_workers(tmp_path: Path) -> None:
-    records = [{"id": str(i), "text": f"Story {i}. " + "Prices rose on strong demand in the region. " * 20}
-               for i in range(4000)]
-    (tmp_path / "big.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
-    command = Path(sys.executable).parent / "corpus"
-    process = subprocess.Popen([command, "clean", "big.jsonl", "-o", "out", "--workers", "2"], cwd=tmp_path,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(4)
-    process.send_signal(signal.SIGTERM)
-    _, stderr = process.communicate(timeout=60)  # returns only once no worker holds the pipes
-    assert process.returncode == 1 and stderr.strip() == b"corpus: error: interrupted"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl"]
-
-
 def test_config_values_out_of_range_are_errors(tmp_path: Path) -> None:
     config = tmp_path / "corpus.toml"
     config.write_text("[stages.encoding]\nmax_blank_lines = -1\n")

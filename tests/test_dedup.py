@@ -20,8 +20,9 @@ from corpus.document import Document, Edit
 from corpus.edits import replay
 from corpus.errors import ConfigError
 from corpus.manifest import SCHEMA_VERSION, file_sha256
+from corpus.firstpass import apply_in_process
 from corpus.stages.dedup import DedupConfig, DedupStage
-from corpus.stages.dedup.minhash import MinHasher
+from corpus.stages.dedup.minhash import MinHasher, permutations
 from corpus.stages.dedup.shingles import Shingler, shingle_hash32
 from corpus.stages.dedup.text import words
 from tests.conftest import run_cli, shared_data
@@ -143,6 +144,8 @@ def test_signatures_equal_datasketch_minhash(stories: dict[str, str]) -> None:
     default.update_batch(grams)
     sha1_set = np.unique(np.array([sha1_hash32(gram) for gram in grams], dtype=np.uint32))
     assert np.array_equal(MinHasher(128).signatures([sha1_set])[0], default.hashvalues)
+    for count in (1, 128, 1024):  # the permutations are datasketch's, drawn without importing it
+        assert np.array_equal(np.array(permutations(count)), MinHash(num_perm=count, seed=1).permutations)
 
 
 def test_a_story_and_its_lightly_edited_copy_collapse_to_the_first(corpus_out, stories) -> None:
@@ -230,14 +233,14 @@ def test_every_document_is_kept_or_dropped_and_the_index_holds_the_kept(corpus_o
                                              "dedup.short_after_dedup": 1}
 
 
-def test_documents_without_words_copy_nothing(stories) -> None:
+def test_documents_without_words_copy_nothing(tmp_path: Path, stories) -> None:
     """Symbols only ("★★★", "✓ ✓"): their normalised texts are equal (empty), but nothing is compared."""
     stage = DedupStage(DedupConfig())
     docs = [Document(id=doc_id, source=doc_id, text=text) for doc_id, text in
             (("story", stories["1"]), ("stars", "★★★"), ("ticks", "✓ ✓"), ("copy", stories["1"].replace("\n", " \n ")))]
-    fitted = stage.merge([stage.fit(docs[:2]), stage.fit(docs[2:])])
-    assert {doc_id: drop.reason for doc_id, drop in fitted.decisions.drops.items()} == {"copy": "exact_duplicate"}
-    assert [stage.apply(doc, fitted) is doc for doc in docs] == [True, True, True, False]
+    outcomes = apply_in_process(stage, docs, tmp_path)
+    assert [getattr(outcome, "reason", "kept") for outcome in outcomes] == ["kept", "kept", "kept", "exact_duplicate"]
+    assert outcomes[3].duplicate_of == "story"
 
 
 def test_keep_longest_keeps_the_copy_with_the_added_sentence(tmp_path: Path, stories) -> None:

@@ -207,7 +207,7 @@ def test_signals_and_drops_are_the_same_whatever_the_workers(runs: Path) -> None
     dropped = pl.read_parquet(runs / "default" / "dropped.parquet").filter(pl.col("stage") == "quality")
     assert dropped.height >= 2 and dropped["reason"].str.starts_with("quality.default.").all()
     manifest = json.loads((runs / "default" / "manifest.json").read_text())
-    assert manifest["schema_version"] == 4 and "quality" in manifest["stages"]
+    assert manifest["schema_version"] == 5 and "quality" in manifest["stages"]
     assert manifest["stages"].index("quality") == manifest["stages"].index("language") + 1
 
 

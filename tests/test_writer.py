@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from corpus import edits
 from corpus.document import Document
-from corpus.writer import SPILL_SCHEMA, ShardWriter, read_spill, spill_row
+from corpus.writer import SPILL_SCHEMA, ChunkWriter, chunk_files, read_spill, spill_row
 
 text = st.text(max_size=200)  # any code point readers can produce (no lone surrogates), NULs included
 metadata = st.dictionaries(st.text(max_size=10), st.one_of(st.none(), st.integers(), st.text(max_size=20),
@@ -27,9 +27,9 @@ def test_documents_round_trip_through_spill_shards(rows: list) -> None:
         edits.rewrite(doc, new, stage="test", rule="test.rewrite", detail=None if index % 3 else "why")
         docs.append(doc)
     with TemporaryDirectory() as tmp:
-        writer = ShardWriter(Path(tmp), SPILL_SCHEMA)
-        writer.extend([spill_row(ordinal * 7, doc) for ordinal, doc in enumerate(docs)])
-        writer.flush()
-        back = [item for path in writer.paths for item in read_spill(path)]
+        writer = ChunkWriter(Path(tmp), SPILL_SCHEMA)
+        writer.extend(3, [spill_row(ordinal * 7, doc) for ordinal, doc in enumerate(docs)])
+        writer.end_chunk(3)
+        back = [item for path in chunk_files(Path(tmp), 3) for item in read_spill(path)]
     assert [ordinal for ordinal, _ in back] == [ordinal * 7 for ordinal in range(len(docs))]
     assert [doc for _, doc in back] == docs

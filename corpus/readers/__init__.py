@@ -8,6 +8,7 @@ the workers parse (`UnparsedHtml.parse`).
 from __future__ import annotations
 
 import gzip
+import os
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -53,7 +54,7 @@ def find_inputs(arguments: Sequence[Path], *, exclude: Path | None = None) -> li
     rerun does not read its own output back as input.
     """
     inputs: list[InputFile] = []
-    excluded = exclude.resolve() if exclude is not None else None
+    excluded = Path(os.path.realpath(exclude)) if exclude is not None else None  # realpath: no error on a loop
     for argument in arguments:
         if argument.is_dir():
             # Resolve each file only where the excluded folder lies under this argument.

@@ -4,9 +4,11 @@ A stage that needs corpus-wide knowledge declares `needs_fit = True` and impleme
 
 - `fit(docs) -> partial`: called on each batch of documents as they reach the stage (in the
   worker processes); returns a small picklable summary of that batch.
-- `merge(partials) -> fitted`: combines every batch's partial. The partials arrive in input
-  order (the batches' order, whatever the number of workers), so a merge may rely on it:
-  the dedup stage keeps the first copy of a document.
+- `merge(partials) -> fitted`: combines every batch's partial (an iterable, read from disk a
+  chunk at a time). The partials arrive in input order (the batches' order, whatever the number
+  of workers), so a merge may rely on it. The merged result is sent whole to every worker, so
+  this form suits a small state; a state that grows with the corpus is kept on disk instead
+  (`fit_tables`, `aggregate`, `batch_state`: see corpus/firstpass.py).
 
 A stage's first pass may also leave a table in OUT for users (`tables(fitted)`), such as the
 line counts behind the boilerplate stage's repetition signal.
@@ -37,6 +39,10 @@ class Stage:
     name: ClassVar[str]
     config_class: ClassVar[type]
     needs_fit: ClassVar[bool] = False
+    # A first pass kept on disk (see corpus/firstpass.py): table -> {column: polars type}. `fit`
+    # returns these columns per table, one of them "doc" (the document's index in the batch);
+    # `aggregate` and `batch_state` replace `merge`. Empty: `fit`/`merge` in memory.
+    fit_tables: ClassVar[dict[str, dict[str, Any]]] = {}
 
     def __init__(self, config: Any, rules: Sequence[RuleFile] = ()) -> None:
         self.config = config
@@ -52,6 +58,15 @@ class Stage:
 
     def merge(self, partials: Sequence[Any]) -> Any:
         raise NotImplementedError(f"stage {self.name} declares no first pass")
+
+    def aggregate(self, store: Any) -> None:
+        """A first pass kept on disk: from the fit tables (views of `store`), the lookups each
+        batch of the next pass gets (`store.lookup`) and the tables for OUT (`store.table`)."""
+        raise NotImplementedError(f"stage {self.name} declares no first pass on disk")
+
+    def batch_state(self, lookups: dict[str, list[Any]]) -> Any:
+        """What `apply` gets as `fitted` for one batch, from that batch's lookup rows (columns)."""
+        raise NotImplementedError(f"stage {self.name} declares no first pass on disk")
 
     def tables(self, fitted: Any) -> dict[str, pl.DataFrame]:
         """Extra Parquet files (name -> frame) the first pass leaves in OUT; none by default."""

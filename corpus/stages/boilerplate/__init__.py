@@ -12,9 +12,9 @@ import bisect
 import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
-import polars as pl
 
 from corpus import edits
 from corpus.document import Document, Drop
@@ -24,7 +24,7 @@ from corpus.stages.boilerplate import metadata
 from corpus.stages.boilerplate.lines import Layout, Unit, layout, units
 from corpus.stages.boilerplate.region import main_runs, unit_score
 from corpus.rules import RuleFile, site_of
-from corpus.stages.boilerplate.repetition import LineCounts, count_lines, merge_counts
+from corpus.stages.boilerplate.repetition import FIT_TABLES, LineCounts, batch_counts, count_lines, line_rows
 from corpus.stages.boilerplate.site_rules import SiteRules, compile_rule_files, normalise_line, removals, rule_ids
 
 STAGE = "boilerplate"
@@ -68,6 +68,7 @@ class BoilerplateStage(Stage):
     name = STAGE
     config_class = BoilerplateConfig
     needs_fit = True
+    fit_tables = FIT_TABLES
 
     def __init__(self, config: BoilerplateConfig, rules: Sequence[RuleFile] = ()) -> None:
         super().__init__(config, rules)
@@ -82,14 +83,14 @@ class BoilerplateStage(Stage):
         self.disabled = frozenset(config.disable)
         self._rules = {rule.id: rule for file in self.site_rules for rule in file.rules}
 
-    def fit(self, docs: Sequence[Document]) -> LineCounts:
-        return count_lines(docs, self.config.max_line_chars)
+    def fit(self, docs: Sequence[Document]) -> dict[str, dict[str, list[Any]]]:
+        return line_rows(docs, self.config.max_line_chars)
 
-    def merge(self, partials: Sequence[LineCounts]) -> LineCounts:
-        return merge_counts(partials)
+    def aggregate(self, store: Any) -> None:
+        count_lines(store)
 
-    def tables(self, fitted: LineCounts) -> dict[str, pl.DataFrame]:
-        return {"line_stats.parquet": fitted.table()}
+    def batch_state(self, lookups: dict[str, list[Any]]) -> LineCounts:
+        return batch_counts(lookups)
 
     def apply(self, doc: Document, fitted: LineCounts | None = None) -> Document | Drop:
         assert fitted is not None, "the runner passes the merged line counts"

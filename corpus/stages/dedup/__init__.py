@@ -13,20 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from typing import Literal
-
-import polars as pl
+from typing import Any, Literal
 
 from corpus import edits
 from corpus.document import Document, Drop
 from corpus.rules import RuleFile
 from corpus.stages.base import Stage
-from corpus.stages.dedup.decide import Decisions, Settings, decide
-from corpus.stages.dedup.fingerprints import Fingerprints, fingerprint
+from corpus.stages.dedup.decide import Decisions, Settings, batch_decisions, decide
+from corpus.stages.dedup.fingerprints import FIT_TABLES, fingerprint, fingerprint_rows
 from corpus.stages.dedup.minhash import MinHasher
 from corpus.stages.dedup.shingles import Shingler
-from corpus.stages.dedup.previous import INDEX_FILE, INDEX_SETTINGS, PASSAGES_FILE, check_previous, index_table, \
-    load_previous, passages_table
+from corpus.stages.dedup.previous import INDEX_SETTINGS, check_previous
 from corpus.stages.dedup.text import paragraphs, removal_spans
 
 STAGE = "dedup"
@@ -70,25 +67,11 @@ class DedupConfig:
             raise ValueError("against must name an output folder")
 
 
-class Fitted:
-    """The merge's result. Only the decisions travel to the workers; the index stays for tables()."""
-
-    def __init__(self, decisions: Decisions, tables: dict[str, pl.DataFrame]) -> None:
-        self.decisions = decisions
-        self.tables = tables
-
-    def __getstate__(self) -> Decisions:
-        return self.decisions
-
-    def __setstate__(self, decisions: Decisions) -> None:
-        self.decisions = decisions
-        self.tables = {}
-
-
 class DedupStage(Stage):
     name = STAGE
     config_class = DedupConfig
     needs_fit = True
+    fit_tables = FIT_TABLES
 
     def __init__(self, config: DedupConfig, rules: Sequence[RuleFile] = ()) -> None:
         super().__init__(config, rules)
@@ -102,33 +85,27 @@ class DedupStage(Stage):
             settings = {key: getattr(config, key) for key in INDEX_SETTINGS}
             self.previous_name = check_previous(Path(config.against), settings)
 
-    def fit(self, docs: Sequence[Document]) -> Fingerprints:
+    def fit(self, docs: Sequence[Document]) -> dict[str, dict[str, Any]]:
         config = self.config
-        return fingerprint(docs, self.shingler, self.hasher, config.bands, config.rows)
+        return fingerprint_rows(fingerprint(docs, self.shingler, self.hasher, config.bands, config.rows),
+                                config.min_passage_words)
 
-    def merge(self, partials: Sequence[Fingerprints]) -> Fitted:
+    def aggregate(self, store: Any) -> None:
         config = self.config
-        found = Fingerprints.concat(partials, config.bands)
-        previous = None
-        if config.against is not None and self.previous_name is not None:  # read only here, for the merge
-            previous = load_previous(Path(config.against), self.previous_name, config.bands)
         settings = Settings(config.threshold, config.keep, "exact" not in config.disable, "near" not in config.disable,
                             "passages" not in config.disable, config.min_passage_words, config.min_words)
-        decisions = decide(found, settings, previous)
-        kept = [index for index, doc_id in enumerate(found.ids) if doc_id not in decisions.drops]
-        index = index_table([found.ids[i] for i in kept], found.text_hashes[kept], found.band_keys[kept],
-                            [found.shingles_of(i) for i in kept])
-        return Fitted(decisions, {INDEX_FILE: index, PASSAGES_FILE: passages_table(decisions.passages)})
+        previous = Path(config.against) if config.against is not None and self.previous_name is not None else None
+        decide(store, settings, previous, self.previous_name)
 
-    def tables(self, fitted: Fitted) -> dict[str, pl.DataFrame]:
-        return fitted.tables
+    def batch_state(self, lookups: dict[str, list[Any]]) -> Decisions:
+        return batch_decisions(lookups)
 
-    def apply(self, doc: Document, fitted: Fitted | None = None) -> Document | Drop:
-        assert fitted is not None, "the runner passes the merged decisions"
-        drop = fitted.decisions.drops.get(doc.id)
+    def apply(self, doc: Document, fitted: Decisions | None = None) -> Document | Drop:
+        assert fitted is not None, "the runner passes the batch's decisions"
+        drop = fitted.drops.get(doc.id)
         if drop is not None:
             return drop
-        removals = fitted.decisions.removals.get(doc.id)
+        removals = fitted.removals.get(doc.id)
         if removals:
             found = paragraphs(doc.text)
             spans = removal_spans(found, [number for number, _ in removals], len(doc.text))

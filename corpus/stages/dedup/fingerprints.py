@@ -1,18 +1,28 @@
-"""What the first pass keeps of each document, as flat arrays in input order (no per-document objects)."""
+"""What the first pass keeps of each document: computed as flat arrays for a batch at once, and
+written as rows of two tables (documents, and their paragraphs long enough to be passages)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from itertools import chain
 
 import numpy as np
+import polars as pl
 
 from corpus.document import Document
 from corpus.stages.dedup.lsh import band_keys
 from corpus.stages.dedup.minhash import MinHasher
 from corpus.stages.dedup.shingles import Shingler, sequence_hashes
 from corpus.stages.dedup.text import paragraph_tokens
+
+
+FIT_TABLES: dict[str, dict[str, Any]] = {
+    "docs": {"doc": pl.Int32, "id": pl.String, "text_hash": pl.UInt64, "words": pl.Int64,
+             "band_keys": pl.List(pl.UInt64), "shingles": pl.List(pl.UInt32)},
+    "paragraphs": {"doc": pl.Int32, "number": pl.Int32, "hash": pl.UInt64, "words": pl.Int64},
+}
 
 
 @dataclass
@@ -95,3 +105,19 @@ def fingerprint(docs: Sequence[Document], shingler: Shingler, hasher: MinHasher,
         paragraph_words=np.array(paragraph_words, dtype=np.int64),
         paragraph_offsets=offsets([len(doc_paragraphs) for doc_paragraphs in found]),
     )
+
+
+def fingerprint_rows(found: Fingerprints, min_passage_words: int) -> dict[str, dict[str, Any]]:
+    """The fit tables' rows of a batch: a row per document, and one per paragraph of
+    `min_passage_words` or more words (shorter ones may repeat freely, so they are never compared)."""
+    count = len(found)
+    paragraphs = np.diff(found.paragraph_offsets)
+    owner = np.repeat(np.arange(count), paragraphs)
+    number = np.arange(len(owner)) - np.repeat(found.paragraph_offsets[:-1], paragraphs)
+    long = found.paragraph_words >= min_passage_words
+    return {
+        "docs": {"doc": list(range(count)), "id": found.ids, "text_hash": found.text_hashes, "words": found.words,
+                 "band_keys": list(found.band_keys), "shingles": [found.shingles_of(i) for i in range(count)]},
+        "paragraphs": {"doc": owner[long], "number": number[long], "hash": found.paragraph_hashes[long],
+                       "words": found.paragraph_words[long]},
+    }

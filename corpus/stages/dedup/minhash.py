@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from datasketch import MinHash
 
 SEED = 1  # datasketch's default seed: signatures stay comparable with its MinHash objects
 MAX_HASH = np.uint32(0xFFFFFFFF)  # an empty set's value, as in datasketch
@@ -25,10 +24,8 @@ CHUNK_SHINGLES = 1 << 15  # shingles hashed per matrix: 128 permutations x 32k x
 
 class MinHasher:
     def __init__(self, num_perm: int) -> None:
-        a, b = MinHash(num_perm=num_perm, seed=SEED).permutations
         self.num_perm = num_perm
-        self.a = np.asarray(a, dtype=np.uint32)
-        self.b = np.asarray(b, dtype=np.uint32)
+        self.a, self.b = permutations(num_perm)
 
     def signatures(self, shingle_sets: Sequence[np.ndarray]) -> np.ndarray:
         """One row of `num_perm` uint32 values per set of 32-bit shingle hashes."""
@@ -62,6 +59,16 @@ class MinHasher:
         contiguous memory (1.8x faster than the transposed layout for 8,000 shingles here)."""
         mixed = _fmix32(shingles.astype(np.uint32))
         return self.a[:, None] * mixed[None, :] + self.b[:, None]  # wraps mod 2^32, as datasketch's does
+
+
+def permutations(num_perm: int, seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's affine32 permutation parameters (`MinHash._init_permutations`), drawn the same
+    way from the same generator; written out here because importing datasketch (and scipy with
+    it) took 1.4 s of every start-up for these three lines. tests/test_dedup.py checks they agree."""
+    generator = np.random.RandomState(seed)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 def _fmix32(values: np.ndarray) -> np.ndarray:

@@ -18,9 +18,7 @@ import orjson
 import polars as pl
 
 from corpus.errors import UsageError
-from corpus.manifest import SCHEMA_VERSION, file_sha256
-
-INDEX_SINCE_SCHEMA = 3  # the dedup tables are unchanged since they appeared
+from corpus.manifest import DEDUP_INDEX_VERSIONS, SCHEMA_VERSION, file_sha256
 from corpus.stages.dedup.fingerprints import offsets
 
 INDEX_FILE = "dedup_index.parquet"
@@ -66,9 +64,9 @@ def check_previous(path: Path, settings: dict[str, Any]) -> str:
         version = manifest["schema_version"]
     except (orjson.JSONDecodeError, KeyError, TypeError) as error:
         raise UsageError(where, f"dedup-against: manifest.json is not a corpus manifest ({error})", HOW) from None
-    if not isinstance(version, int) or not INDEX_SINCE_SCHEMA <= version <= SCHEMA_VERSION:
-        raise UsageError(where, f"dedup-against: written with output schema {version}, this corpus reads "
-                                f"{INDEX_SINCE_SCHEMA} to {SCHEMA_VERSION}", "rerun the earlier corpus with this version")
+    if version not in DEDUP_INDEX_VERSIONS:
+        raise UsageError(where, f"dedup-against: written with output schema {version}, this corpus reads {SCHEMA_VERSION}",
+                         "rerun the earlier corpus with this version")
     different = [f"{key} {earlier.get(key)} there, {settings[key]} here" for key in INDEX_SETTINGS
                  if earlier.get(key) != settings[key]]
     if different:

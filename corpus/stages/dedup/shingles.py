@@ -18,7 +18,7 @@ import numpy as np
 
 _MIX = 0x9E3779B97F4A7C15  # an odd 64-bit constant (the golden ratio's bits)
 _MASK64 = (1 << 64) - 1
-_WORD_MEMO_LIMIT = 1 << 20  # distinct words remembered per process before the memo starts over
+_WORD_MEMO_LIMIT = 1 << 18  # distinct words remembered per process before the memo starts over (~40 MB)
 
 
 def word_hash(word: str) -> int:
