@@ -591,7 +591,7 @@ def _run_key(files: Sequence[InputFile], config: Config, active: Sequence[StageS
         "config": hashlib.sha256(config_text.encode()).hexdigest(),
         "rules": [[r.name, r.sha256] for r in rule_files],
         "stages": [stage.name for stage, _ in active],
-        "versions": library_versions(),
+        "versions": library_versions(stage_libraries(stage for stage, _ in active)),  # a plugin upgraded: no resume
         "layout": [BATCH_DOCS, config.run.chunk_documents, SCHEMA_VERSION],
     }
 
