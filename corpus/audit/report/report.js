@@ -136,7 +136,7 @@
     for (const row of stats.quality_signals) {
       const tr = el('tr');
       const name = el('td', 'cell', row.signal);
-      name.title = `${row.signal}: ${row.documents} documents`;
+      name.title = `${row.signal}: ${row.meaning} (${row.documents} documents)`;
       tr.append(name, el('td', 'num', figure(row.p10)), el('td', 'num', figure(row.median)), el('td', 'num', figure(row.p90)));
       const histogram = el('td', 'histogram');
       histogram.title = `${figure(row.min)} to ${figure(row.max)}: ${row.histogram.join(', ')} documents`;

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib.metadata import version
 
 import orjson
 
@@ -56,3 +57,8 @@ class QualityStage(Stage):
             return Drop(first.id, orjson.dumps(detail).decode())
         doc.quality = signals
         return doc
+
+    @classmethod
+    def library_versions(cls) -> dict[str, str]:
+        """regex's Unicode tables decide what a letter and a sentence's end are; numpy counts n-grams."""
+        return {"numpy": version("numpy"), "regex": version("regex")}
