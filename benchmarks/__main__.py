@@ -1,4 +1,4 @@
-"""Run every benchmark, or the ones named: python -m benchmarks [pipeline decoding language html boilerplate typos dedup report scale replay hostile].
+"""Run every benchmark, or the ones named: python -m benchmarks [pipeline decoding language html boilerplate typos dedup quality report scale replay hostile].
 
 Options after a single benchmark's name go to it: python -m benchmarks boilerplate --only zyte-text.
 """
@@ -8,8 +8,8 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("pipeline", "decoding", "language", "html", "boilerplate", "typos", "dedup", "report", "scale", "replay",
-              "hostile")
+BENCHMARKS = ("pipeline", "decoding", "language", "html", "boilerplate", "typos", "dedup", "quality", "report", "scale",
+              "replay", "hostile")
 
 
 def main() -> None:

@@ -310,7 +310,6 @@ def rules_check(rules_dir: Path | None) -> None:
     checked = [(file, check_rule_file(file), compile_rule_files([file])) for file in files]  # schema first
     if not files:
         click.echo("no rule files in effect (none shipped, and no ./rules folder or --rules)")
-        return
     total = failed = 0
     for file, tables, compiled in checked:
         parts = []
@@ -330,9 +329,33 @@ def rules_check(rules_dir: Path | None) -> None:
         for rule in compiled[0].rules if compiled else ():
             for warning in filter(None, map(backtracking_warning, (rule.pattern, rule.end))):
                 click.echo(f"  WARNING {rule.id}: {warning}")
+    quality_total, quality_failed = _check_quality_presets()
+    total, failed = total + quality_total, failed + quality_failed
     if failed:
         raise RunError("rules check", f"{failed} of {_plural(total, 'example')} failed",
                        "fix each rule or example listed above")
+
+
+def _check_quality_presets() -> tuple[int, int]:
+    """The quality stage's presets: each rule on its examples. How many examples ran, and failed."""
+    from corpus.stages.quality.presets import check_examples, load_preset, preset_names
+    from corpus.stages.quality.signals import measure
+    from corpus.stages.quality.words import WordCutter
+
+    cutter = WordCutter()
+    total = failed = 0
+    for name in preset_names():
+        preset = load_preset(name)
+        count, failures = check_examples(preset, lambda text: measure(text, cutter))
+        total += count
+        failed += len(failures)
+        status = f"{len(failures)} failed" if failures else "OK"
+        click.echo(f"quality preset {name} ({preset.path.name}): {_plural(len(preset.rules), 'rule')}, "
+                   f"{_plural(count, 'example')}: {status}")
+        for failure in failures:
+            click.echo(f"  FAIL {failure.rule_id}: {failure.expected} example {failure.number} {failure.problem}: "
+                       f"{_preview(failure.example)}")
+    return total, failed
 
 
 @rules.command("suggest")

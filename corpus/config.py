@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import difflib
 import os
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from corpus.errors import ConfigError
+from corpus.plugins import pipeline_stages
 from corpus.stages.base import Stage
 
 DEFAULT_CONFIG_NAME = "corpus.toml"
@@ -55,6 +57,7 @@ class ReadConfig:
 class RunConfig:
     workers: int = 0  # 0 = one per core; output is identical whatever the number
     skip: tuple[str, ...] = ()  # stage names to turn off
+    stages: tuple[str, ...] = ()  # the pipeline in order, plugins included; empty: the built-in one
     # A memory budget for the whole run, workers included ("4GB", "512MB"; "" = a quarter of the
     # machine's memory, at most 2 GB): the first passes' aggregation gets what the processes leave
     # of it and spills to disk beyond. A larger budget is faster; the output does not depend on it.
@@ -94,6 +97,7 @@ class Config:
     read: ReadConfig = field(default_factory=ReadConfig)
     run: RunConfig = field(default_factory=RunConfig)
     stages: Mapping[str, Any] = field(default_factory=dict)  # stage name -> its frozen config
+    pipeline: tuple[type[Stage], ...] = ()  # the stage classes in order; empty: the built-in pipeline
 
     @property
     def workers(self) -> int:
@@ -113,6 +117,7 @@ class Config:
             "skip": list(self.run.skip),
             "shard_rows": self.run.shard_rows,
             "shard_bytes": self.run.shard_bytes,
+            "pipeline": list(self.run.stages),
             "stages": {name: _plain(dataclasses.asdict(cfg)) for name, cfg in self.stages.items()},
         }
 
@@ -134,13 +139,13 @@ def load_config(
         where = str(path)
         data = _read_toml(path)
     _check_keys(data, {"read", "run", "stages"}, where, "top level")
+    read = _build(ReadConfig, data.get("read", {}), where, "[read]", read_flags)
+    run = _build(RunConfig, data.get("run", {}), where, "[run]", run_flags)
+    stages = pipeline_stages(run.stages, stages, where)
     stage_by_name = {stage.name: stage for stage in stages}
     stage_tables = data.get("stages", {})
     _check_table(stage_tables, where, "stages")
     _check_keys(stage_tables, set(stage_by_name), where, "[stages]")
-
-    read = _build(ReadConfig, data.get("read", {}), where, "[read]", read_flags)
-    run = _build(RunConfig, data.get("run", {}), where, "[run]", run_flags)
     for name in run.skip:
         if name not in stage_by_name:
             raise ConfigError(where, f"cannot skip unknown stage {name!r}", _valid(name, stage_by_name))
@@ -149,7 +154,7 @@ def load_config(
                      (stage_flags or {}).get(name))
         for name, stage in stage_by_name.items()
     }
-    return Config(read=read, run=run, stages=stage_configs)
+    return Config(read=read, run=run, stages=stage_configs, pipeline=stages)
 
 
 def recorded_config(
@@ -158,7 +163,9 @@ def recorded_config(
 ) -> Config:
     """The config a manifest recorded (`Config.reproducible_dict`, the stages that `ran`), checked
     as corpus.toml is; stages added to corpus since are skipped, so they change nothing."""
-    _check_keys(recorded, {"read", "skip", "shard_rows", "shard_bytes", "stages"}, where, "config")
+    _check_keys(recorded, {"read", "skip", "shard_rows", "shard_bytes", "pipeline", "stages"}, where, "config")
+    order = tuple(recorded.get("pipeline", ()))
+    stages = pipeline_stages(order, stages, where)
     stage_by_name = {stage.name: stage for stage in stages}
     tables = recorded.get("stages", {})
     _check_table(tables, where, "config.stages")
@@ -166,11 +173,12 @@ def recorded_config(
     skip = [*recorded.get("skip", []), *(name for name in stage_by_name if name not in ran and name not in tables)]
     return Config(
         read=_build(ReadConfig, recorded.get("read", {}), where, "config.read", None),
-        run=_build(RunConfig, {"skip": list(dict.fromkeys(skip)),
+        run=_build(RunConfig, {"skip": list(dict.fromkeys(skip)), "stages": list(order),
                                **{key: recorded[key] for key in ("shard_rows", "shard_bytes") if key in recorded}},
                    where, "config", {"workers": workers}),
         stages={name: _build(stage.config_class, tables.get(name, {}), where, f"config.stages.{name}", None)
                 for name, stage in stage_by_name.items()},
+        pipeline=stages,
     )
 
 
@@ -214,6 +222,11 @@ def _coerce(value: Any, hint: Any, where: str, key: str) -> Any:
             return None
         hint = next(arg for arg in args if arg is not type(None))
         return _coerce(value, hint, where, key)
+    if origin in (dict, collections.abc.Mapping):
+        if not isinstance(value, dict):
+            raise ConfigError(where, f"{key} must be a table, not {type(value).__name__}")
+        return {_coerce(name, args[0], where, key): _coerce(item, args[1], where, f"{key}.{name}")
+                for name, item in value.items()}
     if origin is tuple:
         if isinstance(value, str):
             value = [value]

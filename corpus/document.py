@@ -43,6 +43,7 @@ class Document:
     language_score: float | None = None
     published: str | None = None  # a date line the boilerplate stage removed, as written
     author: str | None = None  # an author line the boilerplate stage removed, without "By"/"Author:"
+    quality: dict[str, dict[str, Any]] | None = None  # the quality stage's signals, {family: {signal: value}}
     edits: list[Edit] = field(default_factory=list)
 
     def __post_init__(self) -> None:

@@ -13,11 +13,12 @@ import orjson
 
 from corpus.readers.files import InputFile, InputProblem, check_file, open_regular, printable
 
-SCHEMA_VERSION = 4  # 2: documents gained published and author; line_stats.parquet
+SCHEMA_VERSION = 5  # 2: documents gained published and author; line_stats.parquet
 # 3: dropped gained duplicate_of, similarity, duplicate_in; dedup_index and dedup_passages.parquet
 # 4: a large run's documents/edits/dropped in shards (documents-00000.parquet...), listed in the
 #    manifest's `files`; dropped's stage `run` with reason `worker_died`
-DEDUP_INDEX_VERSIONS = (3, 4)  # outputs whose dedup_index/dedup_passages a run can dedup against
+# 5: documents gained quality (the quality stage's signals); the manifest gained plugins, its config pipeline
+DEDUP_INDEX_VERSIONS = (3, 4, 5)  # outputs whose dedup_index/dedup_passages a run can dedup against
 # Libraries that read, decode, match (google-re2: rule patterns) or write the text, besides those
 # each stage names itself.
 IO_LIBRARIES = ("chardet", "google-re2", "html-text", "lxml", "orjson", "polars", "warcio", "zstandard")

@@ -37,6 +37,7 @@ from corpus.errors import RunError, UsageError
 from corpus.firstpass import FirstPassStore, Lookups, fit_frames, write_fit_rows
 from corpus.ids import IdRegistry, as_array
 from corpus.manifest import SCHEMA_VERSION, input_entries, library_versions, write_manifest
+from corpus.plugins import plugin_entries, stage_libraries
 from corpus.readers import InputFile, find_inputs, read_input
 from corpus.rules import RuleFile, load_rule_files
 from corpus.stages.base import Stage
@@ -44,6 +45,7 @@ from corpus.stages.boilerplate import BoilerplateStage
 from corpus.stages.dedup import DedupStage
 from corpus.stages.encoding import EncodingStage
 from corpus.stages.language import LanguageStage
+from corpus.stages.quality import QualityStage
 from corpus.stages.typos import TyposStage
 from corpus.staging import Staging, staging_folder, write_journal
 from corpus.workers import BatchResult, Item, PassPlan, Task, Workers
@@ -58,6 +60,7 @@ STAGES: list[type[Stage]] = [
     EncodingStage,
     BoilerplateStage,
     LanguageStage,
+    QualityStage,
     TyposStage,
     DedupStage,
 ]
@@ -127,7 +130,7 @@ def run(
     overwrite: bool = False,
     resume: bool = False,
     rules_dir: Path | None = None,
-    stages: Sequence[type[Stage]] = STAGES,
+    stages: Sequence[type[Stage]] | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     on_warning: Callable[[str], None] | None = None,
     files: Sequence[InputFile] | None = None,
@@ -136,11 +139,13 @@ def run(
 
     `files`: the input files already found (a rerun reads a manifest's), instead of walking `inputs`.
     `resume`: continue the unfinished run of the same inputs and config that died writing `out`.
+    `stages`: instead of the config's pipeline (`[run] stages`, plugins included) or STAGES.
     """
     started = time.perf_counter()
     _check_not_overlapping(inputs, out)
     files = find_inputs(inputs, exclude=out) if files is None else files
     rule_files = load_rule_files(rules_dir)
+    stages = stages or config.pipeline or STAGES
     active = [(stage, config.stages[stage.name]) for stage in stages if stage.name not in config.run.skip]
     # Built here so a stage's complaints about its config or rules come before any work; the
     # instances also aggregate the first passes (the workers build their own).
@@ -587,7 +592,7 @@ def _run_key(files: Sequence[InputFile], config: Config, active: Sequence[StageS
         "config": hashlib.sha256(config_text.encode()).hexdigest(),
         "rules": [[r.name, r.sha256] for r in rule_files],
         "stages": [stage.name for stage, _ in active],
-        "versions": library_versions(),
+        "versions": library_versions(stage_libraries(stage for stage, _ in active)),  # a plugin upgraded: no resume
         "layout": [BATCH_DOCS, config.run.chunk_documents, SCHEMA_VERSION],
     }
 
@@ -596,14 +601,14 @@ def _manifest(
     config: Config, active: Sequence[StageSpec], rule_files: Sequence[RuleFile],
     files: Sequence[InputFile], summary: RunSummary,
 ) -> dict[str, Any]:
-    extra = [item for stage, _ in active for item in stage.library_versions().items()]
     return {
         "schema_version": SCHEMA_VERSION,
         "corpus_version": library_versions()["corpus"],
         "stages": [stage.name for stage, _ in active],
+        "plugins": plugin_entries(stage for stage, _ in active),
         "config": config.reproducible_dict(),
         "rule_files": [{"name": r.name, "origin": r.origin, "sha256": r.sha256} for r in rule_files],
-        "libraries": library_versions(extra, html_mode=config.read.html_mode),
+        "libraries": library_versions(stage_libraries(stage for stage, _ in active), html_mode=config.read.html_mode),
         "inputs": input_entries(files),
         "files": summary.files,
         "counts": summary.counts(),

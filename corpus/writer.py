@@ -20,6 +20,7 @@ from typing import Any
 import polars as pl
 
 from corpus.document import Document, Edit, metadata_json
+from corpus.stages.quality.signals import FAMILIES, SIGNALS
 
 ORDINAL = "_ordinal"  # input position; orders every table, never written to the output
 BATCH_DOCS = 64  # documents per batch sent to a worker; fixed, so nothing depends on --workers
@@ -30,10 +31,16 @@ EDIT_STRUCT = pl.Struct(
         "before": pl.String, "after": pl.String, "detail": pl.String,
     }
 )
+# The quality stage's signals: {family: {signal: value}}, queried as quality.gopher.word_count.
+QUALITY_STRUCT = pl.Struct({
+    family: pl.Struct({s.name: pl.Int64 if s.kind == "int" else pl.Float64 for s in SIGNALS if s.family == family})
+    for family in FAMILIES
+})
 DOCUMENT_SCHEMA = {
     "id": pl.String, "source": pl.String, "url": pl.String, "text": pl.String,
     "language": pl.String, "language_score": pl.Float64, "published": pl.String, "author": pl.String,
     "encoding": pl.String, "original_sha256": pl.String, "n_edits": pl.Int32, "metadata": pl.String,
+    "quality": QUALITY_STRUCT,
 }
 EDIT_SCHEMA = {"id": pl.String, **EDIT_STRUCT.to_schema()}
 DROPPED_SCHEMA = {
@@ -59,7 +66,7 @@ def document_row(ordinal: int, doc: Document) -> dict[str, Any]:
         "language": doc.language, "language_score": doc.language_score, "published": doc.published,
         "author": doc.author, "encoding": doc.encoding,
         "original_sha256": doc.original_sha256, "n_edits": len(doc.edits),
-        "metadata": metadata_json(doc.metadata),
+        "metadata": metadata_json(doc.metadata), "quality": doc.quality,
     }
 
 
@@ -91,7 +98,7 @@ def read_spill(path: Path) -> Iterator[tuple[int, Document]]:
             encoding=row["encoding"], metadata=json.loads(row["metadata"]),
             original_sha256=row["original_sha256"], language=row["language"],
             language_score=row["language_score"], published=row["published"], author=row["author"],
-            edits=[Edit(**edit) for edit in row["edits"]],
+            quality=row["quality"], edits=[Edit(**edit) for edit in row["edits"]],
         )
         yield row[ORDINAL], doc
 

@@ -19,7 +19,7 @@ from corpus.config import load_config
 from corpus.document import Document, Edit
 from corpus.edits import replay
 from corpus.errors import ConfigError
-from corpus.manifest import file_sha256
+from corpus.manifest import SCHEMA_VERSION, file_sha256
 from corpus.firstpass import apply_in_process
 from corpus.stages.dedup import DedupConfig, DedupStage
 from corpus.stages.dedup.minhash import MinHasher, permutations
@@ -228,7 +228,7 @@ def test_every_document_is_kept_or_dropped_and_the_index_holds_the_kept(corpus_o
     assert index["id"].to_list() == kept
     assert index["band_keys"].list.len().unique().to_list() == [25]
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["schema_version"] == 4
+    assert manifest["schema_version"] == SCHEMA_VERSION
     assert manifest["counts"]["dropped"] == {"dedup.exact_duplicate": 1, "dedup.near_duplicate": 1,
                                              "dedup.short_after_dedup": 1}
 

@@ -118,6 +118,9 @@ def test_the_page_loads_with_no_errors_and_no_network(opened: tuple[Any, list[st
     assert page.locator("#list-count").text_content() == "8 of 8 documents"
     assert page.locator("#doc-list li").count() == 8
     assert "boilerplate/generic.teaser" in page.locator("#stats").text_content()
+    signals = page.locator(".card.wide table.signals tr")  # the quality signals, a histogram each
+    assert signals.count() == 29 and "gopher.word_count" in signals.nth(1).text_content()
+    assert signals.nth(1).locator("td.histogram span").count() == 10
 
 
 def test_a_filter_by_rule_narrows_the_list_and_a_document_shows_its_diff(

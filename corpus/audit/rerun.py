@@ -13,6 +13,7 @@ from corpus import pipeline
 from corpus.config import Config, recorded_config
 from corpus.errors import ConfigError, RunError, UsageError
 from corpus.manifest import file_sha256, library_versions
+from corpus.plugins import stage_libraries
 from corpus.readers import InputFile
 from corpus.rules import load_rule_files
 
@@ -50,9 +51,8 @@ def prepare(manifest_path: Path, *, workers: int | None = None) -> Rerun:
         notes.append(f"{len(unread)} input{'s' * (len(unread) > 1)} could not be read in the run "
                      f"({', '.join(unread[:3])}{', ...' if len(unread) > 3 else ''}): read again as they are now")
     rules_dir = _check_rule_files(recorded_rules)
-    active = [stage for stage in pipeline.STAGES if stage.name not in config.run.skip]
-    now = library_versions([item for stage in active for item in stage.library_versions().items()],
-                           html_mode=config.read.html_mode)
+    active = [stage for stage in config.pipeline if stage.name not in config.run.skip]
+    now = library_versions(stage_libraries(active), html_mode=config.read.html_mode)
     return Rerun(manifest_path, config, files, rules_dir, _differences(manifest.get("libraries", {}), now), notes)
 
 

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from corpus.audit.diff import without_controls
+from corpus.audit.quality import quality_figures
 from corpus.output import RunOutput
 
 TOP = 15  # rows in the "most frequent" tables
@@ -28,6 +29,10 @@ class Stats:
     duplicate_clusters: list[dict[str, Any]] | None  # kept, duplicates; None when the run has no dedup column
     removed_lines: list[dict[str, Any]]  # line, times
     typo_corrections: list[dict[str, Any]]  # before, after, rule, times
+    # the quality stage (None for a run without its column): each signal's distribution, and
+    # what each rule dropped (corpus/audit/quality.py)
+    quality_signals: list[dict[str, Any]] | None
+    quality_rules: list[dict[str, Any]] | None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -53,11 +58,13 @@ def run_stats(run: RunOutput, *, top: int = TOP) -> Stats:
                      .sort(["times", "line"], descending=[True, False]).head(top).collect())
     typos = (edits.filter(pl.col("stage") == "typos").group_by("before", "after", "rule").agg(times=pl.len())
              .sort(["times", "before"], descending=[True, False]).head(top).collect())
+    quality = quality_figures(documents, dropped)
     return Stats(
         read=kept + dropped_count, kept=kept, dropped=dropped_count,
         dropped_by_reason=by_reason.to_dicts(), edits_by_rule=by_rule.to_dicts(), languages=languages.to_dicts(),
         duplicate_clusters=_duplicate_clusters(dropped, top), removed_lines=removed_lines.to_dicts(),
         typo_corrections=typos.select("before", "after", "rule", "times").to_dicts(),
+        quality_signals=quality[0] if quality else None, quality_rules=quality[1] if quality else None,
     )
 
 
@@ -84,6 +91,13 @@ def print_stats(stats: Stats, console: Console) -> None:
                headers=("kept document", "duplicates dropped"))
     _table(console, "Most frequent removed lines", ("times", "line"), stats.removed_lines)
     _table(console, "Typo corrections", ("before", "after", "rule", "times"), stats.typo_corrections)
+    if stats.quality_rules is not None:
+        _table(console, "Quality rules: documents each dropped, and dropped by another rule that it would have too",
+               ("rule", "dropped", "also"), stats.quality_rules)
+    if stats.quality_signals is not None:
+        measured = max((row["documents"] for row in stats.quality_signals), default=0)
+        _table(console, f"Quality signals over the {measured:,} documents measured (kept, and dropped by a quality rule)",
+               ("signal", "p10", "median", "p90", "max"), stats.quality_signals)
 
 
 def _table(console: Console, title: str, keys: tuple[str, ...], rows: list[dict[str, Any]],
@@ -91,16 +105,25 @@ def _table(console: Console, title: str, keys: tuple[str, ...], rows: list[dict[
     table = Table(*(headers or keys), title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD,
                   min_width=len(title))
     for column, key in zip(table.columns, keys):
-        if rows and isinstance(rows[0][key], int):  # figures whole; a narrow terminal folds names, wraps text
+        if rows and any(isinstance(row[key], (int, float)) for row in rows):  # figures whole; names fold, text wraps
             column.justify, column.no_wrap = "right", True
-            column.min_width = max(len(f"{row[key]:,}") for row in rows)
+            column.min_width = max(len(_figure(row[key])) for row in rows)
+        elif key == "signal":  # at most 38 characters, never folded
+            column.no_wrap = True
         elif key in ("stage", "rule", "reason", "language", "kept"):
             column.overflow = "fold"
     for row in rows:
-        table.add_row(*(Text(f"{row[key]:,}") if isinstance(row[key], int) else Text(_cell(row[key])) for key in keys))
+        table.add_row(*(Text(_figure(row[key])) if isinstance(row[key], (int, float)) else Text(_cell(row[key]))
+                        for key in keys))
     if not rows:
         table.add_row(*(["(none)"] + [""] * (len(keys) - 1)))
     console.print(table)
+
+
+def _figure(value: int | float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:,}" if isinstance(value, int) else f"{value:.4g}"
 
 
 def _cell(value: Any) -> str:

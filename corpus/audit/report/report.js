@@ -39,8 +39,8 @@
   $('run-line').textContent = `${data.run.path} · corpus ${data.run.corpus_version} · stages: ${data.run.stages.join(' → ')}`;
   document.title = `corpus report: ${data.run.path}`;
 
-  function card(title) {
-    const node = el('div', 'card');
+  function card(title, wide) {
+    const node = el('div', wide ? 'card wide' : 'card');
     node.append(el('h2', null, title));
     $('stats').append(node);
     return node;
@@ -120,6 +120,37 @@
   smallTable(card('Most frequent removed lines'), ['times', 'line'], stats.removed_lines.map((row) => [row.times, row.line]));
   smallTable(card('Typo corrections'), ['before', 'after', 'rule', 'times'],
              stats.typo_corrections.map((row) => [row.before, row.after, row.rule, row.times]));
+  if (stats.quality_rules) {
+    bars(card('Quality rules: documents dropped (click to filter)'),
+         stats.quality_rules.map((row) => [row.rule, row.dropped,
+           `${row.rule}: dropped ${row.dropped}; would also have dropped ${row.also} that an earlier rule did`]),
+         (rule) => setFilter('filter-reason', rule));
+  }
+  if (stats.quality_signals) {
+    const node = card('Quality signals (kept, and dropped by a quality rule)', true);
+    const table = el('table', 'small signals');
+    const head = el('tr');
+    for (const header of ['signal', 'p10', 'median', 'p90', 'distribution, min to max']) head.append(el('th', null, header));
+    table.append(head);
+    const figure = (value) => (value === null ? '' : value.toLocaleString('en', { maximumSignificantDigits: 4 }));
+    for (const row of stats.quality_signals) {
+      const tr = el('tr');
+      const name = el('td', 'cell', row.signal);
+      name.title = `${row.signal}: ${row.meaning} (${row.documents} documents)`;
+      tr.append(name, el('td', 'num', figure(row.p10)), el('td', 'num', figure(row.median)), el('td', 'num', figure(row.p90)));
+      const histogram = el('td', 'histogram');
+      histogram.title = `${figure(row.min)} to ${figure(row.max)}: ${row.histogram.join(', ')} documents`;
+      const peak = Math.max(1, ...row.histogram);
+      for (const count of row.histogram) {
+        const bin = el('span');
+        bin.style.height = `${count ? Math.max(1, Math.round(14 * count / peak)) : 0}px`;
+        histogram.append(bin);
+      }
+      tr.append(histogram);
+      table.append(tr);
+    }
+    node.append(table);
+  }
   {
     const node = card('How the run was made');
     const libraries = el('details');
