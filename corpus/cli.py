@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import sys
@@ -54,10 +55,16 @@ def cli() -> None:
 @click.option("--resume", is_flag=True, help="Continue the unfinished run of the same inputs and config "
                                              "that was writing OUT when it stopped (crash, kill, power loss).")
 @click.option("--memory", help='Memory budget, e.g. "4GB" (default: a quarter of this machine\'s).')
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="Where the work runs: worker processes here, or a Ray cluster (pip install 'corpus[ray]'); "
+                   "the output is the same.")
+@click.option("--ray-address", help="The Ray cluster to use, e.g. 10.0.0.5:6379 (default: RAY_ADDRESS, "
+                                    "else a local cluster started for the run with --workers CPUs).")
 def clean(
     inputs: tuple[Path, ...], out: Path, config_path: Path | None, rules_dir: Path | None,
     workers: int | None, skip: str | None, text_field: str | None, id_field: str | None,
     url_field: tuple[str, ...], overwrite: bool, dedup_against: Path | None, resume: bool, memory: str | None,
+    engine: str, ray_address: str | None,
 ) -> None:
     """Clean INPUT files and folders into OUT.
 
@@ -73,12 +80,16 @@ def clean(
                    "memory": memory},
         stage_flags={"dedup": {"against": str(dedup_against) if dedup_against else None}},
     )
+    if ray_address and engine != "ray":
+        raise UsageError("--ray-address", "needs --engine ray")
+    if engine == "ray" and importlib.util.find_spec("ray") is None:
+        raise UsageError("--engine ray", "Ray is not installed", "pip install 'corpus[ray]'")
     if dedup_against is not None and "dedup" in config.run.skip:
         raise UsageError("--dedup-against", "needs the dedup stage, which --skip turns off", "drop dedup from --skip")
     with _progress_display() as advance:
         try:
             summary = pipeline.run(inputs, out, config, overwrite=overwrite, resume=resume, rules_dir=rules_dir,
-                                   on_progress=advance, on_warning=_warn)
+                                   on_progress=advance, on_warning=_warn, engine=engine, ray_address=ray_address)
         except KeyboardInterrupt:
             raise Interrupted(str(out), "interrupted; the work done so far is kept",
                               "continue it with the same command and --resume") from None
