@@ -1,4 +1,4 @@
-"""Run every benchmark, or the ones named: python -m benchmarks [pipeline decoding language html boilerplate typos dedup report scale].
+"""Run every benchmark, or the ones named: python -m benchmarks [pipeline decoding language html boilerplate typos dedup report scale engines].
 
 Options after a single benchmark's name go to it: python -m benchmarks boilerplate --only zyte-text.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("pipeline", "decoding", "language", "html", "boilerplate", "typos", "dedup", "report", "scale")
+BENCHMARKS = ("pipeline", "decoding", "language", "html", "boilerplate", "typos", "dedup", "report", "scale", "engines")
 
 
 def main() -> None:

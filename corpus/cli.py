@@ -25,6 +25,7 @@ from corpus.audit.terminal import diff_pages
 from corpus.config import load_config
 from corpus.errors import CorpusError, RunError, UsageError
 from corpus.output import RunOutput
+from corpus.remote import RemotePaths
 from corpus.rules import check_rule_file, frequent_lines, load_rule_files, suggest_site_file
 from corpus.stages.boilerplate.site_rules import check_examples, compile_rule_files, removals
 
@@ -38,8 +39,8 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--out", required=True, type=click.Path(path_type=Path), help="Output folder.")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--out", required=True, help="Output folder (or s3://..., gs://...: any place pyarrow reaches).")
 @click.option("--config", "config_path", type=click.Path(path_type=Path),
               help="corpus.toml to use (default: ./corpus.toml if present).")
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path),
@@ -61,7 +62,7 @@ def cli() -> None:
 @click.option("--ray-address", help="The Ray cluster to use, e.g. 10.0.0.5:6379 (default: RAY_ADDRESS, "
                                     "else a local cluster started for the run with --workers CPUs).")
 def clean(
-    inputs: tuple[Path, ...], out: Path, config_path: Path | None, rules_dir: Path | None,
+    inputs: tuple[str, ...], out: str, config_path: Path | None, rules_dir: Path | None,
     workers: int | None, skip: str | None, text_field: str | None, id_field: str | None,
     url_field: tuple[str, ...], overwrite: bool, dedup_against: Path | None, resume: bool, memory: str | None,
     engine: str, ray_address: str | None,
@@ -86,13 +87,18 @@ def clean(
         raise UsageError("--engine ray", "Ray is not installed", "pip install 'corpus[ray]'")
     if dedup_against is not None and "dedup" in config.run.skip:
         raise UsageError("--dedup-against", "needs the dedup stage, which --skip turns off", "drop dedup from --skip")
+    remote = RemotePaths(inputs, out)  # s3://, gs://...: copied in, and OUT uploaded when complete
+    remote.check_out(overwrite=overwrite)
     with _progress_display() as advance:
         try:
-            summary = pipeline.run(inputs, out, config, overwrite=overwrite, resume=resume, rules_dir=rules_dir,
-                                   on_progress=advance, on_warning=_warn, engine=engine, ray_address=ray_address)
+            summary = pipeline.run(remote.local_inputs(), remote.local_out(), config, overwrite=overwrite,
+                                   resume=resume, rules_dir=rules_dir, on_progress=advance, on_warning=_warn,
+                                   engine=engine, ray_address=ray_address)
         except KeyboardInterrupt:
-            raise Interrupted(str(out), "interrupted; the work done so far is kept",
+            raise Interrupted(out, "interrupted; the work done so far is kept",
                               "continue it with the same command and --resume") from None
+    if remote.needed:
+        remote.publish(overwrite=overwrite)
     _print_summary(summary, out)
 
 
@@ -366,7 +372,7 @@ def _preview(text: str, width: int = 100) -> str:
     return shown if len(shown) <= width else shown[: width - 4] + "...'"
 
 
-def _print_summary(summary: pipeline.RunSummary, out: Path) -> None:
+def _print_summary(summary: pipeline.RunSummary, out: str) -> None:
     dropped = sum(summary.dropped.values())
     stderr.print(f"[bold]{summary.read}[/] documents read, [bold]{summary.written}[/] written to {out}, "
                  f"[bold]{dropped}[/] dropped, in {summary.wall_seconds:.1f} s")

@@ -190,3 +190,62 @@ def test_an_unreachable_cluster_is_one_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "cannot start or reach the Ray cluster at 127.0.0.1:9" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.fixture(scope="module")
+def s3_server() -> dict[str, str]:
+    """A local S3 stand-in (moto's server on loopback), as the environment a user's AWS setup gives."""
+    import socket
+
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
+    server.start()
+    environment = {"AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}", "AWS_ACCESS_KEY_ID": "testing",
+                   "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1"}
+    boto3.client("s3", endpoint_url=environment["AWS_ENDPOINT_URL"], region_name="us-east-1",
+                 aws_access_key_id="testing", aws_secret_access_key="testing").create_bucket(Bucket="crawl")
+    yield environment
+    server.stop()
+
+
+def test_inputs_and_out_on_s3_give_the_local_bytes(ray_cluster: str, s3_server: dict[str, str], tmp_path: Path) -> None:
+    """A folder and a single file on S3 in, OUT on S3: the bytes of a local run of the same files."""
+    import boto3
+
+    s3 = boto3.client("s3", endpoint_url=s3_server["AWS_ENDPOINT_URL"], region_name="us-east-1",
+                      aws_access_key_id="testing", aws_secret_access_key="testing")
+    folder = reuters_jsonl(tmp_path / "in" / "news", 600)
+    (folder / "sub").mkdir()
+    broken_inputs(folder / "sub")
+    (tmp_path / "in" / "seed.txt").write_bytes((SEEDS / "001_95e79b1fb524aad6.txt").read_bytes())
+    for path in sorted((tmp_path / "in").rglob("*")):
+        if path.is_file():
+            s3.upload_file(str(path), "crawl", f"raw/{path.relative_to(tmp_path / 'in').as_posix()}")
+    local = run_cli("clean", tmp_path / "in" / "news", tmp_path / "in" / "seed.txt", "-o", tmp_path / "local",
+                    "--workers", "2")
+    assert local.returncode == 0, local.stderr
+    command = Path(sys.executable).parent / "corpus"
+    remote = subprocess.run([command, "clean", "s3://crawl/raw/news", "s3://crawl/raw/seed.txt", "-o", "s3://crawl/out",
+                             "--engine", "ray", "--ray-address", ray_cluster, "--workers", "2"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=600,
+                            env={**__import__("os").environ, **s3_server})
+    assert remote.returncode == 0, remote.stderr
+    listed = s3.list_objects_v2(Bucket="crawl", Prefix="out/")["Contents"]
+    names = sorted(item["Key"].removeprefix("out/") for item in listed)
+    assert names == sorted(path.name for path in (tmp_path / "local").iterdir())
+    for name in names:
+        if name.endswith(".parquet"):
+            body = s3.get_object(Bucket="crawl", Key=f"out/{name}")["Body"].read()
+            assert body == (tmp_path / "local" / name).read_bytes(), name
+    manifest = json.loads(s3.get_object(Bucket="crawl", Key="out/manifest.json")["Body"].read())
+    paths = [entry["path"] for entry in manifest["inputs"]]
+    assert paths[0] == "s3://crawl/raw/news/reuters-00000.jsonl" and paths[-1] == "s3://crawl/raw/seed.txt"
+    expected = json.loads((tmp_path / "local" / "manifest.json").read_text())
+    assert [entry["source"] for entry in manifest["inputs"]] == [entry["source"] for entry in expected["inputs"]]
+    assert all(path.startswith("s3://crawl/raw/") for path in paths) and "sub/notes.warc" in paths[3]
+    assert not (tmp_path / ".corpus-remote").exists()  # the local copies are gone

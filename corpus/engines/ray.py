@@ -39,6 +39,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import socket
 from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -55,6 +56,7 @@ FIRST_PASS_WINDOW = 3  # batches in flight per CPU, as the local pool
 CHUNK_WINDOW = 2  # chunks in flight (or finished, waiting for an earlier one) per CPU
 OBJECT_STORE_MIN = 256 << 20  # a local cluster's object store: its share of the memory budget, within these
 OBJECT_STORE_MAX = 2 << 30
+CONNECT_TIMEOUT = 10.0  # seconds to reach a cluster's address
 
 # A Ray worker process keeps the stages of the pass it last worked on (the typos stage's word
 # lists take seconds to load): (the pass's object id, what it holds).
@@ -109,6 +111,7 @@ class RayExecutor:
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
         try:
             if self.address:
+                _check_reachable(self.address)
                 ray.init(address=self.address, logging_level=logging.WARNING)
             else:
                 store = min(max(self.memory_bytes // 2, OBJECT_STORE_MIN), OBJECT_STORE_MAX)
@@ -206,6 +209,17 @@ class RayExecutor:
                     raise _task_error(error) from None
                 except RayError:  # died twice: here, batch by batch, as the local pool would
                     finished[chunk] = run_chunk(job, chunk, self.run_pass)
+
+
+def _check_reachable(address: str) -> None:
+    """Ray keeps trying an address that does not answer for minutes; a host:port is tried once here."""
+    host, _, port = address.rpartition(":")
+    if "://" in address or not port.isdigit():
+        return  # "auto", a ray:// client address: left to Ray
+    try:
+        socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT).close()
+    except OSError as error:
+        raise ConnectionError(error.strerror or str(error)) from None
 
 
 def _task_error(error: RayTaskError) -> BaseException:
