@@ -134,7 +134,7 @@ class RemotePaths:
             filesystem.create_dir(root, recursive=True)
             names = sorted(path.name for path in local.iterdir() if path.is_file() and path.name != "manifest.json")
             for name in [*names, "manifest.json"]:
-                with (local / name).open("rb") as source, filesystem.open_output_stream(f"{root}/{name}") as sink:
+                with (local / name).open("rb") as source, filesystem.open_output_stream(f"{root}/{name}", compression=None) as sink:
                     shutil.copyfileobj(source, sink, _BLOCK)
         except OSError as error:
             raise RunError(self.out, f"cannot upload the output: {_first_line(error)}",
@@ -157,7 +157,7 @@ def _download(filesystem: Any, info: Any, target: Path) -> None:
             return
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
-    with filesystem.open_input_stream(info.path) as source, partial.open("wb") as sink:
+    with filesystem.open_input_stream(info.path, compression=None) as source, partial.open("wb") as sink:
         shutil.copyfileobj(source, sink, _BLOCK)
     if info.mtime_ns is not None:
         os.utime(partial, ns=(info.mtime_ns, info.mtime_ns))
