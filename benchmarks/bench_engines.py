@@ -3,7 +3,7 @@ scale benchmark's documents: wall time, peak memory of the whole process tree (f
 driver, the cluster it starts and its workers) and a byte comparison of every output file.
 
     python -m benchmarks engines                        # 20k and 200k documents, all stages, 2 CPUs
-    python -m benchmarks engines --sizes 20000 --workers 2
+    python -m benchmarks engines --sizes 200000 --skip language,typos    # what fits an hour on 2 busy cores
 
 Each Ray run starts its own local cluster with --workers CPUs, as `corpus clean --engine ray`
 does without --ray-address, so its wall time includes Ray's start.
@@ -37,18 +37,20 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="20000,200000", help="documents, comma-separated")
     parser.add_argument("--workers", type=int, default=2, help="worker processes, and the Ray cluster's CPUs")
+    parser.add_argument("--skip", help="stages to turn off in both runs, e.g. language,typos")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "corpus-scale-bench",
                         help="where inputs (shared with the scale benchmark) and outputs go")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
-    print(f"engines benchmark: {args.workers} CPUs, all stages; inputs and outputs in {args.work}")
+    stages = f"--skip {args.skip}" if args.skip else "all stages"
+    print(f"engines benchmark: {args.workers} CPUs, {stages}; inputs and outputs in {args.work}")
     print(f"\n{'engine':<12} {'documents':>9} {'wall s':>9} {'docs/s':>8} {'vs local':>9} {'peak GB':>8} {'main GB':>8}")
     for docs in (int(n) for n in args.sizes.split(",") if n):
         source = inputs(args.work, docs)
         outs = {engine: args.work / f"engines-{docs}-{engine}" for engine in ("local", "ray")}
-        local, _ = clean(source, outs["local"], skip=None, workers=args.workers)
+        local, _ = clean(source, outs["local"], skip=args.skip, workers=args.workers)
         print(row("local", docs, local, None), flush=True)
-        ray, _ = clean(source, outs["ray"], skip=None, workers=args.workers, extra=("--engine", "ray"))
+        ray, _ = clean(source, outs["ray"], skip=args.skip, workers=args.workers, extra=("--engine", "ray"))
         print(row("ray", docs, ray, local), flush=True)
         identical, files = same_bytes(outs["local"], outs["ray"])
         print(f"{'':<12} {files} output files byte-identical: {identical}", flush=True)
