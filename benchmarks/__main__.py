@@ -1,4 +1,4 @@
-"""Run every benchmark, or the ones named: python -m benchmarks [pipeline decoding language html boilerplate typos dedup quality report scale replay hostile].
+"""Run every benchmark, or the ones named: python -m benchmarks [pipeline decoding language html boilerplate typos dedup quality report scale replay hostile engines].
 
 Options after a single benchmark's name go to it: python -m benchmarks boilerplate --only zyte-text.
 """
@@ -9,7 +9,7 @@ import importlib
 import sys
 
 BENCHMARKS = ("pipeline", "decoding", "language", "html", "boilerplate", "typos", "dedup", "quality", "report", "scale",
-              "replay", "hostile")
+              "replay", "hostile", "engines")
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import sys
@@ -46,8 +47,8 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--out", required=True, type=click.Path(path_type=Path), help="Output folder.")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--out", required=True, help="Output folder (or s3://..., gs://...: any place pyarrow reaches).")
 @click.option("--config", "config_path", type=click.Path(path_type=Path),
               help="corpus.toml to use (default: ./corpus.toml if present).")
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path),
@@ -63,10 +64,16 @@ def cli() -> None:
 @click.option("--resume", is_flag=True, help="Continue the unfinished run of the same inputs and config "
                                              "that was writing OUT when it stopped (crash, kill, power loss).")
 @click.option("--memory", help='Memory budget, e.g. "4GB" (default: a quarter of this machine\'s).')
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="Where the work runs: worker processes here, or a Ray cluster (pip install 'corpus[ray]'); "
+                   "the output is the same.")
+@click.option("--ray-address", help="The Ray cluster to use, e.g. 10.0.0.5:6379 (default: RAY_ADDRESS, "
+                                    "else a local cluster started for the run with --workers CPUs).")
 def clean(
-    inputs: tuple[Path, ...], out: Path, config_path: Path | None, rules_dir: Path | None,
+    inputs: tuple[str, ...], out: str, config_path: Path | None, rules_dir: Path | None,
     workers: int | None, skip: str | None, text_field: str | None, id_field: str | None,
     url_field: tuple[str, ...], overwrite: bool, dedup_against: Path | None, resume: bool, memory: str | None,
+    engine: str, ray_address: str | None,
 ) -> None:
     """Clean INPUT files and folders into OUT.
 
@@ -74,6 +81,7 @@ def clean(
     """
     from corpus import pipeline
     from corpus.config import load_config
+    from corpus.remote import RemotePaths
 
     if workers is not None and workers < 1:
         raise UsageError("--workers", f"must be at least 1, not {workers}")
@@ -85,15 +93,24 @@ def clean(
                    "memory": memory},
         stage_flags={"dedup": {"against": str(dedup_against) if dedup_against else None}},
     )
+    if ray_address and engine != "ray":
+        raise UsageError("--ray-address", "needs --engine ray")
+    if engine == "ray" and importlib.util.find_spec("ray") is None:
+        raise UsageError("--engine ray", "Ray is not installed", "pip install 'corpus[ray]'")
     if dedup_against is not None and "dedup" in config.run.skip:
         raise UsageError("--dedup-against", "needs the dedup stage, which --skip turns off", "drop dedup from --skip")
+    remote = RemotePaths(inputs, out)  # s3://, gs://...: copied in, and OUT uploaded when complete
+    remote.check_out(overwrite=overwrite)
     with _progress_display() as advance:
         try:
-            summary = pipeline.run(inputs, out, config, overwrite=overwrite, resume=resume, rules_dir=rules_dir,
-                                   on_progress=advance, on_warning=_warn)
+            summary = pipeline.run(remote.local_inputs(), remote.local_out(), config, overwrite=overwrite,
+                                   resume=resume, rules_dir=rules_dir, on_progress=advance, on_warning=_warn,
+                                   engine=engine, ray_address=ray_address)
         except KeyboardInterrupt:
-            raise Interrupted(str(out), "interrupted; the work done so far is kept",
+            raise Interrupted(out, "interrupted; the work done so far is kept",
                               "continue it with the same command and --resume") from None
+    if remote.needed:
+        remote.publish(overwrite=overwrite)
     _print_summary(summary, out)
 
 
@@ -418,7 +435,7 @@ def _preview(text: str, width: int = 100) -> str:
     return shown if len(shown) <= width else shown[: width - 4] + "...'"
 
 
-def _print_summary(summary: pipeline.RunSummary, out: Path) -> None:
+def _print_summary(summary: pipeline.RunSummary, out: str) -> None:
     from rich.table import Table
 
     dropped = sum(summary.dropped.values())

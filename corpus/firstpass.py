@@ -129,10 +129,17 @@ def read_slices(path: Path, rows: int) -> Iterator[pl.DataFrame]:
 class Lookups:
     """The lookup rows of a pass, handed out one batch at a time in batch order."""
 
-    def __init__(self, path: Path | None, start_batch: int = 0) -> None:
-        self._slices = read_slices(path, LOOKUP_ROWS) if path is not None else iter(())
+    def __init__(self, path: Path | None, batches: tuple[int, int] | None = None) -> None:
+        """`batches`: only the rows of batches [first, last), read at once (one chunk's: a unit of
+        work run on its own), instead of the whole file a slice at a time."""
+        if path is None:
+            self._slices: Iterator[pl.DataFrame] = iter(())
+        elif batches is None:
+            self._slices = read_slices(path, LOOKUP_ROWS)
+        else:
+            rows = pl.scan_parquet(path).filter(pl.col("_batch").is_between(*batches, closed="left")).collect()
+            self._slices = iter([rows] if len(rows) else [])
         self._pending: pl.DataFrame | None = None
-        self._start = start_batch
 
     def take(self, batch: int) -> dict[str, list[Any]]:
         """The rows of `batch` as columns (plain Python lists: the workers must not need polars)."""

@@ -23,7 +23,7 @@ import re
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,7 @@ class RunSummary:
     wall_seconds: float = 0.0
     files: dict[str, list[str]] = field(default_factory=dict)  # table -> its file names in OUT
     resumed_from: str | None = None  # where a resumed run took over
+    engine: str = "local"
 
     def counts(self) -> dict[str, Any]:
         dropped: dict[str, int] = {}
@@ -99,6 +100,12 @@ class RunSummary:
     def restored(cls, saved: dict[str, Any]) -> RunSummary:
         return cls(read=saved["read"], dropped=Counter({(s, r): n for s, r, n in saved["dropped"]}),
                    edits=Counter(saved["edits"]), cpu=Counter(saved["cpu"]), renamed_ids=saved["renamed_ids"])
+
+    def add(self, chunk: RunSummary) -> None:
+        """The counts of a chunk run elsewhere (a pass after the first: nothing read, no ids)."""
+        self.dropped.update(chunk.dropped)
+        self.edits.update(chunk.edits)
+        self.cpu.update(chunk.cpu)
 
 
 @dataclass(frozen=True)
@@ -134,12 +141,16 @@ def run(
     on_progress: Callable[[Progress], None] | None = None,
     on_warning: Callable[[str], None] | None = None,
     files: Sequence[InputFile] | None = None,
+    engine: str = "local",
+    ray_address: str | None = None,
 ) -> RunSummary:
     """Clean `inputs` into `out` (documents, edits, dropped, manifest), atomically.
 
     `files`: the input files already found (a rerun reads a manifest's), instead of walking `inputs`.
     `resume`: continue the unfinished run of the same inputs and config that died writing `out`.
     `stages`: instead of the config's pipeline (`[run] stages`, plugins included) or STAGES.
+    `engine`: "local" (worker processes) or "ray" (a Ray cluster: `ray_address`, or one started
+    here); the output is the same.
     """
     started = time.perf_counter()
     _check_not_overlapping(inputs, out)
@@ -155,11 +166,12 @@ def run(
     key = _run_key(files, config, active, rule_files)
     try:
         with staging_folder(out, overwrite=overwrite, resume=resume, key=key, warn=on_warning) as staging, \
-                Workers(config.workers, staging.work / "plans") as workers:
+                _executor(engine, config, staging.work, ray_address) as workers:
             runner = _Runner(staging, key, config, files, active, built, rule_files, workers, on_progress)
             summary = runner.run()
             summary.wall_seconds = time.perf_counter() - started
             shutil.rmtree(staging.work, ignore_errors=True)
+            summary.engine = engine
             write_manifest(staging.folder / "manifest.json", _manifest(config, active, rule_files, files, summary))
     except Exception as error:
         problem = storage_problem(error)
@@ -169,6 +181,15 @@ def run(
         raise RunError(str(out), f"cannot write the output: {problem}; nothing was published",
                        "free space, then run again" if full else "choose another -o") from None
     return summary
+
+
+def _executor(engine: str, config: Config, work: Path, ray_address: str | None) -> Any:
+    """What runs the units of work: worker processes, or a Ray cluster (imported only then)."""
+    if engine == "ray":
+        from corpus.engines.ray import RayExecutor
+
+        return RayExecutor(config.run.workers or None, ray_address, config.memory_bytes)
+    return Workers(config.workers, work / "plans")
 
 
 def storage_problem(error: BaseException) -> str | None:
@@ -227,62 +248,65 @@ class _Runner:
 
     def _run_pass(self, step: Pass) -> None:
         start_chunk = self.journal["chunks_done"]
-        folder = self.work / f"pass{step.number}"
-        kept = ChunkWriter(folder / "kept", DOCUMENT_SCHEMA if step.last else SPILL_SCHEMA)
-        edits = ChunkWriter(folder / "edits", EDIT_SCHEMA)
-        dropped = ChunkWriter(folder / "dropped", DROPPED_SCHEMA)
-        writers = [kept, edits, dropped]
-        for writer in writers:  # work of chunks after the last commit is done again
-            remove_chunks_from(writer.folder, start_chunk)
-        if (folder / "fit").exists():
-            for table in (folder / "fit").iterdir():
-                remove_chunks_from(table, start_chunk)
-        partials: list[Any] = []
-        fit_rows: dict[str, list[pl.DataFrame]] = {}
+        output = PassOutput(self.work, step, self.summary)
+        output.discard(start_chunk)  # work of chunks after the last commit is done again
         plan = PassPlan(step.stages, self._fitted_in_memory(step), step.fit_next, self.rules)
         label = f"pass {step.number + 1}/{len(self.passes)}"
+        run_chunks = getattr(self.workers, "run_chunks", None)  # an engine whose units of work are chunks
+        if step.number and run_chunks is not None:
+            lookup = self._lookup_path(step) if self._on_disk(step) else None
+            self._run_chunks(run_chunks, ChunkJob(self.work, step, plan, lookup, self.chunk_docs), label)
+            return
         current = start_chunk
         reader = (_Reader(self.files, self.config, self.summary, self.journal, self.work, self.chunk_docs)
                   if step.number == 0 else None)
-        tasks = reader.tasks(start_chunk) if reader else self._spilled_tasks(step, start_chunk)
+        tasks = (reader.tasks(start_chunk) if reader else
+                 spilled_tasks(self.work, step, range(start_chunk, self.journal["chunks"]),
+                               Lookups(self._lookup_path(step)) if self._on_disk(step) else None))
         # Documents entering the pass (unknown while reading, and in a pass resumed half-way).
-        entering = None if reader or start_chunk else self.summary.read - sum(self.summary.dropped.values())
+        entering = None if reader or start_chunk else self._entering()
         done = self.summary.read if reader else 0
         for result in self.workers.run_pass(plan, tasks):
             chunk = result.number * BATCH_DOCS // self.chunk_docs
             while chunk > current:  # every batch of `current` is in: it is done
-                self._end_chunk(step, current, writers, partials, fit_rows, reader, label)
+                self._end_chunk(output, current, reader, label)
                 current += 1
-            self._collect(result, chunk, kept, edits, dropped, final=step.last)
-            if step.fit_next is not None:
-                self._collect_fit(step, result, partials, fit_rows)
+            output.collect(result, chunk)
             done += len(result.kept) + len(result.dropped)
             if self.on_progress:
                 self.on_progress(Progress(label, done, entering, *(reader.input_progress() if reader else (0, 0))))
         total = reader.chunks() if reader else self.journal["chunks"]
         while current < total:
-            self._end_chunk(step, current, writers, partials, fit_rows, reader, label)
+            self._end_chunk(output, current, reader, label)
             current += 1
         if reader:
             self.journal["chunks"] = total
 
-    def _end_chunk(self, step: Pass, chunk: int, writers: Sequence[ChunkWriter], partials: list[Any],
-                   fit_rows: dict[str, list[pl.DataFrame]], reader: _Reader | None, label: str) -> None:
-        for writer in writers:
-            writer.end_chunk(chunk)
-        fit_folder = self.work / f"pass{step.number}" / "fit"
-        if step.fit_next is not None:
-            if self.built[step.fit_next[0]].fit_tables:
-                for name, frames in fit_rows.items():
-                    if frames:
-                        write_fit_rows(fit_folder, name, f"{chunk:07d}", pl.concat(frames))
-                fit_rows.clear()
-            else:
-                (fit_folder / "partials").mkdir(parents=True, exist_ok=True)
-                path = fit_folder / "partials" / f"{chunk:07d}.pickle"
-                path.write_bytes(pickle.dumps(partials, protocol=pickle.HIGHEST_PROTOCOL))
-                fsync_file(path)
-                partials.clear()
+    def _run_chunks(self, run_chunks: Callable[[ChunkJob, range], Iterator[tuple[int, RunSummary, int]]],
+                    job: ChunkJob, label: str) -> None:
+        """A pass after the first on an engine that runs whole chunks (reading and writing their
+        files itself): the journal is committed as the finished chunks form an unbroken run."""
+        start_chunk = self.journal["chunks_done"]
+        entering = None if start_chunk else self._entering()
+        done = 0
+        for chunk, counts, documents in run_chunks(job, range(start_chunk, self.journal["chunks"])):
+            self.summary.add(counts)
+            self.journal["chunks_done"] = chunk + 1
+            self._commit(f"{label}, {(chunk + 1) * self.chunk_docs:,} input positions done")
+            done += documents
+            if self.on_progress:
+                self.on_progress(Progress(label, done, entering))
+
+    def _entering(self) -> int:
+        return self.summary.read - sum(self.summary.dropped.values())
+
+    def _on_disk(self, step: Pass) -> bool:
+        """Whether the pass's first stage gets its first pass's result as lookups from disk."""
+        stage = step.stages[0][0] if step.stages else None
+        return stage is not None and stage.needs_fit and bool(self.built[stage].fit_tables)
+
+    def _end_chunk(self, output: PassOutput, chunk: int, reader: _Reader | None, label: str) -> None:
+        output.end_chunk(chunk)
         if reader:
             reader.commit(chunk)
         self.journal["chunks_done"] = chunk + 1
@@ -292,58 +316,6 @@ class _Runner:
         self.journal["summary"] = self.summary.saved()
         self.journal["progress"] = progress
         write_journal(self.work, self.journal)
-
-    def _spilled_tasks(self, step: Pass, start_chunk: int) -> Iterator[Task]:
-        """The documents the pass before kept, from `start_chunk` on, in batches with their lookups."""
-        previous = self.work / f"pass{step.number - 1}" / "kept"
-        stage = step.stages[0][0]
-        lookups = Lookups(self._lookup_path(step)) if stage.needs_fit and self.built[stage].fit_tables else None
-        for chunk in range(start_chunk, self.journal["chunks"]):
-            batch: list[Item] = []
-            number = -1
-            for path in chunk_files(previous, chunk):
-                for ordinal, doc in read_spill(path):
-                    if ordinal // BATCH_DOCS != number:
-                        if batch:
-                            yield Task(number, batch, lookups.take(number) if lookups else None)
-                        batch, number = [], ordinal // BATCH_DOCS
-                    batch.append((ordinal, doc))
-            if batch:
-                yield Task(number, batch, lookups.take(number) if lookups else None)
-
-    def _collect(self, result: BatchResult, chunk: int, kept: ChunkWriter, edits: ChunkWriter,
-                 dropped: ChunkWriter, *, final: bool) -> None:
-        started = time.process_time()
-        summary = self.summary
-        for ordinal, doc in result.kept:
-            if final:
-                kept.add(chunk, document_row(ordinal, doc))
-                edits.extend(chunk, edit_rows(ordinal, doc.id, doc.edits))
-                summary.edits.update(edit.stage for edit in doc.edits)
-            else:
-                kept.add(chunk, spill_row(ordinal, doc))
-        for ordinal, record, stage, drop in result.dropped:
-            dropped.add(chunk, {ORDINAL: ordinal, "id": record.id or record.source, "source": record.source,
-                                "stage": stage, "reason": drop.reason, "detail": drop.detail, "text": record.text,
-                                "duplicate_of": drop.duplicate_of, "similarity": drop.similarity,
-                                "duplicate_in": drop.duplicate_in})
-            if isinstance(record, Document):
-                edits.extend(chunk, edit_rows(ordinal, record.id, record.edits))
-                summary.edits.update(edit.stage for edit in record.edits)
-            summary.dropped[(stage, drop.reason)] += 1
-        summary.cpu.update(result.cpu)
-        summary.cpu["write"] += time.process_time() - started
-
-    def _collect_fit(self, step: Pass, result: BatchResult, partials: list[Any],
-                     fit_rows: dict[str, list[pl.DataFrame]]) -> None:
-        assert step.fit_next is not None
-        stage = self.built[step.fit_next[0]]
-        for ordinals, partial in result.partials:
-            if not stage.fit_tables:
-                partials.append(partial)
-                continue
-            for name, frame in fit_frames(stage, ordinals, partial, result.number).items():
-                fit_rows.setdefault(name, []).append(frame)
 
     # --- between passes --------------------------------------------------------------------------
 
@@ -431,6 +403,124 @@ class _Runner:
                 write_shard(files, schema, target, shard, rows=rows)
         self.summary.written = documents
         self.summary.cpu["write"] += time.process_time() - started
+
+
+class PassOutput:
+    """What one pass writes, chunk by chunk: the documents it kept (spilled for the next pass, or
+    the final rows), its edits and drops, and the next stage's first-pass rows or partials."""
+
+    def __init__(self, work: Path, step: Pass, summary: RunSummary) -> None:
+        folder = work / f"pass{step.number}"
+        self.summary = summary
+        self.final = step.last
+        self.fit_stage = step.fit_next[0] if step.fit_next is not None else None
+        self.fit_folder = folder / "fit"
+        self.kept = ChunkWriter(folder / "kept", DOCUMENT_SCHEMA if step.last else SPILL_SCHEMA)
+        self.edits = ChunkWriter(folder / "edits", EDIT_SCHEMA)
+        self.dropped = ChunkWriter(folder / "dropped", DROPPED_SCHEMA)
+        self.partials: list[Any] = []
+        self.fit_rows: dict[str, list[pl.DataFrame]] = {}
+
+    def discard(self, first: int, last: int | None = None) -> None:
+        """Delete the files of chunks `first` to `last` (excluded; None: to the end): work done again."""
+        folders = [writer.folder for writer in (self.kept, self.edits, self.dropped)]
+        if self.fit_folder.exists():
+            folders += [table for table in self.fit_folder.iterdir() if table.is_dir()]
+        for folder in folders:
+            remove_chunks_from(folder, first, last)
+
+    def collect(self, result: BatchResult, chunk: int) -> None:
+        started = time.process_time()
+        summary, kept, edits, dropped = self.summary, self.kept, self.edits, self.dropped
+        for ordinal, doc in result.kept:
+            if self.final:
+                kept.add(chunk, document_row(ordinal, doc))
+                edits.extend(chunk, edit_rows(ordinal, doc.id, doc.edits))
+                summary.edits.update(edit.stage for edit in doc.edits)
+            else:
+                kept.add(chunk, spill_row(ordinal, doc))
+        for ordinal, record, stage, drop in result.dropped:
+            dropped.add(chunk, {ORDINAL: ordinal, "id": record.id or record.source, "source": record.source,
+                                "stage": stage, "reason": drop.reason, "detail": drop.detail, "text": record.text,
+                                "duplicate_of": drop.duplicate_of, "similarity": drop.similarity,
+                                "duplicate_in": drop.duplicate_in})
+            if isinstance(record, Document):
+                edits.extend(chunk, edit_rows(ordinal, record.id, record.edits))
+                summary.edits.update(edit.stage for edit in record.edits)
+            summary.dropped[(stage, drop.reason)] += 1
+        if self.fit_stage is not None:
+            for ordinals, partial in result.partials:
+                if not self.fit_stage.fit_tables:
+                    self.partials.append(partial)
+                    continue
+                for name, frame in fit_frames(self.fit_stage, ordinals, partial, result.number).items():
+                    self.fit_rows.setdefault(name, []).append(frame)
+        summary.cpu.update(result.cpu)
+        summary.cpu["write"] += time.process_time() - started
+
+    def end_chunk(self, chunk: int) -> None:
+        for writer in (self.kept, self.edits, self.dropped):
+            writer.end_chunk(chunk)
+        if self.fit_stage is None:
+            return
+        if self.fit_stage.fit_tables:
+            for name, frames in self.fit_rows.items():
+                if frames:
+                    write_fit_rows(self.fit_folder, name, f"{chunk:07d}", pl.concat(frames))
+            self.fit_rows.clear()
+        else:
+            (self.fit_folder / "partials").mkdir(parents=True, exist_ok=True)
+            path = self.fit_folder / "partials" / f"{chunk:07d}.pickle"
+            path.write_bytes(pickle.dumps(self.partials, protocol=pickle.HIGHEST_PROTOCOL))
+            fsync_file(path)
+            self.partials.clear()
+
+
+@dataclass(frozen=True)
+class ChunkJob:
+    """A pass after the first, as an engine that runs whole chunks elsewhere needs it: each chunk's
+    documents wait on disk in the pass before's files, and its lookups in `lookup`."""
+
+    work: Path
+    step: Pass
+    plan: PassPlan
+    lookup: Path | None  # the first stage's first pass, kept on disk; None when it has none there
+    chunk_docs: int
+
+
+def run_chunk(job: ChunkJob, chunk: int,
+              run_batches: Callable[[PassPlan, Iterator[Task]], Iterable[BatchResult]]) -> tuple[RunSummary, int]:
+    """One chunk of a pass after the first, start to end: its documents read from the files of the
+    pass before, run through `run_batches`, its own files written (an earlier attempt's replaced).
+    The same files as the runner's own loop writes for that chunk; the counts and documents it adds."""
+    summary = RunSummary()
+    output = PassOutput(job.work, job.step, summary)
+    output.discard(chunk, chunk + 1)
+    first = chunk * job.chunk_docs // BATCH_DOCS
+    lookups = Lookups(job.lookup, batches=(first, first + job.chunk_docs // BATCH_DOCS)) if job.lookup else None
+    documents = 0
+    for result in run_batches(job.plan, spilled_tasks(job.work, job.step, range(chunk, chunk + 1), lookups)):
+        output.collect(result, chunk)
+        documents += len(result.kept) + len(result.dropped)
+    output.end_chunk(chunk)
+    return summary, documents
+
+
+def spilled_tasks(work: Path, step: Pass, chunks: range, lookups: Lookups | None) -> Iterator[Task]:
+    """The documents the pass before kept, in `chunks`, in batches with their lookups."""
+    previous = work / f"pass{step.number - 1}" / "kept"
+    for chunk in chunks:
+        batch: list[Item] = []
+        number = -1
+        for path in chunk_files(previous, chunk):
+            for ordinal, doc in read_spill(path):
+                if ordinal // BATCH_DOCS != number:
+                    if batch:
+                        yield Task(number, batch, lookups.take(number) if lookups else None)
+                    batch, number = [], ordinal // BATCH_DOCS
+                batch.append((ordinal, doc))
+        if batch:
+            yield Task(number, batch, lookups.take(number) if lookups else None)
 
 
 class _Reader:
@@ -615,6 +705,7 @@ def _manifest(
         "renamed_ids": summary.renamed_ids,
         "timings": {
             "workers": config.workers,
+            "engine": summary.engine,
             "wall_seconds": round(summary.wall_seconds, 3),
             "cpu_seconds": {name: round(seconds, 3) for name, seconds in sorted(summary.cpu.items())},
             "resumed_from": summary.resumed_from,

@@ -154,10 +154,10 @@ def chunk_files(folder: Path, chunk: int) -> list[Path]:
     return sorted(folder.glob(f"{chunk:07d}*.parquet"), key=lambda path: (len(path.name), path.name))
 
 
-def remove_chunks_from(folder: Path, chunk: int) -> None:
-    """Delete the files of chunks `chunk` and later: work a resumed run redoes."""
+def remove_chunks_from(folder: Path, chunk: int, last: int | None = None) -> None:
+    """Delete the files of chunks `chunk` and later (before `last`, if given): work done again."""
     for path in folder.iterdir():
-        if path.name[:7].isdigit() and int(path.name[:7]) >= chunk:
+        if path.name[:7].isdigit() and chunk <= int(path.name[:7]) and (last is None or int(path.name[:7]) < last):
             path.unlink()
 
 
