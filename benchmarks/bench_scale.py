@@ -175,7 +175,7 @@ def _resume_trials(work: Path, trials: int, workers: int, docs: int = 50_000) ->
     """kill -9 at random moments, then --resume: byte-identical every time? and how much was redone."""
     source = inputs(work, docs)
     reference = work / "resume-reference"
-    measured, _ = clean(source, reference, skip=SKIP, workers=workers)
+    measured, _ = clean(source, reference, skip=f"{SKIP},{NEW_STAGES}", workers=workers)
     print(f"\nresume: {trials} kill -9 at random moments of a {docs:,}-document run "
           f"(uninterrupted: {measured.seconds:.1f} s), each resumed")
     rng = random.Random(0)
@@ -187,7 +187,7 @@ def _resume_trials(work: Path, trials: int, workers: int, docs: int = 50_000) ->
         shutil.rmtree(work / ".resume-out.partial", ignore_errors=True)
         moment = rng.uniform(0.05, 0.95) * measured.seconds
         command = [sys.executable, "-m", "corpus", "clean", str(source), "-o", str(out), "--workers", str(workers),
-                   "--skip", SKIP]
+                   "--skip", f"{SKIP},{NEW_STAGES}"]
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(moment)
