@@ -14,6 +14,7 @@ import dataclasses
 import inspect
 import io
 import json
+import re
 import sys
 import textwrap
 import tokenize
@@ -121,7 +122,9 @@ def defaults(cls: type) -> dict[str, Any]:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
+    """Text as one cell of a Markdown table: no column breaks, no HTML (a comment may say `<noscript>`)."""
+    parts = re.split(r"(`[^`]*`)", text.replace("|", "\\|"))  # code spans show "<" as it is
+    return "".join(part if part.startswith("`") else part.replace("<", "&lt;") for part in parts)
 
 
 def configuration_page() -> str:
@@ -140,12 +143,12 @@ def configuration_page() -> str:
         hints = typing.get_type_hints(cls)
         helps = field_help(cls)
         values = defaults(cls)
-        lines += [f"## `[{section}]`", "", "| key | type | default | help |", "|---|---|---|---|"]
+        lines += [f"## `[{section}]`", "", "| key = default | type: help |", "|---|---|"]
         example += [f"[{section}]"]
         for item in dataclasses.fields(cls):
             default = toml_value(values[item.name])
-            lines.append(f"| `{item.name}` | {_cell(type_name(hints[item.name]))} | `{_cell(default)}` "
-                         f"| {_cell(helps.get(item.name, ''))} |")
+            lines.append(f"| `{item.name} = {default}` | *{_cell(type_name(hints[item.name]))}*: "
+                         f"{_cell(helps.get(item.name, ''))} |")
             example.append(f"# {item.name}: unset by default" if values[item.name] is None else f"{item.name} = {default}")
         lines.append("")
         example.append("")
