@@ -35,7 +35,7 @@ def test_every_configuration_key_has_help() -> None:
 
 def test_a_key_renamed_in_the_code_shows_in_the_reference() -> None:
     page = _docs.pages()["configuration.md"]
-    assert "| `max_document_bytes` | integer | `8388608` |" in page
+    assert "| `max_document_bytes = 8388608` | *integer*: " in page
     assert "`rare_cost`" not in page  # the key the old README's example kept after the code dropped it
     assert "## `[stages.typos]`" in page and "## `[stages.dedup]`" in page
 
