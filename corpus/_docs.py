@@ -87,6 +87,7 @@ def toml_value(value: Any) -> str:
 
 
 def type_name(hint: Any) -> str:
+    """A field's type in the words of a TOML user."""
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin is typing.Literal:
         return "one of " + ", ".join(json.dumps(arg) for arg in args)
@@ -96,7 +97,8 @@ def type_name(hint: Any) -> str:
         return f"list of {type_name(args[0])}s"
     if origin in (dict, Mapping, typing.Mapping):
         return f"table of {type_name(args[1])}s"
-    return {str: "string", int: "integer", float: "float", bool: "boolean"}.get(hint, getattr(hint, "__name__", str(hint)))
+    names = {str: "string", int: "integer", float: "float", bool: "boolean"}
+    return names.get(hint, getattr(hint, "__name__", str(hint)))
 
 
 def config_sections() -> Iterator[tuple[str, type]]:
@@ -149,7 +151,8 @@ def configuration_page() -> str:
             default = toml_value(values[item.name])
             lines.append(f"| `{item.name} = {default}` | *{_cell(type_name(hints[item.name]))}*: "
                          f"{_cell(helps.get(item.name, ''))} |")
-            example.append(f"# {item.name}: unset by default" if values[item.name] is None else f"{item.name} = {default}")
+            unset = values[item.name] is None
+            example.append(f"# {item.name}: unset by default" if unset else f"{item.name} = {default}")
         lines.append("")
         example.append("")
     example[-1] = "```"
@@ -160,6 +163,7 @@ def configuration_page() -> str:
 
 
 def _commands(command: click.Command, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], click.Command]]:
+    """The command and every subcommand under it, with their names from `corpus` down."""
     yield path, command
     if isinstance(command, click.Group):
         for name in sorted(command.commands):
@@ -177,11 +181,9 @@ def cli_page() -> str:
         "The `--help` of every command, as `corpus COMMAND --help` prints it.",
         "",
     ]
-    parent: click.Context | None = None
     contexts: dict[tuple[str, ...], click.Context] = {}
     for path, command in _commands(cli, ("corpus",)):
-        parent = contexts.get(path[:-1])
-        context = click.Context(command, info_name=path[-1], parent=parent, terminal_width=WIDTH,
+        context = click.Context(command, info_name=path[-1], parent=contexts.get(path[:-1]), terminal_width=WIDTH,
                                 max_content_width=WIDTH)
         contexts[path] = context
         lines += [f"## `{' '.join(path)}`", "", "```text", command.get_help(context).rstrip(), "```", ""]

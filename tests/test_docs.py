@@ -16,8 +16,8 @@ from corpus.pipeline import STAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-TOML_BLOCK = re.compile(r"^```toml\n(.*?)^```", re.M | re.S)
-CONFIG_TABLE = re.compile(r"^\[(read|run|stages(\.\w+)?)\]", re.M)
+TOML_BLOCK = re.compile(r"^```toml\n(.*?)^```", re.MULTILINE | re.DOTALL)
+CONFIG_TABLE = re.compile(r"^\[(read|run|stages(\.\w+)?)\]", re.MULTILINE)
 
 
 @pytest.mark.parametrize("name", sorted(_docs.pages()))
@@ -54,7 +54,7 @@ def config_examples() -> list[tuple[str, str]]:
     found = []
     for page in sorted([*DOCS.rglob("*.md"), ROOT / "README.md"]):
         for block in TOML_BLOCK.findall(page.read_text(encoding="utf-8")):
-            first_table = re.search(r"^\[.*$", block, re.M)
+            first_table = re.search(r"^\[.*$", block, re.MULTILINE)
             if first_table and CONFIG_TABLE.match(first_table.group(0)):
                 found.append((str(page.relative_to(ROOT)), block))
     return found
