@@ -190,9 +190,12 @@ def cli_page() -> str:
     return "\n".join(lines)
 
 
+PAGES = {"configuration.md": configuration_page, "cli.md": cli_page}  # file in docs/reference/ -> its maker
+
+
 def pages() -> dict[str, str]:
     """File name in docs/reference/ -> its Markdown."""
-    return {"configuration.md": configuration_page(), "cli.md": cli_page()}
+    return {name: make() for name, make in PAGES.items()}
 
 
 def main() -> None:

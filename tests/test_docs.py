@@ -20,10 +20,10 @@ TOML_BLOCK = re.compile(r"^```toml\n(.*?)^```", re.MULTILINE | re.DOTALL)
 CONFIG_TABLE = re.compile(r"^\[(read|run|stages(\.\w+)?)\]", re.MULTILINE)
 
 
-@pytest.mark.parametrize("name", sorted(_docs.pages()))
+@pytest.mark.parametrize("name", sorted(_docs.PAGES))
 def test_the_committed_reference_is_what_the_code_generates(name: str) -> None:
     committed = (DOCS / "reference" / name).read_text(encoding="utf-8")
-    assert committed == _docs.pages()[name], (
+    assert committed == _docs.PAGES[name](), (
         f"docs/reference/{name} differs from the code: run `python -m corpus._docs` and commit the result")
 
 
@@ -34,7 +34,7 @@ def test_every_configuration_key_has_help() -> None:
 
 
 def test_a_key_renamed_in_the_code_shows_in_the_reference() -> None:
-    page = _docs.pages()["configuration.md"]
+    page = _docs.configuration_page()
     assert "| `max_document_bytes = 8388608` | *integer*: " in page
     assert "`rare_cost`" not in page  # the key the old README's example kept after the code dropped it
     assert "## `[stages.typos]`" in page and "## `[stages.dedup]`" in page
