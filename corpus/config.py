@@ -35,7 +35,7 @@ class ReadConfig:
     # hide the whole article; elsewhere it holds "enable JavaScript").
     html_mode: Literal["visible", "noscript", "main"] = "main"
     # A bigger document is dropped as too_large, never read whole. A run's memory peaks at about
-    # 80 times its largest document on top of some 300 MB (see Limits and hostile input): 8 MiB keeps a worker
+    # 80 times its largest document on top of some 300 MB (see Limits): 8 MiB keeps a worker
     # near 1 GB, and is 8 times what Common Crawl keeps of a page, more than the longest books.
     max_document_bytes: int = 8 * 1024 * 1024
     # A .gz/.zst expanding to more than this many times its size is a compression bomb
