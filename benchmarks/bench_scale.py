@@ -191,6 +191,9 @@ def _resume_trials(work: Path, trials: int, workers: int, docs: int = 50_000) ->
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(moment)
+        if process.poll() is not None:  # it finished first: no kill to resume from
+            print(f"  trial {trial + 1:>2}: the run finished within {moment:.1f} s, before the kill", flush=True)
+            continue
         process.send_signal(signal.SIGKILL)
         process.wait()
         killed_after = time.perf_counter() - started
@@ -205,7 +208,7 @@ def _resume_trials(work: Path, trials: int, workers: int, docs: int = 50_000) ->
         print(f"  trial {trial + 1:>2}: killed after {killed_after:6.1f} s "
               f"({(manifest.get('timings') or {}).get('resumed_from')}); resumed in {spent:6.1f} s; identical: {same}",
               flush=True)
-    print(f"  {identical}/{trials} byte-identical; time spent beyond one uninterrupted run: median "
+    print(f"  {identical}/{len(redone)} byte-identical; time spent beyond one uninterrupted run: median "
           f"{sorted(redone)[len(redone) // 2]:.1f} s, max {max(redone):.1f} s (start-up, the work redone)")
 
 

@@ -64,6 +64,10 @@ def staging_folder(out: Path, *, overwrite: bool, resume: bool, key: dict[str, A
     folder made with the same key. `warn(line)` reports a discarded unfinished run.
     """
     out = Path(os.path.abspath(out))
+    if resume and not overwrite and not staging_path(out).exists() and (out / "manifest.json").is_file():
+        # Killed after its publish: the run it would continue had finished.
+        raise UsageError(str(out), "nothing to resume: no unfinished run, and OUT holds a finished one",
+                         "use it as it is, or run again with --overwrite")
     _check_output_folder(out, overwrite=overwrite)
     _make_parent(out)
     with _locked(out):

@@ -168,3 +168,12 @@ def test_a_second_run_on_the_same_output_is_refused_while_the_first_runs(inputs:
     assert process.returncode == 0
     assert second.returncode == 2
     assert f"{inputs / 'out-busy'}: another corpus run is writing this output (pid {process.pid} on" in second.stderr
+
+
+def test_resume_after_the_run_finished_says_there_is_nothing_to_resume(inputs: Path, reference: Path) -> None:
+    """A kill that lands after the publish leaves a finished OUT: --resume says so and keeps it."""
+    before = {name: (reference / name).read_bytes() for name in TABLES}
+    result = run_cli("clean", "part0.jsonl", "part1.jsonl", "-o", "reference", "--resume", cwd=inputs)
+    assert result.returncode == 2
+    assert "nothing to resume" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert {name: (reference / name).read_bytes() for name in TABLES} == before
