@@ -96,6 +96,7 @@ def dedup_decisions(out: Path) -> pl.DataFrame:
 
 def row(label: str, docs: int, measured: Measured, disk: int) -> str:
     return (f"{label:<34} {docs:>10,} {measured.seconds:>9.1f} {docs / measured.seconds:>8.0f} "
+            f"{measured.cpu_seconds * 1000 / docs:>10.2f} "
             f"{measured.peak_bytes / 1e9:>8.2f} {measured.peak_main_bytes / 1e9:>8.2f} {disk / 1e9:>8.2f}")
 
 
@@ -115,7 +116,7 @@ def main(argv: list[str] | None = None) -> None:
     work.mkdir(parents=True, exist_ok=True)
     before = None if args.no_before else before_checkout(work)
     print(f"scale benchmark: {args.workers} workers; inputs and outputs in {work}")
-    print(f"\n{'':<34} {'documents':>10} {'wall s':>9} {'docs/s':>8} {'peak GB':>8} {'main GB':>8} {'disk GB':>8}")
+    print(f"\n{'':<34} {'documents':>10} {'wall s':>9} {'docs/s':>8} {'CPU ms/doc':>10} {'peak GB':>8} {'main GB':>8} {'disk GB':>8}")
     results: dict[tuple[str, int], tuple[Measured, int]] = {}
     plans = [(SKIP, int(n)) for n in args.sizes.split(",") if n] + [(None, int(n)) for n in args.all_stages.split(",") if n]
     for skip, docs in plans:
@@ -163,12 +164,15 @@ def _targets(results: dict[tuple[str, int], tuple[Measured, int]]) -> None:
     peak_large = results[kind, large][0].peak_bytes
     peak_middle = results[kind, middle][0].peak_bytes
     rate = {docs: docs / results[kind, docs][0].seconds for docs in sizes}
+    cpu = {docs: results[kind, docs][0].cpu_seconds / docs for docs in sizes}
     print(f"\ntargets ({kind}):")
     print(f"  peak memory at {large:,} within 1.5x of {middle:,}: {peak_large / peak_middle:.2f}x "
           f"{'met' if peak_large <= 1.5 * peak_middle else 'MISSED'}")
     print(f"  peak memory at {large:,} under 2 GB: {peak_large / 1e9:.2f} GB {'met' if peak_large < 2e9 else 'MISSED'}")
     print(f"  docs/s at {large:,} within 20% of {small:,}: {rate[large]:.0f} vs {rate[small]:.0f} "
           f"{'met' if rate[large] >= 0.8 * rate[small] else 'MISSED'}")
+    print(f"  CPU per document at {large:,} within 20% of {small:,} (what a loaded machine changes least): "
+          f"{cpu[large] * 1000:.2f} ms vs {cpu[small] * 1000:.2f} ms {'met' if cpu[large] <= 1.2 * cpu[small] else 'MISSED'}")
 
 
 def _resume_trials(work: Path, trials: int, workers: int, docs: int = 50_000) -> None:

@@ -4,6 +4,7 @@ sampled from /proc, with its wall time: what a user's machine must hold for a ru
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import threading
 import time
@@ -22,12 +23,14 @@ class Measured:
     returncode: int
     stdout: str
     stderr: str
+    cpu_seconds: float = 0.0  # user + system time of the whole tree: what a loaded machine does not change much
 
 
 def run_measured(command: Sequence[str], *, interval: float = 0.2, env: dict[str, str] | None = None,
                  cwd: Path | None = None) -> Measured:
     """Run `command`, sampling the resident memory of its process tree every `interval` seconds."""
     started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     process = subprocess.Popen(list(command), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env=env, cwd=cwd)
     peak = [0, 0]
@@ -46,7 +49,9 @@ def run_measured(command: Sequence[str], *, interval: float = 0.2, env: dict[str
     stdout, stderr = process.communicate()
     done.set()
     sampler.join()
-    return Measured(time.perf_counter() - started, peak[0], peak[1], process.returncode, stdout, stderr)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and the workers it waited for
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Measured(time.perf_counter() - started, peak[0], peak[1], process.returncode, stdout, stderr, cpu)
 
 
 def _rss(pid: int) -> int:
