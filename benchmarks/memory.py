@@ -24,12 +24,14 @@ class Measured:
     stderr: str
 
 
-def run_measured(command: Sequence[str], *, interval: float = 0.2, env: dict[str, str] | None = None,
-                 cwd: Path | None = None) -> Measured:
+def run_measured(
+    command: Sequence[str], *, interval: float = 0.2, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> Measured:
     """Run `command`, sampling the resident memory of its process tree every `interval` seconds."""
     started = time.perf_counter()
-    process = subprocess.Popen(list(command), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env=env, cwd=cwd)
+    process = subprocess.Popen(
+        list(command), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd
+    )
     peak = [0, 0]
     done = threading.Event()
 

@@ -15,8 +15,13 @@ __all__ = ["Document", "Drop", "Edit", "RunOutput", "open", "replay"]
 
 # Imported on first use: the command line imports this package, and polars (behind RunOutput)
 # takes most of a second that `corpus --help` does not need.
-_LAZY = {"Document": "corpus.document", "Drop": "corpus.document", "Edit": "corpus.document",
-         "replay": "corpus.edits", "RunOutput": "corpus.output"}
+_LAZY = {
+    "Document": "corpus.document",
+    "Drop": "corpus.document",
+    "Edit": "corpus.document",
+    "replay": "corpus.edits",
+    "RunOutput": "corpus.output",
+}
 
 
 def __getattr__(name: str) -> Any:

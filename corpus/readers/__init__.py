@@ -31,13 +31,26 @@ Reader = Callable[[Path, str, ReadConfig], Iterator[Record]]
 
 # Longest suffix first wins. Compressed variants go through corpus.readers.compression.
 READERS: dict[str, Reader] = {
-    ".txt": read_text, ".txt.gz": read_text, ".txt.zst": read_text,
-    ".jsonl": read_jsonl, ".jsonl.gz": read_jsonl, ".jsonl.zst": read_jsonl,
-    ".ndjson": read_jsonl, ".ndjson.gz": read_jsonl, ".ndjson.zst": read_jsonl,
-    ".json.gz": read_jsonl, ".json.zst": read_jsonl,  # Dolma names its JSONL files so
+    ".txt": read_text,
+    ".txt.gz": read_text,
+    ".txt.zst": read_text,
+    ".jsonl": read_jsonl,
+    ".jsonl.gz": read_jsonl,
+    ".jsonl.zst": read_jsonl,
+    ".ndjson": read_jsonl,
+    ".ndjson.gz": read_jsonl,
+    ".ndjson.zst": read_jsonl,
+    ".json.gz": read_jsonl,
+    ".json.zst": read_jsonl,  # Dolma names its JSONL files so
     ".parquet": read_parquet,
-    ".html": read_html, ".htm": read_html, ".html.gz": read_html, ".htm.gz": read_html,
-    ".warc": read_warc, ".warc.gz": read_warc, ".wet": read_warc, ".wet.gz": read_warc,
+    ".html": read_html,
+    ".htm": read_html,
+    ".html.gz": read_html,
+    ".htm.gz": read_html,
+    ".warc": read_warc,
+    ".warc.gz": read_warc,
+    ".wet": read_warc,
+    ".wet.gz": read_warc,
 }
 
 
@@ -79,8 +92,15 @@ def read_input(input_file: InputFile, config: ReadConfig) -> Iterator[Record]:
         yield ReadFailure(source, "format_mismatch", str(error))
     except TooLarge as error:
         yield ReadFailure(source, "too_large", str(error))
-    except (EOFError, zlib.error, gzip.BadGzipFile, zstandard.ZstdError, ArchiveError, CompressionBomb,
-            CorruptParquet) as error:
+    except (
+        EOFError,
+        zlib.error,
+        gzip.BadGzipFile,
+        zstandard.ZstdError,
+        ArchiveError,
+        CompressionBomb,
+        CorruptParquet,
+    ) as error:
         yield ReadFailure(source, "corrupt_file", f"after {last}: {type(error).__name__}: {error}")
     except OSError as error:  # an I/O error, or the file removed while it was read
         yield ReadFailure(source, "unreadable_file", f"after {last}: {type(error).__name__}: {error.strerror or error}")

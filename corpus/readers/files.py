@@ -61,9 +61,15 @@ def find_inputs(arguments: Sequence[Path], *, exclude: Path | None = None) -> li
         if argument.is_dir():
             # Resolve paths only where the excluded folder lies under this argument.
             skip = excluded if excluded is not None and excluded.is_relative_to(resolved(argument)) else None
-            inputs.extend(InputFile(path, printable(path.relative_to(argument).as_posix() if path != argument
-                                                    else argument.name or str(argument)))
-                          for path in _walk(argument, skip))
+            inputs.extend(
+                InputFile(
+                    path,
+                    printable(
+                        path.relative_to(argument).as_posix() if path != argument else argument.name or str(argument)
+                    ),
+                )
+                for path in _walk(argument, skip)
+            )
         else:
             inputs.append(InputFile(argument, printable(argument.name)))
     return inputs
@@ -105,7 +111,9 @@ def check_file(path: Path) -> os.stat_result:
         info = os.stat(path)
     except FileNotFoundError:
         if os.path.islink(path):
-            raise InputProblem("broken_link", f"a symbolic link to {os.readlink(path)!r}, which does not exist") from None
+            raise InputProblem(
+                "broken_link", f"a symbolic link to {os.readlink(path)!r}, which does not exist"
+            ) from None
         raise InputProblem("unreadable_file", "the file is gone (removed during the run?)") from None
     except OSError as error:
         if error.errno == errno.ELOOP:
@@ -113,8 +121,11 @@ def check_file(path: Path) -> os.stat_result:
         raise InputProblem("unreadable_file", _describe(error)) from None
     if stat.S_ISDIR(info.st_mode):
         if os.path.islink(path):
-            raise InputProblem("not_a_file", "a symbolic link to a folder (links to folders are not followed; "
-                                             "give the folder itself as an input to read it)")
+            raise InputProblem(
+                "not_a_file",
+                "a symbolic link to a folder (links to folders are not followed; "
+                "give the folder itself as an input to read it)",
+            )
         try:
             os.listdir(path)
         except OSError as error:
@@ -138,8 +149,9 @@ def open_regular(path: Path) -> BinaryIO:
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise InputProblem("not_a_file", f"{_KINDS.get(stat.S_IFMT(mode), 'not a regular file')}: "
-                                             "only regular files are read")
+            raise InputProblem(
+                "not_a_file", f"{_KINDS.get(stat.S_IFMT(mode), 'not a regular file')}: only regular files are read"
+            )
         return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)

@@ -16,7 +16,6 @@ from corpus.readers.compression import TooLarge, bounded_lines, open_stream
 from corpus.readers.decoding import decode
 from corpus.readers.records import record_to_document
 
-
 _LONG_NUMBER = re.compile(rb"\d{20}")
 
 

@@ -47,8 +47,11 @@ def read_parquet(path: Path, source: str, config: ReadConfig) -> Iterator[Docume
         for record in batch.iter_rows(named=True):
             document = record_to_document(record, source=f"{source}#{row}", config=config, encoding="utf-8")
             # polars holds the batch anyway; what matters is that the workers never get it
-            if isinstance(document, Document) and len(document.text) * 4 > limit \
-                    and (size := len(document.text.encode("utf-8", "surrogatepass"))) > limit:
+            if (
+                isinstance(document, Document)
+                and len(document.text) * 4 > limit
+                and (size := len(document.text.encode("utf-8", "surrogatepass"))) > limit
+            ):
                 document = ReadFailure(document.source, "too_large", str(TooLarge(size, limit)), id=document.id)
             yield document
             row += 1

@@ -10,9 +10,7 @@ from corpus.document import Document, ReadFailure, metadata_json
 _MISSING = object()
 
 
-def record_to_document(
-    record: Any, *, source: str, config: ReadConfig, encoding: str
-) -> Document | ReadFailure:
+def record_to_document(record: Any, *, source: str, config: ReadConfig, encoding: str) -> Document | ReadFailure:
     if not isinstance(record, dict):
         return ReadFailure(source, "not_an_object", f"record is a JSON {type(record).__name__}, not an object")
     text = _get(record, config.text_field)
@@ -22,7 +20,11 @@ def record_to_document(
             source, "missing_text_field", f"no {config.text_field!r} field (fields: {fields}); set --text-field"
         )
     if not isinstance(text, str):
-        return ReadFailure(source, "invalid_text_field", f"{config.text_field!r} is {'null' if text is None else type(text).__name__}, not text")
+        return ReadFailure(
+            source,
+            "invalid_text_field",
+            f"{config.text_field!r} is {'null' if text is None else type(text).__name__}, not text",
+        )
     raw_id = _get(record, config.id_field)
     url = next((value for path in config.url_field if isinstance(value := _get(record, path), str) and value), None)
     metadata = {key: value for key, value in record.items() if key not in (config.text_field, config.id_field)}

@@ -33,6 +33,10 @@ class UnparsedHtml:
         if not page.text.strip():
             return ReadFailure(self.source, "empty_document", "no visible text in the HTML", id=self.id)
         return Document(
-            id=self.id or self.source, source=self.source, text=page.text, url=url,
-            encoding=page.encoding, metadata=metadata,
+            id=self.id or self.source,
+            source=self.source,
+            text=page.text,
+            url=url,
+            encoding=page.encoding,
+            metadata=metadata,
         )

@@ -24,7 +24,7 @@ do no I/O and keep no global state; they change text only through `corpus.edits`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
 import polars as pl
@@ -56,7 +56,7 @@ class Stage:
     def fit(self, docs: Sequence[Document]) -> Any:
         raise NotImplementedError(f"stage {self.name} declares no first pass")
 
-    def merge(self, partials: Sequence[Any]) -> Any:
+    def merge(self, partials: Iterable[Any]) -> Any:
         raise NotImplementedError(f"stage {self.name} declares no first pass")
 
     def aggregate(self, store: Any) -> None:

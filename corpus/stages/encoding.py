@@ -81,7 +81,7 @@ class EncodingStage(Stage):
             max_decode_length=1 << 30,  # whole documents: ftfy's own splitting left mojibake behind
             explain=True,
         )
-        self._blank_runs = re.compile(r"\n{%d,}" % (config.max_blank_lines + 2))
+        self._blank_runs = re.compile(rf"\n{{{config.max_blank_lines + 2},}}")
 
     def apply(self, doc: Document, fitted: None = None) -> Document | Drop:
         config = self.config
@@ -143,19 +143,19 @@ def needs_ftfy(text: str) -> bool:
     return _FTFY_TRIGGER.search(text) is not None
 
 
-def _group_plan(plan: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+def _group_plan(plan: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]]]:
     """Split ftfy's plan into steps that each map str to str: an encode...decode run is one step."""
     groups: list[list[tuple[str, str]]] = []
     current: list[tuple[str, str]] = []
     for step in plan:
         action = step[0]
         if current or action == "encode":
-            current.append(tuple(step))
+            current.append((step[0], step[1]))
             if action == "decode":
                 groups.append(current)
                 current = []
         else:
-            groups.append([tuple(step)])
+            groups.append([(step[0], step[1])])
     if current:
         groups.append(current)
     return groups

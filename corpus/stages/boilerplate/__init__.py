@@ -20,11 +20,11 @@ import orjson
 from corpus import edits
 from corpus.document import Document, Drop
 from corpus.errors import ConfigError
+from corpus.rules import RuleFile, site_of
 from corpus.stages.base import Stage
 from corpus.stages.boilerplate import metadata
 from corpus.stages.boilerplate.lines import Layout, Unit, layout, units
 from corpus.stages.boilerplate.region import lists_below, main_runs, unit_score
-from corpus.rules import RuleFile, site_of
 from corpus.stages.boilerplate.repetition import FIT_TABLES, LineCounts, batch_counts, count_lines, line_rows
 from corpus.stages.boilerplate.site_rules import SiteRules, compile_rule_files, normalise_line, removals, rule_ids
 from corpus.stages.boilerplate.structure import ends_sentence, standing_alone, table_row
@@ -40,8 +40,9 @@ STAGE_RULES = (REPEAT_SITE, REPEAT_CORPUS, SHORT_LINE, TEASER, OUTSIDE, COMMENT_
 COMMENT_AUTHOR = "generic.comment_author"  # the generic.toml rule whose lines head comments
 # generic.toml's rules for chrome that sits inside an article (captions, credits, counters, labels):
 # their lines go, but they do not split the article into two runs.
-INLINE_RULES = frozenset({"generic.photo_credit", "generic.gallery_counter", "generic.advertisement",
-                          "generic.read_more_promo"})
+INLINE_RULES = frozenset(
+    {"generic.photo_credit", "generic.gallery_counter", "generic.advertisement", "generic.read_more_promo"}
+)
 # A sentence ("Originally published on Live Science.") repeats in a corpus only as often as prose
 # must before it counts as chrome: two pages sharing one are as likely two stories of one source.
 SENTENCE_MIN_WORDS = 5
@@ -217,7 +218,9 @@ class BoilerplateStage(Stage):
             candidates = {i: rule for i, rule in candidates.items() if i in widely}
         return candidates
 
-    def _stage_blocks(self, found: Sequence[Unit], removed: dict[int, tuple[str, str | None]]) -> list[tuple[int, int, str]]:
+    def _stage_blocks(
+        self, found: Sequence[Unit], removed: dict[int, tuple[str, str | None]]
+    ) -> list[tuple[int, int, str]]:
         """Line ranges the stage's own block signals remove: comment threads."""
         if COMMENT_THREAD not in self.disabled and (thread := _comment_thread(found, removed)) is not None:
             return [(*thread, COMMENT_THREAD)]
@@ -230,8 +233,12 @@ class BoilerplateStage(Stage):
         paragraphs or right below it, and the headline lines just above."""
         config = self.config
         scores = [unit_score(unit, is_chrome) for unit, is_chrome in zip(found, chrome)]
-        runs = main_runs(scores, min_score=config.main_text_min_words, share_of_best=config.main_text_share,
-                         inline={n for n, is_inline in enumerate(inline) if is_inline})
+        runs = main_runs(
+            scores,
+            min_score=config.main_text_min_words,
+            share_of_best=config.main_text_share,
+            inline={n for n, is_inline in enumerate(inline) if is_inline},
+        )
         if not runs or page.hard_wrapped:
             # No article to find (a short note, a table), or a text laid out by hand (a wire story,
             # an e-mail), not a web page's blocks: only rules and repetition remove lines.

@@ -173,13 +173,15 @@ class LanguageStage(Stage):
             answers.append(None)
             found[index] = (script, features)
         ranked = exact_langdetect.probabilities(
-            [features for _, features in found.values()], n_trial=config.n_trials, seed=config.seed)
+            [features for _, features in found.values()], n_trial=config.n_trials, seed=config.seed
+        )
         for (index, (script, features)), languages in zip(found.items(), ranked):
             answers[index] = self._judge(script, features, languages)
         return answers  # type: ignore[return-value]  # every None was replaced
 
-    def _judge(self, script: str | None, features: exact_langdetect.Features,
-               ranked: list[tuple[str, float]]) -> tuple[str, float, str]:
+    def _judge(
+        self, script: str | None, features: exact_langdetect.Features, ranked: list[tuple[str, float]]
+    ) -> tuple[str, float, str]:
         """langdetect's top language, or `und` where the checks of the module docstring fail."""
         config: LanguageConfig = self.config
         if not ranked:

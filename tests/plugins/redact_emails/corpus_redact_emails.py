@@ -46,6 +46,11 @@ class RedactEmailsStage(Stage):
         words = len(doc.text.split())
         if found and len(found) / words > self.config.max_address_share:
             return Drop("address_list", f"{len(found)} addresses in {words} words")
-        edits.substitute(doc, ADDRESS, lambda match: match.group(0) if match.group(0).lower() in public else "<EMAIL>",
-                         stage=self.name, rule="redact_emails.address")
+        edits.substitute(
+            doc,
+            ADDRESS,
+            lambda match: match.group(0) if match.group(0).lower() in public else "<EMAIL>",
+            stage=self.name,
+            rule="redact_emails.address",
+        )
         return doc
