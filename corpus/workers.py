@@ -40,6 +40,7 @@ from corpus.stages.base import Stage
 
 Item = tuple[int, Document | UnparsedHtml | ReadFailure]  # (input ordinal, record)
 WORKER_DIED = "worker_died"
+RUN_REASONS = (WORKER_DIED,)  # the drop reasons of stage `run` (the runner's own) in dropped.parquet
 
 
 @dataclass(frozen=True)

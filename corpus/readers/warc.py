@@ -18,6 +18,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from corpus.config import ReadConfig
 from corpus.document import Document, ReadFailure
+from corpus.readers import reasons
 from corpus.readers.compression import GZIP_MAGIC, CompressionBomb, FormatMismatch, TooLarge
 from corpus.readers.decoding import decode
 from corpus.readers.files import open_regular
@@ -98,10 +99,10 @@ def read_warc(path: Path, source: str, config: ReadConfig) -> Iterator[Document 
             try:
                 document = _record_to_document(record, source, config)
             except TruncatedRecord as truncated:
-                yield ReadFailure(truncated.source, "truncated_record", str(truncated))
+                yield ReadFailure(truncated.source, reasons.TRUNCATED_RECORD, str(truncated))
                 continue
             except OversizeRecord as oversize:
-                yield ReadFailure(oversize.source, "too_large", str(oversize))
+                yield ReadFailure(oversize.source, reasons.TOO_LARGE, str(oversize))
                 continue
             except (ArchiveLoadFailed, EOFError, OSError, ValueError) as error:  # reading the record's block
                 raise ArchiveError(f"byte offset {_offset(records)}: {type(error).__name__}: {error}") from error

@@ -20,6 +20,7 @@ import orjson
 from corpus import edits
 from corpus.document import Document, Drop
 from corpus.errors import ConfigError
+from corpus.patterns.budget import RegexTimeout
 from corpus.rules import RuleFile, site_of
 from corpus.stages.base import Stage
 from corpus.stages.boilerplate import metadata
@@ -37,6 +38,7 @@ TEASER = "generic.teaser"  # "...", a teaser of another page, outside the articl
 OUTSIDE = "generic.outside_main_text"  # prose outside the article's runs: other stories, comments
 COMMENT_THREAD = "generic.comment_thread"  # the comments under two or more comment headers
 STAGE_RULES = (REPEAT_SITE, REPEAT_CORPUS, SHORT_LINE, TEASER, OUTSIDE, COMMENT_THREAD)
+EMPTY = f"empty_after_{STAGE}"  # every line was boilerplate
 COMMENT_AUTHOR = "generic.comment_author"  # the generic.toml rule whose lines head comments
 # generic.toml's rules for chrome that sits inside an article (captions, credits, counters, labels):
 # their lines go, but they do not split the article into two runs.
@@ -85,6 +87,8 @@ class BoilerplateStage(Stage):
     config_class = BoilerplateConfig
     needs_fit = True
     fit_tables = FIT_TABLES
+    drop_reasons = (EMPTY, RegexTimeout.drop_reason)  # a rule file's regex over its time budget
+    rule_ids = (*STAGE_RULES, "<rule file>.<rule>")  # the rules of the rule files in effect, generic.toml's too
 
     def __init__(self, config: BoilerplateConfig, rules: Sequence[RuleFile] = ()) -> None:
         super().__init__(config, rules)
@@ -173,7 +177,7 @@ class BoilerplateStage(Stage):
         metadata.fill(doc, [lines[i] for i in sorted(removed)])
         _remove_lines(doc, lines, removed)
         if not doc.text.strip():
-            return Drop(f"empty_after_{STAGE}", "every line was boilerplate")
+            return Drop(EMPTY, "every line was boilerplate")
         return doc
 
     def _repeated(

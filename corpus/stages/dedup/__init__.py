@@ -19,7 +19,7 @@ from corpus import edits
 from corpus.document import Document, Drop
 from corpus.rules import RuleFile
 from corpus.stages.base import Stage
-from corpus.stages.dedup.decide import Decisions, Settings, batch_decisions, decide
+from corpus.stages.dedup.decide import EXACT, NEAR, SHORT, Decisions, Settings, batch_decisions, decide
 from corpus.stages.dedup.fingerprints import FIT_TABLES, fingerprint, fingerprint_rows
 from corpus.stages.dedup.minhash import MinHasher
 from corpus.stages.dedup.previous import INDEX_SETTINGS, check_previous
@@ -72,6 +72,8 @@ class DedupStage(Stage):
     config_class = DedupConfig
     needs_fit = True
     fit_tables = FIT_TABLES
+    drop_reasons = (EXACT, NEAR, SHORT)
+    rule_ids = (RULE,)
 
     def __init__(self, config: DedupConfig, rules: Sequence[RuleFile] = ()) -> None:
         super().__init__(config, rules)

@@ -216,7 +216,7 @@ def _near(store: Any, settings: Settings, earlier: int) -> None:
         store, "near", rows, {"_ordinal": pl.Int64, "reason": pl.String, "target": pl.Int64, "similarity": pl.Float64}
     )
     # An exact copy of a near duplicate is a near duplicate of the kept one (at the first copy's similarity).
-    store.execute("""UPDATE duplicates SET reason = 'near_duplicate', target = n.target, similarity = n.similarity
+    store.execute(f"""UPDATE duplicates SET reason = '{NEAR}', target = n.target, similarity = n.similarity
         FROM near n WHERE duplicates.target = n._ordinal""")
     store.execute("INSERT INTO duplicates SELECT * FROM near")
 

@@ -34,6 +34,7 @@ from corpus.stages.base import Stage
 from corpus.stages.language import exact_langdetect
 
 STAGE = "language"
+NOT_KEPT = "language_not_kept"  # detected in a language outside keep_languages
 UND = "und"
 
 
@@ -150,6 +151,7 @@ def _dominant_script(text: str) -> tuple[str | None, int]:
 class LanguageStage(Stage):
     name = STAGE
     config_class = LanguageConfig
+    drop_reasons = (NOT_KEPT,)
 
     def detect(self, text: str) -> tuple[str, float, str]:
         """(label, score, why): the label is a langdetect code or "und" (then score 0.0)."""
@@ -213,7 +215,7 @@ class LanguageStage(Stage):
         doc.language, doc.language_score = lang, score
         keep = self.config.keep_languages
         if keep and lang not in keep:
-            return Drop("language_not_kept", detail=f"language={lang} score={score} keep={','.join(keep)}")
+            return Drop(NOT_KEPT, detail=f"language={lang} score={score} keep={','.join(keep)}")
         return doc
 
     @classmethod

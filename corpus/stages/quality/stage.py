@@ -40,6 +40,7 @@ class QualityConfig:
 class QualityStage(Stage):
     name = STAGE
     config_class = QualityConfig
+    drop_reasons = ("quality.<preset>.<rule>",)  # the first rule of the presets in effect the document failed
 
     def __init__(self, config: QualityConfig, rules: Sequence[RuleFile] = ()) -> None:
         super().__init__(config, rules)

@@ -129,6 +129,7 @@ class TyposConfig:
 class TyposStage(Stage):
     name = STAGE
     config_class = TyposConfig
+    rule_ids = (SPELLING, IN_CONTEXT, SPLIT, FORCED)
     needs_fit = True
     fit_tables = vocabulary.FIT_TABLES
 

@@ -13,9 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from corpus import edits
-from corpus.document import Document, Drop
-from corpus.stages.base import Stage
+from corpus import Document, Drop, Stage, edits
 
 ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -30,6 +28,8 @@ class RedactEmailsStage(Stage):
     name = "redact_emails"
     config_class = RedactEmailsConfig
     needs_fit = True
+    drop_reasons = ("address_list",)
+    rule_ids = ("redact_emails.address",)
 
     def fit(self, docs: Sequence[Document]) -> Counter[str]:
         """Documents holding each address, in this batch."""
