@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
 import polars as pl
 import zstandard
 
@@ -172,8 +173,14 @@ def error_line(run: Run) -> str:
 
 
 def one_line_error(run: Run) -> bool:
-    """The promise for a failed run: exactly one line on stderr, no traceback."""
-    return "Traceback" not in run.stderr and run.stderr.strip().count("\n") == 0 and bool(error_line(run))
+    """The promise for a failed run: exactly one line on stderr, no traceback (the progress lines a
+    run prints every 30 s when stderr is not a terminal aside)."""
+    lines = [
+        line
+        for line in run.stderr.strip().splitlines()
+        if not (line.startswith("corpus: ") and not line.startswith("corpus: error:"))
+    ]
+    return "Traceback" not in run.stderr and len(lines) == 1 and bool(error_line(run))
 
 
 def seeds_in(folder: Path) -> Path:
@@ -412,6 +419,246 @@ def show_original_of_many_edits(folder: Path) -> Result:
     return Result(handled, outcome, show, left_on_disk(folder, out))
 
 
+# ---- machine-side attacks: the run itself killed, raced, starved of disk ---------------------
+
+RUN_STORIES = 3_000  # Reuters stories: a run of a few dozen seconds, long enough to hit mid-way
+
+
+def reuters_input(folder: Path) -> Path:
+    """RUN_STORIES Reuters stories as one JSONL file, chunks of 256 so the journal moves often."""
+    inputs = folder / "in"
+    inputs.mkdir()
+    rows = reuters_stories(RUN_STORIES)
+    (inputs / "stories.jsonl").write_bytes(b"".join(orjson.dumps(row) + b"\n" for row in rows))
+    (folder / "corpus.toml").write_text('[run]\nchunk_documents = 256\nskip = ["language", "typos"]\n')
+    return inputs
+
+
+def start(folder: Path, out: Path, *extra: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [str(CORPUS), "clean", "in", "-o", str(out), "--workers", "2", *extra],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+
+
+def finish(process: subprocess.Popen[bytes], started: float, peak: int = 0) -> Run:
+    try:
+        stdout, stderr = process.communicate(timeout=TIMEOUT)
+        code: int | None = process.returncode
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        stdout, stderr = process.communicate()
+        code = None
+    return Run(
+        code,
+        stdout.decode(errors="replace"),
+        stderr.decode(errors="replace"),
+        time.perf_counter() - started,
+        peak / 2**20,
+    )
+
+
+def wait_until(process: subprocess.Popen[bytes], reached: Callable[[], bool], limit: float = 300) -> int:
+    """Poll until `reached()`, the largest PSS of the run's processes seen meanwhile."""
+    deadline, peak = time.monotonic() + limit, 0
+    while time.monotonic() < deadline and process.poll() is None and not reached():
+        peak = max(peak, _group_memory(process.pid))
+        time.sleep(0.05)
+    return peak
+
+
+def chunks_done(folder: Path, out: Path, at_least: int) -> Callable[[], bool]:
+    journal = folder / f".{out.name}.partial" / "_work" / "journal.json"
+
+    def reached() -> bool:
+        try:
+            return orjson.loads(journal.read_bytes()).get("chunks_done", 0) >= at_least
+        except (OSError, orjson.JSONDecodeError):
+            return False
+
+    return reached
+
+
+def workers_of(process: subprocess.Popen[bytes]) -> list[int]:
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    try:
+        return [int(pid) for pid in children.read_text().split()]
+    except OSError:
+        return []
+
+
+def accounted(out: Path) -> int:
+    """Input documents in OUT: kept plus dropped."""
+    return kept(out) + len(dropped(out))
+
+
+def worker_killed_mid_run(folder: Path) -> Result:
+    """kill -9 of one worker (what the out-of-memory killer does): replaced, its batch run again."""
+    reuters_input(folder)
+    out = folder / "out"
+    started = time.perf_counter()
+    process = start(folder, out)
+    peak = wait_until(process, lambda: len(workers_of(process)) >= 2 and chunks_done(folder, out, 2)())
+    victims = workers_of(process)
+    if victims:
+        os.kill(victims[0], signal.SIGKILL)
+    run = finish(process, started, peak)
+    died = sum(1 for reason, _ in dropped(out).values() if reason == "worker_died")
+    handled = bool(victims) and run.code == 0 and accounted(out) == RUN_STORIES
+    outcome = (
+        f"worker {victims[0] if victims else '?'} killed; exit {run.code}; {accounted(out):,} of {RUN_STORIES:,} "
+        f"documents accounted for, {died} worker_died"
+    )
+    return Result(handled, outcome, run, left_on_disk(folder, out))
+
+
+def sigterm_mid_run(folder: Path) -> Result:
+    """SIGTERM half-way: the run ends within seconds, keeps its work, and --resume finishes it."""
+    reuters_input(folder)
+    out = folder / "out"
+    started = time.perf_counter()
+    process = start(folder, out)
+    peak = wait_until(process, chunks_done(folder, out, 4))
+    signalled = time.perf_counter()
+    process.send_signal(signal.SIGTERM)
+    run = finish(process, started, peak)
+    ended_in = time.perf_counter() - signalled
+    orphans = _processes_mentioning(folder)
+    resumed = corpus("clean", "in", "-o", out, "--workers", "2", "--resume", cwd=folder)
+    handled = (
+        run.code == 130
+        and ended_in < 10
+        and not orphans
+        and one_line_error(run)
+        and resumed.code == 0
+        and accounted(out) == RUN_STORIES
+    )
+    outcome = (
+        f"ended in {ended_in:.1f} s, exit {run.code}: {error_line(run)[:90]}; orphans {len(orphans)}; "
+        f"--resume: exit {resumed.code}, {accounted(out):,} of {RUN_STORIES:,} accounted for"
+    )
+    return Result(handled, outcome, run, left_on_disk(folder, out))
+
+
+def kill_9_of_the_run(folder: Path) -> Result:
+    """kill -9 of the main process: no orphan workers, OUT not published; the next run says so in
+    one line and --overwrite starts afresh."""
+    reuters_input(folder)
+    out = folder / "out"
+    started = time.perf_counter()
+    process = start(folder, out)
+    peak = wait_until(process, chunks_done(folder, out, 4))
+    os.kill(process.pid, signal.SIGKILL)
+    run = finish(process, started, peak)
+    time.sleep(1.0)
+    orphans = _processes_mentioning(folder)
+    stale = left_on_disk(folder, out)
+    again = corpus("clean", "in", "-o", out, "--workers", "2", cwd=folder)
+    fresh = corpus("clean", "in", "-o", out, "--workers", "2", "--overwrite", cwd=folder)
+    handled = (
+        not orphans and again.code == 2 and one_line_error(again) and fresh.code == 0 and accounted(out) == RUN_STORIES
+    )
+    outcome = (
+        f"after the kill: {stale}, orphans {len(orphans)}; next run: {error_line(again)[:100]}; "
+        f"--overwrite: exit {fresh.code}"
+    )
+    return Result(handled, outcome, run, left_on_disk(folder, out))
+
+
+def second_run_on_the_same_out(folder: Path) -> Result:
+    """Two runs writing one OUT: the second stops at once with one line; the first finishes."""
+    reuters_input(folder)
+    out = folder / "out"
+    started = time.perf_counter()
+    first = start(folder, out)
+    peak = wait_until(first, chunks_done(folder, out, 1))
+    second = corpus("clean", "in", "-o", out, "--workers", "2", cwd=folder)
+    run = finish(first, started, peak)
+    handled = (
+        second.code == 2
+        and one_line_error(second)
+        and second.seconds < 10
+        and run.code == 0
+        and accounted(out) == RUN_STORIES
+    )
+    outcome = (
+        f"second run: exit {second.code} in {second.seconds:.1f} s: {error_line(second)[:100]}; first: exit {run.code}"
+    )
+    return Result(handled, outcome, run, left_on_disk(folder, out))
+
+
+def folder_appears_at_out_during_the_run(folder: Path) -> Result:
+    """A user creates OUT (with a file in it) while the run works: the publish stops with one line
+    and leaves the user's folder as it was."""
+    reuters_input(folder)
+    out = folder / "out"
+    started = time.perf_counter()
+    process = start(folder, out)
+    peak = wait_until(process, chunks_done(folder, out, 1))
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    run = finish(process, started, peak)
+    intact = (out / "notes.txt").is_file() and sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+    handled = run.code not in (0, None) and one_line_error(run) and intact
+    outcome = f"exit {run.code}: {error_line(run)[:120]}; the user's folder intact: {intact}"
+    return Result(handled, outcome, run, left_on_disk(folder, out))
+
+
+def full_disk(folder: Path) -> Result:
+    """OUT on a 3 MB tmpfs (root only: mount): one line naming the problem, the old OUT intact."""
+    if os.geteuid() != 0:
+        return Result(False, "needs root to mount a small tmpfs", Run(None, "", "", 0.0, 0.0), "")
+    reuters_input(folder)
+    disk = folder / "small"
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(disk)], check=True)
+    try:
+        out = disk / "out"
+        (out).mkdir()
+        (out / "manifest.json").write_text("{}")  # a previous output, to be kept
+        run = corpus("clean", "in", "-o", out, "--workers", "2", "--overwrite", cwd=folder)
+        kept_old = (out / "manifest.json").read_text() == "{}"
+        handled = run.code not in (0, None) and one_line_error(run) and kept_old
+        outcome = f"exit {run.code}: {error_line(run)[:120]}; previous OUT intact: {kept_old}"
+        return Result(handled, outcome, run, left_on_disk(folder, out))
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)
+
+
+def read_only_out_parent(folder: Path) -> Result:
+    folder.chmod(0o777)
+    inputs = seeds_in(folder)
+    for path in (inputs, *inputs.rglob("*")):
+        path.chmod(0o777 if path.is_dir() else 0o666)
+    locked = folder / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    run = corpus("clean", inputs, "-o", locked / "out", cwd=folder, user=True)
+    handled = run.code not in (0, None) and one_line_error(run)
+    return Result(handled, f"exit {run.code}: {error_line(run)[:120]}", run, left_on_disk(folder, locked / "out"))
+
+
+def out_below_a_file(folder: Path) -> Result:
+    inputs = seeds_in(folder)
+    (folder / "file").write_text("a file, not a folder")
+    run = corpus("clean", inputs, "-o", folder / "file" / "sub", cwd=folder)
+    handled = run.code not in (0, None) and one_line_error(run)
+    return Result(
+        handled, f"exit {run.code}: {error_line(run)[:120]}", run, "no OUT" if not (folder / "file").is_dir() else "?"
+    )
+
+
+def out_is_a_symlink_loop(folder: Path) -> Result:
+    inputs = seeds_in(folder)
+    (folder / "loop").symlink_to(folder / "loop")
+    run = corpus("clean", inputs, "-o", folder / "loop" / "out", cwd=folder)
+    handled = run.code not in (0, None) and one_line_error(run)
+    return Result(handled, f"exit {run.code}: {error_line(run)[:120]}", run, left_on_disk(folder, folder / "out"))
+
+
 ATTACKS: list[Attack] = [
     Attack(function.__name__.replace("_", " "), function)
     for function in (
@@ -431,6 +678,15 @@ ATTACKS: list[Attack] = [
         catastrophic_regex_re2_cannot_run,
         hostile_text_for_a_shipped_rule,
         show_original_of_many_edits,
+        worker_killed_mid_run,
+        sigterm_mid_run,
+        kill_9_of_the_run,
+        second_run_on_the_same_out,
+        folder_appears_at_out_during_the_run,
+        full_disk,
+        read_only_out_parent,
+        out_below_a_file,
+        out_is_a_symlink_loop,
     )
 ]
 

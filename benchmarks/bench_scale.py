@@ -130,6 +130,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--all-stages", default="20000,200000", help="documents, with every stage")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--resume-trials", type=int, default=0, help="kill -9 and resume a 50k run this often")
+    parser.add_argument(
+        "--dedup-check",
+        type=int,
+        default=20_000,
+        help="documents on which to compare dedup's decisions with the runner before (0: no check)",
+    )
     parser.add_argument("--no-before", action="store_true", help="skip the runner before the rework")
     parser.add_argument(
         "--work",
@@ -158,13 +164,30 @@ def main(argv: list[str] | None = None) -> None:
             old_out = work / f"before-{docs}-{'skip' if skip else 'all'}"
             old, old_disk = clean(source, old_out, skip=skip, workers=args.workers, pythonpath=before)
             print(row(f"before ({BEFORE[:7]}), {kind}", docs, old, old_disk), flush=True)
-            # Only dedup's decisions: boilerplate's rules and the quality column changed since.
-            same = dedup_decisions(out).equals(dedup_decisions(old_out))
-            print(f"{'':<34} dedup decisions identical to the in-memory runner's: {same}", flush=True)
             shutil.rmtree(old_out, ignore_errors=True)
     _targets(results)
+    if before is not None and args.dedup_check:
+        _same_dedup_decisions(work, args.dedup_check, args.workers, before)
     if args.resume_trials:
         _resume_trials(work, args.resume_trials, args.workers)
+
+
+def _same_dedup_decisions(work: Path, docs: int, workers: int, before: Path) -> None:
+    """Dedup's decisions by both runners on the same text: the stages that change text before
+    dedup (boilerplate's rules and others have changed since the runner before) skipped in both."""
+    source = inputs(work, docs)
+    skip = "boilerplate,language,typos"
+    new, old = work / f"dedup-check-{docs}", work / f"dedup-check-{docs}-before"
+    clean(source, new, skip=f"{skip},{NEW_STAGES}", workers=workers)
+    clean(source, old, skip=skip, workers=workers, pythonpath=before)
+    decisions = dedup_decisions(new)
+    same = decisions.equals(dedup_decisions(old))
+    print(
+        f"\ndedup's decisions on {docs:,} documents (--skip {skip}), {len(decisions):,} duplicates: "
+        f"identical to the runner before's: {same}"
+    )
+    shutil.rmtree(new, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _targets(results: dict[tuple[str, int], tuple[Measured, int]]) -> None:
@@ -193,7 +216,7 @@ def _resume_trials(work: Path, trials: int, workers: int, docs: int = 50_000) ->
     """kill -9 at random moments, then --resume: byte-identical every time? and how much was redone."""
     source = inputs(work, docs)
     reference = work / "resume-reference"
-    measured, _ = clean(source, reference, skip=SKIP, workers=workers)
+    measured, _ = clean(source, reference, skip=f"{SKIP},{NEW_STAGES}", workers=workers)
     print(
         f"\nresume: {trials} kill -9 at random moments of a {docs:,}-document run "
         f"(uninterrupted: {measured.seconds:.1f} s), each resumed"
@@ -217,7 +240,7 @@ def _resume_trials(work: Path, trials: int, workers: int, docs: int = 50_000) ->
             "--workers",
             str(workers),
             "--skip",
-            SKIP,
+            f"{SKIP},{NEW_STAGES}",
         ]
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

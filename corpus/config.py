@@ -30,12 +30,12 @@ class ReadConfig:
     id_field: str = "id"  # same; a record without one gets its `source` as id
     url_field: tuple[str, ...] = ("url", "metadata.url")  # first present wins; Dolma nests it
     # "main": the article only, by trafilatura, then the boilerplate stage (the best route measured
-    # on every labelled set of news pages, see README's benchmarks); "visible": everything a browser
+    # on every labelled set of news pages, see the benchmarks); "visible": everything a browser
     # shows; "noscript": as one without JavaScript does (keeps <noscript>, where a few blog themes
     # hide the whole article; elsewhere it holds "enable JavaScript").
     html_mode: Literal["visible", "noscript", "main"] = "main"
     # A bigger document is dropped as too_large, never read whole. A run's memory peaks at about
-    # 80 times its largest document on top of some 300 MB (README, "Limits"): 8 MiB keeps a worker
+    # 80 times its largest document on top of some 300 MB (see Limits): 8 MiB keeps a worker
     # near 1 GB, and is 8 times what Common Crawl keeps of a page, more than the longest books.
     max_document_bytes: int = 8 * 1024 * 1024
     # A .gz/.zst expanding to more than this many times its size is a compression bomb

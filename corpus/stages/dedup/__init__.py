@@ -40,7 +40,7 @@ class DedupConfig:
     # Jaccard 0.8 a candidate with probability 0.99995 (at 0.5: 0.55), where 9 x 13 does with 0.40
     # (at 0.9: 0.93). 25 keys of 8 bytes: 200 bytes of index per document.
     bands: int = 25
-    rows: int = 5
+    rows: int = 5  # values per band (see bands)
     threshold: float = 0.8  # Jaccard similarity of the shingle sets at which two documents are copies
     keep: Literal["first", "longest"] = "first"  # which copy stays; ties go to input order
     min_passage_words: int = 20  # shorter paragraphs (datelines, sign-offs) may repeat freely

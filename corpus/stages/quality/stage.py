@@ -27,7 +27,7 @@ STAGE = "quality"
 
 @dataclass(frozen=True)
 class QualityConfig:
-    presets: tuple[str, ...] = ("default",)  # junk only: edited news and articles pass (README, "Quality")
+    presets: tuple[str, ...] = ("default",)  # junk only: edited news and articles pass (see the quality stage)
     disable: tuple[str, ...] = ()  # rule ids to turn off, e.g. ["quality.default.min_words"]
     thresholds: Mapping[str, float] = field(default_factory=dict)  # rule id -> its new threshold
 
