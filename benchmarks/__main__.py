@@ -1,4 +1,5 @@
-"""Run every benchmark, or the ones named: python -m benchmarks [pipeline decoding language html boilerplate typos dedup quality report scale replay hostile engines].
+"""Run every benchmark, or the ones named: python -m benchmarks [NAME...], the names being
+pipeline decoding language html boilerplate typos dedup quality report scale replay hostile engines.
 
 Options after a single benchmark's name go to it: python -m benchmarks boilerplate --only zyte-text.
 """
@@ -8,8 +9,21 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("pipeline", "decoding", "language", "html", "boilerplate", "typos", "dedup", "quality", "report", "scale",
-              "replay", "hostile", "engines")
+BENCHMARKS = (
+    "pipeline",
+    "decoding",
+    "language",
+    "html",
+    "boilerplate",
+    "typos",
+    "dedup",
+    "quality",
+    "report",
+    "scale",
+    "replay",
+    "hostile",
+    "engines",
+)
 
 
 def main() -> None:

@@ -61,8 +61,8 @@ from pathlib import Path
 import orjson
 import polars as pl
 
-from benchmarks.bench_pipeline import reuters_stories
 from benchmarks import boilerplate_reuters
+from benchmarks.bench_pipeline import reuters_stories
 from benchmarks.boilerplate_dump import dump_gold, dump_snippets
 from benchmarks.boilerplate_report import Row, Target, mark, report_gold, report_snippets, targets
 from benchmarks.boilerplate_sets import (
@@ -159,12 +159,26 @@ def run_corpus(cases: Sequence[Case], tmp: Path, *, label: str, html_mode: str, 
         counts[f"{row['stage']}.{row['reason']}"] += 1
         after[key] = ""
         # dropped by the stage: its text then, with the stage's edits undone; dropped earlier: never reached it
-        before[key] = replay(row["text"] or "", by_doc.get(row["id"], []), reverse=True) if row["stage"] == STAGE else ""
-    removed = {source_key[i]: [(e.rule, line) for e in sorted(es, key=lambda e: e.seq)
-                               for line in e.before.split("\n") if line.strip()] for i, es in by_doc.items()}
+        before[key] = (
+            replay(row["text"] or "", by_doc.get(row["id"], []), reverse=True) if row["stage"] == STAGE else ""
+        )
+    removed = {
+        source_key[i]: [
+            (e.rule, line) for e in sorted(es, key=lambda e: e.seq) for line in e.before.split("\n") if line.strip()
+        ]
+        for i, es in by_doc.items()
+    }
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
-    return Run(label, before, after, removed, counts, manifest["timings"]["cpu_seconds"], wall,
-               stage_ran=STAGE in manifest["stages"])
+    return Run(
+        label,
+        before,
+        after,
+        removed,
+        counts,
+        manifest["timings"]["cpu_seconds"],
+        wall,
+        stage_ran=STAGE in manifest["stages"],
+    )
 
 
 # ------------------------------------------------------------------ baselines
@@ -242,14 +256,23 @@ class Options:
 
 
 def _corpus(cases: Sequence[Case], tmp: Path, label: str, mode: str, opts: Options) -> Run:
-    return _keyed(run_corpus(cases, tmp, label=label, html_mode=mode, workers=opts.workers, use_stage=opts.use_stage), cases)
+    return _keyed(
+        run_corpus(cases, tmp, label=label, html_mode=mode, workers=opts.workers, use_stage=opts.use_stage), cases
+    )
 
 
 def _stage_row(name: str, run: Run, n: int, target: Target | None) -> Row:
     label = name if run.stage_ran else f"{name} [skipped]"
     speed = n / run.stage_cpu() if run.stage_ran and run.stage_cpu() else None
-    return Row(label, list(run.after.values()), speed, note=_dropped_note(run), before=list(run.before.values()),
-               target=target, run=run)
+    return Row(
+        label,
+        list(run.after.values()),
+        speed,
+        note=_dropped_note(run),
+        before=list(run.before.values()),
+        target=target,
+        run=run,
+    )
 
 
 def _installed(module: str, what: str) -> bool:
@@ -290,13 +313,25 @@ def bench_zyte_text(tmp: Path, opts: Options) -> None:
         *_c4_rows(before),
         _stage_row(stage, run, len(cases), targets(stage, min_r=0.975, min_f1=0.94, max_pages=10)),
     ]
-    counts = report_gold(f"zyte-text: Zyte's {len(cases)} pages as html-text's visible text (no URLs), gold articleBody; "
-                         "token 4-gram P/R/F1 as Zyte's evaluate.py", cases, rows, before)
+    counts = report_gold(
+        f"zyte-text: Zyte's {len(cases)} pages as html-text's visible text (no URLs), gold articleBody; "
+        "token 4-gram P/R/F1 as Zyte's evaluate.py",
+        cases,
+        rows,
+        before,
+    )
     _dump_gold(opts, "zyte-text", cases, rows[-1], counts, rows[0].name)
 
 
-def bench_html_gold(name: str, title: str, cases: Sequence[Case], tmp: Path, opts: Options,
-                    target: Callable[[str, str], Target | None], modes: Sequence[str] | None = None) -> None:
+def bench_html_gold(
+    name: str,
+    title: str,
+    cases: Sequence[Case],
+    tmp: Path,
+    opts: Options,
+    target: Callable[[str, str], Target | None],
+    modes: Sequence[str] | None = None,
+) -> None:
     """An HTML set with a gold main text: our reader in each mode, then the stage; C4 and trafilatura beside.
     `target(stage row, keep-everything row)` marks the default mode's stage row."""
     rows: list[Row] = []
@@ -322,8 +357,14 @@ def bench_html_gold(name: str, title: str, cases: Sequence[Case], tmp: Path, opt
             _dump_gold(opts, f"{name}-{row.run.label.rsplit('-', 1)[1]}", cases, row, counts, kept_by[row.name])
 
 
-def _dump_gold(opts: Options, label: str, cases: Sequence[Case], row: Row,
-               counts: dict[str, list[tuple[float, float, float]]], keep_name: str) -> None:
+def _dump_gold(
+    opts: Options,
+    label: str,
+    cases: Sequence[Case],
+    row: Row,
+    counts: dict[str, list[tuple[float, float, float]]],
+    keep_name: str,
+) -> None:
     if opts.dump is not None and isinstance(row.run, Run):
         dump_gold(opts.dump / label, cases, row.run, counts[row.name], counts[keep_name], opts.dump_pages)
 
@@ -337,19 +378,27 @@ def bench_trafilatura(tmp: Path, opts: Options) -> None:
         before = list(run.before.values())
         if mode == "visible":
             visible = before
-            rows += [Row("keep everything (visible text)", before), *_c4_rows(before, "C4 line rules (datatrove) on it")]
+            rows += [
+                Row("keep everything (visible text)", before),
+                *_c4_rows(before, "C4 line rules (datatrove) on it"),
+            ]
         else:
             rows.append(Row('corpus html_mode "main" (no stage)', before))
         rows.append(_stage_row(f"{_mode_label(mode)} + stage", run, len(cases), None))
     rows += _trafilatura_rows(cases, opts)
-    report_snippets(f"trafilatura: its eval subset, {len(cases)} pages; snippets as upstream's eval_common.count_item "
-                    "(with = main text, without = boilerplate; whitespace-normalised substrings)", cases, rows,
-                    visible if visible is not None else rows[0].outputs)
+    report_snippets(
+        f"trafilatura: its eval subset, {len(cases)} pages; snippets as upstream's eval_common.count_item "
+        "(with = main text, without = boilerplate; whitespace-normalised substrings)",
+        cases,
+        rows,
+        visible if visible is not None else rows[0].outputs,
+    )
     if opts.dump is not None:
         for row in rows:
             if isinstance(row.run, Run):
-                dump_snippets(opts.dump / f"trafilatura-{row.run.label.rsplit('-', 1)[1]}", cases, row.run,
-                              opts.dump_pages)
+                dump_snippets(
+                    opts.dump / f"trafilatura-{row.run.label.rsplit('-', 1)[1]}", cases, row.run, opts.dump_pages
+                )
 
 
 REUTERS_MAX_WORDS = 0.001  # of the words removed apart from sign-offs
@@ -362,23 +411,31 @@ def bench_reuters(tmp: Path, opts: Options) -> None:
     total = sum(map(words, before))
     c4 = _c4_rows(before)
     after = list(run.after.values())
-    print(f"\nreuters: {len(cases)} Reuters-21578 stories (clean news text: every word removed is a loss); "
-          "words = whitespace-separated, a dropped story loses all of its words")
+    print(
+        f"\nreuters: {len(cases)} Reuters-21578 stories (clean news text: every word removed is a loss); "
+        "words = whitespace-separated, a dropped story loses all of its words"
+    )
     print(f"  {'':<46} {'words removed':>13} {'docs touched':>12} {'docs/s':>8}")
     stage = "corpus boilerplate stage" + ("" if run.stage_ran else " [skipped]")
     stage_speed = len(cases) / run.stage_cpu() if run.stage_ran and run.stage_cpu() else None
-    for label, outputs, speed, note in (*((row.name, row.outputs, row.docs_per_s, "") for row in c4),
-                                        (stage, after, stage_speed, _dropped_note(run))):
+    for label, outputs, speed, note in (
+        *((row.name, row.outputs, row.docs_per_s, "") for row in c4),
+        (stage, after, stage_speed, _dropped_note(run)),
+    ):
         share = 1 - sum(map(words, outputs)) / total
         touched = sum(a != b for a, b in zip(before, outputs))
         speed_text = f"{speed:8.0f}" if speed else " " * 8
         print(f"  {label:<46} {share:13.2%} {touched:12d} {speed_text}{note}")
     kinds, share, lost = boilerplate_reuters.report(before, after, [case.key for case in cases])
-    print(f"  lines the stage removed: {kinds['sign-off']:,} sign-offs; "
-          + ", ".join(f"{what} {kinds[what]}" for what in boilerplate_reuters.KINDS))
-    print(f"  targets: no line inside a wrapped paragraph {mark(not kinds['inside a wrapped paragraph'])}, "
-          f"no headline {mark(not kinds['headline'])}, words removed apart from sign-offs {share:.3%} "
-          f"<= {REUTERS_MAX_WORDS:.1%} {mark(share <= REUTERS_MAX_WORDS)}")
+    print(
+        f"  lines the stage removed: {kinds['sign-off']:,} sign-offs; "
+        + ", ".join(f"{what} {kinds[what]}" for what in boilerplate_reuters.KINDS)
+    )
+    print(
+        f"  targets: no line inside a wrapped paragraph {mark(not kinds['inside a wrapped paragraph'])}, "
+        f"no headline {mark(not kinds['headline'])}, words removed apart from sign-offs {share:.3%} "
+        f"<= {REUTERS_MAX_WORDS:.1%} {mark(share <= REUTERS_MAX_WORDS)}"
+    )
     for doc_id, what, line in lost[:12]:
         print(f"    {doc_id:<14} {what:<26} {line[:80]}")
     if opts.dump is not None and lost:
@@ -409,9 +466,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks boilerplate", description=__doc__.splitlines()[0])
     parser.add_argument("--only", help=f"datasets, comma-separated names or prefixes: {', '.join(DATASETS)}")
     parser.add_argument("--workers", type=int, default=2, help="pipeline workers and trafilatura processes (default 2)")
-    parser.add_argument("--modes", default=",".join(HTML_MODES), help="html_mode values for the HTML sets (default visible,main)")
+    parser.add_argument(
+        "--modes", default=",".join(HTML_MODES), help="html_mode values for the HTML sets (default visible,main)"
+    )
     parser.add_argument("--no-stage", action="store_true", help="skip the boilerplate stage: measure keep-everything")
-    parser.add_argument("--dump", type=Path, help="write the worst pages' errors here (one folder per dataset and mode)")
+    parser.add_argument(
+        "--dump", type=Path, help="write the worst pages' errors here (one folder per dataset and mode)"
+    )
     parser.add_argument("--dump-pages", type=int, default=25, help="pages per dump folder (default 25)")
     parser.add_argument("--reuters-docs", type=int, default=0, help="Reuters stories (default 0: all 19,043)")
     args = parser.parse_args(argv)
@@ -419,8 +480,11 @@ def main(argv: list[str] | None = None) -> None:
     if not set(modes) <= set(HTML_MODES):
         sys.exit(f"--modes: choose from {', '.join(HTML_MODES)}")
     if "main" in modes and importlib.util.find_spec("trafilatura") is None:
-        print("trafilatura not installed: html_mode \"main\" and the trafilatura baseline skipped "
-              "(pip install -e '.[bench]')", file=sys.stderr)
+        print(
+            'trafilatura not installed: html_mode "main" and the trafilatura baseline skipped '
+            "(pip install -e '.[bench]')",
+            file=sys.stderr,
+        )
         modes = tuple(m for m in modes if m != "main")
     base = data_dir()
     if not (base / ZYTE).is_dir():
@@ -429,9 +493,11 @@ def main(argv: list[str] | None = None) -> None:
     names = _select(args.only)
     all_stages = stages()
     has_stage = any(stage.name == STAGE for stage in all_stages)
-    print(f"boilerplate benchmark: {', '.join(names)}; stage: "
-          f"{'boilerplate' if has_stage and opts.use_stage else 'none (keep everything stands in)'}; "
-          f"skipped: {', '.join(skipped(all_stages, use_stage=opts.use_stage))}; {opts.workers} workers; {_versions()}")
+    print(
+        f"boilerplate benchmark: {', '.join(names)}; stage: "
+        f"{'boilerplate' if has_stage and opts.use_stage else 'none (keep everything stands in)'}; "
+        f"skipped: {', '.join(skipped(all_stages, use_stage=opts.use_stage))}; {opts.workers} workers; {_versions()}"
+    )
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-boilerplate-") as folder:
         tmp = Path(folder)
@@ -441,25 +507,46 @@ def main(argv: list[str] | None = None) -> None:
                 bench_zyte_text(tmp, opts)
             elif name == "zyte-html":
                 cases = zyte_html()
-                bench_html_gold(name, f"zyte-html: the same {len(cases)} pages' HTML through our reader; token 4-gram "
-                                "P/R/F1 as Zyte's evaluate.py", cases, tmp, opts, lambda stage, keep: targets(stage, min_r=0.975, min_f1=0.965, max_pages=10))
+                bench_html_gold(
+                    name,
+                    f"zyte-html: the same {len(cases)} pages' HTML through our reader; token 4-gram "
+                    "P/R/F1 as Zyte's evaluate.py",
+                    cases,
+                    tmp,
+                    opts,
+                    lambda stage, keep: targets(stage, min_r=0.975, min_f1=0.965, max_pages=10),
+                )
             elif name == "cleanportaleval":
                 cases = cleaneval_format(base / CPE / "cleanportaleval.tar.xz", "cleanportaleval", tmp / "cpe-data")
-                bench_html_gold(name, f"cleanportaleval: {len(cases)} news pages of 4 sites, gold with markers "
-                                "stripped; token 4-gram P/R/F1 as Zyte's evaluate.py", cases, tmp, opts,
-                                lambda stage, keep: targets(stage, min_f1=0.94))
+                bench_html_gold(
+                    name,
+                    f"cleanportaleval: {len(cases)} news pages of 4 sites, gold with markers "
+                    "stripped; token 4-gram P/R/F1 as Zyte's evaluate.py",
+                    cases,
+                    tmp,
+                    opts,
+                    lambda stage, keep: targets(stage, min_f1=0.94),
+                )
             elif name == "cleaneval":
                 cases = cleaneval_format(base / CLEANEVAL / "cleaneval.tar.xz", "cleaneval/final", tmp / "ce-data")
-                bench_html_gold(name, f"cleaneval: the final set, {len(cases)} pages, gold with markers stripped; "
-                                "token 4-gram P/R/F1 as Zyte's evaluate.py", cases, tmp, opts,
-                                lambda stage, keep: targets(stage, not_below=keep))
+                bench_html_gold(
+                    name,
+                    f"cleaneval: the final set, {len(cases)} pages, gold with markers stripped; "
+                    "token 4-gram P/R/F1 as Zyte's evaluate.py",
+                    cases,
+                    tmp,
+                    opts,
+                    lambda stage, keep: targets(stage, not_below=keep),
+                )
             elif name == "trafilatura":
                 bench_trafilatura(tmp, opts)
             else:
                 bench_reuters(tmp, opts)
             print(f"  ({name}: {time.perf_counter() - began:.1f} s)", flush=True)
-    print(f"\ndocs/s: the stage's CPU seconds from manifest.json (fit included, summed over workers) and C4's and "
-          f"trafilatura's CPU seconds on the same texts. Total {time.perf_counter() - started:.0f} s.")
+    print(
+        f"\ndocs/s: the stage's CPU seconds from manifest.json (fit included, summed over workers) and C4's and "
+        f"trafilatura's CPU seconds on the same texts. Total {time.perf_counter() - started:.0f} s."
+    )
     if opts.dump is not None:
         print(f"dump: {opts.dump}/<dataset>-<mode>/ (index.tsv, then one file per page, worst first)")
 

@@ -65,9 +65,14 @@ NLTK_LABELS: tuple[tuple[str, str], ...] = (
 )
 # Files whose label names the wrong code page, checked by reading them (see module docstring).
 TRUTH_OVERRIDES = {
-    "Russian-Cyrillic": "cp1251", "Russian_Russky-Cyrillic": "cp1251", "Bulgarian_Balgarski-Cyrillic": "cp1251",
-    "Ukrainian-Cyrillic": "cp1251", "Belorus_Belaruski-Cyrillic": "cp1251", "Bosnian_Bosanski-Cyrillic": "cp1251",
-    "Serbian_Srpski-Cyrillic": "cp1251", "Kazakh-Cyrillic": "ptcp154",
+    "Russian-Cyrillic": "cp1251",
+    "Russian_Russky-Cyrillic": "cp1251",
+    "Bulgarian_Balgarski-Cyrillic": "cp1251",
+    "Ukrainian-Cyrillic": "cp1251",
+    "Belorus_Belaruski-Cyrillic": "cp1251",
+    "Bosnian_Bosanski-Cyrillic": "cp1251",
+    "Serbian_Srpski-Cyrillic": "cp1251",
+    "Kazakh-Cyrillic": "ptcp154",
 }
 C1_SUPERSET = {"latin-1": "cp1252", "iso8859-2": "cp1250"}
 # Legacy encodings in the order a legacy system would have picked them.  A text gets the first
@@ -102,9 +107,9 @@ class Sample:
 
 def _ref(data: bytes, codec: str) -> str:
     if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     elif codec == "utf-16-le" and data.startswith(codecs.BOM_UTF16_LE):
-        data = data[len(codecs.BOM_UTF16_LE):]
+        data = data[len(codecs.BOM_UTF16_LE) :]
     return data.decode(codec, errors="replace").rstrip("\ufffd")
 
 
@@ -214,8 +219,10 @@ def score(fn: Detector, samples: list[Sample]) -> tuple[int, int, float, list[st
 def main() -> None:
     udhr, recoded = udhr_legacy(), reencoded()
     mb = (sum(len(s.data) for s in udhr) + sum(len(s.data) for s in recoded)) / 1e6
-    print(f"UDHR legacy: {len(udhr)} files; re-encoded udhr2: {len(recoded)} samples "
-          f"({sum(not s.name.endswith(':utf-8') for s in recoded)} legacy); {mb:.1f} MB in all")
+    print(
+        f"UDHR legacy: {len(udhr)} files; re-encoded udhr2: {len(recoded)} samples "
+        f"({sum(not s.name.endswith(':utf-8') for s in recoded)} legacy); {mb:.1f} MB in all"
+    )
     header = f"{'detector':34} {'UDHR truth':>15} {'UDHR labels':>12} {'re-encoded':>16} {'MB/s':>7}"
     print(header)
     print("-" * len(header))
@@ -226,8 +233,11 @@ def main() -> None:
             continue
         r1, l1, t1, m1 = score(fn, udhr)
         r2, _, t2, m2 = score(fn, recoded)
-        print(f"{name:34} {r1:>4}/{len(udhr)} {r1 / len(udhr):6.1%} {l1 / len(udhr):12.1%} "
-              f"{r2:>4}/{len(recoded)} {r2 / len(recoded):6.1%} {mb / (t1 + t2):7.2f}", flush=True)
+        print(
+            f"{name:34} {r1:>4}/{len(udhr)} {r1 / len(udhr):6.1%} {l1 / len(udhr):12.1%} "
+            f"{r2:>4}/{len(recoded)} {r2 / len(recoded):6.1%} {mb / (t1 + t2):7.2f}",
+            flush=True,
+        )
         if name.startswith("ours"):
             misses[name] = (m1, m2)
     for name, (m1, m2) in misses.items():

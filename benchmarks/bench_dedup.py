@@ -99,6 +99,7 @@ def shingle_strings(text: str) -> frozenset[str]:
 
 # --- ground truth --------------------------------------------------------------------------------
 
+
 def ground_truth_pairs(sets: Sequence[frozenset[str]], threshold: Fraction) -> list[tuple[int, int, Fraction]]:
     """Every pair (i < j, Jaccard) with exact Jaccard >= threshold, by prefix filtering then exact checks."""
     frequency = Counter(shingle for shingles in sets for shingle in shingles)
@@ -112,8 +113,9 @@ def ground_truth_pairs(sets: Sequence[frozenset[str]], threshold: Fraction) -> l
         if not size:
             continue
         need = math.ceil(threshold * size)  # the overlap (and the smallest other set) a pair needs
-        candidates = {other for token in ranked[doc][: size - need + 1] for other in index[token]
-                      if len(ranked[other]) >= need}
+        candidates = {
+            other for token in ranked[doc][: size - need + 1] for other in index[token] if len(ranked[other]) >= need
+        }
         for other in candidates:
             shared = len(sets[doc] & sets[other])
             similarity = Fraction(shared, len(sets[doc]) + len(sets[other]) - shared)
@@ -141,6 +143,7 @@ def removed_by_clusters(pairs: Sequence[tuple[int, int]]) -> set[int]:
 
 
 # --- the two contenders, each in its own process --------------------------------------------------
+
 
 def _reset_peak_rss() -> int:
     """Reset the process's peak RSS to its current RSS (Linux: clear_refs 5); the RSS in KB."""
@@ -172,12 +175,18 @@ def run_stage(count: int, threshold: float) -> dict[str, Any]:
     found = Fingerprints.concat(partials, stage.config.bands)
     reasons = Counter(getattr(outcome, "reason", "kept") for outcome in outcomes)
     return {
-        "seconds": seconds, "peak_kb": peak,
-        "removed": {n for n, o in enumerate(outcomes) if getattr(o, "reason", None) in ("exact_duplicate", "near_duplicate")},
-        "reasons": dict(reasons), "passages": sum(len(r) for r in fitted.decisions.removals.values()),
-        "candidates": fitted.decisions.candidates, "shingles": int(found.shingles.size),
+        "seconds": seconds,
+        "peak_kb": peak,
+        "removed": {
+            n for n, o in enumerate(outcomes) if getattr(o, "reason", None) in ("exact_duplicate", "near_duplicate")
+        },
+        "reasons": dict(reasons),
+        "passages": sum(len(r) for r in fitted.decisions.removals.values()),
+        "candidates": fitted.decisions.candidates,
+        "shingles": int(found.shingles.size),
         "words": int(found.words.sum()),
-        "index_bytes": found.index_bytes() / len(docs), "shingle_bytes": (found.shingles.nbytes + found.shingle_offsets.nbytes) / len(docs),
+        "index_bytes": found.index_bytes() / len(docs),
+        "shingle_bytes": (found.shingles.nbytes + found.shingle_offsets.nbytes) / len(docs),
     }
 
 
@@ -239,19 +248,29 @@ def stage_section(args: argparse.Namespace) -> None:
     truth_seconds = time.perf_counter() - started
     pairs = [(first, second) for first, second, similarity in scored if similarity >= threshold]
     truth = removed_by_clusters(pairs)
-    print(f"dedup benchmark: {len(articles):,} Reuters-21578 articles, word {SHINGLE_WORDS}-gram shingles, "
-          f"threshold {args.threshold}")
-    print(f"ground truth (prefix filtering + exact Jaccard, {truth_seconds:.1f} s, at >= {float(lowest)}): "
-          f"{len(pairs)} pairs at Jaccard >= {args.threshold}, {len(truth)} articles to remove")
-    print("threshold trade-off (exact): " + "; ".join(
-        f">= {level}: {sum(1 for *_, j in scored if j >= Fraction(level))} pairs, "
-        f"{len(removed_by_clusters([(a, b) for a, b, j in scored if j >= Fraction(level)]))} articles to remove"
-        for level in TRADE_OFF))
+    print(
+        f"dedup benchmark: {len(articles):,} Reuters-21578 articles, word {SHINGLE_WORDS}-gram shingles, "
+        f"threshold {args.threshold}"
+    )
+    print(
+        f"ground truth (prefix filtering + exact Jaccard, {truth_seconds:.1f} s, at >= {float(lowest)}): "
+        f"{len(pairs)} pairs at Jaccard >= {args.threshold}, {len(truth)} articles to remove"
+    )
+    print(
+        "threshold trade-off (exact): "
+        + "; ".join(
+            f">= {level}: {sum(1 for *_, j in scored if j >= Fraction(level))} pairs, "
+            f"{len(removed_by_clusters([(a, b) for a, b, j in scored if j >= Fraction(level)]))} articles to remove"
+            for level in TRADE_OFF
+        )
+    )
     titles = [text.split("\n", 1)[0][:45] for _, text in articles]
     below = [(a, b, j) for a, b, j in scored if j < threshold]
     for first, second, similarity in below[:: max(len(below) // 6, 1)][:6]:
-        print(f"  below {args.threshold} ({float(similarity):.3f}): {articles[first][0]} {titles[first]!r} / "
-              f"{articles[second][0]} {titles[second]!r}")
+        print(
+            f"  below {args.threshold} ({float(similarity):.3f}): {articles[first][0]} {titles[first]!r} / "
+            f"{articles[second][0]} {titles[second]!r}"
+        )
 
     rows = []
     for size in sizes:
@@ -261,42 +280,57 @@ def stage_section(args: argparse.Namespace) -> None:
         rows.append((size, size_truth, stage, baseline))
         print(f"  {size:>6} articles measured", file=sys.stderr, flush=True)
 
-    print(f"\n{'articles':>8} {'method':<34} {'seconds':>8} {'docs/s':>8} {'peak MB':>8} {'removed':>8} "
-          f"{'precision':>9} {'recall':>7} {'speed-up':>8}")
+    print(
+        f"\n{'articles':>8} {'method':<34} {'seconds':>8} {'docs/s':>8} {'peak MB':>8} {'removed':>8} "
+        f"{'precision':>9} {'recall':>7} {'speed-up':>8}"
+    )
     for size, size_truth, stage, baseline in rows:
         for label, result in (("corpus dedup stage", stage), ("naive datasketch (update + LSH)", baseline)):
             if result is None:
                 continue
             precision, recall = precision_recall(result["removed"], size_truth)
             speedup = f"{baseline['seconds'] / stage['seconds']:7.1f}x" if baseline and result is stage else ""
-            print(f"{size:>8} {label:<34} {result['seconds']:>8.2f} {size / result['seconds']:>8.0f} "
-                  f"{result['peak_kb'] / 1024:>8.1f} {len(result['removed']):>8} {precision:>9.4f} {recall:>7.4f} {speedup:>8}")
+            print(
+                f"{size:>8} {label:<34} {result['seconds']:>8.2f} {size / result['seconds']:>8.0f} "
+                f"{result['peak_kb'] / 1024:>8.1f} {len(result['removed']):>8} {precision:>9.4f} {recall:>7.4f} "
+                f"{speedup:>8}"
+            )
     size, size_truth, stage, baseline = rows[-1]
     precision, recall = precision_recall(stage["removed"], size_truth)
-    print(f"\nstage on {size:,} articles: {stage['reasons']}; {stage['passages']} repeated passages removed; "
-          f"{stage['candidates']} candidate pairs checked; {stage['words'] / stage['seconds']:,.0f} words/s "
-          f"({stage['shingles'] / stage['seconds']:,.0f} distinct shingles/s) on one core")
-    print(f"stage index (band keys + text hashes): {stage['index_bytes']:.0f} bytes/article; shingle hashes kept "
-          f"for the exact check: {stage['shingle_bytes']:.0f} bytes/article")
+    print(
+        f"\nstage on {size:,} articles: {stage['reasons']}; {stage['passages']} repeated passages removed; "
+        f"{stage['candidates']} candidate pairs checked; {stage['words'] / stage['seconds']:,.0f} words/s "
+        f"({stage['shingles'] / stage['seconds']:,.0f} distinct shingles/s) on one core"
+    )
+    print(
+        f"stage index (band keys + text hashes): {stage['index_bytes']:.0f} bytes/article; shingle hashes kept "
+        f"for the exact check: {stage['shingle_bytes']:.0f} bytes/article"
+    )
     if baseline:
         print(f"naive baseline banding: {baseline['bands']} bands x {baseline['rows']} rows")
     missed = sorted(size_truth - stage["removed"])[:5]
     extra = sorted(stage["removed"] - size_truth)[:5]
     if missed or extra:
-        print(f"first misses: {[articles[i][0] for i in missed]}; first false removals: {[articles[i][0] for i in extra]}")
+        print(
+            f"first misses: {[articles[i][0] for i in missed]}; first false removals: {[articles[i][0] for i in extra]}"
+        )
     print("\ntargets (issue 6):")
     print(f"  precision >= {TARGET_PRECISION}: {precision:.4f} {'met' if precision >= TARGET_PRECISION else 'MISSED'}")
     print(f"  recall >= {TARGET_RECALL}: {recall:.4f} {'met' if recall >= TARGET_RECALL else 'MISSED'}")
     if baseline:
         speedup = baseline["seconds"] / stage["seconds"]
-        print(f"  stage >= {TARGET_SPEEDUP:.0f}x the naive baseline: {speedup:.1f}x "
-              f"{'met' if speedup >= TARGET_SPEEDUP else 'MISSED'}")
-    print(f"  index < {TARGET_INDEX_BYTES} bytes/article: {stage['index_bytes']:.0f} "
-          f"{'met' if stage['index_bytes'] < TARGET_INDEX_BYTES else 'MISSED'}")
-
+        print(
+            f"  stage >= {TARGET_SPEEDUP:.0f}x the naive baseline: {speedup:.1f}x "
+            f"{'met' if speedup >= TARGET_SPEEDUP else 'MISSED'}"
+        )
+    print(
+        f"  index < {TARGET_INDEX_BYTES} bytes/article: {stage['index_bytes']:.0f} "
+        f"{'met' if stage['index_bytes'] < TARGET_INDEX_BYTES else 'MISSED'}"
+    )
 
 
 # --- the whole pipeline against datatrove --------------------------------------------------------
+
 
 def pipeline_section(workers: int) -> None:
     from benchmarks.bench_pipeline import reuters_stories
@@ -312,14 +346,24 @@ def pipeline_section(workers: int) -> None:
         datatrove_seconds, kept_by_datatrove = _datatrove(folder, Path(tmp) / "datatrove", workers)
     print(f"\nwhole pipeline on {len(stories):,} Reuters stories with a body, {workers} processes each, wall time:")
     print(f"{'':<66} {'seconds':>8} {'docs/s':>8} {'kept':>7}")
-    print(f"{'corpus clean --skip language,typos (encoding, boilerplate, dedup)':<66} {corpus_seconds:>8.1f} "
-          f"{len(stories) / corpus_seconds:>8.0f} {summary.written:>7}")
-    print(f"{'datatrove 0.10.1: ftfy, C4 filter, 4-step MinHash (9 x 13)':<66} {datatrove_seconds:>8.1f} "
-          f"{len(stories) / datatrove_seconds:>8.0f} {kept_by_datatrove:>7}")
+    print(
+        f"{'corpus clean --skip language,typos (encoding, boilerplate, dedup)':<66} {corpus_seconds:>8.1f} "
+        f"{len(stories) / corpus_seconds:>8.0f} {summary.written:>7}"
+    )
+    print(
+        f"{'datatrove 0.10.1: ftfy, C4 filter, 4-step MinHash (9 x 13)':<66} {datatrove_seconds:>8.1f} "
+        f"{len(stories) / datatrove_seconds:>8.0f} {kept_by_datatrove:>7}"
+    )
     print(f"corpus dropped: {summary.counts()['dropped']}")
-    print("corpus CPU seconds by step: " + ", ".join(f"{name} {seconds:.1f}" for name, seconds in sorted(summary.cpu.items())))
+    print(
+        "corpus CPU seconds by step: "
+        + ", ".join(f"{name} {seconds:.1f}" for name, seconds in sorted(summary.cpu.items()))
+    )
     verdict = "met" if corpus_seconds <= datatrove_seconds else "MISSED"
-    print(f"target (issue 6): corpus no slower than datatrove: {corpus_seconds:.1f} s vs {datatrove_seconds:.1f} s {verdict}")
+    print(
+        f"target (issue 6): corpus no slower than datatrove: {corpus_seconds:.1f} s "
+        f"vs {datatrove_seconds:.1f} s {verdict}"
+    )
 
 
 def _corpus_clean(folder: Path, out: Path, workers: int) -> tuple[float, Any]:
@@ -335,7 +379,12 @@ def _corpus_clean(folder: Path, out: Path, workers: int) -> tuple[float, Any]:
 def _datatrove(folder: Path, work: Path, workers: int) -> tuple[float, int]:
     from datatrove.executor import LocalPipelineExecutor
     from datatrove.pipeline.dedup.minhash import (
-        MinhashConfig, MinhashDedupBuckets, MinhashDedupCluster, MinhashDedupFilter, MinhashDedupSignature)
+        MinhashConfig,
+        MinhashDedupBuckets,
+        MinhashDedupCluster,
+        MinhashDedupFilter,
+        MinhashDedupSignature,
+    )
     from datatrove.pipeline.filters.c4_filters import C4QualityFilter
     from datatrove.pipeline.formatters import FTFYFormatter
     from datatrove.pipeline.readers import JsonlReader
@@ -343,17 +392,32 @@ def _datatrove(folder: Path, work: Path, workers: int) -> tuple[float, int]:
 
     config = MinhashConfig(n_grams=5, num_buckets=9, hashes_per_bucket=13)
     steps = [
-        ([JsonlReader(str(folder)), FTFYFormatter(), C4QualityFilter(min_num_sentences=-1),
-          JsonlWriter(str(work / "clean"))], 2),
+        (
+            [
+                JsonlReader(str(folder)),
+                FTFYFormatter(),
+                C4QualityFilter(min_num_sentences=-1),
+                JsonlWriter(str(work / "clean")),
+            ],
+            2,
+        ),
         ([JsonlReader(str(work / "clean")), MinhashDedupSignature(str(work / "signatures"), config=config)], 2),
         ([MinhashDedupBuckets(str(work / "signatures"), str(work / "buckets"), config=config)], config.num_buckets),
         ([MinhashDedupCluster(str(work / "buckets"), str(work / "remove"), config=config)], 1),
-        ([JsonlReader(str(work / "clean")), MinhashDedupFilter(str(work / "remove")), JsonlWriter(str(work / "out"))], 2),
+        (
+            [
+                JsonlReader(str(work / "clean")),
+                MinhashDedupFilter(str(work / "remove")),
+                JsonlWriter(str(work / "out")),
+            ],
+            2,
+        ),
     ]
     started = time.perf_counter()
     for number, (pipeline_steps, tasks) in enumerate(steps):
-        LocalPipelineExecutor(pipeline_steps, tasks=tasks, workers=min(workers, tasks),
-                              logging_dir=str(work / "logs" / str(number))).run()
+        LocalPipelineExecutor(
+            pipeline_steps, tasks=tasks, workers=min(workers, tasks), logging_dir=str(work / "logs" / str(number))
+        ).run()
     seconds = time.perf_counter() - started
     kept = sum(len(gzip.decompress(path.read_bytes()).splitlines()) for path in (work / "out").glob("*.jsonl.gz"))
     return seconds, kept

@@ -29,8 +29,10 @@ def same_bytes(first: Path, second: Path) -> tuple[bool, int]:
 
 def row(label: str, docs: int, measured: Measured, baseline: Measured | None) -> str:
     ratio = f"{measured.seconds / baseline.seconds:.2f}x" if baseline else "1.00x"
-    return (f"{label:<12} {docs:>9,} {measured.seconds:>9.1f} {docs / measured.seconds:>8.0f} {ratio:>9} "
-            f"{measured.peak_bytes / 1e9:>8.2f} {measured.peak_main_bytes / 1e9:>8.2f}")
+    return (
+        f"{label:<12} {docs:>9,} {measured.seconds:>9.1f} {docs / measured.seconds:>8.0f} {ratio:>9} "
+        f"{measured.peak_bytes / 1e9:>8.2f} {measured.peak_main_bytes / 1e9:>8.2f}"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -38,13 +40,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="20000,200000", help="documents, comma-separated")
     parser.add_argument("--workers", type=int, default=2, help="worker processes, and the Ray cluster's CPUs")
     parser.add_argument("--skip", help="stages to turn off in both runs, e.g. language,typos")
-    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "corpus-scale-bench",
-                        help="where inputs (shared with the scale benchmark) and outputs go")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "corpus-scale-bench",
+        help="where inputs (shared with the scale benchmark) and outputs go",
+    )
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     stages = f"--skip {args.skip}" if args.skip else "all stages"
     print(f"engines benchmark: {args.workers} CPUs, {stages}; inputs and outputs in {args.work}")
-    print(f"\n{'engine':<12} {'documents':>9} {'wall s':>9} {'docs/s':>8} {'vs local':>9} {'peak GB':>8} {'main GB':>8}")
+    print(
+        f"\n{'engine':<12} {'documents':>9} {'wall s':>9} {'docs/s':>8} {'vs local':>9} {'peak GB':>8} {'main GB':>8}"
+    )
     for docs in (int(n) for n in args.sizes.split(",") if n):
         source = inputs(args.work, docs)
         outs = {engine: args.work / f"engines-{docs}-{engine}" for engine in ("local", "ray")}

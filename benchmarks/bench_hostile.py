@@ -90,8 +90,13 @@ def corpus(*args: str | Path, cwd: Path, user: bool = False) -> Run:
                     break
         out.seek(0)
         err.seek(0)
-        return Run(code, out.read().decode(errors="replace"), err.read().decode(errors="replace"),
-                   time.perf_counter() - started, peak / 2**20)
+        return Run(
+            code,
+            out.read().decode(errors="replace"),
+            err.read().decode(errors="replace"),
+            time.perf_counter() - started,
+            peak / 2**20,
+        )
 
 
 def _group_memory(group: int) -> int:
@@ -118,8 +123,11 @@ def left_on_disk(folder: Path, out: Path) -> str:
     """OUT and its row counts, anything else beside it (staging folders), processes still running."""
     parts = []
     if out.is_dir():
-        tables = {name: pl.scan_parquet(out / f"{name}.parquet").select(pl.len()).collect().item()
-                  for name in ("documents", "dropped") if (out / f"{name}.parquet").is_file()}
+        tables = {
+            name: pl.scan_parquet(out / f"{name}.parquet").select(pl.len()).collect().item()
+            for name in ("documents", "dropped")
+            if (out / f"{name}.parquet").is_file()
+        }
         parts.append(f"OUT ({', '.join(f'{n} {name}' for name, n in tables.items()) or 'no tables'})")
     else:
         parts.append("no OUT")
@@ -152,7 +160,11 @@ def dropped(out: Path) -> dict[str, tuple[str, str]]:
 
 
 def kept(out: Path) -> int:
-    return pl.scan_parquet(out / "documents.parquet").select(pl.len()).collect().item() if (out / "documents.parquet").is_file() else 0
+    return (
+        pl.scan_parquet(out / "documents.parquet").select(pl.len()).collect().item()
+        if (out / "documents.parquet").is_file()
+        else 0
+    )
 
 
 def error_line(run: Run) -> str:
@@ -163,8 +175,11 @@ def error_line(run: Run) -> str:
 def one_line_error(run: Run) -> bool:
     """The promise for a failed run: exactly one line on stderr, no traceback (the progress lines a
     run prints every 30 s when stderr is not a terminal aside)."""
-    lines = [line for line in run.stderr.strip().splitlines()
-             if not (line.startswith("corpus: ") and not line.startswith("corpus: error:"))]
+    lines = [
+        line
+        for line in run.stderr.strip().splitlines()
+        if not (line.startswith("corpus: ") and not line.startswith("corpus: error:"))
+    ]
     return "Traceback" not in run.stderr and len(lines) == 1 and bool(error_line(run))
 
 
@@ -174,8 +189,15 @@ def seeds_in(folder: Path) -> Path:
     return inputs
 
 
-def expect_drops(folder: Path, inputs: Path | list[Path], want: dict[str, str], *, kept_at_least: int,
-                 extra: tuple[str, ...] = (), user: bool = False) -> Result:
+def expect_drops(
+    folder: Path,
+    inputs: Path | list[Path],
+    want: dict[str, str],
+    *,
+    kept_at_least: int,
+    extra: tuple[str, ...] = (),
+    user: bool = False,
+) -> Result:
     """Run on `inputs`; handled if it finished (exit 0, no traceback) with each of `want`
     (id -> reason) dropped so and at least `kept_at_least` documents kept."""
     out = folder / "out"
@@ -221,8 +243,18 @@ def special_files_in_a_folder(folder: Path) -> Result:
     (inputs / "dangling.txt").symlink_to("nowhere.txt")
     (inputs / "loop.txt").symlink_to("loop.txt")
     (inputs / "linked").symlink_to(SEEDS, target_is_directory=True)
-    return expect_drops(folder, inputs, {"pipe.txt": "not_a_file", "zero.txt": "not_a_file", "dangling.txt": "broken_link",
-                                         "loop.txt": "broken_link", "linked": "not_a_file"}, kept_at_least=5)
+    return expect_drops(
+        folder,
+        inputs,
+        {
+            "pipe.txt": "not_a_file",
+            "zero.txt": "not_a_file",
+            "dangling.txt": "broken_link",
+            "loop.txt": "broken_link",
+            "linked": "not_a_file",
+        },
+        kept_at_least=5,
+    )
 
 
 def folder_named_like_a_file(folder: Path) -> Result:
@@ -234,8 +266,12 @@ def folder_named_like_a_file(folder: Path) -> Result:
 def special_files_named_directly(folder: Path) -> Result:
     os.mkfifo(folder / "pipe.jsonl")
     (folder / "loop.txt").symlink_to("loop.txt")
-    return expect_drops(folder, [folder / "pipe.jsonl", folder / "loop.txt", SEEDS / "000_9c357a5e9c026ce2.txt"],
-                        {"pipe.jsonl": "not_a_file", "loop.txt": "broken_link"}, kept_at_least=1)
+    return expect_drops(
+        folder,
+        [folder / "pipe.jsonl", folder / "loop.txt", SEEDS / "000_9c357a5e9c026ce2.txt"],
+        {"pipe.jsonl": "not_a_file", "loop.txt": "broken_link"},
+        kept_at_least=1,
+    )
 
 
 def missing_input_named_directly(folder: Path) -> Result:
@@ -261,8 +297,9 @@ def binary_named_txt(folder: Path) -> Result:
     shutil.copy(Path(sys.executable).resolve(), folder / "in" / "python.txt")
     pyc = next(Path(pl.__file__).parent.rglob("*.pyc"))
     shutil.copy(pyc, folder / "in" / "bytecode.txt")
-    return expect_drops(folder, folder / "in", {"python.txt": "binary_content", "bytecode.txt": "binary_content"},
-                        kept_at_least=0)
+    return expect_drops(
+        folder, folder / "in", {"python.txt": "binary_content", "bytecode.txt": "binary_content"}, kept_at_least=0
+    )
 
 
 def reuters_line(size: int) -> bytes:
@@ -295,8 +332,11 @@ def huge_one_line_text_gzip(folder: Path) -> Result:
 def gzip_bomb_jsonl_line(folder: Path) -> Result:
     (folder / "in").mkdir()
     with gzip.open(folder / "in" / "bomb.jsonl.gz", "wb", compresslevel=9) as handle:
-        handle.write(b'{"id": "before", "text": "' + (SEEDS / "000_9c357a5e9c026ce2.txt").read_bytes().replace(b"\n", b" ")
-                     .replace(b'"', b"'") + b'"}\n{"id": "bomb", "text": "')
+        handle.write(
+            b'{"id": "before", "text": "'
+            + (SEEDS / "000_9c357a5e9c026ce2.txt").read_bytes().replace(b"\n", b" ").replace(b'"', b"'")
+            + b'"}\n{"id": "bomb", "text": "'
+        )
         block = b"a" * (1 << 24)
         for _ in range(128):  # a 2 GB line
             handle.write(block)
@@ -323,8 +363,10 @@ def rules_folder(folder: Path, pattern: str, remove: str, keep: str | None = Non
     rules = folder / "rules"
     rules.mkdir()
     examples = f'remove = ["{remove}"]' + (f', keep = ["{keep}"]' if keep else "")
-    (rules / "mine.toml").write_text(f'[site]\nall = true\n\n[[boilerplate]]\nid = "mine"\nkind = "line_pattern"\n'
-                                     f"pattern = '{pattern}'\nexamples = {{ {examples} }}\n")
+    (rules / "mine.toml").write_text(
+        f'[site]\nall = true\n\n[[boilerplate]]\nid = "mine"\nkind = "line_pattern"\n'
+        f"pattern = '{pattern}'\nexamples = {{ {examples} }}\n"
+    )
     return rules
 
 
@@ -349,7 +391,9 @@ def catastrophic_regex_re2_cannot_run(folder: Path) -> Result:
 
 def hostile_text_for_a_shipped_rule(folder: Path) -> Result:
     inputs = seeds_in(folder)
-    (inputs / "byline.txt").write_text("By Anne" + "andAnne" * 40 + " 5!\n\n" + (SEEDS / "003_3331d411a437cf58.txt").read_text())
+    (inputs / "byline.txt").write_text(
+        "By Anne" + "andAnne" * 40 + " 5!\n\n" + (SEEDS / "003_3331d411a437cf58.txt").read_text()
+    )
     return expect_drops(folder, inputs, {"byline.txt": "kept"}, kept_at_least=6, extra=("--skip", "dedup"))
 
 
@@ -368,7 +412,10 @@ def show_original_of_many_edits(folder: Path) -> Result:
     show = corpus("show", out, "spaced.txt", "--original", cwd=folder)
     diff = corpus("diff", out, "spaced.txt", "--no-color", cwd=folder)
     handled = show.code == 0 and show.stdout == text and diff.code == 0
-    outcome = f"{edits:,} edits: show --original {show.seconds:.1f} s (exact: {show.stdout == text}), diff {diff.seconds:.1f} s"
+    outcome = (
+        f"{edits:,} edits: show --original {show.seconds:.1f} s (exact: {show.stdout == text}), "
+        f"diff {diff.seconds:.1f} s"
+    )
     return Result(handled, outcome, show, left_on_disk(folder, out))
 
 
@@ -388,8 +435,13 @@ def reuters_input(folder: Path) -> Path:
 
 
 def start(folder: Path, out: Path, *extra: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([str(CORPUS), "clean", "in", "-o", str(out), "--workers", "2", *extra], cwd=folder,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    return subprocess.Popen(
+        [str(CORPUS), "clean", "in", "-o", str(out), "--workers", "2", *extra],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
 
 
 def finish(process: subprocess.Popen[bytes], started: float, peak: int = 0) -> Run:
@@ -400,8 +452,13 @@ def finish(process: subprocess.Popen[bytes], started: float, peak: int = 0) -> R
         os.killpg(process.pid, signal.SIGKILL)
         stdout, stderr = process.communicate()
         code = None
-    return Run(code, stdout.decode(errors="replace"), stderr.decode(errors="replace"),
-               time.perf_counter() - started, peak / 2**20)
+    return Run(
+        code,
+        stdout.decode(errors="replace"),
+        stderr.decode(errors="replace"),
+        time.perf_counter() - started,
+        peak / 2**20,
+    )
 
 
 def wait_until(process: subprocess.Popen[bytes], reached: Callable[[], bool], limit: float = 300) -> int:
@@ -421,6 +478,7 @@ def chunks_done(folder: Path, out: Path, at_least: int) -> Callable[[], bool]:
             return orjson.loads(journal.read_bytes()).get("chunks_done", 0) >= at_least
         except (OSError, orjson.JSONDecodeError):
             return False
+
     return reached
 
 
@@ -450,8 +508,10 @@ def worker_killed_mid_run(folder: Path) -> Result:
     run = finish(process, started, peak)
     died = sum(1 for reason, _ in dropped(out).values() if reason == "worker_died")
     handled = bool(victims) and run.code == 0 and accounted(out) == RUN_STORIES
-    outcome = (f"worker {victims[0] if victims else '?'} killed; exit {run.code}; {accounted(out):,} of {RUN_STORIES:,} "
-               f"documents accounted for, {died} worker_died")
+    outcome = (
+        f"worker {victims[0] if victims else '?'} killed; exit {run.code}; {accounted(out):,} of {RUN_STORIES:,} "
+        f"documents accounted for, {died} worker_died"
+    )
     return Result(handled, outcome, run, left_on_disk(folder, out))
 
 
@@ -468,10 +528,18 @@ def sigterm_mid_run(folder: Path) -> Result:
     ended_in = time.perf_counter() - signalled
     orphans = _processes_mentioning(folder)
     resumed = corpus("clean", "in", "-o", out, "--workers", "2", "--resume", cwd=folder)
-    handled = (run.code == 130 and ended_in < 10 and not orphans and one_line_error(run) and resumed.code == 0
-               and accounted(out) == RUN_STORIES)
-    outcome = (f"ended in {ended_in:.1f} s, exit {run.code}: {error_line(run)[:90]}; orphans {len(orphans)}; "
-               f"--resume: exit {resumed.code}, {accounted(out):,} of {RUN_STORIES:,} accounted for")
+    handled = (
+        run.code == 130
+        and ended_in < 10
+        and not orphans
+        and one_line_error(run)
+        and resumed.code == 0
+        and accounted(out) == RUN_STORIES
+    )
+    outcome = (
+        f"ended in {ended_in:.1f} s, exit {run.code}: {error_line(run)[:90]}; orphans {len(orphans)}; "
+        f"--resume: exit {resumed.code}, {accounted(out):,} of {RUN_STORIES:,} accounted for"
+    )
     return Result(handled, outcome, run, left_on_disk(folder, out))
 
 
@@ -490,10 +558,13 @@ def kill_9_of_the_run(folder: Path) -> Result:
     stale = left_on_disk(folder, out)
     again = corpus("clean", "in", "-o", out, "--workers", "2", cwd=folder)
     fresh = corpus("clean", "in", "-o", out, "--workers", "2", "--overwrite", cwd=folder)
-    handled = not orphans and again.code == 2 and one_line_error(again) and fresh.code == 0 \
-        and accounted(out) == RUN_STORIES
-    outcome = (f"after the kill: {stale}, orphans {len(orphans)}; next run: {error_line(again)[:100]}; "
-               f"--overwrite: exit {fresh.code}")
+    handled = (
+        not orphans and again.code == 2 and one_line_error(again) and fresh.code == 0 and accounted(out) == RUN_STORIES
+    )
+    outcome = (
+        f"after the kill: {stale}, orphans {len(orphans)}; next run: {error_line(again)[:100]}; "
+        f"--overwrite: exit {fresh.code}"
+    )
     return Result(handled, outcome, run, left_on_disk(folder, out))
 
 
@@ -506,9 +577,16 @@ def second_run_on_the_same_out(folder: Path) -> Result:
     peak = wait_until(first, chunks_done(folder, out, 1))
     second = corpus("clean", "in", "-o", out, "--workers", "2", cwd=folder)
     run = finish(first, started, peak)
-    handled = second.code == 2 and one_line_error(second) and second.seconds < 10 and run.code == 0 \
+    handled = (
+        second.code == 2
+        and one_line_error(second)
+        and second.seconds < 10
+        and run.code == 0
         and accounted(out) == RUN_STORIES
-    outcome = f"second run: exit {second.code} in {second.seconds:.1f} s: {error_line(second)[:100]}; first: exit {run.code}"
+    )
+    outcome = (
+        f"second run: exit {second.code} in {second.seconds:.1f} s: {error_line(second)[:100]}; first: exit {run.code}"
+    )
     return Result(handled, outcome, run, left_on_disk(folder, out))
 
 
@@ -568,7 +646,9 @@ def out_below_a_file(folder: Path) -> Result:
     (folder / "file").write_text("a file, not a folder")
     run = corpus("clean", inputs, "-o", folder / "file" / "sub", cwd=folder)
     handled = run.code not in (0, None) and one_line_error(run)
-    return Result(handled, f"exit {run.code}: {error_line(run)[:120]}", run, "no OUT" if not (folder / "file").is_dir() else "?")
+    return Result(
+        handled, f"exit {run.code}: {error_line(run)[:120]}", run, "no OUT" if not (folder / "file").is_dir() else "?"
+    )
 
 
 def out_is_a_symlink_loop(folder: Path) -> Result:
@@ -579,22 +659,45 @@ def out_is_a_symlink_loop(folder: Path) -> Result:
     return Result(handled, f"exit {run.code}: {error_line(run)[:120]}", run, left_on_disk(folder, folder / "out"))
 
 
-ATTACKS: list[Attack] = [Attack(function.__name__.replace("_", " "), function) for function in (
-    unreadable_file, unreadable_folder, special_files_in_a_folder, folder_named_like_a_file,
-    special_files_named_directly, missing_input_named_directly, stray_nul_in_prose, binary_named_txt,
-    huge_one_line_text, huge_one_line_text_gzip, gzip_bomb_jsonl_line, zstd_bomb_text,
-    catastrophic_user_regex, catastrophic_regex_re2_cannot_run, hostile_text_for_a_shipped_rule,
-    show_original_of_many_edits, worker_killed_mid_run, sigterm_mid_run, kill_9_of_the_run,
-    second_run_on_the_same_out, folder_appears_at_out_during_the_run, full_disk, read_only_out_parent,
-    out_below_a_file, out_is_a_symlink_loop,
-)]
+ATTACKS: list[Attack] = [
+    Attack(function.__name__.replace("_", " "), function)
+    for function in (
+        unreadable_file,
+        unreadable_folder,
+        special_files_in_a_folder,
+        folder_named_like_a_file,
+        special_files_named_directly,
+        missing_input_named_directly,
+        stray_nul_in_prose,
+        binary_named_txt,
+        huge_one_line_text,
+        huge_one_line_text_gzip,
+        gzip_bomb_jsonl_line,
+        zstd_bomb_text,
+        catastrophic_user_regex,
+        catastrophic_regex_re2_cannot_run,
+        hostile_text_for_a_shipped_rule,
+        show_original_of_many_edits,
+        worker_killed_mid_run,
+        sigterm_mid_run,
+        kill_9_of_the_run,
+        second_run_on_the_same_out,
+        folder_appears_at_out_during_the_run,
+        full_disk,
+        read_only_out_parent,
+        out_below_a_file,
+        out_is_a_symlink_loop,
+    )
+]
 
 
 def memory_by_size(sizes_mb: list[int]) -> None:
     """Peak memory of `corpus clean` (one worker, all stages) on one document of one line."""
     default = ReadConfig().max_document_bytes
-    print(f"\nPeak memory of `corpus clean --workers 1` on one document (Reuters on one line); "
-          f"default [read] max_document_bytes = {default / 2**20:g} MiB")
+    print(
+        f"\nPeak memory of `corpus clean --workers 1` on one document (Reuters on one line); "
+        f"default [read] max_document_bytes = {default / 2**20:g} MiB"
+    )
     print("| document | peak MB | per byte of document | seconds |")
     print("|---|---|---|---|")
     base = None
@@ -602,7 +705,9 @@ def memory_by_size(sizes_mb: list[int]) -> None:
         with tempfile.TemporaryDirectory() as name:
             folder = Path(name)
             (folder / "in").mkdir()
-            (folder / "in" / "doc.txt").write_bytes(reuters_line(size * 1_000_000) if size else b"A short line of text.")
+            (folder / "in" / "doc.txt").write_bytes(
+                reuters_line(size * 1_000_000) if size else b"A short line of text."
+            )
             (folder / "corpus.toml").write_text("[read]\nmax_document_bytes = 1000000000\n")
             run = corpus("clean", "in", "-o", "out", "--workers", "1", cwd=folder)
             if base is None:
@@ -632,8 +737,11 @@ def main(argv: list[str] | None = None) -> None:
                     if not path.is_symlink():
                         path.chmod(0o777)
         run = result.run
-        print(f"| {attack.name} | {'yes' if result.handled else 'NO'} | {result.outcome} | {run.seconds:.1f} | "
-              f"{run.peak_mb:,.0f} | {result.left} |", flush=True)
+        print(
+            f"| {attack.name} | {'yes' if result.handled else 'NO'} | {result.outcome} | {run.seconds:.1f} | "
+            f"{run.peak_mb:,.0f} | {result.left} |",
+            flush=True,
+        )
     if not args.no_sizes:
         memory_by_size([int(size) for size in args.sizes.split(",")])
 

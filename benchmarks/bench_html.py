@@ -15,8 +15,8 @@ What the boilerplate stage needs from this step (and so what is measured):
   ~100 %: this is NOT extraction), the share of `with` snippets present, and the share of
   present chrome snippets that share a line with a main-text snippet ("chrome glued");
   on Zyte, output lines per page with no gold 4-gram (pure chrome lines);
-* speed: pages/s and MB/s of raw HTML (best of 3 passes over the Zyte pages), extraction only (files are read and gunzipped
-  beforehand). Candidates other than `ours` are given the already-decoded str; `ours`
+* speed: pages/s and MB/s of raw HTML (best of 3 passes over the Zyte pages), extraction only (files are read
+  and gunzipped beforehand). Candidates other than `ours` are given the already-decoded str; `ours`
   is `html_page(bytes)`, so its time includes charset sniffing and decoding.
 
 Run: `python -m benchmarks.bench_html` from the repo root. Data:
@@ -99,12 +99,10 @@ def _lxml_floor(page: Page) -> str:
     from lxml import etree
 
     try:
-        root = lxml.html.document_fromstring(page.text.encode("utf-8"),
-                                              parser=lxml.html.HTMLParser(encoding="utf-8"))
+        root = lxml.html.document_fromstring(page.text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
     except (etree.ParserError, ValueError):
         return ""
-    etree.strip_elements(root, "script", "style", "noscript", "template",
-                         etree.Comment, with_tail=False)
+    etree.strip_elements(root, "script", "style", "noscript", "template", etree.Comment, with_tail=False)
     body = root.find("body")
     return str((body if body is not None else root).text_content())
 
@@ -174,9 +172,7 @@ class Row:
     errors: int = 0
 
 
-def _run(
-    fn: Callable[[Page], str], pages: list[Page], row: Row, repeat: int = 1
-) -> tuple[list[str], float]:
+def _run(fn: Callable[[Page], str], pages: list[Page], row: Row, repeat: int = 1) -> tuple[list[str], float]:
     """Outputs of one pass, and the best time of `repeat` passes (the machine is shared)."""
     best = float("inf")
     outs: list[str] = []
@@ -219,9 +215,7 @@ def _zyte(row: Row, fn: Callable[[Page], str], pages: list[Page], gold: dict[str
                 glued += 1
         gold_sh = _shingles(_tokens(body))
         lines_n.append(len(lines))
-        chrome_n.append(
-            sum(1 for line in lines if not any(s in gold_sh for s in _shingles(line.split())))
-        )
+        chrome_n.append(sum(1 for line in lines if not any(s in gold_sh for s in _shingles(line.split()))))
     row.tok_recall = statistics.mean(recalls)
     row.min_recall = min(recalls)
     row.below99 = sum(r < 0.99 for r in recalls)
@@ -270,14 +264,9 @@ def _table(rows: list[Row], n_zyte: int, n_traf: int) -> str:
         ("chromeGlued", "chrome_glued", "{:.3f}"),
         ("err", "errors", "{}"),
     ]
-    cells = [[h for h, _, _ in cols]] + [
-        [fmt.format(getattr(row, attr)) for _, attr, fmt in cols] for row in rows
-    ]
+    cells = [[h for h, _, _ in cols]] + [[fmt.format(getattr(row, attr)) for _, attr, fmt in cols] for row in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(cols))]
-    lines = [
-        "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
-        for r in cells
-    ]
+    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in cells]
     lines.insert(1, "-" * len(lines[0]))
     legend = (
         f"\nZyte ({n_zyte} pages): speed, tokR = mean token recall of gold articleBody, minR = worst"
@@ -299,9 +288,7 @@ def main() -> None:
     zgold = json.loads((base / ZYTE / "ground-truth.json").read_text("utf-8"))
     zpages = _load([(k, base / ZYTE / "html" / f"{k}.html.gz") for k in sorted(zgold)])
     tgold = json.loads((base / TRAF / "evaldata-subset.json").read_text("utf-8"))
-    tpages = _load(
-        [(k, base / TRAF / "html" / f"{v['file']}.gz") for k, v in sorted(tgold.items())]
-    )
+    tpages = _load([(k, base / TRAF / "html" / f"{v['file']}.gz") for k, v in sorted(tgold.items())])
     for _, fn in _available():  # warm up imports and lazy initialisation
         fn(zpages[0])
     rows = []

@@ -40,13 +40,61 @@ LANGDETECT = set(
 )
 # ISO 639-3 (UDHR file-name prefix) -> langdetect code, for the languages langdetect outputs.
 ISO3 = {
-    "afr": "af", "arb": "ar", "bul": "bg", "ben": "bn", "cat": "ca", "ces": "cs", "cym": "cy", "dan": "da",
-    "deu": "de", "ell": "el", "eng": "en", "spa": "es", "est": "et", "pes": "fa", "fin": "fi", "fra": "fr",
-    "guj": "gu", "heb": "he", "hin": "hi", "hrv": "hr", "hun": "hu", "ind": "id", "ita": "it", "jpn": "ja",
-    "kan": "kn", "kor": "ko", "lit": "lt", "lav": "lv", "mkd": "mk", "mal": "ml", "mar": "mr", "nep": "ne",
-    "nld": "nl", "nob": "no", "nno": "no", "pan": "pa", "pol": "pl", "por": "pt", "ron": "ro", "rus": "ru",
-    "slk": "sk", "slv": "sl", "som": "so", "als": "sq", "swe": "sv", "swh": "sw", "tam": "ta", "tel": "te",
-    "tha": "th", "tgl": "tl", "tur": "tr", "ukr": "uk", "urd": "ur", "vie": "vi", "cmn": "zh",
+    "afr": "af",
+    "arb": "ar",
+    "bul": "bg",
+    "ben": "bn",
+    "cat": "ca",
+    "ces": "cs",
+    "cym": "cy",
+    "dan": "da",
+    "deu": "de",
+    "ell": "el",
+    "eng": "en",
+    "spa": "es",
+    "est": "et",
+    "pes": "fa",
+    "fin": "fi",
+    "fra": "fr",
+    "guj": "gu",
+    "heb": "he",
+    "hin": "hi",
+    "hrv": "hr",
+    "hun": "hu",
+    "ind": "id",
+    "ita": "it",
+    "jpn": "ja",
+    "kan": "kn",
+    "kor": "ko",
+    "lit": "lt",
+    "lav": "lv",
+    "mkd": "mk",
+    "mal": "ml",
+    "mar": "mr",
+    "nep": "ne",
+    "nld": "nl",
+    "nob": "no",
+    "nno": "no",
+    "pan": "pa",
+    "pol": "pl",
+    "por": "pt",
+    "ron": "ro",
+    "rus": "ru",
+    "slk": "sk",
+    "slv": "sl",
+    "som": "so",
+    "als": "sq",
+    "swe": "sv",
+    "swh": "sw",
+    "tam": "ta",
+    "tel": "te",
+    "tha": "th",
+    "tgl": "tl",
+    "tur": "tr",
+    "ukr": "uk",
+    "urd": "ur",
+    "vie": "vi",
+    "cmn": "zh",
 }
 
 
@@ -124,7 +172,7 @@ def run_stage(stage: LanguageStage, items: list[Item]) -> tuple[list[tuple[str, 
     start = time.process_time()
     out = []
     for first in range(0, len(items), BATCH_DOCS):
-        out += [answer[:2] for answer in stage.detect_many([item.text for item in items[first:first + BATCH_DOCS]])]
+        out += [answer[:2] for answer in stage.detect_many([item.text for item in items[first : first + BATCH_DOCS]])]
     return out, time.process_time() - start
 
 
@@ -132,7 +180,9 @@ def correct(label: str, truth: str) -> bool:
     return label.startswith("zh-") if truth == "zh" else label == truth
 
 
-def metrics(items: list[Item], preds: list[tuple[str, float]], cpu: float, base: list[tuple[str, float]]) -> dict[str, str]:
+def metrics(
+    items: list[Item], preds: list[tuple[str, float]], cpu: float, base: list[tuple[str, float]]
+) -> dict[str, str]:
     known = [(it, p) for it, p in zip(items, preds) if it.truth != UND]
     unknown = [(it, p) for it, p in zip(items, preds) if it.truth == UND]
     confident = [(it, p) for it, p in zip(items, preds) if p[0] != UND and p[1] >= CONFIDENT]
@@ -171,7 +221,10 @@ def report(title: str, items: list[Item], stage: LanguageStage) -> list[tuple[st
     wrong = Counter(
         f"{it.label}->{p[0]}" for it, p in zip(items, ours) if it.truth == UND and p[0] != UND and p[1] >= CONFIDENT
     )
-    print("stage, most frequent confident answers on unknown languages:", ", ".join(f"{k} {v}" for k, v in wrong.most_common(8)))
+    print(
+        "stage, most frequent confident answers on unknown languages:",
+        ", ".join(f"{k} {v}" for k, v in wrong.most_common(8)),
+    )
     return ours
 
 

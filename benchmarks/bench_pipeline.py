@@ -83,8 +83,12 @@ def run_pipeline(source: Path, out: Path, workers: int) -> tuple[float, dict[str
 
 
 def _measure_in_fresh_process(*args: str) -> dict:
-    done = subprocess.run([sys.executable, "-m", "benchmarks.bench_pipeline", "--measure", *args],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_pipeline", "--measure", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(done.stdout.splitlines()[-1])
 
 
@@ -125,34 +129,47 @@ def main(argv: list[str] | None = None) -> None:
         for workers in sorted({1, args.workers}):
             out = Path(tmp) / f"out{workers}"
             run = _measure_in_fresh_process("pipeline", str(source), str(out), "--workers", str(workers))
-            rows.append((f"corpus clean (all {len(pipeline.STAGES)} stages), {workers} worker(s)", workers,
-                         run["seconds"], run["cpu"]))
+            rows.append(
+                (
+                    f"corpus clean (all {len(pipeline.STAGES)} stages), {workers} worker(s)",
+                    workers,
+                    run["seconds"],
+                    run["cpu"],
+                )
+            )
             outputs[workers] = out
 
         print(f"\n{'':<52} {'workers':>7} {'wall s':>8} {'docs/s':>8} {'MB/s':>6} {'vs loop':>8}")
         for label, workers, seconds, _ in rows:
-            print(f"{label:<52} {workers:>7} {seconds:>8.2f} {len(texts) / seconds:>8.0f} "
-                  f"{megabytes / seconds:>6.2f} {base_seconds / seconds:>7.2f}x")
+            print(
+                f"{label:<52} {workers:>7} {seconds:>8.2f} {len(texts) / seconds:>8.0f} "
+                f"{megabytes / seconds:>6.2f} {base_seconds / seconds:>7.2f}x"
+            )
 
         cpu = rows[-1][3]
         stage_cpu = {name: cpu.get(name, 0.0) for name in ("encoding", "language")}
         own = cpu.get("read", 0.0) + cpu.get("write", 0.0)
         print(f"\nCPU seconds by step ({args.workers} workers, summed over processes):")
         for name, seconds in sorted(cpu.items()):
-            print(f"  {name:<10} {seconds:8.2f}   {len(texts) / max(seconds, 1e-9):>9.0f} docs/s"
-                  f"   {megabytes / max(seconds, 1e-9):>7.2f} MB/s")
+            print(
+                f"  {name:<10} {seconds:8.2f}   {len(texts) / max(seconds, 1e-9):>9.0f} docs/s"
+                f"   {megabytes / max(seconds, 1e-9):>7.2f} MB/s"
+            )
         print(f"  overhead (read + write) / stages: {own / sum(stage_cpu.values()):.1%}")
 
         frames = {w: pl.read_parquet(path / "documents.parquet") for w, path in outputs.items()}
         identical = all(
             (outputs[w] / name).read_bytes() == (outputs[1] / name).read_bytes()
-            for w in outputs for name in ("documents.parquet", "edits.parquet", "dropped.parquet")
+            for w in outputs
+            for name in ("documents.parquet", "edits.parquet", "dropped.parquet")
         )
         ours = frames[args.workers]["language"].to_list()
         answered = [(a, b) for a, b in zip(ours, base_labels) if a != "und"]
         agree = sum(a == b for a, b in answered) / max(len(answered), 1)
-        print(f"\nlanguage labels agreeing with plain seeded langdetect where not und: {agree:.2%} "
-              f"({len(answered)} of {len(ours)} answered)")
+        print(
+            f"\nlanguage labels agreeing with plain seeded langdetect where not und: {agree:.2%} "
+            f"({len(answered)} of {len(ours)} answered)"
+        )
         print(f"output byte-identical across worker counts: {identical}")
 
 

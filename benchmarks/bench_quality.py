@@ -40,8 +40,12 @@ from benchmarks.quality_sets import GOLD, Texts, all_sets
 
 FILTERS = ("GopherQualityFilter", "GopherRepetitionFilter", "C4QualityFilter", "FineWebQualityFilter")
 # corpus's rules standing for each filter: (preset, signal family or None for all of the preset's)
-RULES_OF = {"GopherQualityFilter": ("gopher", "gopher"), "GopherRepetitionFilter": ("gopher", "gopher_repetition"),
-            "C4QualityFilter": ("c4", None), "FineWebQualityFilter": ("fineweb", None)}
+RULES_OF = {
+    "GopherQualityFilter": ("gopher", "gopher"),
+    "GopherRepetitionFilter": ("gopher", "gopher_repetition"),
+    "C4QualityFilter": ("c4", None),
+    "FineWebQualityFilter": ("fineweb", None),
+}
 TARGET_AGREEMENT = 0.99
 TARGET_GOLD_DROPPED = 0.01
 PUBLISHED = """\
@@ -60,8 +64,11 @@ language identification and, for FineWeb, its earlier filters and MinHash dedup)
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="agreement,speed,rates,pipeline,placement",
-                        help="sections, comma-separated: agreement, speed, rates, pipeline, placement")
+    parser.add_argument(
+        "--only",
+        default="agreement,speed,rates,pipeline,placement",
+        help="sections, comma-separated: agreement, speed, rates, pipeline, placement",
+    )
     parser.add_argument("--workers", type=int, default=2, help="processes for the pipeline sections")
     args = parser.parse_args(argv)
     sections = {section.strip() for section in args.only.split(",")}
@@ -81,10 +88,19 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def datatrove_filters() -> dict[str, Any]:
-    from datatrove.pipeline.filters import C4QualityFilter, FineWebQualityFilter, GopherQualityFilter, GopherRepetitionFilter
+    from datatrove.pipeline.filters import (
+        C4QualityFilter,
+        FineWebQualityFilter,
+        GopherQualityFilter,
+        GopherRepetitionFilter,
+    )
 
-    return {"GopherQualityFilter": GopherQualityFilter(), "GopherRepetitionFilter": GopherRepetitionFilter(),
-            "C4QualityFilter": C4QualityFilter(), "FineWebQualityFilter": FineWebQualityFilter()}
+    return {
+        "GopherQualityFilter": GopherQualityFilter(),
+        "GopherRepetitionFilter": GopherRepetitionFilter(),
+        "C4QualityFilter": C4QualityFilter(),
+        "FineWebQualityFilter": FineWebQualityFilter(),
+    }
 
 
 def datatrove_decisions(texts: Texts, filters: dict[str, Any]) -> tuple[dict[str, list[str | None]], float]:
@@ -121,8 +137,11 @@ def corpus_decisions(texts: Texts) -> tuple[list[dict[str, Any]], dict[str, list
             failed, measured = [], outcome.quality
         signals.append(measured)
         for name, (preset, family) in RULES_OF.items():
-            mine = [rule for rule in failed if rule.startswith(f"quality.{preset}.")
-                    and (family is None or _family(rule) == family)]
+            mine = [
+                rule
+                for rule in failed
+                if rule.startswith(f"quality.{preset}.") and (family is None or _family(rule) == family)
+            ]
             decisions[name].append(mine[0] if mine else None)
     return signals, decisions, seconds
 
@@ -145,16 +164,23 @@ def agreement_and_speed(sets: dict[str, Texts], *, agreement: bool, speed: bool)
         seconds["corpus"] += our_seconds
         row = {"set": name, "documents": len(texts), "datatrove s": their_seconds, "corpus s": our_seconds}
         for filter_name in FILTERS:
-            differ = [i for i, (a, b) in enumerate(zip(theirs[filter_name], ours[filter_name]))
-                      if (a is None) != (b is None)]
-            row[filter_name] = (len(texts) - len(differ), sum(a is not None for a in theirs[filter_name]),
-                                sum(b is not None for b in ours[filter_name]))
-            disagreements += [(name, filter_name, texts[i], theirs[filter_name][i], ours[filter_name][i], signals[i])
-                              for i in differ]
+            differ = [
+                i for i, (a, b) in enumerate(zip(theirs[filter_name], ours[filter_name])) if (a is None) != (b is None)
+            ]
+            row[filter_name] = (
+                len(texts) - len(differ),
+                sum(a is not None for a in theirs[filter_name]),
+                sum(b is not None for b in ours[filter_name]),
+            )
+            disagreements += [
+                (name, filter_name, texts[i], theirs[filter_name][i], ours[filter_name][i], signals[i]) for i in differ
+            ]
         rows.append(row)
     if agreement:
-        print("\nagreement with datatrove 0.10.1, keep or drop, document by document "
-              "(agree / documents; dropped by datatrove, by corpus):")
+        print(
+            "\nagreement with datatrove 0.10.1, keep or drop, document by document "
+            "(agree / documents; dropped by datatrove, by corpus):"
+        )
         print(f"{'':<16} {'documents':>9}" + "".join(f" {name:>30}" for name in FILTERS))
         totals = dict.fromkeys(FILTERS, 0)
         for row in rows:
@@ -169,23 +195,32 @@ def agreement_and_speed(sets: dict[str, Texts], *, agreement: bool, speed: bool)
         print(f"{'all':<16} {documents:>9,}" + "".join(f" {totals[f] / documents:>30.3%}" for f in FILTERS))
         for filter_name in FILTERS:
             share = totals[filter_name] / documents
-            print(f"target: >= 99% agreement, {filter_name}: {share:.3%} {'met' if share >= TARGET_AGREEMENT else 'MISSED'}")
+            print(
+                f"target: >= 99% agreement, {filter_name}: {share:.3%} "
+                f"{'met' if share >= TARGET_AGREEMENT else 'MISSED'}"
+            )
         print(f"\ndisagreements ({len(disagreements)}):" if disagreements else "\ndisagreements: none")
         for name, filter_name, (key, text), their_reason, our_rule, signals in disagreements:
             print(f"- {name} {key}: {filter_name} says {their_reason or 'keep'}, corpus says {our_rule or 'keep'}")
             print(f"  {explain(text, filter_name, signals)}")
     if speed:
         documents = sum(row["documents"] for row in rows)
-        print("\nspeed, one process, CPU seconds (documents/s): datatrove's four filters one after the other "
-              "against the quality stage with presets gopher, c4, fineweb")
+        print(
+            "\nspeed, one process, CPU seconds (documents/s): datatrove's four filters one after the other "
+            "against the quality stage with presets gopher, c4, fineweb"
+        )
         for row in rows:
-            print(f"{row['set']:<16} {row['documents']:>7,} docs  datatrove {row['datatrove s']:7.1f} s "
-                  f"({row['documents'] / row['datatrove s']:7.0f}/s)  corpus {row['corpus s']:6.1f} s "
-                  f"({row['documents'] / row['corpus s']:7.0f}/s)  {row['datatrove s'] / row['corpus s']:5.1f}x")
+            print(
+                f"{row['set']:<16} {row['documents']:>7,} docs  datatrove {row['datatrove s']:7.1f} s "
+                f"({row['documents'] / row['datatrove s']:7.0f}/s)  corpus {row['corpus s']:6.1f} s "
+                f"({row['documents'] / row['corpus s']:7.0f}/s)  {row['datatrove s'] / row['corpus s']:5.1f}x"
+            )
         ratio = seconds["datatrove"] / seconds["corpus"]
-        print(f"{'all':<16} {documents:>7,} docs  datatrove {seconds['datatrove']:7.1f} s "
-              f"({documents / seconds['datatrove']:7.0f}/s)  corpus {seconds['corpus']:6.1f} s "
-              f"({documents / seconds['corpus']:7.0f}/s)  {ratio:5.1f}x")
+        print(
+            f"{'all':<16} {documents:>7,} docs  datatrove {seconds['datatrove']:7.1f} s "
+            f"({documents / seconds['datatrove']:7.0f}/s)  corpus {seconds['corpus']:6.1f} s "
+            f"({documents / seconds['corpus']:7.0f}/s)  {ratio:5.1f}x"
+        )
         print(f"target: no slower than datatrove: {ratio:.1f}x {'met' if ratio >= 1 else 'MISSED'}")
 
 
@@ -200,18 +235,26 @@ def explain(text: str, filter_name: str, signals: dict[str, Any]) -> str:
     ours = WordCutter().words(text).tokens
     if theirs != ours:
         first = next((i for i, (a, b) in enumerate(zip(theirs, ours)) if a != b), min(len(theirs), len(ours)))
-        return (f"words differ (ours: spaCy's rules re-expressed): spaCy {theirs[first:first + 4]}, "
-                f"corpus {ours[first:first + 4]} (word {first} of {len(theirs)} / {len(ours)})")
+        return (
+            f"words differ (ours: spaCy's rules re-expressed): spaCy {theirs[first : first + 4]}, "
+            f"corpus {ours[first : first + 4]} (word {first} of {len(theirs)} / {len(ours)})"
+        )
     if filter_name == "GopherRepetitionFilter":
         for n in range(5, 11):
             size = len(text)
-            if round(find_all_duplicate(theirs, n) / size, 12) != round(signals["gopher_repetition"][f"dup_{n}_gram_char_frac"], 12):
-                return (f"duplicated {n}-grams: datatrove compares an n-gram's words joined without spaces, "
-                        "so ('ab', 'c') repeats ('a', 'bc'): theirs")
+            if round(find_all_duplicate(theirs, n) / size, 12) != round(
+                signals["gopher_repetition"][f"dup_{n}_gram_char_frac"], 12
+            ):
+                return (
+                    f"duplicated {n}-grams: datatrove compares an n-gram's words joined without spaces, "
+                    "so ('ab', 'c') repeats ('a', 'bc'): theirs"
+                )
     odd = sorted({char for char in text if (char in TERMINAL_PUNCTUATION) != _is_terminal(char)})
     if odd and filter_name in ("FineWebQualityFilter", "C4QualityFilter"):
-        return (f"terminal punctuation: {', '.join(f'U+{ord(c):04X}' for c in odd)} is one in datatrove's list "
-                "or in Unicode's Sentence_Terminal, not both (ours: the Unicode property)")
+        return (
+            f"terminal punctuation: {', '.join(f'U+{ord(c):04X}' for c in odd)} is one in datatrove's list "
+            "or in Unicode's Sentence_Terminal, not both (ours: the Unicode property)"
+        )
     return f"unexplained; corpus's signals: {json.dumps(signals)[:300]}"
 
 
@@ -231,8 +274,10 @@ def rates(sets: dict[str, Texts]) -> None:
 
     cutter = WordCutter()
     measured = {name: [(text, measure(text, cutter)) for _, text in texts] for name, texts in sets.items()}
-    print("\ndrop rates: each rule alone, then the preset (any of its rules), "
-          "as documents / characters dropped, on the texts as given (language limits off)")
+    print(
+        "\ndrop rates: each rule alone, then the preset (any of its rules), "
+        "as documents / characters dropped, on the texts as given (language limits off)"
+    )
     header = f"{'rule':<36}" + "".join(f" {name:>16}" for name in sets)
     for preset_name in ("default", "gopher", "c4", "fineweb"):
         preset = load_preset(preset_name)
@@ -240,8 +285,11 @@ def rates(sets: dict[str, Texts]) -> None:
         for rule in [*preset.rules, None]:
             cells = ""
             for name in sets:
-                fired = [(text, signals) for text, signals in measured[name]
-                         if (any(r.fires(signals) for r in preset.rules) if rule is None else rule.fires(signals))]
+                fired = [
+                    (text, signals)
+                    for text, signals in measured[name]
+                    if (any(r.fires(signals) for r in preset.rules) if rule is None else rule.fires(signals))
+                ]
                 total_chars = sum(len(text) for text, _ in measured[name])
                 cell = f"{_share(len(fired), len(measured[name]))}/{_share(sum(len(t) for t, _ in fired), total_chars)}"
                 cells += f" {cell:>16}"
@@ -258,8 +306,10 @@ def _share(part: int, whole: int) -> str:
 
 
 def in_pipeline(sets: dict[str, Texts], workers: int) -> None:
-    print("\nthe default preset in the pipeline (corpus clean --skip typos,dedup: encoding, boilerplate, "
-          "language, quality), each data set on its own:")
+    print(
+        "\nthe default preset in the pipeline (corpus clean --skip typos,dedup: encoding, boilerplate, "
+        "language, quality), each data set on its own:"
+    )
     for name, texts in sets.items():
         summary, dropped, _ = _clean(texts, workers, skip=["typos", "dedup"])
         reached = summary.read - sum(n for (stage, _), n in summary.dropped.items() if stage != "quality")
@@ -270,12 +320,15 @@ def in_pipeline(sets: dict[str, Texts], workers: int) -> None:
             target = f"  target <= 1%: {'met' if share <= TARGET_GOLD_DROPPED else 'MISSED'}"
         print(f"{name:<16} {len(by_quality):>5} of {reached:,} dropped ({_share(len(by_quality), reached)}){target}")
         for row in by_quality:
-            print(f"    {row['reason'].removeprefix('quality.default.'):<22} {row['id'][:40]:<40} "
-                  f"{' '.join((row['text'] or '').split())[:90]!r}")
+            print(
+                f"    {row['reason'].removeprefix('quality.default.'):<22} {row['id'][:40]:<40} "
+                f"{' '.join((row['text'] or '').split())[:90]!r}"
+            )
 
 
-def _clean(texts: Texts, workers: int, *, skip: Sequence[str] = (), order: Sequence[str] = ()
-           ) -> tuple[Any, list[dict[str, Any]], set[str]]:
+def _clean(
+    texts: Texts, workers: int, *, skip: Sequence[str] = (), order: Sequence[str] = ()
+) -> tuple[Any, list[dict[str, Any]], set[str]]:
     """`corpus clean` on the texts: its summary, dropped.parquet's rows, and the ids in the dedup
     index that are not in documents.parquet."""
     import polars as pl
@@ -286,17 +339,22 @@ def _clean(texts: Texts, workers: int, *, skip: Sequence[str] = (), order: Seque
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "in"
         folder.mkdir()
-        (folder / "texts.jsonl").write_bytes(b"".join(orjson.dumps({"id": key, "text": text}) + b"\n"
-                                                      for key, text in texts))
-        config = load_config(None, stages=pipeline.STAGES,
-                             run_flags={"workers": workers, "skip": list(skip), "stages": list(order) or None})
+        (folder / "texts.jsonl").write_bytes(
+            b"".join(orjson.dumps({"id": key, "text": text}) + b"\n" for key, text in texts)
+        )
+        config = load_config(
+            None,
+            stages=pipeline.STAGES,
+            run_flags={"workers": workers, "skip": list(skip), "stages": list(order) or None},
+        )
         out = Path(tmp) / "out"
         summary = pipeline.run([folder], out, config)
         dropped = pl.read_parquet(out / "dropped.parquet").to_dicts()
         stale: set[str] = set()
         if (out / "dedup_index.parquet").is_file():
-            stale = (set(pl.read_parquet(out / "dedup_index.parquet")["id"])
-                     - set(pl.read_parquet(out / "documents.parquet")["id"]))
+            stale = set(pl.read_parquet(out / "dedup_index.parquet")["id"]) - set(
+                pl.read_parquet(out / "documents.parquet")["id"]
+            )
     return summary, dropped, stale
 
 
@@ -307,18 +365,23 @@ def placement(sets: dict[str, Texts], workers: int) -> None:
     texts = [item for name in ("Common Crawl", "CleanEval pages", "Zyte pages", "Reuters") for item in sets[name]]
     builtin = ["encoding", "boilerplate", "language", "quality", "typos", "dedup"]
     after_dedup = ["encoding", "boilerplate", "language", "typos", "dedup", "quality"]
-    print(f"\nwhere the quality stage belongs: the whole pipeline on the pages and Reuters ({len(texts):,} documents), "
-          f"{workers} workers, quality before typos and dedup / after dedup:")
+    print(
+        f"\nwhere the quality stage belongs: the whole pipeline on the pages and Reuters ({len(texts):,} documents), "
+        f"{workers} workers, quality before typos and dedup / after dedup:"
+    )
     for label, order in (("before typos and dedup", builtin), ("after dedup", after_dedup)):
         started = time.perf_counter()
         summary, dropped, stale = _clean(texts, workers, order=order)
         wall = time.perf_counter() - started
         gone = {row["id"] for row in dropped if row["stage"] == "quality"}
         dangling = [row for row in dropped if row["duplicate_of"] in gone]
-        print(f"{label:<24} quality drops {len(gone):>4}, duplicates naming a document the quality stage dropped "
-              f"{len(dangling):>3}, dedup index entries for documents not kept {len(stale):>3}, "
-              f"CPU s: typos {summary.cpu['typos'] + summary.cpu['typos (fit)']:.1f}, quality {summary.cpu['quality']:.1f}; "
-              f"wall {wall:.1f} s")
+        print(
+            f"{label:<24} quality drops {len(gone):>4}, duplicates naming a document the quality stage dropped "
+            f"{len(dangling):>3}, dedup index entries for documents not kept {len(stale):>3}, "
+            f"CPU s: typos {summary.cpu['typos'] + summary.cpu['typos (fit)']:.1f}, "
+            f"quality {summary.cpu['quality']:.1f}; "
+            f"wall {wall:.1f} s"
+        )
 
 
 if __name__ == "__main__":

@@ -104,25 +104,42 @@ def main(argv: list[str] | None = None) -> None:
     doc = one_line_document(args.megabytes)
     edits, n = doc.edits, args.sample
     original = replay(doc.text, edits, reverse=True)
-    print(f"document: {len(original):,} characters on one line, {len(edits):,} edits; the previous "
-          f"algorithms run on the first {n:,} and {2 * n:,} and projected")
+    print(
+        f"document: {len(original):,} characters on one line, {len(edits):,} edits; the previous "
+        f"algorithms run on the first {n:,} and {2 * n:,} and projected"
+    )
     after = {k: previous_replay(original, edits[:k]) for k in (n, 2 * n)}
     cases: list[tuple[str, Callable[[], object], Callable[[int], object], object]] = [
         ("replay forwards", lambda: replay(original, edits), lambda k: previous_replay(original, edits[:k]), doc.text),
-        ("replay backwards (corpus show --original)", lambda: replay(doc.text, edits, reverse=True),
-         lambda k: previous_replay(after[k], edits[:k], reverse=True), original),
-        ("document_diff (corpus diff, corpus.open().diff)", lambda: document_diff("d", original, edits),
-         lambda k: previous_document_diff("d", original, edits[:k]), None),
+        (
+            "replay backwards (corpus show --original)",
+            lambda: replay(doc.text, edits, reverse=True),
+            lambda k: previous_replay(after[k], edits[:k], reverse=True),
+            original,
+        ),
+        (
+            "document_diff (corpus diff, corpus.open().diff)",
+            lambda: document_diff("d", original, edits),
+            lambda k: previous_document_diff("d", original, edits[:k]),
+            None,
+        ),
     ]
-    print(f"| | corpus, all {len(edits):,} edits | previous, {n:,} / {2 * n:,} edits | previous, projected to all | speed-up |")
+    print(
+        f"| | corpus, all {len(edits):,} edits | previous, {n:,} / {2 * n:,} edits | previous, projected to all "
+        "| speed-up |"
+    )
     print("|---|---|---|---|---|")
     for name, now, before, expected in cases:
         seconds, result = timed(now)
         assert expected is None or result == expected
-        times = {k: timed(lambda k=k: before(k))[0] for k in (n, 2 * n)}
+        times = {k: timed(lambda k=k, before=before: before(k))[0] for k in (n, 2 * n)}
         total = projected(times[n], times[2 * n], n, len(edits), growing=name.startswith("document_diff"))
-        shown = f"{total:,.0f} s" if total < 120 else f"{total / 60:,.0f} min" if total < 7200 else f"{total / 3600:,.1f} h"
-        print(f"| {name} | {seconds:.2f} s | {times[n]:.2f} / {times[2 * n]:.2f} s | {shown} | {total / seconds:,.0f}x |")
+        shown = (
+            f"{total:,.0f} s" if total < 120 else f"{total / 60:,.0f} min" if total < 7200 else f"{total / 3600:,.1f} h"
+        )
+        print(
+            f"| {name} | {seconds:.2f} s | {times[n]:.2f} / {times[2 * n]:.2f} s | {shown} | {total / seconds:,.0f}x |"
+        )
 
 
 if __name__ == "__main__":

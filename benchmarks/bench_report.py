@@ -37,9 +37,16 @@ def main() -> None:
         work = Path(folder)
         with (work / "pages.jsonl").open("wb") as handle:
             for number in range(args.docs):
-                parts = [stories[(number * args.stories_per_doc + k) % len(stories)]["text"] for k in range(args.stories_per_doc)]
-                handle.write(orjson.dumps({"id": f"page-{number:05d}", "url": f"https://example.com/{number}",
-                                           "text": "\n\n".join(parts)}) + b"\n")
+                parts = [
+                    stories[(number * args.stories_per_doc + k) % len(stories)]["text"]
+                    for k in range(args.stories_per_doc)
+                ]
+                handle.write(
+                    orjson.dumps(
+                        {"id": f"page-{number:05d}", "url": f"https://example.com/{number}", "text": "\n\n".join(parts)}
+                    )
+                    + b"\n"
+                )
         config = load_config(None, stages=pipeline.STAGES, run_flags={"skip": ["language", "typos"]})
         pipeline.run([work / "pages.jsonl"], work / "out", config)
         run = RunOutput.open(work / "out")
@@ -78,7 +85,9 @@ def _browser(page_path: Path, rule_label: str) -> list[tuple[str, float]]:
         page.goto(page_path.as_uri())
         page.wait_for_selector("body[data-ready=true]", timeout=120_000)
         figures.append(("chromium: page ready, s", time.perf_counter() - started))
-        rules = [option for option in page.locator("#filter-rule option").all_text_contents() if option.endswith(rule_label)]
+        rules = [
+            option for option in page.locator("#filter-rule option").all_text_contents() if option.endswith(rule_label)
+        ]
         started = time.perf_counter()
         page.select_option("#filter-rule", rules[0])
         page.locator("#doc-list li").first.wait_for()

@@ -1,7 +1,7 @@
 """Scale: wall time, documents/s, peak memory of the whole process tree and disk, from 20 thousand
 to 2 million documents, beside the runner before its out-of-core rework, in the same run.
 
-    python -m benchmarks scale                          # 20k, 200k, 2M (language and typos skipped), 20k and 200k with all stages
+    python -m benchmarks scale     # 20k, 200k, 2M (language, typos, quality skipped); 20k and 200k with all stages
     python -m benchmarks scale --sizes 20000,200000 --all-stages 20000 --resume-trials 20
 
 The inputs are Reuters-21578 stories perturbed into distinct documents, 5% of them near-duplicates
@@ -44,8 +44,9 @@ def before_checkout(work: Path) -> Path | None:
     if not (folder / "corpus").is_dir():
         folder.mkdir(parents=True, exist_ok=True)
         try:
-            archive = subprocess.run(["git", "-C", str(REPO), "archive", BEFORE, "corpus"], capture_output=True,
-                                     check=True).stdout
+            archive = subprocess.run(
+                ["git", "-C", str(REPO), "archive", BEFORE, "corpus"], capture_output=True, check=True
+            ).stdout
         except (OSError, subprocess.CalledProcessError):
             return None
         subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
@@ -61,11 +62,30 @@ def inputs(work: Path, docs: int) -> Path:
     return folder
 
 
-def clean(source: Path, out: Path, *, skip: str | None, workers: int, pythonpath: Path | None = None,
-          extra: tuple[str, ...] = ()) -> tuple[Measured, int]:
+def clean(
+    source: Path,
+    out: Path,
+    *,
+    skip: str | None,
+    workers: int,
+    pythonpath: Path | None = None,
+    extra: tuple[str, ...] = (),
+) -> tuple[Measured, int]:
     """One `corpus clean`, measured: the process tree's peak memory and the largest disk use seen."""
-    command = [sys.executable, "-m", "corpus", "clean", str(source), "-o", str(out), "--overwrite",
-               "--workers", str(workers), *(["--skip", skip] if skip else []), *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "corpus",
+        "clean",
+        str(source),
+        "-o",
+        str(out),
+        "--overwrite",
+        "--workers",
+        str(workers),
+        *(["--skip", skip] if skip else []),
+        *extra,
+    ]
     environment = dict(os.environ)
     if pythonpath is not None:
         environment["PYTHONPATH"] = str(pythonpath)
@@ -90,14 +110,19 @@ def clean(source: Path, out: Path, *, skip: str | None, workers: int, pythonpath
 
 def dedup_decisions(out: Path) -> pl.DataFrame:
     files = sorted(out.glob("dropped*.parquet"))
-    return (pl.read_parquet(files).filter(pl.col("stage") == "dedup")
-            .select("id", "reason", "duplicate_of", "similarity", "detail"))
+    return (
+        pl.read_parquet(files)
+        .filter(pl.col("stage") == "dedup")
+        .select("id", "reason", "duplicate_of", "similarity", "detail")
+    )
 
 
 def row(label: str, docs: int, measured: Measured, disk: int) -> str:
-    return (f"{label:<34} {docs:>10,} {measured.seconds:>9.1f} {docs / measured.seconds:>8.0f} "
-            f"{measured.cpu_seconds * 1000 / docs:>10.2f} "
-            f"{measured.peak_bytes / 1e9:>8.2f} {measured.peak_main_bytes / 1e9:>8.2f} {disk / 1e9:>8.2f}")
+    return (
+        f"{label:<34} {docs:>10,} {measured.seconds:>9.1f} {docs / measured.seconds:>8.0f} "
+        f"{measured.cpu_seconds * 1000 / docs:>10.2f} "
+        f"{measured.peak_bytes / 1e9:>8.2f} {measured.peak_main_bytes / 1e9:>8.2f} {disk / 1e9:>8.2f}"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -106,19 +131,32 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--all-stages", default="20000,200000", help="documents, with every stage")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--resume-trials", type=int, default=0, help="kill -9 and resume a 50k run this often")
-    parser.add_argument("--dedup-check", type=int, default=20_000,
-                        help="documents on which to compare dedup's decisions with the runner before (0: no check)")
+    parser.add_argument(
+        "--dedup-check",
+        type=int,
+        default=20_000,
+        help="documents on which to compare dedup's decisions with the runner before (0: no check)",
+    )
     parser.add_argument("--no-before", action="store_true", help="skip the runner before the rework")
-    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "corpus-scale-bench",
-                        help="where inputs (kept between runs) and outputs go")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "corpus-scale-bench",
+        help="where inputs (kept between runs) and outputs go",
+    )
     args = parser.parse_args(argv)
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
     before = None if args.no_before else before_checkout(work)
     print(f"scale benchmark: {args.workers} workers; inputs and outputs in {work}")
-    print(f"\n{'':<34} {'documents':>10} {'wall s':>9} {'docs/s':>8} {'CPU ms/doc':>10} {'peak GB':>8} {'main GB':>8} {'disk GB':>8}")
+    print(
+        f"\n{'':<34} {'documents':>10} {'wall s':>9} {'docs/s':>8} {'CPU ms/doc':>10} "
+        f"{'peak GB':>8} {'main GB':>8} {'disk GB':>8}"
+    )
     results: dict[tuple[str, int], tuple[Measured, int]] = {}
-    plans = [(SKIP, int(n)) for n in args.sizes.split(",") if n] + [(None, int(n)) for n in args.all_stages.split(",") if n]
+    plans = [(SKIP, int(n)) for n in args.sizes.split(",") if n] + [
+        (None, int(n)) for n in args.all_stages.split(",") if n
+    ]
     for skip, docs in plans:
         source = inputs(work, docs)
         kind = f"skip {skip}" if skip else "all stages"
@@ -148,8 +186,10 @@ def _same_dedup_decisions(work: Path, docs: int, workers: int, before: Path) -> 
     clean(source, old, skip=skip, workers=workers, pythonpath=before)
     decisions = dedup_decisions(new)
     same = decisions.equals(dedup_decisions(old))
-    print(f"\ndedup's decisions on {docs:,} documents (--skip {skip}), {len(decisions):,} duplicates: "
-          f"identical to the runner before's: {same}")
+    print(
+        f"\ndedup's decisions on {docs:,} documents (--skip {skip}), {len(decisions):,} duplicates: "
+        f"identical to the runner before's: {same}"
+    )
     shutil.rmtree(new, ignore_errors=True)
     shutil.rmtree(old, ignore_errors=True)
 
@@ -166,13 +206,20 @@ def _targets(results: dict[tuple[str, int], tuple[Measured, int]]) -> None:
     rate = {docs: docs / results[kind, docs][0].seconds for docs in sizes}
     cpu = {docs: results[kind, docs][0].cpu_seconds / docs for docs in sizes}
     print(f"\ntargets ({kind}):")
-    print(f"  peak memory at {large:,} within 1.5x of {middle:,}: {peak_large / peak_middle:.2f}x "
-          f"{'met' if peak_large <= 1.5 * peak_middle else 'MISSED'}")
+    print(
+        f"  peak memory at {large:,} within 1.5x of {middle:,}: {peak_large / peak_middle:.2f}x "
+        f"{'met' if peak_large <= 1.5 * peak_middle else 'MISSED'}"
+    )
     print(f"  peak memory at {large:,} under 2 GB: {peak_large / 1e9:.2f} GB {'met' if peak_large < 2e9 else 'MISSED'}")
-    print(f"  docs/s at {large:,} within 20% of {small:,}: {rate[large]:.0f} vs {rate[small]:.0f} "
-          f"{'met' if rate[large] >= 0.8 * rate[small] else 'MISSED'}")
-    print(f"  CPU per document at {large:,} within 20% of {small:,} (what a loaded machine changes least): "
-          f"{cpu[large] * 1000:.2f} ms vs {cpu[small] * 1000:.2f} ms {'met' if cpu[large] <= 1.2 * cpu[small] else 'MISSED'}")
+    print(
+        f"  docs/s at {large:,} within 20% of {small:,}: {rate[large]:.0f} vs {rate[small]:.0f} "
+        f"{'met' if rate[large] >= 0.8 * rate[small] else 'MISSED'}"
+    )
+    print(
+        f"  CPU per document at {large:,} within 20% of {small:,} (what a loaded machine changes least): "
+        f"{cpu[large] * 1000:.2f} ms vs {cpu[small] * 1000:.2f} ms "
+        f"{'met' if cpu[large] <= 1.2 * cpu[small] else 'MISSED'}"
+    )
 
 
 def _resume_trials(work: Path, trials: int, workers: int, docs: int = 50_000) -> None:
@@ -180,8 +227,10 @@ def _resume_trials(work: Path, trials: int, workers: int, docs: int = 50_000) ->
     source = inputs(work, docs)
     reference = work / "resume-reference"
     measured, _ = clean(source, reference, skip=f"{SKIP},{NEW_STAGES}", workers=workers)
-    print(f"\nresume: {trials} kill -9 at random moments of a {docs:,}-document run "
-          f"(uninterrupted: {measured.seconds:.1f} s), each resumed")
+    print(
+        f"\nresume: {trials} kill -9 at random moments of a {docs:,}-document run "
+        f"(uninterrupted: {measured.seconds:.1f} s), each resumed"
+    )
     rng = random.Random(0)
     identical = 0
     redone: list[float] = []
@@ -190,8 +239,19 @@ def _resume_trials(work: Path, trials: int, workers: int, docs: int = 50_000) ->
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(work / ".resume-out.partial", ignore_errors=True)
         moment = rng.uniform(0.05, 0.95) * measured.seconds
-        command = [sys.executable, "-m", "corpus", "clean", str(source), "-o", str(out), "--workers", str(workers),
-                   "--skip", f"{SKIP},{NEW_STAGES}"]
+        command = [
+            sys.executable,
+            "-m",
+            "corpus",
+            "clean",
+            str(source),
+            "-o",
+            str(out),
+            "--workers",
+            str(workers),
+            "--skip",
+            f"{SKIP},{NEW_STAGES}",
+        ]
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(moment)
@@ -205,16 +265,21 @@ def _resume_trials(work: Path, trials: int, workers: int, docs: int = 50_000) ->
         total = time.perf_counter() - started
         finished = resumed.returncode == 0 or "nothing to resume" in resumed.stderr  # killed after its publish
         same = finished and all(
-            (out / path.name).read_bytes() == path.read_bytes() for path in reference.glob("*.parquet"))
+            (out / path.name).read_bytes() == path.read_bytes() for path in reference.glob("*.parquet")
+        )
         identical += same
         spent = total - killed_after
         manifest = json.loads((out / "manifest.json").read_text()) if same else {}
         redone.append(killed_after + spent - measured.seconds)
-        print(f"  trial {trial + 1:>2}: killed after {killed_after:6.1f} s "
-              f"({(manifest.get('timings') or {}).get('resumed_from')}); resumed in {spent:6.1f} s; identical: {same}",
-              flush=True)
-    print(f"  {identical}/{len(redone)} byte-identical; time spent beyond one uninterrupted run: median "
-          f"{sorted(redone)[len(redone) // 2]:.1f} s, max {max(redone):.1f} s (start-up, the work redone)")
+        print(
+            f"  trial {trial + 1:>2}: killed after {killed_after:6.1f} s "
+            f"({(manifest.get('timings') or {}).get('resumed_from')}); resumed in {spent:6.1f} s; identical: {same}",
+            flush=True,
+        )
+    print(
+        f"  {identical}/{len(redone)} byte-identical; time spent beyond one uninterrupted run: median "
+        f"{sorted(redone)[len(redone) // 2]:.1f} s, max {max(redone):.1f} s (start-up, the work redone)"
+    )
 
 
 if __name__ == "__main__":

@@ -83,7 +83,6 @@ from benchmarks.typos_sets import (
 from corpus import Document, Drop, Edit, pipeline, replay
 from corpus.config import load_config
 from corpus.firstpass import apply_in_process
-from corpus.rules import load_rule_files
 from corpus.stages.base import Stage
 
 STAGE = "typos"
@@ -91,8 +90,22 @@ SECTIONS = ("precision", "recall", "splits", "isolated", "speed")
 LABELS = Path(__file__).with_name("typos_labels")
 SEEDS = REPO / "seeds"
 # The seeds' names, acronyms and British spellings: the stage must change none of them.
-PROTECTED = ("Kishida", "Yoon", "Fumio", "Shinzo", "GSOMIA", "CNN", "defence", "apologised", "normalise",
-             "normalisation", "labour", "neighbours", "Suk-yeol", "Geun-hye")
+PROTECTED = (
+    "Kishida",
+    "Yoon",
+    "Fumio",
+    "Shinzo",
+    "GSOMIA",
+    "CNN",
+    "defence",
+    "apologised",
+    "normalise",
+    "normalisation",
+    "labour",
+    "neighbours",
+    "Suk-yeol",
+    "Geun-hye",
+)
 TARGET_PRECISION = 0.95  # of the changes on each kind of real text
 TARGET_ZYTE_DAMAGE = 0.05  # damaging changes per 1,000 tokens of Zyte's bodies
 TARGET_RECALL = {"Reuters": 0.80, "CleanEval": 0.70}
@@ -122,8 +135,9 @@ def pipeline_stages() -> list[type[Stage]]:
     return list(pipeline.STAGES)
 
 
-def run_texts(records: Sequence[dict[str, str]], folder: Path, workers: int, baseline: Baseline,
-              before_stage: Corrector) -> Texts:
+def run_texts(
+    records: Sequence[dict[str, str]], folder: Path, workers: int, baseline: Baseline, before_stage: Corrector
+) -> Texts:
     """`records` through `corpus clean` up to the typos stage; then the old stage and the baseline
     on the text the stage got."""
     folder.mkdir(parents=True)
@@ -132,12 +146,18 @@ def run_texts(records: Sequence[dict[str, str]], folder: Path, workers: int, bas
     all_stages = pipeline_stages()
     names = [stage.name for stage in all_stages]
     toml = folder / "corpus.toml"
-    toml.write_text(f"[run]\nworkers = {workers}\nskip = {json.dumps(names[names.index(STAGE) + 1:])}\n")
+    toml.write_text(f"[run]\nworkers = {workers}\nskip = {json.dumps(names[names.index(STAGE) + 1 :])}\n")
     (folder / "rules").mkdir()  # the shipped rule files only, whatever ./rules holds
     out = folder / "out"
     started = time.perf_counter()
-    pipeline.run([source], out, load_config(toml, stages=all_stages), rules_dir=folder / "rules",
-                 stages=all_stages, overwrite=True)
+    pipeline.run(
+        [source],
+        out,
+        load_config(toml, stages=all_stages),
+        rules_dir=folder / "rules",
+        stages=all_stages,
+        overwrite=True,
+    )
     wall = time.perf_counter() - started
     docs = pl.read_parquet(out / "documents.parquet", columns=["id", "text", "language", "language_score"])
     stage_edits = pl.read_parquet(out / "edits.parquet").filter(pl.col("stage") == STAGE)
@@ -149,8 +169,15 @@ def run_texts(records: Sequence[dict[str, str]], folder: Path, workers: int, bas
     for row in docs.iter_rows(named=True):
         now[row["id"]] = row["text"]
         texts.before[row["id"]] = replay(row["text"], by_doc.get(row["id"], []), reverse=True)
-        texts.documents.append(Document(id=row["id"], source="benchmark", text=texts.before[row["id"]],
-                                        language=row["language"], language_score=row["language_score"]))
+        texts.documents.append(
+            Document(
+                id=row["id"],
+                source="benchmark",
+                text=texts.before[row["id"]],
+                language=row["language"],
+                language_score=row["language_score"],
+            )
+        )
     texts.outputs[NOW] = now
     texts.outputs[BEFORE] = before_stage.correct(texts.documents)
     base = baseline.fresh()
@@ -169,8 +196,10 @@ class Corrector:
     def correct(self, documents: Sequence[Document]) -> dict[str, str]:
         if self.stage is None:
             return {}
-        copies = [Document(id=d.id, source=d.source, text=d.text, language=d.language, language_score=d.language_score)
-                  for d in documents]
+        copies = [
+            Document(id=d.id, source=d.source, text=d.text, language=d.language, language_score=d.language_score)
+            for d in documents
+        ]
         if getattr(self.stage, "fit_tables", None):  # a first pass on disk, as a run keeps it
             with tempfile.TemporaryDirectory() as folder:
                 outcomes = apply_in_process(self.stage, copies, Path(folder))
@@ -269,8 +298,9 @@ def score_recall(sentences: Sequence[Sentence], before: dict[str, str], after: d
             else:
                 result.wrong += 1
                 if len(result.wrong_examples) < 5:
-                    result.wrong_examples.append(f"{sentence.typo} -> {' '.join(c.after for c in hits)} "
-                                                 f"(was {sentence.word})")
+                    result.wrong_examples.append(
+                        f"{sentence.typo} -> {' '.join(c.after for c in hits)} (was {sentence.word})"
+                    )
     return result
 
 
@@ -373,8 +403,9 @@ def score_splits(items: Sequence, before: dict[str, str], after: dict[str, str])
             result.examples.append(f"collapsed {item.joined} -> {hits[0].after}")
         else:
             result.other += 1
-            result.examples.append(f"other {item.joined} -> {' | '.join(c.after for c in hits)} "
-                                   f"(was {item.first} {item.second})")
+            result.examples.append(
+                f"other {item.joined} -> {' | '.join(c.after for c in hits)} (was {item.first} {item.second})"
+            )
     return result
 
 
@@ -402,13 +433,17 @@ def _reuters_documents(sentences: Sequence[Sentence], *, injected: bool) -> list
 
 
 def section_precision(run: Callable[[Sequence[dict[str, str]], str], Texts], reuters: Sequence[Sentence]) -> None:
-    sets = [("clean Reuters", _reuters_documents(reuters, injected=False), "reuters"),
-            ("Zyte article bodies", zyte_bodies(), "zyte"),
-            ("CleanEval paragraphs", cleaneval_documents(), "cleaneval"),
-            ("Dolma Common Crawl", dolma_cc(), "dolma-cc")]
+    sets = [
+        ("clean Reuters", _reuters_documents(reuters, injected=False), "reuters"),
+        ("Zyte article bodies", zyte_bodies(), "zyte"),
+        ("CleanEval paragraphs", cleaneval_documents(), "cleaneval"),
+        ("Dolma Common Crawl", dolma_cc(), "dolma-cc"),
+    ]
     print("\n1. Precision on real text: every change, classified against the hand-labelled misspellings of the text")
-    print(f"  {'':<22} {'':<28} {'changes':>7} {'fixes':>6} {'wrong':>6} {'damage':>6} {'precision':>9} "
-          f"{'damage/1k':>9} {'punct':>5}  target")
+    print(
+        f"  {'':<22} {'':<28} {'changes':>7} {'fixes':>6} {'wrong':>6} {'damage':>6} {'precision':>9} "
+        f"{'damage/1k':>9} {'punct':>5}  target"
+    )
     shown: list[tuple[str, list[tuple[str, str]]]] = []
     for title, records, labels_name in sets:
         texts = run(records, labels_name)
@@ -419,13 +454,17 @@ def section_precision(run: Callable[[Sequence[dict[str, str]], str], Texts], reu
             if labels_name == "zyte":
                 target += f", damage <= {TARGET_ZYTE_DAMAGE}/1k: {mark(score.per_1000() <= TARGET_ZYTE_DAMAGE)}"
             target += f", punct 0: {mark(score.punctuation == 0)}"
-            print(f"  {title if name == NOW else '':<22} {name:<28} {score.changes:7d} {score.kinds['fix']:6d} "
-                  f"{score.kinds['wrong fix']:6d} {score.kinds['damage']:6d} {pct(score.kinds['fix'], score.changes):>9} "
-                  f"{score.per_1000():9.3f} {score.punctuation:5d}  {target if name == NOW else ''}")
+            print(
+                f"  {title if name == NOW else '':<22} {name:<28} {score.changes:7d} {score.kinds['fix']:6d} "
+                f"{score.kinds['wrong fix']:6d} {score.kinds['damage']:6d} {pct(score.kinds['fix'], score.changes):>9} "
+                f"{score.per_1000():9.3f} {score.punctuation:5d}  {target if name == NOW else ''}"
+            )
             if name == NOW:
                 shown.append((f"{title} ({texts.tokens():,} tokens)", score.examples))
-    print("  fixes = listed misspellings made what was meant; wrong = listed, made something else; damage = any other "
-          "change (damage/1k: its tokens per 1,000); punct = changes that only add or remove punctuation")
+    print(
+        "  fixes = listed misspellings made what was meant; wrong = listed, made something else; damage = any other "
+        "change (damage/1k: its tokens per 1,000); punct = changes that only add or remove punctuation"
+    )
     print("\n  Every change of the stage now that is not a fix:")
     for title, examples in shown:
         print(f"    {title}: {len(examples)}")
@@ -436,30 +475,44 @@ def section_precision(run: Callable[[Sequence[dict[str, str]], str], Texts], reu
 def section_seeds(run: Callable[[Sequence[dict[str, str]], str], Texts]) -> None:
     records = [{"id": path.name, "text": path.read_text("utf-8")} for path in sorted(SEEDS.glob("*.txt"))]
     texts = run(records, "seeds")
-    print(f"\n   The five seeds ({texts.tokens():,} tokens): changes, and changes to their names, acronyms and British "
-          f"spellings ({', '.join(PROTECTED)})")
+    print(
+        f"\n   The five seeds ({texts.tokens():,} tokens): changes, and changes to their names, acronyms and British "
+        f"spellings ({', '.join(PROTECTED)})"
+    )
     for name in correctors(texts):
-        found = [context(texts.before[key], change) for key in sorted(texts.before)
-                 for change in changes(texts.before[key], texts.outputs[name][key])]
+        found = [
+            context(texts.before[key], change)
+            for key in sorted(texts.before)
+            for change in changes(texts.before[key], texts.outputs[name][key])
+        ]
         hits = protected_hits(texts.before, texts.outputs[name])
-        print(f"    {name:<28} {len(found):3d} changes, {len(hits):3d} to protected words"
-              + (": " + "; ".join(f.split("[", 1)[1].split("]", 1)[0] for f in found) if name == NOW else ""))
+        print(
+            f"    {name:<28} {len(found):3d} changes, {len(hits):3d} to protected words"
+            + (": " + "; ".join(f.split("[", 1)[1].split("]", 1)[0] for f in found) if name == NOW else "")
+        )
 
 
 def section_recall(run: Callable[[Sequence[dict[str, str]], str], Texts], reuters: Sequence[Sentence]) -> None:
     cleaneval = inject(cleaneval_paragraphs(), SEED)
-    sets = [("Reuters", reuters, _reuters_documents(reuters, injected=True)),
-            ("CleanEval", [s for s in cleaneval if s.typo], cleaneval_documents([s.injected for s in cleaneval]))]
+    sets = [
+        ("Reuters", reuters, _reuters_documents(reuters, injected=True)),
+        ("CleanEval", [s for s in cleaneval if s.typo], cleaneval_documents([s.injected for s in cleaneval])),
+    ]
     print("\n2. Recall in context: one Wikipedia misspelling injected per Reuters sentence / CleanEval paragraph")
     print(f"  {'':<10} {'':<28} {'injected':>8} {'restored':>9} {'wrong fix':>9} {'missed':>8} {'lost':>5}  target")
     for title, sentences, records in sets:
         texts = run(records, f"recall-{title}")
         for name in correctors(texts):
             score = score_recall(sentences, texts.before, texts.outputs[name])
-            target = f"recall >= {TARGET_RECALL[title]:.0%}: {mark(score.restored >= TARGET_RECALL[title] * score.scored)}"
-            print(f"  {title if name == NOW else '':<10} {name:<28} {len(sentences):8d} {pct(score.restored, score.scored):>9} "
-                  f"{pct(score.wrong, score.scored):>9} {pct(score.missed, score.scored):>8} {score.lost:5d}  "
-                  f"{target if name == NOW else ''}")
+            target = (
+                f"recall >= {TARGET_RECALL[title]:.0%}: {mark(score.restored >= TARGET_RECALL[title] * score.scored)}"
+            )
+            print(
+                f"  {title if name == NOW else '':<10} {name:<28} {len(sentences):8d} "
+                f"{pct(score.restored, score.scored):>9} "
+                f"{pct(score.wrong, score.scored):>9} {pct(score.missed, score.scored):>8} {score.lost:5d}  "
+                f"{target if name == NOW else ''}"
+            )
             if name == NOW and score.wrong_examples:
                 print(f"  {'':<10} wrong fixes: " + "; ".join(score.wrong_examples))
 
@@ -471,34 +524,50 @@ def section_splits(run: Callable[[Sequence[dict[str, str]], str], Texts], known:
     print(f"  {'':<28} {'split right':>11} {'collapsed':>9} {'other':>6} {'missed':>7} {'lost':>5}  target")
     for name in correctors(texts):
         score = score_splits(items, texts.before, texts.outputs[name])
-        target = (f"right >= {TARGET_SPLITS:.0%}: {mark(score.right >= TARGET_SPLITS * score.scored)}, "
-                  f"collapsed 0: {mark(score.collapsed == 0)}")
-        print(f"  {name:<28} {pct(score.right, score.scored):>11} {score.collapsed:9d} {score.other:6d} "
-              f"{score.missed:7d} {score.lost:5d}  {target if name == NOW else ''}")
+        target = (
+            f"right >= {TARGET_SPLITS:.0%}: {mark(score.right >= TARGET_SPLITS * score.scored)}, "
+            f"collapsed 0: {mark(score.collapsed == 0)}"
+        )
+        print(
+            f"  {name:<28} {pct(score.right, score.scored):>11} {score.collapsed:9d} {score.other:6d} "
+            f"{score.missed:7d} {score.lost:5d}  {target if name == NOW else ''}"
+        )
         if name == NOW and score.examples:
             print("    " + "\n    ".join(score.examples))
 
 
 def section_isolated(now: Corrector, before: Corrector, baseline: Baseline) -> None:
-    sets = {"Norvig spell-testset1": norvig("spell-testset1.txt"), "Norvig spell-testset2": norvig("spell-testset2.txt"),
-            "Wikipedia list": misspellings()}
-    print(f"\n4. Isolated accuracy: each misspelling alone in {TEMPLATE.format('...')!r}; a hit is any listed correction")
+    sets = {
+        "Norvig spell-testset1": norvig("spell-testset1.txt"),
+        "Norvig spell-testset2": norvig("spell-testset2.txt"),
+        "Wikipedia list": misspellings(),
+    }
+    print(
+        f"\n4. Isolated accuracy: each misspelling alone in {TEMPLATE.format('...')!r}; a hit is any listed correction"
+    )
     print(f"  {'':<24} {'':<28} {'pairs':>6} {'correct':>8} {'wrong fix':>9} {'unchanged':>9}")
     for set_name, pairs in sets.items():
         words = sorted(pairs)
         texts = [TEMPLATE.format(word) for word in words]
-        docs = [Document(id=str(i), source="isolated", text=text, language="en", language_score=1.0)
-                for i, text in enumerate(texts)]
+        docs = [
+            Document(id=str(i), source="isolated", text=text, language="en", language_score=1.0)
+            for i, text in enumerate(texts)
+        ]
         base = baseline.fresh()
-        outputs = {NOW: now.correct(docs), BEFORE: before.correct(docs),
-                   BASELINE: {str(i): base.correct(text) for i, text in enumerate(texts)}}
+        outputs = {
+            NOW: now.correct(docs),
+            BEFORE: before.correct(docs),
+            BASELINE: {str(i): base.correct(text) for i, text in enumerate(texts)},
+        }
         for name, out in outputs.items():
             if not out:
                 continue
             right = sum(out[str(i)] in {TEMPLATE.format(c) for c in pairs[w]} for i, w in enumerate(words))
             same = sum(out[str(i)] == text for i, text in enumerate(texts))
-            print(f"  {set_name if name == NOW else '':<24} {name:<28} {len(words):6d} {pct(right, len(words)):>8} "
-                  f"{pct(len(words) - right - same, len(words)):>9} {pct(same, len(words)):>9}")
+            print(
+                f"  {set_name if name == NOW else '':<24} {name:<28} {len(words):6d} {pct(right, len(words)):>8} "
+                f"{pct(len(words) - right - same, len(words)):>9} {pct(same, len(words)):>9}"
+            )
 
 
 def _clear_caches(prefix: str) -> None:
@@ -514,10 +583,15 @@ def _clear_caches(prefix: str) -> None:
 def section_speed(stories: int | None, repeats: int, now: Corrector, before: Corrector, baseline: Baseline) -> None:
     texts = [story["text"] for story in reuters_stories(stories)]
     tokens = count_tokens(texts)
-    print(f"\n5. Speed: {len(texts):,} Reuters stories ({tokens:,} tokens), one process, CPU seconds, "
-          f"{repeats} runs each (the machine is shared: the spread shows how much)")
+    print(
+        f"\n5. Speed: {len(texts):,} Reuters stories ({tokens:,} tokens), one process, CPU seconds, "
+        f"{repeats} runs each (the machine is shared: the spread shows how much)"
+    )
     print(f"  {'':<28} {'tokens/s min':>12} {'median':>10} {'max':>10}  target")
-    docs = [Document(id=str(i), source="speed", text=text, language="en", language_score=1.0) for i, text in enumerate(texts)]
+    docs = [
+        Document(id=str(i), source="speed", text=text, language="en", language_score=1.0)
+        for i, text in enumerate(texts)
+    ]
     rates: dict[str, list[float]] = defaultdict(list)
     for _ in range(repeats):
         for name, corrector, prefix in ((NOW, now, "corpus.stages.typos"), (BEFORE, before, typos_before.PACKAGE)):
@@ -552,13 +626,18 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     old = typos_before.load()
     now, before = Corrector(stage_module()), Corrector(old)
-    print(f"typos benchmark: the stage now; before = commit {typos_before.COMMIT[:7]}"
-          f"{'' if before.stage else ' ' + str(old)}; baseline pyspellchecker {version('pyspellchecker')}")
+    print(
+        f"typos benchmark: the stage now; before = commit {typos_before.COMMIT[:7]}"
+        f"{'' if before.stage else ' ' + str(old)}; baseline pyspellchecker {version('pyspellchecker')}"
+    )
     baseline = Baseline()
     reuters, seen = injected_sentences(3000)
-    print(f"{len(reuters):,} Reuters sentences with an injected misspelling (every usable one of the list), "
-          f"from {seen:,} usable sentences of {len({s.story for s in reuters}):,} stories")
+    print(
+        f"{len(reuters):,} Reuters sentences with an injected misspelling (every usable one of the list), "
+        f"from {seen:,} usable sentences of {len({s.story for s in reuters}):,} stories"
+    )
     with tempfile.TemporaryDirectory() as tmp:
+
         def run(records: Sequence[dict[str, str]], name: str) -> Texts:
             return run_texts(records, Path(tmp) / name, args.workers, baseline, before)
 
@@ -575,10 +654,12 @@ def main(argv: list[str] | None = None) -> None:
         section_isolated(now, before, baseline)
     if "speed" in only:
         section_speed(args.speed_stories, args.speed_repeats, now, before, baseline)
-    print(f"\ntargets: precision >= {TARGET_PRECISION:.0%} of changes on each kind of text, damage <= "
-          f"{TARGET_ZYTE_DAMAGE} per 1,000 tokens on Zyte's bodies, no punctuation-only change; recall in context >= "
-          f"{TARGET_RECALL['Reuters']:.0%} on Reuters, >= {TARGET_RECALL['CleanEval']:.0%} on CleanEval; >= "
-          f"{TARGET_SPLITS:.0%} of run-together words split right, none collapsed; >= {TARGET_SPEED:,} tokens/s per core")
+    print(
+        f"\ntargets: precision >= {TARGET_PRECISION:.0%} of changes on each kind of text, damage <= "
+        f"{TARGET_ZYTE_DAMAGE} per 1,000 tokens on Zyte's bodies, no punctuation-only change; recall in context >= "
+        f"{TARGET_RECALL['Reuters']:.0%} on Reuters, >= {TARGET_RECALL['CleanEval']:.0%} on CleanEval; >= "
+        f"{TARGET_SPLITS:.0%} of run-together words split right, none collapsed; >= {TARGET_SPEED:,} tokens/s per core"
+    )
     print(f"total {time.perf_counter() - started:.0f} s")
 
 

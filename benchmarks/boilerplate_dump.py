@@ -33,8 +33,14 @@ def _file_name(rank: int, key: str) -> str:
     return f"{rank:03d}_{re.sub(r'[^A-Za-z0-9._-]+', '_', key)[:80]}.txt"
 
 
-def dump_gold(folder: Path, cases: Sequence[Case], run: Run, counts: Sequence[tuple[float, float, float]],
-              kept_counts: Sequence[tuple[float, float, float]], worst: int) -> None:
+def dump_gold(
+    folder: Path,
+    cases: Sequence[Case],
+    run: Run,
+    counts: Sequence[tuple[float, float, float]],
+    kept_counts: Sequence[tuple[float, float, float]],
+    worst: int,
+) -> None:
     """For the `worst` pages by F1: the gold lines the stage removed and the kept lines that are not gold.
 
     `counts` are the pages' TP/FP/FN after the stage, `kept_counts` before it.
@@ -57,8 +63,10 @@ def dump_gold(folder: Path, cases: Sequence[Case], run: Run, counts: Sequence[tu
         dropped = "  (the document was dropped)" if not after and run.before[case.key] else ""
         lines = [
             f"{case.key}  {case.url or ''}",
-            f"page F1 {page_f1(counts[i]):.3f}  P {p:.3f}  R {r:.3f}   before the stage: F1 {page_f1(kept_counts[i]):.3f}{dropped}",
-            f"removed {len(removed)} lines: {len(lost)} gold, {right} not gold; kept {len(chrome)} lines that are not gold",
+            f"page F1 {page_f1(counts[i]):.3f}  P {p:.3f}  R {r:.3f}   "
+            f"before the stage: F1 {page_f1(kept_counts[i]):.3f}{dropped}",
+            f"removed {len(removed)} lines: {len(lost)} gold, {right} not gold; "
+            f"kept {len(chrome)} lines that are not gold",
             "",
             f"== REMOVED BUT GOLD ({len(lost)})  [rule] line",
             *(f"[{rule}] {line}" for rule, line in lost),
@@ -71,8 +79,10 @@ def dump_gold(folder: Path, cases: Sequence[Case], run: Run, counts: Sequence[tu
         ]
         name = _file_name(rank, case.key)
         (folder / name).write_text("\n".join(lines) + "\n", "utf-8")
-        index.append(f"{rank}\t{page_f1(counts[i]):.3f}\t{p:.3f}\t{r:.3f}\t{page_f1(kept_counts[i]):.3f}\t"
-                     f"{len(lost)}\t{len(chrome)}\t{case.key}\t{case.url or ''}")
+        index.append(
+            f"{rank}\t{page_f1(counts[i]):.3f}\t{p:.3f}\t{r:.3f}\t{page_f1(kept_counts[i]):.3f}\t"
+            f"{len(lost)}\t{len(chrome)}\t{case.key}\t{case.url or ''}"
+        )
     (folder / "index.tsv").write_text("\n".join(index) + "\n", "utf-8")
 
 
@@ -94,12 +104,21 @@ def dump_snippets(folder: Path, cases: Sequence[Case], run: Run, worst: int) -> 
         lines = [case.key, f"missing 'with' {len(missing)}, kept 'without' {len(kept)}", "", "== MISSING MAIN TEXT"]
         for snippet in missing:
             where = [f"[{rule}] {line}" for rule, line in removed if norm(snippet)[:40] in norm(line)]
-            origin = "removed by the stage" if where else "in the input, not found after" if norm(snippet) in before else "not in the input"
+            origin = (
+                "removed by the stage"
+                if where
+                else "in the input, not found after"
+                if norm(snippet) in before
+                else "not in the input"
+            )
             lines += [f"- {snippet}", f"    ({origin})", *(f"    {w}" for w in where)]
         lines += ["", "== BOILERPLATE KEPT"]
         after_lines = run.after[case.key].split("\n")
         for snippet in kept:
-            lines += [f"- {snippet}", *[f"    on line: {line}" for line in after_lines if norm(snippet)[:40] in norm(line)][:2]]
+            lines += [
+                f"- {snippet}",
+                *[f"    on line: {line}" for line in after_lines if norm(snippet)[:40] in norm(line)][:2],
+            ]
         (folder / _file_name(rank, case.key)).write_text("\n".join(lines) + "\n", "utf-8")
         index.append(f"{rank}\t{len(missing)}\t{len(kept)}\t{case.key}")
     (folder / "index.tsv").write_text("\n".join(index) + "\n", "utf-8")

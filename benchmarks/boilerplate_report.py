@@ -54,9 +54,16 @@ def mark(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def targets(row_name: str, *, min_r: float | None = None, min_f1: float | None = None,
-            not_below: str | None = None, max_pages: int | None = None) -> Target:
+def targets(
+    row_name: str,
+    *,
+    min_r: float | None = None,
+    min_f1: float | None = None,
+    not_below: str | None = None,
+    max_pages: int | None = None,
+) -> Target:
     """A mark for a row: its R and F1 against fixed floors or another row's F1, its pages losing text."""
+
     def check(scores: dict[str, Score]) -> str:
         score = next(v for k, v in scores.items() if k.startswith(row_name))
         parts = []
@@ -70,6 +77,7 @@ def targets(row_name: str, *, min_r: float | None = None, min_f1: float | None =
         if max_pages is not None:
             parts.append(f"pages losing<{max_pages} {mark(score.pages < max_pages)}")
         return ", ".join(parts)
+
     return check
 
 
@@ -112,10 +120,13 @@ def _line(row: Row, score: Score, figures: str, scores: dict[str, Score]) -> str
 _LOSS_HEADER = f"{'words lost':>13} {'pages':>10} {'empty':>5} {'docs/s':>8}"
 
 
-def report_gold(title: str, cases: Sequence[Case], rows: Sequence[Row],
-                reference: Sequence[str]) -> dict[str, list[tuple[float, float, float]]]:
+def report_gold(
+    title: str, cases: Sequence[Case], rows: Sequence[Row], reference: Sequence[str]
+) -> dict[str, list[tuple[float, float, float]]]:
     """Print P/R/F1 (Zyte's metric) and the article text lost of each row; returns the per-page counts."""
-    per_row = {row.name: [tp_fp_fn(c.gold or "", out) for c, out in zip(cases, row.outputs, strict=True)] for row in rows}
+    per_row = {
+        row.name: [tp_fp_fn(c.gold or "", out) for c, out in zip(cases, row.outputs, strict=True)] for row in rows
+    }
     scores = {row.name: _score(cases, row, reference, prf(per_row[row.name])) for row in rows}
     print(f"\n{title}")
     print(f"  {'':<46} {'P':>6} {'R':>6} {'F1':>6} {_LOSS_HEADER}  target")
@@ -143,5 +154,7 @@ def report_snippets(title: str, cases: Sequence[Case], rows: Sequence[Row], refe
 
 def _legend(cases: Sequence[Case], scores: dict[str, Score]) -> None:
     gold = next(iter(scores.values())).gold_words if scores else 0
-    print(f"  words lost: of the gold's {gold:,} words; pages: of {len(cases)}, losing a gold sentence the visible "
-          "text holds (in brackets: one the stage's input holds)")
+    print(
+        f"  words lost: of the gold's {gold:,} words; pages: of {len(cases)}, losing a gold sentence the visible "
+        "text holds (in brackets: one the stage's input holds)"
+    )

@@ -29,8 +29,13 @@ def removed_lines(before: str, after: str) -> list[tuple[int, str]]:
     """(index in `before`'s lines, line) of each non-blank line the stage removed."""
     old, new = before.split("\n"), after.split("\n")
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    return [(i, old[i]) for tag, i1, i2, _, _ in matcher.get_opcodes() if tag in ("delete", "replace")
-            for i in range(i1, i2) if old[i].strip()]
+    return [
+        (i, old[i])
+        for tag, i1, i2, _, _ in matcher.get_opcodes()
+        if tag in ("delete", "replace")
+        for i in range(i1, i2)
+        if old[i].strip()
+    ]
 
 
 def kind(lines: Sequence[str], index: int) -> str:

@@ -55,14 +55,18 @@ def zyte_gold() -> dict[str, dict[str, str]]:
 
 def zyte_text() -> list[Case]:
     visible = json.loads(gzip.decompress((data_dir() / ZYTE / "baseline-outputs" / "html-text.json.gz").read_bytes()))
-    return [Case(key, text=visible["output"][key]["articleBody"], gold=g["articleBody"], url=g["url"])
-            for key, g in sorted(zyte_gold().items())]
+    return [
+        Case(key, text=visible["output"][key]["articleBody"], gold=g["articleBody"], url=g["url"])
+        for key, g in sorted(zyte_gold().items())
+    ]
 
 
 def zyte_html() -> list[Case]:
     folder = data_dir() / ZYTE / "html"
-    return [Case(key, raw=gzip.decompress((folder / f"{key}.html.gz").read_bytes()), gold=g["articleBody"],
-                 url=g["url"]) for key, g in sorted(zyte_gold().items())]
+    return [
+        Case(key, raw=gzip.decompress((folder / f"{key}.html.gz").read_bytes()), gold=g["articleBody"], url=g["url"])
+        for key, g in sorted(zyte_gold().items())
+    ]
 
 
 def cleaneval_format(archive: Path, prefix: str, tmp: Path) -> list[Case]:
@@ -74,7 +78,7 @@ def cleaneval_format(archive: Path, prefix: str, tmp: Path) -> list[Case]:
         raw = page.read_bytes()
         wrapper = _WRAPPER_OPEN.match(raw)
         url = re.search(rb'id="([^"]*)"', wrapper.group(0)) if wrapper else None
-        raw = _WRAPPER_CLOSE.sub(b"", raw[wrapper.end():] if wrapper else raw)
+        raw = _WRAPPER_CLOSE.sub(b"", raw[wrapper.end() :] if wrapper else raw)
         gold = cleaneval_gold((tmp / prefix / "gold" / f"{page.stem}.txt").read_bytes())
         cases.append(Case(page.stem, raw=raw, gold=gold, url=url.group(1).decode("utf-8", "replace") if url else None))
     return cases
@@ -91,8 +95,10 @@ def cleaneval_gold(data: bytes) -> str:
 def trafilatura_eval() -> list[Case]:
     base = data_dir() / TRAF
     items = json.loads((base / "evaldata-subset.json").read_text("utf-8"))
-    return [Case(key, raw=gzip.decompress((base / "html" / f"{item['file']}.gz").read_bytes()), snippets=item, url=key)
-            for key, item in sorted(items.items())]
+    return [
+        Case(key, raw=gzip.decompress((base / "html" / f"{item['file']}.gz").read_bytes()), snippets=item, url=key)
+        for key, item in sorted(items.items())
+    ]
 
 
 # ------------------------------------------------------------------ metrics
@@ -121,6 +127,7 @@ def tp_fp_fn(gold: str, pred: str) -> tuple[float, float, float]:
 
 def prf(counts: Sequence[tuple[float, float, float]]) -> tuple[float, float, float]:
     """evaluate.py's metrics_from_tp_fp_fns: P and R averaged over documents, F1 of the averages."""
+
     def precision(tp: float, fp: float, fn: float) -> float:
         return 1.0 if fp == fn == 0 else 0.0 if tp == fp == 0 else tp / (tp + fp)
 

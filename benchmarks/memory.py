@@ -26,13 +26,15 @@ class Measured:
     cpu_seconds: float = 0.0  # user + system time of the whole tree: what a loaded machine does not change much
 
 
-def run_measured(command: Sequence[str], *, interval: float = 0.2, env: dict[str, str] | None = None,
-                 cwd: Path | None = None) -> Measured:
+def run_measured(
+    command: Sequence[str], *, interval: float = 0.2, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> Measured:
     """Run `command`, sampling the resident memory of its process tree every `interval` seconds."""
     started = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    process = subprocess.Popen(list(command), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env=env, cwd=cwd)
+    process = subprocess.Popen(
+        list(command), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd
+    )
     peak = [0, 0]
     done = threading.Event()
 

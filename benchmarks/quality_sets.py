@@ -46,8 +46,10 @@ def reuters() -> Texts:
 def zyte() -> tuple[Texts, Texts]:
     """Zyte's 181 news pages as html-text's visible text, and their gold article bodies."""
     cases = zyte_text()
-    return (_non_empty([(f"zyte:{case.key}", case.text or "") for case in cases]),
-            _non_empty([(f"zyte-gold:{case.key}", case.gold or "") for case in cases]))
+    return (
+        _non_empty([(f"zyte:{case.key}", case.text or "") for case in cases]),
+        _non_empty([(f"zyte-gold:{case.key}", case.gold or "") for case in cases]),
+    )
 
 
 def cleaneval() -> tuple[Texts, Texts]:
@@ -57,8 +59,11 @@ def cleaneval() -> tuple[Texts, Texts]:
 
     archive = data_dir() / CLEANEVAL / "cleaneval.tar.xz"
     with tempfile.TemporaryDirectory() as tmp:
-        cases = [(f"{part}:{case.key}", case) for part in ("final", "dev")
-                 for case in cleaneval_format(archive, f"cleaneval/{part}", Path(tmp))]
+        cases = [
+            (f"{part}:{case.key}", case)
+            for part in ("final", "dev")
+            for case in cleaneval_format(archive, f"cleaneval/{part}", Path(tmp))
+        ]
     pages = [(f"cleaneval:{key}", html_page(case.raw or b"").text) for key, case in cases]
     gold = [(f"cleaneval-gold:{key}", case.gold or "") for key, case in cases]
     return _non_empty(pages), _non_empty(gold)
@@ -67,8 +72,14 @@ def cleaneval() -> tuple[Texts, Texts]:
 def all_sets() -> dict[str, Texts]:
     zyte_pages, zyte_gold = zyte()
     cleaneval_pages, cleaneval_gold = cleaneval()
-    return {"Common Crawl": common_crawl(), "CleanEval pages": cleaneval_pages, "Zyte pages": zyte_pages,
-            "CleanEval gold": cleaneval_gold, "Zyte gold": zyte_gold, "Reuters": reuters()}
+    return {
+        "Common Crawl": common_crawl(),
+        "CleanEval pages": cleaneval_pages,
+        "Zyte pages": zyte_pages,
+        "CleanEval gold": cleaneval_gold,
+        "Zyte gold": zyte_gold,
+        "Reuters": reuters(),
+    }
 
 
 GOLD = ("CleanEval gold", "Zyte gold", "Reuters")  # edited text the default preset must keep
@@ -76,4 +87,3 @@ GOLD = ("CleanEval gold", "Zyte gold", "Reuters")  # edited text the default pre
 
 def _non_empty(texts: Texts) -> Texts:
     return [(key, text) for key, text in texts if text.strip()]
-

@@ -47,8 +47,10 @@ def documents(count: int, *, near: float = 0.05, seed: int = 0) -> Iterator[dict
             recent.append(text)
             if len(recent) > 500:
                 recent.pop(rng.randrange(len(recent)))
-        page = f"Home | World | Business | Site {site} Markets\n\n{text}\n\n" \
-               f"Sign up for the Site {site} newsletter.\n© 2026 Site {site} Media. All rights reserved."
+        page = (
+            f"Home | World | Business | Site {site} Markets\n\n{text}\n\n"
+            f"Sign up for the Site {site} newsletter.\n© 2026 Site {site} Media. All rights reserved."
+        )
         yield {"id": f"doc-{number:09d}", "url": f"https://site{site}.example/news/{number}", "text": page}
 
 

@@ -32,8 +32,12 @@ def load() -> ModuleType | str:
     folder.mkdir()
     for name in MODULES:
         try:
-            source = subprocess.run(["git", "-C", str(REPO), "show", f"{COMMIT}:corpus/stages/typos/{name}.py"],
-                                    capture_output=True, text=True, check=True).stdout
+            source = subprocess.run(
+                ["git", "-C", str(REPO), "show", f"{COMMIT}:corpus/stages/typos/{name}.py"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
         except (OSError, subprocess.CalledProcessError) as error:
             return f"not available ({type(error).__name__}: no git history with commit {COMMIT[:7]})"
         (folder / f"{name}.py").write_text(source.replace(_OLD_PATH, PACKAGE), encoding="utf-8")

@@ -82,7 +82,8 @@ def _usable(sentence: str) -> bool:
         8 <= len(words) <= 40
         and sentence[0].isupper()
         and sentence[-1] in ".!?\"'"
-        and "<" not in sentence and ">" not in sentence  # tickers: <SRD>
+        and "<" not in sentence
+        and ">" not in sentence  # tickers: <SRD>
         and sum(c.isupper() for c in letters) < 0.5 * len(letters)  # ALL-CAPS headlines in the body
     )
 
@@ -211,7 +212,7 @@ def read_labels(path: Path) -> dict[str, str]:
 
 
 def classify(change: Change, labels: dict[str, str]) -> str:
-    """"fix" (every changed word is a listed misspelling and became what was meant), "wrong fix"
+    """ "fix" (every changed word is a listed misspelling and became what was meant), "wrong fix"
     (listed, but became something else) or "damage" (a change to a word not listed). Words are
     compared one by one, so one change may hold two neighbouring fixes, and a split ("eitherin" ->
     "either in") is one word becoming two."""
@@ -254,8 +255,11 @@ def punctuation_only(before: str, after: str) -> int:
         return 0
     a, b = _WITH_PUNCTUATION.findall(before), _WITH_PUNCTUATION.findall(after)
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    return sum(1 for op, i1, i2, j1, j2 in matcher.get_opcodes()
-               if op != "equal" and _alnum(a[i1:i2]) == _alnum(b[j1:j2]) and _words(a[i1:i2]) == _words(b[j1:j2]))
+    return sum(
+        1
+        for op, i1, i2, j1, j2 in matcher.get_opcodes()
+        if op != "equal" and _alnum(a[i1:i2]) == _alnum(b[j1:j2]) and _words(a[i1:i2]) == _words(b[j1:j2])
+    )
 
 
 def _words(tokens: Sequence[str]) -> int:
@@ -320,8 +324,9 @@ def cleaneval_paragraphs() -> list[tuple[str, str]]:
 def cleaneval_documents(paragraphs: Sequence[str] | None = None) -> list[dict[str, str]]:
     """One document per page: its chosen paragraphs (or these replacements of them), a blank line apart."""
     by_page: dict[str, list[str]] = defaultdict(list)
-    for (page, original), text in zip(cleaneval_paragraphs(), paragraphs or [p for _, p in cleaneval_paragraphs()],
-                                      strict=True):
+    for (page, _original), text in zip(
+        cleaneval_paragraphs(), paragraphs or [p for _, p in cleaneval_paragraphs()], strict=True
+    ):
         by_page[page].append(text)
     return [{"id": page, "text": "\n\n".join(texts) + "\n"} for page, texts in by_page.items()]
 
@@ -340,10 +345,14 @@ def inject(paragraphs: Sequence[tuple[str, str]], seed: int, skip: frozenset[str
     rng = random.Random(seed)
     result = []
     for page, text in paragraphs:
-        options = [(m.start(), m.group()) for m in _WORD.finditer(text)
-                   if (m.group().islower() or (m.start() == 0 and m.group() == m.group().lower().capitalize()))
-                   and any(w not in used for w in by_word.get(m.group().lower(), ()))
-                   and (m.start() == 0 or not text[m.start() - 1].isalnum()) and not text[m.end():m.end() + 1].isalnum()]
+        options = [
+            (m.start(), m.group())
+            for m in _WORD.finditer(text)
+            if (m.group().islower() or (m.start() == 0 and m.group() == m.group().lower().capitalize()))
+            and any(w not in used for w in by_word.get(m.group().lower(), ()))
+            and (m.start() == 0 or not text[m.start() - 1].isalnum())
+            and not text[m.end() : m.end() + 1].isalnum()
+        ]
         if not options:
             result.append(Sentence(page, text))
             continue
@@ -380,19 +389,30 @@ def run_together_set(known: Callable[[str], bool]) -> list[RunTogether]:
     case, at least one of three letters or more, whose joined form is not itself a word (`known`:
     "any way" -> "anyway" is no error)."""
     rng = random.Random(RUN_TOGETHER_SEED)
-    zyte = [p for record in zyte_bodies() for p in record["text"].split("\n\n")
-            if len(TOKEN.findall(p)) >= CLEANEVAL_MIN_TOKENS and p.isascii()]
+    zyte = [
+        p
+        for record in zyte_bodies()
+        for p in record["text"].split("\n\n")
+        if len(TOKEN.findall(p)) >= CLEANEVAL_MIN_TOKENS and p.isascii()
+    ]
     cleaneval = [p for _, p in cleaneval_paragraphs()]
     sources = [rng.sample(zyte, RUN_TOGETHER_PAIRS // 2), rng.sample(cleaneval, RUN_TOGETHER_PAIRS // 2)]
     found = []
     for paragraphs in sources:
         for text in paragraphs:
-            pairs = [(a, b) for a, b in zip(_WORD.finditer(text), list(_WORD.finditer(text))[1:])
-                     if text[a.end():b.start()] == " " and b.group().islower() and (a.group().islower() or a.group().istitle())
-                     and max(len(a.group()), len(b.group())) >= 3 and not known(a.group().lower() + b.group())
-                     and (a.start() == 0 or not text[a.start() - 1] in "-'’") and not text[b.end():b.end() + 1] in "-'’"]
+            pairs = [
+                (a, b)
+                for a, b in zip(_WORD.finditer(text), list(_WORD.finditer(text))[1:])
+                if text[a.end() : b.start()] == " "
+                and b.group().islower()
+                and (a.group().islower() or a.group().istitle())
+                and max(len(a.group()), len(b.group())) >= 3
+                and not known(a.group().lower() + b.group())
+                and (a.start() == 0 or text[a.start() - 1] not in "-'’")
+                and text[b.end() : b.end() + 1] not in "-'’"
+            ]
             if not pairs:
                 continue
             a, b = rng.choice(pairs)
-            found.append(RunTogether(text[: a.end()] + text[b.start():], a.start(), a.group(), b.group()))
+            found.append(RunTogether(text[: a.end()] + text[b.start() :], a.start(), a.group(), b.group()))
     return found

@@ -49,8 +49,11 @@ def field_help(cls: type) -> dict[str, str]:
         return node.target.id if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) else None
 
     def own(index: int) -> list[str]:
-        return [text for line, (text, whole) in sorted(comments.items())
-                if starts[index] <= line <= ends[index] and not whole]
+        return [
+            text
+            for line, (text, whole) in sorted(comments.items())
+            if starts[index] <= line <= ends[index] and not whole
+        ]
 
     helps: dict[str, list[str]] = {}
     for index, node in enumerate(nodes):
@@ -66,8 +69,9 @@ def field_help(cls: type) -> dict[str, str]:
         helps[name] = [*block, *own(index)]
         if index + 1 == len(nodes) or field(nodes[index + 1]) is None:  # a last field's continuation
             after = starts[index + 1] if index + 1 < len(nodes) else ends[index] + len(source)
-            helps[name] += [text for line, (text, whole) in sorted(comments.items())
-                            if whole and ends[index] < line < after]
+            helps[name] += [
+                text for line, (text, whole) in sorted(comments.items()) if whole and ends[index] < line < after
+            ]
     return {name: " ".join(parts) for name, parts in helps.items()}
 
 
@@ -149,16 +153,23 @@ def configuration_page() -> str:
         example += [f"[{section}]"]
         for item in dataclasses.fields(cls):
             default = toml_value(values[item.name])
-            lines.append(f"| `{item.name} = {default}` | *{_cell(type_name(hints[item.name]))}*: "
-                         f"{_cell(helps.get(item.name, ''))} |")
+            lines.append(
+                f"| `{item.name} = {default}` | *{_cell(type_name(hints[item.name]))}*: "
+                f"{_cell(helps.get(item.name, ''))} |"
+            )
             unset = values[item.name] is None
             example.append(f"# {item.name}: unset by default" if unset else f"{item.name} = {default}")
         lines.append("")
         example.append("")
     example[-1] = "```"
-    lines += ["## Every default, as one file", "",
-              "A `corpus.toml` that sets every key to its default (a run with it is a run without it):", "",
-              *example, ""]
+    lines += [
+        "## Every default, as one file",
+        "",
+        "A `corpus.toml` that sets every key to its default (a run with it is a run without it):",
+        "",
+        *example,
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -183,8 +194,9 @@ def cli_page() -> str:
     ]
     contexts: dict[tuple[str, ...], click.Context] = {}
     for path, command in _commands(cli, ("corpus",)):
-        context = click.Context(command, info_name=path[-1], parent=contexts.get(path[:-1]), terminal_width=WIDTH,
-                                max_content_width=WIDTH)
+        context = click.Context(
+            command, info_name=path[-1], parent=contexts.get(path[:-1]), terminal_width=WIDTH, max_content_width=WIDTH
+        )
         contexts[path] = context
         lines += [f"## `{' '.join(path)}`", "", "```text", command.get_help(context).rstrip(), "```", ""]
     return "\n".join(lines)

@@ -9,9 +9,8 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
-
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -22,6 +21,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from corpus import pipeline
+    from corpus.stages.boilerplate.site_rules import ExampleFailure
 
 # Each command imports what it uses when it runs: `corpus --help` and a mistyped command answer
 # at once, without loading polars, the stages' word lists and models (seconds).
@@ -49,31 +49,66 @@ def cli() -> None:
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--out", required=True, help="Output folder (or s3://..., gs://...: any place pyarrow reaches).")
-@click.option("--config", "config_path", type=click.Path(path_type=Path),
-              help="corpus.toml to use (default: ./corpus.toml if present).")
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path),
-              help="Folder of rule files merged over the shipped ones (default: ./rules if present).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    help="corpus.toml to use (default: ./corpus.toml if present).",
+)
+@click.option(
+    "--rules",
+    "rules_dir",
+    type=click.Path(path_type=Path),
+    help="Folder of rule files merged over the shipped ones (default: ./rules if present).",
+)
 @click.option("--workers", type=int, help="Worker processes (default: one per core).")
 @click.option("--skip", help="Stages to turn off, comma-separated (e.g. encoding,language).")
 @click.option("--text-field", help="JSONL/Parquet field holding the text (default: text).")
 @click.option("--id-field", help="JSONL/Parquet field holding the id (default: id).")
 @click.option("--url-field", multiple=True, help="Field holding the URL; repeat to give fallbacks.")
 @click.option("--overwrite", is_flag=True, help="Replace an existing, non-empty output folder.")
-@click.option("--dedup-against", "dedup_against", type=click.Path(path_type=Path),
-              help="An earlier run's OUT: drop documents and passages it already holds.")
-@click.option("--resume", is_flag=True, help="Continue the unfinished run of the same inputs and config "
-                                             "that was writing OUT when it stopped (crash, kill, power loss).")
+@click.option(
+    "--dedup-against",
+    "dedup_against",
+    type=click.Path(path_type=Path),
+    help="An earlier run's OUT: drop documents and passages it already holds.",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue the unfinished run of the same inputs and config "
+    "that was writing OUT when it stopped (crash, kill, power loss).",
+)
 @click.option("--memory", help='Memory budget, e.g. "4GB" (default: a quarter of this machine\'s).')
-@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
-              help="Where the work runs: worker processes here, or a Ray cluster (pip install 'corpus[ray]'); "
-                   "the output is the same.")
-@click.option("--ray-address", help="The Ray cluster to use, e.g. 10.0.0.5:6379 (default: RAY_ADDRESS, "
-                                    "else a local cluster started for the run with --workers CPUs).")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where the work runs: worker processes here, or a Ray cluster (pip install 'corpus[ray]'); "
+    "the output is the same.",
+)
+@click.option(
+    "--ray-address",
+    help="The Ray cluster to use, e.g. 10.0.0.5:6379 (default: RAY_ADDRESS, "
+    "else a local cluster started for the run with --workers CPUs).",
+)
 def clean(
-    inputs: tuple[str, ...], out: str, config_path: Path | None, rules_dir: Path | None,
-    workers: int | None, skip: str | None, text_field: str | None, id_field: str | None,
-    url_field: tuple[str, ...], overwrite: bool, dedup_against: Path | None, resume: bool, memory: str | None,
-    engine: str, ray_address: str | None,
+    inputs: tuple[str, ...],
+    out: str,
+    config_path: Path | None,
+    rules_dir: Path | None,
+    workers: int | None,
+    skip: str | None,
+    text_field: str | None,
+    id_field: str | None,
+    url_field: tuple[str, ...],
+    overwrite: bool,
+    dedup_against: Path | None,
+    resume: bool,
+    memory: str | None,
+    engine: str,
+    ray_address: str | None,
 ) -> None:
     """Clean INPUT files and folders into OUT.
 
@@ -89,8 +124,11 @@ def clean(
         config_path,
         stages=pipeline.STAGES,
         read_flags={"text_field": text_field, "id_field": id_field, "url_field": url_field or None},
-        run_flags={"workers": workers, "skip": [s.strip() for s in skip.split(",") if s.strip()] if skip else None,
-                   "memory": memory},
+        run_flags={
+            "workers": workers,
+            "skip": [s.strip() for s in skip.split(",") if s.strip()] if skip else None,
+            "memory": memory,
+        },
         stage_flags={"dedup": {"against": str(dedup_against) if dedup_against else None}},
     )
     if ray_address and engine != "ray":
@@ -103,12 +141,22 @@ def clean(
     remote.check_out(overwrite=overwrite)
     with _progress_display() as advance:
         try:
-            summary = pipeline.run(remote.local_inputs(), remote.local_out(), config, overwrite=overwrite,
-                                   resume=resume, rules_dir=rules_dir, on_progress=advance, on_warning=_warn,
-                                   engine=engine, ray_address=ray_address)
+            summary = pipeline.run(
+                remote.local_inputs(),
+                remote.local_out(),
+                config,
+                overwrite=overwrite,
+                resume=resume,
+                rules_dir=rules_dir,
+                on_progress=advance,
+                on_warning=_warn,
+                engine=engine,
+                ray_address=ray_address,
+            )
         except KeyboardInterrupt:
-            raise Interrupted(out, "interrupted; the work done so far is kept",
-                              "continue it with the same command and --resume") from None
+            raise Interrupted(
+                out, "interrupted; the work done so far is kept", "continue it with the same command and --resume"
+            ) from None
     if remote.needed:
         remote.publish(overwrite=overwrite)
     _print_summary(summary, out)
@@ -118,11 +166,23 @@ def clean(
 def _progress_display(every: float = 30.0) -> Iterator[Callable[[pipeline.Progress], None]]:
     """A bar with the pass's total, rate and time left on a terminal; elsewhere (a log, a pipe),
     a plain line every `every` seconds, which is what a long run needs."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     if sys.stderr.isatty():
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   TimeRemainingColumn())
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+        )
         with Progress(*columns, console=stderr(), transient=True) as bar:
             task = bar.add_task("reading", total=None)
 
@@ -145,9 +205,13 @@ def _progress_display(every: float = 30.0) -> Iterator[Callable[[pipeline.Progre
         rate = progress.done / max(now - started, 1e-9)
         if progress.total:
             left = (progress.total - progress.done) / max(rate, 1e-9)
-            where = f"{progress.done:,} of {progress.total:,} documents ({progress.done / progress.total:.0%}), about {_duration(left)} left in this pass"
+            where = (
+                f"{progress.done:,} of {progress.total:,} documents ({progress.done / progress.total:.0%}), "
+                f"about {_duration(left)} left in this pass"
+            )
         elif progress.input_total:
-            where = f"{progress.done:,} documents read, {progress.input_bytes / progress.input_total:.0%} of the input's bytes"
+            share = progress.input_bytes / progress.input_total
+            where = f"{progress.done:,} documents read, {share:.0%} of the input's bytes"
         else:
             where = f"{progress.done:,} documents"
         print(f"corpus: {progress.label}: {where}", file=sys.stderr, flush=True)
@@ -196,8 +260,9 @@ def show(out: Path, doc_id: str, original: bool) -> None:
 @click.option("--rule", help="Only changes made by this rule (e.g. generic.teaser); alone, every place it fired.")
 @click.option("--limit", type=int, default=0, help="At most this many documents (default: all).")
 @click.option("--color/--no-color", default=None, help="Colour (default: on a terminal, unless NO_COLOR is set).")
-def diff(out: Path, doc_ids: tuple[str, ...], stage: str | None, rule: str | None, limit: int,
-         color: bool | None) -> None:
+def diff(
+    out: Path, doc_ids: tuple[str, ...], stage: str | None, rule: str | None, limit: int, color: bool | None
+) -> None:
     """Show what the run changed in each document, word by word, with the stage/rule of each change.
 
     Without IDs: every document with a change (by --stage/--rule, when given), in input order.
@@ -236,8 +301,14 @@ def stats(out: Path) -> None:
 
 @cli.command()
 @click.argument("out", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "target", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="The HTML file to write.")
+@click.option(
+    "-o",
+    "--output",
+    "target",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The HTML file to write.",
+)
 def report(out: Path, target: Path) -> None:
     """Write one self-contained HTML file (offline, no network) to audit OUT in a browser: stats with
     charts, documents filtered by stage, rule, reason, language or text, and each one's diff.
@@ -289,10 +360,16 @@ def rerun(manifest: Path, out: Path, strict: bool, workers: int | None, overwrit
     plan = rerun_run.prepare(manifest, workers=workers)
     if plan.library_differences:
         if strict:
-            raise RunError(str(plan.manifest_path), "library versions differ from the run's: "
-                           + "; ".join(plan.library_differences), "install the recorded versions: the README shows how to pin them")
-        stderr().print("[yellow]warning:[/] library versions differ from the run's, so the output may differ: "
-                     + "; ".join(plan.library_differences), soft_wrap=True)
+            raise RunError(
+                str(plan.manifest_path),
+                "library versions differ from the run's: " + "; ".join(plan.library_differences),
+                "install the recorded versions: the README shows how to pin them",
+            )
+        stderr().print(
+            "[yellow]warning:[/] library versions differ from the run's, so the output may differ: "
+            + "; ".join(plan.library_differences),
+            soft_wrap=True,
+        )
     for note in plan.notes:
         stderr().print(f"[yellow]warning:[/] {note}", soft_wrap=True)
     with _progress_display() as advance:
@@ -301,8 +378,11 @@ def rerun(manifest: Path, out: Path, strict: bool, workers: int | None, overwrit
 
 
 RULES_OPTION = click.option(
-    "--rules", "rules_dir", type=click.Path(path_type=Path),
-    help="Folder of rule files merged over the shipped ones (default: ./rules if present).")
+    "--rules",
+    "rules_dir",
+    type=click.Path(path_type=Path),
+    help="Folder of rule files merged over the shipped ones (default: ./rules if present).",
+)
 
 
 @cli.group()
@@ -330,27 +410,32 @@ def rules_check(rules_dir: Path | None) -> None:
     total = failed = 0
     for file, tables, compiled in checked:
         parts = []
-        failures = []
+        failures: list[ExampleFailure] = []
         if compiled:
             count, failures = check_examples(compiled[0])
             total += count
             failed += len(failures)
             parts.append(f"{_plural(len(tables.boilerplate), 'rule')}, {_plural(count, 'example')}")
         if tables.typos:
-            parts.append(f"typos: {len(tables.typos.protect)} protected, {_plural(len(tables.typos.correct), 'correction')}")
+            parts.append(
+                f"typos: {len(tables.typos.protect)} protected, {_plural(len(tables.typos.correct), 'correction')}"
+            )
         status = f"{len(failures)} failed" if failures else "OK"
         click.echo(f"{file.name} ({file.origin}): {'; '.join(parts) or 'no rules'}: {status}")
         for failure in failures:
-            click.echo(f"  FAIL {failure.rule_id}: {failure.expected} example {failure.number} "
-                       f"{failure.problem}: {_preview(failure.example)}")
+            click.echo(
+                f"  FAIL {failure.rule_id}: {failure.expected} example {failure.number} "
+                f"{failure.problem}: {_preview(failure.example)}"
+            )
         for rule in compiled[0].rules if compiled else ():
             for warning in filter(None, map(backtracking_warning, (rule.pattern, rule.end))):
                 click.echo(f"  WARNING {rule.id}: {warning}")
     quality_total, quality_failed = _check_quality_presets()
     total, failed = total + quality_total, failed + quality_failed
     if failed:
-        raise RunError("rules check", f"{failed} of {_plural(total, 'example')} failed",
-                       "fix each rule or example listed above")
+        raise RunError(
+            "rules check", f"{failed} of {_plural(total, 'example')} failed", "fix each rule or example listed above"
+        )
 
 
 def _check_quality_presets() -> tuple[int, int]:
@@ -367,26 +452,47 @@ def _check_quality_presets() -> tuple[int, int]:
         total += count
         failed += len(failures)
         status = f"{len(failures)} failed" if failures else "OK"
-        click.echo(f"quality preset {name} ({preset.path.name}): {_plural(len(preset.rules), 'rule')}, "
-                   f"{_plural(count, 'example')}: {status}")
+        click.echo(
+            f"quality preset {name} ({preset.path.name}): {_plural(len(preset.rules), 'rule')}, "
+            f"{_plural(count, 'example')}: {status}"
+        )
         for failure in failures:
-            click.echo(f"  FAIL {failure.rule_id}: {failure.expected} example {failure.number} {failure.problem}: "
-                       f"{_preview(failure.example)}")
+            click.echo(
+                f"  FAIL {failure.rule_id}: {failure.expected} example {failure.number} {failure.problem}: "
+                f"{_preview(failure.example)}"
+            )
     return total, failed
 
 
 @rules.command("suggest")
 @click.argument("out", type=click.Path(path_type=Path))
-@click.option("--site", help="Host whose repeated lines to suggest, as in line_stats.parquet "
-                             "(omit it for documents without a URL, and give --marker).")
-@click.option("--marker", "markers", multiple=True,
-              help="Text only this site's documents contain, for documents without a URL; repeat for more.")
-@click.option("--min-documents", type=int, default=3, show_default=True,
-              help="Suggest lines found in at least this many documents.")
+@click.option(
+    "--site",
+    help="Host whose repeated lines to suggest, as in line_stats.parquet "
+    "(omit it for documents without a URL, and give --marker).",
+)
+@click.option(
+    "--marker",
+    "markers",
+    multiple=True,
+    help="Text only this site's documents contain, for documents without a URL; repeat for more.",
+)
+@click.option(
+    "--min-documents",
+    type=int,
+    default=3,
+    show_default=True,
+    help="Suggest lines found in at least this many documents.",
+)
 @click.option("--limit", type=int, default=100, show_default=True, help="At most this many lines (0: all).")
 @RULES_OPTION
 def rules_suggest(
-    out: Path, site: str | None, markers: tuple[str, ...], min_documents: int, limit: int, rules_dir: Path | None,
+    out: Path,
+    site: str | None,
+    markers: tuple[str, ...],
+    min_documents: int,
+    limit: int,
+    rules_dir: Path | None,
 ) -> None:
     """Print a site rule file, for review, from the lines of OUT's line_stats.parquet.
 
@@ -406,24 +512,49 @@ def rules_suggest(
         if not site or any(char in site for char in "/: "):
             raise UsageError("--site", f"{site!r} is not a host name", 'give the bare host, like "antiwar.com"')
     elif not markers:
-        raise UsageError("--site", "needed, or --marker for documents without a URL",
-                         'give --site antiwar.com, or --marker "text only that site\'s pages contain"')
+        raise UsageError(
+            "--site",
+            "needed, or --marker for documents without a URL",
+            'give --site antiwar.com, or --marker "text only that site\'s pages contain"',
+        )
     if any(not marker.strip() for marker in markers):
         raise UsageError("--marker", "is empty", "give text only that site's documents contain")
     candidates = frequent_lines(out / "line_stats.parquet", site, min_documents=min_documents, limit=0)
-    in_effect = [site_rules for site_rules in compile_rule_files(load_rule_files(rules_dir))
-                 if site_rules.applies_to_all or site_rules.applies_to(site, "\n".join(markers))]
-    lines = [(line, count) for line, count in candidates
-             if not any(removals(site_rules, [line]) for site_rules in in_effect)]
+    in_effect = [
+        site_rules
+        for site_rules in compile_rule_files(load_rule_files(rules_dir))
+        if site_rules.applies_to_all or site_rules.applies_to(site, "\n".join(markers))
+    ]
+    lines = [
+        (line, count) for line, count in candidates if not any(removals(site_rules, [line]) for site_rules in in_effect)
+    ]
     if not lines:
-        raise UsageError("--min-documents", f"no line of {site or 'the documents without a URL'} is found in "
-                         f"{min_documents} or more documents" + (" and not yet removed" if candidates else ""),
-                         "lower --min-documents")
-    command = " ".join(["corpus rules suggest", str(out), *(["--site", site] if site else []),
-                        *(f"--marker {marker!r}" for marker in markers), "--min-documents", str(min_documents)])
-    sys.stdout.write(suggest_site_file(lines[: limit or None], site=site, markers=markers,
-                                       min_documents=min_documents, command=command,
-                                       already_removed=len(candidates) - len(lines)))
+        raise UsageError(
+            "--min-documents",
+            f"no line of {site or 'the documents without a URL'} is found in "
+            f"{min_documents} or more documents" + (" and not yet removed" if candidates else ""),
+            "lower --min-documents",
+        )
+    command = " ".join(
+        [
+            "corpus rules suggest",
+            str(out),
+            *(["--site", site] if site else []),
+            *(f"--marker {marker!r}" for marker in markers),
+            "--min-documents",
+            str(min_documents),
+        ]
+    )
+    sys.stdout.write(
+        suggest_site_file(
+            lines[: limit or None],
+            site=site,
+            markers=markers,
+            min_documents=min_documents,
+            command=command,
+            already_removed=len(candidates) - len(lines),
+        )
+    )
 
 
 def _plural(count: int, noun: str) -> str:
@@ -435,12 +566,14 @@ def _preview(text: str, width: int = 100) -> str:
     return shown if len(shown) <= width else shown[: width - 4] + "...'"
 
 
-def _print_summary(summary: pipeline.RunSummary, out: str) -> None:
+def _print_summary(summary: pipeline.RunSummary, out: str | Path) -> None:
     from rich.table import Table
 
     dropped = sum(summary.dropped.values())
-    stderr().print(f"[bold]{summary.read}[/] documents read, [bold]{summary.written}[/] written to {out}, "
-                 f"[bold]{dropped}[/] dropped, in {summary.wall_seconds:.1f} s")
+    stderr().print(
+        f"[bold]{summary.read}[/] documents read, [bold]{summary.written}[/] written to {out}, "
+        f"[bold]{dropped}[/] dropped, in {summary.wall_seconds:.1f} s"
+    )
     if summary.dropped:
         table = Table("dropped at", "reason", "documents", box=None)
         for (stage, reason), n in sorted(summary.dropped.items()):
@@ -461,7 +594,8 @@ def main() -> None:
     except click.exceptions.Abort:
         _fail("interrupted", 1)
     except click.ClickException as error:  # usage errors from click itself
-        _fail(f"{error.ctx.command_path if getattr(error, 'ctx', None) else 'corpus'}: {error.format_message()}", 2)
+        ctx = getattr(error, "ctx", None)  # a UsageError's: the command it was given to
+        _fail(f"{ctx.command_path if ctx else 'corpus'}: {error.format_message()}", 2)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
 

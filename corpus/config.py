@@ -80,15 +80,25 @@ class RunConfig:
             raise ValueError(f"chunk_documents must be a multiple of 64, not {self.chunk_documents}")
 
 
-_UNITS = {"": 1, "B": 1, "K": 1 << 10, "KB": 1 << 10, "M": 1 << 20, "MB": 1 << 20, "G": 1 << 30, "GB": 1 << 30,
-          "T": 1 << 40, "TB": 1 << 40}
+_UNITS = {
+    "": 1,
+    "B": 1,
+    "K": 1 << 10,
+    "KB": 1 << 10,
+    "M": 1 << 20,
+    "MB": 1 << 20,
+    "G": 1 << 30,
+    "GB": 1 << 30,
+    "T": 1 << 40,
+    "TB": 1 << 40,
+}
 
 
 def parse_size(text: str, name: str) -> int:
     """ "4GB", "512MB", "1.5G" or a number of bytes, as bytes."""
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?B?)\s*", text.upper())
     if not match or float(match.group(1)) <= 0:
-        raise ValueError(f"{name} must be a size such as \"4GB\" or \"512MB\", not {text!r}")
+        raise ValueError(f'{name} must be a size such as "4GB" or "512MB", not {text!r}')
     return int(float(match.group(1)) * _UNITS[match.group(2)])
 
 
@@ -150,15 +160,20 @@ def load_config(
         if name not in stage_by_name:
             raise ConfigError(where, f"cannot skip unknown stage {name!r}", _valid(name, stage_by_name))
     stage_configs = {
-        name: _build(stage.config_class, stage_tables.get(name, {}), where, f"[stages.{name}]",
-                     (stage_flags or {}).get(name))
+        name: _build(
+            stage.config_class, stage_tables.get(name, {}), where, f"[stages.{name}]", (stage_flags or {}).get(name)
+        )
         for name, stage in stage_by_name.items()
     }
     return Config(read=read, run=run, stages=stage_configs, pipeline=stages)
 
 
 def recorded_config(
-    recorded: Mapping[str, Any], ran: Sequence[str], *, stages: Sequence[type[Stage]], where: str,
+    recorded: Mapping[str, Any],
+    ran: Sequence[str],
+    *,
+    stages: Sequence[type[Stage]],
+    where: str,
     workers: int | None = None,
 ) -> Config:
     """The config a manifest recorded (`Config.reproducible_dict`, the stages that `ran`), checked
@@ -173,11 +188,21 @@ def recorded_config(
     skip = [*recorded.get("skip", []), *(name for name in stage_by_name if name not in ran and name not in tables)]
     return Config(
         read=_build(ReadConfig, recorded.get("read", {}), where, "config.read", None),
-        run=_build(RunConfig, {"skip": list(dict.fromkeys(skip)), "stages": list(order),
-                               **{key: recorded[key] for key in ("shard_rows", "shard_bytes") if key in recorded}},
-                   where, "config", {"workers": workers}),
-        stages={name: _build(stage.config_class, tables.get(name, {}), where, f"config.stages.{name}", None)
-                for name, stage in stage_by_name.items()},
+        run=_build(
+            RunConfig,
+            {
+                "skip": list(dict.fromkeys(skip)),
+                "stages": list(order),
+                **{key: recorded[key] for key in ("shard_rows", "shard_bytes") if key in recorded},
+            },
+            where,
+            "config",
+            {"workers": workers},
+        ),
+        stages={
+            name: _build(stage.config_class, tables.get(name, {}), where, f"config.stages.{name}", None)
+            for name, stage in stage_by_name.items()
+        },
         pipeline=stages,
     )
 
@@ -225,8 +250,10 @@ def _coerce(value: Any, hint: Any, where: str, key: str) -> Any:
     if origin in (dict, collections.abc.Mapping):
         if not isinstance(value, dict):
             raise ConfigError(where, f"{key} must be a table, not {type(value).__name__}")
-        return {_coerce(name, args[0], where, key): _coerce(item, args[1], where, f"{key}.{name}")
-                for name, item in value.items()}
+        return {
+            _coerce(name, args[0], where, key): _coerce(item, args[1], where, f"{key}.{name}")
+            for name, item in value.items()
+        }
     if origin is tuple:
         if isinstance(value, str):
             value = [value]

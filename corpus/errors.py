@@ -1,9 +1,9 @@
 """One exception family; only the CLI catches it and prints one line.
 
-    CorpusError                 corpus: error: <where>: <what> (<how to fix>)
-    ├── UsageError      exit 2  bad arguments, missing inputs, an existing OUT
-    ├── ConfigError     exit 2  corpus.toml or a rule file is invalid
-    └── RunError        exit 1  the run started and could not finish
+CorpusError                 corpus: error: <where>: <what> (<how to fix>)
+├── UsageError      exit 2  bad arguments, missing inputs, an existing OUT
+├── ConfigError     exit 2  corpus.toml or a rule file is invalid
+└── RunError        exit 1  the run started and could not finish
 """
 
 from __future__ import annotations

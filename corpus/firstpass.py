@@ -33,28 +33,33 @@ LOOKUP_ROWS = 65_536  # rows of lookups read at a time
 class FirstPassStore:
     """The fit tables of one stage's first pass, and the results of its aggregation."""
 
-    def __init__(self, folder: Path, tables: Mapping[str, Mapping[str, Any]], *, memory_bytes: int,
-                 threads: int) -> None:
+    def __init__(
+        self, folder: Path, tables: Mapping[str, Mapping[str, Any]], *, memory_bytes: int, threads: int
+    ) -> None:
         import duckdb  # only the main process, only between passes
 
         self.folder = folder
         self.schemas = tables
         (folder / "duckdb").mkdir(parents=True, exist_ok=True)
-        self.connection = duckdb.connect(config={
-            "memory_limit": f"{max(memory_bytes, 128 << 20) >> 20}MB",
-            "temp_directory": str(folder / "duckdb"),
-            "threads": max(1, threads),
-            "preserve_insertion_order": False,  # every query whose order matters says ORDER BY
-        })
+        self.connection = duckdb.connect(
+            config={
+                "memory_limit": f"{max(memory_bytes, 128 << 20) >> 20}MB",
+                "temp_directory": str(folder / "duckdb"),
+                "threads": max(1, threads),
+                "preserve_insertion_order": False,  # every query whose order matters says ORDER BY
+            }
+        )
         for name in tables:
             files = sorted((folder / name).glob("*.parquet"))
             if files:
                 listing = ", ".join(_quote(str(path)) for path in files)
                 self.connection.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{listing}])")
             else:  # an empty pass: a table with the columns and no rows
-                columns = ", ".join(f"NULL::{_duck_type(dtype)} AS {column}"
-                                    for column, dtype in {"_ordinal": pl.Int64, "_batch": pl.Int64,
-                                                          **dict(tables[name])}.items() if column != "doc")
+                columns = ", ".join(
+                    f"NULL::{_duck_type(dtype)} AS {column}"
+                    for column, dtype in {"_ordinal": pl.Int64, "_batch": pl.Int64, **dict(tables[name])}.items()
+                    if column != "doc"
+                )
                 self.connection.execute(f"CREATE VIEW {name} AS SELECT {columns} LIMIT 0")
         self.outputs: dict[str, Path] = {}
 
@@ -107,8 +112,11 @@ class FirstPassStore:
         """A fit table as polars reads it: its chunk files in input order (each in order within)."""
         files = sorted((self.folder / name).glob("*.parquet"))
         if not files:
-            schema = {"_ordinal": pl.Int64, "_batch": pl.Int64, **{column: dtype for column, dtype
-                                                                    in self.schemas[name].items() if column != "doc"}}
+            schema = {
+                "_ordinal": pl.Int64,
+                "_batch": pl.Int64,
+                **{column: dtype for column, dtype in self.schemas[name].items() if column != "doc"},
+            }
             return pl.DataFrame(schema=schema).lazy()
         return pl.scan_parquet(files)
 
@@ -154,15 +162,16 @@ class Lookups:
             if first > batch:
                 break
             ahead = frame["_batch"].search_sorted(batch + 1, side="left")
-            found.append(frame[frame["_batch"].search_sorted(batch, side="left"):ahead])
+            found.append(frame[frame["_batch"].search_sorted(batch, side="left") : ahead])
             self._pending = frame[ahead:]
         if not found:
             return {}
         return pl.concat(found).drop("_batch").to_dict(as_series=False)
 
 
-def fit_frames(stage: Any, ordinals: Sequence[int], partial: dict[str, dict[str, Any]],
-               batch: int) -> dict[str, pl.DataFrame]:
+def fit_frames(
+    stage: Any, ordinals: Sequence[int], partial: dict[str, dict[str, Any]], batch: int
+) -> dict[str, pl.DataFrame]:
     """A batch's fit rows as frames, the `doc` index turned into `_ordinal`, with `_batch`."""
     positions = np.asarray(ordinals, dtype=np.int64)
     frames = {}
@@ -172,7 +181,8 @@ def fit_frames(stage: Any, ordinals: Sequence[int], partial: dict[str, dict[str,
             continue
         frame = pl.DataFrame({column: columns[column] for column in schema}, schema=dict(schema))
         frames[name] = frame.drop("doc").with_columns(
-            pl.Series(ORDINAL, positions[frame["doc"].to_numpy()]), pl.lit(batch, dtype=pl.Int64).alias("_batch"))
+            pl.Series(ORDINAL, positions[frame["doc"].to_numpy()]), pl.lit(batch, dtype=pl.Int64).alias("_batch")
+        )
     return frames
 
 
@@ -207,8 +217,16 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-_DUCK_TYPES = {pl.Int64: "BIGINT", pl.Int32: "INTEGER", pl.UInt64: "UBIGINT", pl.UInt32: "UINTEGER",
-               pl.String: "VARCHAR", pl.Binary: "BLOB", pl.Float64: "DOUBLE", pl.Boolean: "BOOLEAN"}
+_DUCK_TYPES: dict[Any, str] = {
+    pl.Int64: "BIGINT",
+    pl.Int32: "INTEGER",
+    pl.UInt64: "UBIGINT",
+    pl.UInt32: "UINTEGER",
+    pl.String: "VARCHAR",
+    pl.Binary: "BLOB",
+    pl.Float64: "DOUBLE",
+    pl.Boolean: "BOOLEAN",
+}
 
 
 def _duck_type(dtype: Any) -> str:
@@ -219,4 +237,3 @@ def _duck_type(dtype: Any) -> str:
 
 def folder_bytes(folder: Path) -> int:
     return sum(entry.stat().st_size for entry in folder.rglob("*") if entry.is_file()) if folder.exists() else 0
-

@@ -11,6 +11,7 @@ from typing import Any
 
 import orjson
 
+from corpus.readers import reasons
 from corpus.readers.files import InputFile, InputProblem, check_file, open_regular, printable
 
 SCHEMA_VERSION = 5  # 2: documents gained published and author; line_stats.parquet
@@ -42,7 +43,7 @@ def file_sha256(path: Path) -> str:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
         except OSError as error:
-            raise InputProblem("unreadable_file", f"{type(error).__name__}: {error.strerror or error}") from None
+            raise InputProblem(reasons.UNREADABLE_FILE, f"{type(error).__name__}: {error.strerror or error}") from None
     return digest.hexdigest()
 
 

@@ -33,8 +33,11 @@ class RunOutput:
         missing = [] if (path / "manifest.json").is_file() else ["manifest.json"]
         missing += [f"{table}.parquet" for table in SHARDED if not run.files(table, checked=False)]
         if missing:
-            raise UsageError(str(path), f"not a corpus output folder (missing {', '.join(missing)})",
-                             "give the -o folder of a finished `corpus clean`")
+            raise UsageError(
+                str(path),
+                f"not a corpus output folder (missing {', '.join(missing)})",
+                "give the -o folder of a finished `corpus clean`",
+            )
         return run
 
     def files(self, table: str, *, checked: bool = True) -> list[Path]:
@@ -44,8 +47,11 @@ class RunOutput:
             return [single]
         shards = sorted(self.path.glob(f"{table}-[0-9][0-9][0-9][0-9][0-9].parquet"))
         if checked and not shards:
-            raise UsageError(str(self.path), f"not a corpus output folder (missing {table}.parquet)",
-                             "give the -o folder of a finished `corpus clean`")
+            raise UsageError(
+                str(self.path),
+                f"not a corpus output folder (missing {table}.parquet)",
+                "give the -o folder of a finished `corpus clean`",
+            )
         return shards
 
     def scan(self, table: str) -> pl.LazyFrame:
@@ -89,8 +95,9 @@ class RunOutput:
             return frame.collect()
         except (pl.exceptions.PolarsError, OSError) as error:
             first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            raise RunError(str(self.path), f"cannot read the output: {first_line}",
-                           "rerun corpus clean to rebuild it") from None
+            raise RunError(
+                str(self.path), f"cannot read the output: {first_line}", "rerun corpus clean to rebuild it"
+            ) from None
 
     def original(self, doc_id: str) -> str:
         """The text before any stage, rebuilt by undoing the document's edits."""

@@ -22,7 +22,7 @@ import pickle
 import re
 import shutil
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,9 +50,27 @@ from corpus.stages.typos import TyposStage
 from corpus.staging import Staging, staging_folder, write_journal
 from corpus.workers import BatchResult, Item, PassPlan, Task, Workers
 from corpus.writer import (
-    BATCH_DOCS, DOCUMENT_SCHEMA, DROPPED_SCHEMA, EDIT_SCHEMA, ORDINAL, SPILL_SCHEMA, TABLES,
-    ChunkWriter, chunk_files, document_row, edit_rows, fsync_file, plan_shards, read_spill, remove_chunks_from,
-    row_group_rows, shard_name, sort_chunk, spill_row, write_shard, write_table,
+    BATCH_DOCS,
+    DOCUMENT_SCHEMA,
+    DROPPED_SCHEMA,
+    EDIT_SCHEMA,
+    ORDINAL,
+    SPILL_SCHEMA,
+    TABLES,
+    ChunkWriter,
+    chunk_files,
+    document_row,
+    edit_rows,
+    fsync_file,
+    plan_shards,
+    read_spill,
+    remove_chunks_from,
+    row_group_rows,
+    shard_name,
+    sort_chunk,
+    spill_row,
+    write_shard,
+    write_table,
 )
 
 # The pipeline, in order. A new stage is a module under corpus/stages/ and one line here.
@@ -74,7 +92,7 @@ class RunSummary:
     written: int = 0
     dropped: Counter[tuple[str, str]] = field(default_factory=Counter)  # (stage, reason) -> documents
     edits: Counter[str] = field(default_factory=Counter)  # stage -> edits
-    cpu: Counter[str] = field(default_factory=Counter)  # stage -> CPU seconds, summed over workers
+    cpu: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))  # stage -> CPU s, all workers
     renamed_ids: list[dict[str, str]] = field(default_factory=list)
     wall_seconds: float = 0.0
     files: dict[str, list[str]] = field(default_factory=dict)  # table -> its file names in OUT
@@ -86,26 +104,39 @@ class RunSummary:
         for (stage, reason), n in sorted(self.dropped.items()):
             dropped[f"{stage}.{reason}"] = n
         return {
-            "documents_read": self.read, "documents_written": self.written,
-            "documents_dropped": sum(self.dropped.values()), "dropped": dropped,
+            "documents_read": self.read,
+            "documents_written": self.written,
+            "documents_dropped": sum(self.dropped.values()),
+            "dropped": dropped,
             "edits": dict(sorted(self.edits.items())),
         }
 
     def saved(self) -> dict[str, Any]:
         """What the journal keeps, so a resumed run counts as an uninterrupted one would."""
-        return {"read": self.read, "dropped": [[s, r, n] for (s, r), n in sorted(self.dropped.items())],
-                "edits": dict(self.edits), "cpu": dict(self.cpu), "renamed_ids": self.renamed_ids}
+        return {
+            "read": self.read,
+            "dropped": [[s, r, n] for (s, r), n in sorted(self.dropped.items())],
+            "edits": dict(self.edits),
+            "cpu": dict(self.cpu),
+            "renamed_ids": self.renamed_ids,
+        }
 
     @classmethod
     def restored(cls, saved: dict[str, Any]) -> RunSummary:
-        return cls(read=saved["read"], dropped=Counter({(s, r): n for s, r, n in saved["dropped"]}),
-                   edits=Counter(saved["edits"]), cpu=Counter(saved["cpu"]), renamed_ids=saved["renamed_ids"])
+        return cls(
+            read=saved["read"],
+            dropped=Counter({(s, r): n for s, r, n in saved["dropped"]}),
+            edits=Counter(saved["edits"]),
+            cpu=defaultdict(float, saved["cpu"]),
+            renamed_ids=saved["renamed_ids"],
+        )
 
     def add(self, chunk: RunSummary) -> None:
         """The counts of a chunk run elsewhere (a pass after the first: nothing read, no ids)."""
         self.dropped.update(chunk.dropped)
         self.edits.update(chunk.edits)
-        self.cpu.update(chunk.cpu)
+        for name, seconds in chunk.cpu.items():
+            self.cpu[name] += seconds
 
 
 @dataclass(frozen=True)
@@ -165,8 +196,10 @@ def run(
         instance.check()
     key = _run_key(files, config, active, rule_files)
     try:
-        with staging_folder(out, overwrite=overwrite, resume=resume, key=key, warn=on_warning) as staging, \
-                _executor(engine, config, staging.work, ray_address) as workers:
+        with (
+            staging_folder(out, overwrite=overwrite, resume=resume, key=key, warn=on_warning) as staging,
+            _executor(engine, config, staging.work, ray_address) as workers,
+        ):
             runner = _Runner(staging, key, config, files, active, built, rule_files, workers, on_progress)
             summary = runner.run()
             summary.wall_seconds = time.perf_counter() - started
@@ -178,8 +211,11 @@ def run(
         if problem is None:
             raise
         full = "space" in problem or "quota" in problem.lower()
-        raise RunError(str(out), f"cannot write the output: {problem}; nothing was published",
-                       "free space, then run again" if full else "choose another -o") from None
+        raise RunError(
+            str(out),
+            f"cannot write the output: {problem}; nothing was published",
+            "free space, then run again" if full else "choose another -o",
+        ) from None
     return summary
 
 
@@ -209,10 +245,18 @@ def storage_problem(error: BaseException) -> str | None:
 class _Runner:
     """One run's passes, its journal and its files in the staging folder."""
 
-    def __init__(self, staging: Staging, key: dict[str, Any], config: Config, files: Sequence[InputFile],
-                 active: Sequence[StageSpec],
-                 built: dict[type[Stage], Stage], rule_files: Sequence[RuleFile], workers: Workers,
-                 on_progress: Callable[[Progress], None] | None) -> None:
+    def __init__(
+        self,
+        staging: Staging,
+        key: dict[str, Any],
+        config: Config,
+        files: Sequence[InputFile],
+        active: Sequence[StageSpec],
+        built: dict[type[Stage], Stage],
+        rule_files: Sequence[RuleFile],
+        workers: Workers,
+        on_progress: Callable[[Progress], None] | None,
+    ) -> None:
         self.staging = staging
         self.work = staging.work
         self.config = config
@@ -258,11 +302,21 @@ class _Runner:
             self._run_chunks(run_chunks, ChunkJob(self.work, step, plan, lookup, self.chunk_docs), label)
             return
         current = start_chunk
-        reader = (_Reader(self.files, self.config, self.summary, self.journal, self.work, self.chunk_docs)
-                  if step.number == 0 else None)
-        tasks = (reader.tasks(start_chunk) if reader else
-                 spilled_tasks(self.work, step, range(start_chunk, self.journal["chunks"]),
-                               Lookups(self._lookup_path(step)) if self._on_disk(step) else None))
+        reader = (
+            _Reader(self.files, self.config, self.summary, self.journal, self.work, self.chunk_docs)
+            if step.number == 0
+            else None
+        )
+        tasks = (
+            reader.tasks(start_chunk)
+            if reader
+            else spilled_tasks(
+                self.work,
+                step,
+                range(start_chunk, self.journal["chunks"]),
+                Lookups(self._lookup_path(step)) if self._on_disk(step) else None,
+            )
+        )
         # Documents entering the pass (unknown while reading, and in a pass resumed half-way).
         entering = None if reader or start_chunk else self._entering()
         done = self.summary.read if reader else 0
@@ -282,8 +336,9 @@ class _Runner:
         if reader:
             self.journal["chunks"] = total
 
-    def _run_chunks(self, run_chunks: Callable[[ChunkJob, range], Iterator[tuple[int, RunSummary, int]]],
-                    job: ChunkJob, label: str) -> None:
+    def _run_chunks(
+        self, run_chunks: Callable[[ChunkJob, range], Iterator[tuple[int, RunSummary, int]]], job: ChunkJob, label: str
+    ) -> None:
         """A pass after the first on an engine that runs whole chunks (reading and writing their
         files itself): the journal is committed as the finished chunks form an unbroken run."""
         start_chunk = self.journal["chunks_done"]
@@ -326,8 +381,9 @@ class _Runner:
         fit_folder = self.work / f"pass{step.number}" / "fit"
         started = time.process_time()
         if stage.fit_tables:
-            store = FirstPassStore(fit_folder, stage.fit_tables, memory_bytes=self._aggregation_memory(),
-                                   threads=self.config.workers)
+            store = FirstPassStore(
+                fit_folder, stage.fit_tables, memory_bytes=self._aggregation_memory(), threads=self.config.workers
+            )
             try:
                 stage.aggregate(store)
             finally:
@@ -353,8 +409,11 @@ class _Runner:
         hold, less a margin for the tables polars writes; at least 128 MB, at most a quarter (it
         spills to disk beyond, a little slower: measured at 200k documents, 512 MB of it is plenty)."""
         budget = self.config.memory_bytes
-        resident = int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") \
-            if Path("/proc/self/statm").exists() else 256 << 20
+        resident = (
+            int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            if Path("/proc/self/statm").exists()
+            else 256 << 20
+        )
         rest = resident * (self.workers.count + 1) + (256 << 20)
         return max(128 << 20, min(budget - rest, budget // 4))
 
@@ -381,18 +440,24 @@ class _Runner:
             (sorted_folder / table).mkdir(parents=True, exist_ok=True)
             for chunk in range(chunks):
                 target = sorted_folder / table / f"{chunk:07d}.parquet"
-                files = [path for number in range(last + 1)
-                         for path in chunk_files(self.work / f"pass{number}" / table, chunk)]
+                files = [
+                    path
+                    for number in range(last + 1)
+                    for path in chunk_files(self.work / f"pass{number}" / table, chunk)
+                ]
                 if files and not target.exists():
                     sort_chunk(files, target, by)
         kept_folder = self.work / f"pass{last}" / "kept"
         run_config = self.config.run
-        shards, documents, text_bytes = plan_shards(kept_folder, max_rows=run_config.shard_rows,
-                                                    max_bytes=parse_size(run_config.shard_bytes, "shard_bytes"))
+        shards, documents, text_bytes = plan_shards(
+            kept_folder, max_rows=run_config.shard_rows, max_bytes=parse_size(run_config.shard_bytes, "shard_bytes")
+        )
         rows = row_group_rows(documents, text_bytes)
-        sources = {"documents": sorted(kept_folder.glob("*.parquet"), key=_chunk_order),
-                   "edits": sorted((sorted_folder / "edits").glob("*.parquet")),
-                   "dropped": sorted((sorted_folder / "dropped").glob("*.parquet"))}
+        sources = {
+            "documents": sorted(kept_folder.glob("*.parquet"), key=_chunk_order),
+            "edits": sorted((sorted_folder / "edits").glob("*.parquet")),
+            "dropped": sorted((sorted_folder / "dropped").glob("*.parquet")),
+        }
         self.summary.files = {table: [shard_name(table, shard, len(shards)) for shard in shards] for table in TABLES}
         for shard in shards:
             for table, schema in TABLES.items():
@@ -440,10 +505,21 @@ class PassOutput:
             else:
                 kept.add(chunk, spill_row(ordinal, doc))
         for ordinal, record, stage, drop in result.dropped:
-            dropped.add(chunk, {ORDINAL: ordinal, "id": record.id or record.source, "source": record.source,
-                                "stage": stage, "reason": drop.reason, "detail": drop.detail, "text": record.text,
-                                "duplicate_of": drop.duplicate_of, "similarity": drop.similarity,
-                                "duplicate_in": drop.duplicate_in})
+            dropped.add(
+                chunk,
+                {
+                    ORDINAL: ordinal,
+                    "id": record.id or record.source,
+                    "source": record.source,
+                    "stage": stage,
+                    "reason": drop.reason,
+                    "detail": drop.detail,
+                    "text": record.text,
+                    "duplicate_of": drop.duplicate_of,
+                    "similarity": drop.similarity,
+                    "duplicate_in": drop.duplicate_in,
+                },
+            )
             if isinstance(record, Document):
                 edits.extend(chunk, edit_rows(ordinal, record.id, record.edits))
                 summary.edits.update(edit.stage for edit in record.edits)
@@ -455,7 +531,8 @@ class PassOutput:
                     continue
                 for name, frame in fit_frames(self.fit_stage, ordinals, partial, result.number).items():
                     self.fit_rows.setdefault(name, []).append(frame)
-        summary.cpu.update(result.cpu)
+        for name, seconds in result.cpu.items():
+            summary.cpu[name] += seconds
         summary.cpu["write"] += time.process_time() - started
 
     def end_chunk(self, chunk: int) -> None:
@@ -488,8 +565,9 @@ class ChunkJob:
     chunk_docs: int
 
 
-def run_chunk(job: ChunkJob, chunk: int,
-              run_batches: Callable[[PassPlan, Iterator[Task]], Iterable[BatchResult]]) -> tuple[RunSummary, int]:
+def run_chunk(
+    job: ChunkJob, chunk: int, run_batches: Callable[[PassPlan, Iterator[Task]], Iterable[BatchResult]]
+) -> tuple[RunSummary, int]:
     """One chunk of a pass after the first, start to end: its documents read from the files of the
     pass before, run through `run_batches`, its own files written (an earlier attempt's replaced).
     The same files as the runner's own loop writes for that chunk; the counts and documents it adds."""
@@ -527,8 +605,15 @@ class _Reader:
     """The inputs as batches of records, with ordinals and unique ids, from a chunk on; what it
     has read is saved at each chunk's end (the ids handed out, the counts) for the journal."""
 
-    def __init__(self, files: Sequence[InputFile], config: Config, summary: RunSummary, journal: dict[str, Any],
-                 work: Path, chunk_docs: int) -> None:
+    def __init__(
+        self,
+        files: Sequence[InputFile],
+        config: Config,
+        summary: RunSummary,
+        journal: dict[str, Any],
+        work: Path,
+        chunk_docs: int,
+    ) -> None:
         self.chunk_docs = chunk_docs
         self.files = files
         self.config = config
@@ -539,8 +624,7 @@ class _Reader:
         reading = journal.get("reading", {"file_records": [], "repeats": {}})
         self.file_records: list[int] = list(reading["file_records"])
         self.sizes = [_size(input_file.path) for input_file in files]
-        saved = [np.load(path) for path in sorted(self.folder.glob("*.npy"))
-                 if int(path.stem) < journal["chunks_done"]]
+        saved = [np.load(path) for path in sorted(self.folder.glob("*.npy")) if int(path.stem) < journal["chunks_done"]]
         for stale in self.folder.glob("*.npy"):
             if int(stale.stem) >= journal["chunks_done"]:
                 stale.unlink()
@@ -598,9 +682,13 @@ class _Reader:
     def _snapshot(self, end: int) -> None:
         """The state after the records before `end` (a chunk's end): saved when the chunk is done."""
         chunk = (end - 1) // self.chunk_docs
-        self._snapshots[chunk] = {"ids": self.registry.take_added(), "repeats": self.registry.state(),
-                                  "read": self.read, "renamed": len(self._renamed),
-                                  "file_records": list(self.file_records)}
+        self._snapshots[chunk] = {
+            "ids": self.registry.take_added(),
+            "repeats": self.registry.state(),
+            "read": self.read,
+            "renamed": len(self._renamed),
+            "file_records": list(self.file_records),
+        }
 
     def commit(self, chunk: int) -> None:
         snapshot = self._snapshots.pop(chunk, None)
@@ -649,8 +737,9 @@ def _check_not_overlapping(inputs: Sequence[Path], out: Path) -> None:
     for argument in inputs:
         source = Path(os.path.realpath(argument))
         if source == target or target in source.parents:
-            raise UsageError(str(out), f"the output folder is or contains the input {argument}",
-                             "choose an -o outside the inputs")
+            raise UsageError(
+                str(out), f"the output folder is or contains the input {argument}", "choose an -o outside the inputs"
+            )
 
 
 def _plan_passes(active: Sequence[StageSpec]) -> list[Pass]:
@@ -658,16 +747,19 @@ def _plan_passes(active: Sequence[StageSpec]) -> list[Pass]:
     When the first stage has a first pass (encoding skipped), a pass of no stages fits it."""
     starts = sorted({0, *(i for i, (stage, _) in enumerate(active) if stage.needs_fit)})
     slices: list[tuple[Sequence[StageSpec], StageSpec | None]] = (
-        [((), active[0])] if active and active[0][0].needs_fit else [])
+        [((), active[0])] if active and active[0][0].needs_fit else []
+    )
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else len(active)
         slices.append((active[start:end], active[end] if end < len(active) else None))
-    return [Pass(number, stages, fit_next, number == len(slices) - 1)
-            for number, (stages, fit_next) in enumerate(slices)]
+    return [
+        Pass(number, stages, fit_next, number == len(slices) - 1) for number, (stages, fit_next) in enumerate(slices)
+    ]
 
 
-def _run_key(files: Sequence[InputFile], config: Config, active: Sequence[StageSpec],
-             rule_files: Sequence[RuleFile]) -> dict[str, Any]:
+def _run_key(
+    files: Sequence[InputFile], config: Config, active: Sequence[StageSpec], rule_files: Sequence[RuleFile]
+) -> dict[str, Any]:
     """What makes a run this run: a resumed run must have the same."""
     inputs = []
     for input_file in files:
@@ -688,8 +780,11 @@ def _run_key(files: Sequence[InputFile], config: Config, active: Sequence[StageS
 
 
 def _manifest(
-    config: Config, active: Sequence[StageSpec], rule_files: Sequence[RuleFile],
-    files: Sequence[InputFile], summary: RunSummary,
+    config: Config,
+    active: Sequence[StageSpec],
+    rule_files: Sequence[RuleFile],
+    files: Sequence[InputFile],
+    summary: RunSummary,
 ) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
@@ -711,4 +806,3 @@ def _manifest(
             "resumed_from": summary.resumed_from,
         },
     }
-

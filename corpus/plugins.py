@@ -40,8 +40,12 @@ def pipeline_stages(names: Sequence[str], builtin: Sequence[type[Stage]], where:
             found.append(_load(installed[name], where))
         else:
             valid = sorted({*by_name, *installed})
-            raise ConfigError(where, f"[run] stages: no stage {name!r} (built in, or a plugin installed under the "
-                                     f"entry point group {ENTRY_POINT_GROUP!r})", f"valid: {', '.join(valid)}")
+            raise ConfigError(
+                where,
+                f"[run] stages: no stage {name!r} (built in, or a plugin installed under the "
+                f"entry point group {ENTRY_POINT_GROUP!r})",
+                f"valid: {', '.join(valid)}",
+            )
     return tuple(found)
 
 
@@ -53,9 +57,14 @@ def plugin_entries(stages: Iterable[type[Stage]]) -> list[dict[str, str]]:
         point = installed.get(stage.name)
         if point is not None and not stage.__module__.startswith("corpus."):  # a built-in stage is not one
             distribution = point.dist
-            entries.append({"stage": stage.name, "entry_point": point.value,
-                            "package": distribution.name if distribution else "unknown",
-                            "version": distribution.version if distribution else "unknown"})
+            entries.append(
+                {
+                    "stage": stage.name,
+                    "entry_point": point.value,
+                    "package": distribution.name if distribution else "unknown",
+                    "version": distribution.version if distribution else "unknown",
+                }
+            )
     return entries
 
 
@@ -76,14 +85,23 @@ def _load(point: EntryPoint, where: str) -> type[Stage]:
     try:
         stage: Any = point.load()
     except Exception as error:  # any import error of the user's package
-        raise ConfigError(where, f"stage {point.name!r}: cannot load {point.value}: {type(error).__name__}: {error}",
-                          "check that its package is installed in this environment") from None
+        raise ConfigError(
+            where,
+            f"stage {point.name!r}: cannot load {point.value}: {type(error).__name__}: {error}",
+            "check that its package is installed in this environment",
+        ) from None
     if not (isinstance(stage, type) and issubclass(stage, Stage)):
         raise ConfigError(where, f"stage {point.name!r}: {point.value} is not a subclass of corpus.stages.base.Stage")
     if getattr(stage, "name", None) != point.name:
-        raise ConfigError(where, f"stage {point.name!r}: {point.value} is named {getattr(stage, 'name', None)!r}",
-                          "give the class the entry point's name (its edits and drops are recorded under it)")
+        raise ConfigError(
+            where,
+            f"stage {point.name!r}: {point.value} is named {getattr(stage, 'name', None)!r}",
+            "give the class the entry point's name (its edits and drops are recorded under it)",
+        )
     if not dataclasses.is_dataclass(getattr(stage, "config_class", None)):
-        raise ConfigError(where, f"stage {point.name!r}: {point.value}.config_class is not a dataclass",
-                          "its fields are the [stages.<name>] table")
+        raise ConfigError(
+            where,
+            f"stage {point.name!r}: {point.value}.config_class is not a dataclass",
+            "its fields are the [stages.<name>] table",
+        )
     return stage

@@ -39,8 +39,9 @@ def _filesystem(uri: str) -> tuple[Any, str]:
     try:
         from pyarrow import fs
     except ImportError:
-        raise UsageError(uri, "reading or writing a remote location needs pyarrow",
-                         "pip install 'corpus[ray]'") from None
+        raise UsageError(
+            uri, "reading or writing a remote location needs pyarrow", "pip install 'corpus[ray]'"
+        ) from None
     try:
         return fs.FileSystem.from_uri(uri)
     except (OSError, ValueError) as error:
@@ -104,7 +105,7 @@ class RemotePaths:
                 return target / name
             found = filesystem.get_file_info(fs.FileSelector(root, recursive=True))
             for entry in sorted((entry for entry in found if entry.type == fs.FileType.File), key=lambda e: e.path):
-                relative = entry.path[len(root.rstrip("/")) + 1:]
+                relative = entry.path[len(root.rstrip("/")) + 1 :]
                 if not any(part.startswith(".") for part in relative.split("/")):
                     _download(filesystem, entry, target / relative)
         except OSError as error:
@@ -134,17 +135,21 @@ class RemotePaths:
             filesystem.create_dir(root, recursive=True)
             names = sorted(path.name for path in local.iterdir() if path.is_file() and path.name != "manifest.json")
             for name in [*names, "manifest.json"]:
-                with (local / name).open("rb") as source, filesystem.open_output_stream(f"{root}/{name}", compression=None) as sink:
+                with (
+                    (local / name).open("rb") as source,
+                    filesystem.open_output_stream(f"{root}/{name}", compression=None) as sink,
+                ):
                     shutil.copyfileobj(source, sink, _BLOCK)
         except OSError as error:
-            raise RunError(self.out, f"cannot upload the output: {_first_line(error)}",
-                           f"it is complete in {local}") from None
+            raise RunError(
+                self.out, f"cannot upload the output: {_first_line(error)}", f"it is complete in {local}"
+            ) from None
 
     def _remote_name(self, path: str) -> str:
         prefix = str(self.folder / "inputs") + os.sep
         if not path.startswith(prefix):
             return path
-        number, _, rest = path[len(prefix):].partition(os.sep)
+        number, _, rest = path[len(prefix) :].partition(os.sep)
         uri = self.inputs[int(number)]
         return uri if int(number) in self.files else f"{uri.rstrip('/')}/{rest}"
 

@@ -144,8 +144,11 @@ def check_rule_file(file: RuleFile) -> CheckedRuleFile:
         rule = _rule(table, number, file.stem, where)
         short_id = table["id"]
         if short_id in first_seen:
-            raise ConfigError(where, f"rule {_q(short_id)}: duplicate id",
-                              f"ids must be unique in a file; rule #{first_seen[short_id]} already uses it")
+            raise ConfigError(
+                where,
+                f"rule {_q(short_id)}: duplicate id",
+                f"ids must be unique in a file; rule #{first_seen[short_id]} already uses it",
+            )
         first_seen[short_id] = number
         rules.append(rule)
     return CheckedRuleFile(file, site, tuple(rules), typos)
@@ -160,33 +163,43 @@ def _site(table: Any, where: str) -> SiteTable:
         raise ConfigError(where, "site must be a table", how)
     _known_keys(table, ("hosts", "markers", "all", "description"), where, section)
     # Sites are compared without "www." (a document's site is its URL's host without it).
-    hosts = tuple(host.lower().removeprefix("www.") for host in _strings(table, "hosts", where, section, required=False))
+    hosts = tuple(
+        host.lower().removeprefix("www.") for host in _strings(table, "hosts", where, section, required=False)
+    )
     for host in hosts:
         if "/" in host or ":" in host or host.startswith(".") or " " in host:
-            raise ConfigError(where, f"{section}host {_q(host)} is not a host name",
-                              'write the bare host, like "antiwar.com"; it also matches its subdomains')
+            raise ConfigError(
+                where,
+                f"{section}host {_q(host)} is not a host name",
+                'write the bare host, like "antiwar.com"; it also matches its subdomains',
+            )
     markers = _strings(table, "markers", where, section, required=False)
     every = _typed(table, "all", bool, where, section, default=False)
     description = _typed(table, "description", str, where, section, default="")
     if every and (hosts or markers):
-        raise ConfigError(where, f"{section}all = true applies to every document",
-                          "drop hosts and markers, or drop all")
+        raise ConfigError(
+            where, f"{section}all = true applies to every document", "drop hosts and markers, or drop all"
+        )
     if not (every or hosts or markers):
-        raise ConfigError(where, f"{section}applies to no document", f"{how.removeprefix('add [site] with ')}"
-                          " (or all = true for every document)")
+        raise ConfigError(
+            where,
+            f"{section}applies to no document",
+            f"{how.removeprefix('add [site] with ')} (or all = true for every document)",
+        )
     return SiteTable(hosts, markers, every, description)
 
 
 def _typos(table: Any, where: str) -> Typos:
     section = "[typos]: "
     if not isinstance(table, dict):
-        raise ConfigError(where, "typos must be a table", 'write [typos] with protect = [...] and correct = { ... }')
+        raise ConfigError(where, "typos must be a table", "write [typos] with protect = [...] and correct = { ... }")
     _known_keys(table, ("protect", "correct"), where, section)
     protect = _strings(table, "protect", where, section, required=False)
     correct = table.get("correct", {})
     if not isinstance(correct, dict) or not all(isinstance(v, str) and v.strip() for v in correct.values()):
-        raise ConfigError(where, f"{section}correct must map words to their corrections",
-                          'like correct = { imporved = "improved" }')
+        raise ConfigError(
+            where, f"{section}correct must map words to their corrections", 'like correct = { imporved = "improved" }'
+        )
     for wrong, right in correct.items():
         if not wrong.strip() or wrong == right:
             raise ConfigError(where, f"{section}correct {_q(wrong)} = {_q(right)} corrects nothing")
@@ -196,11 +209,17 @@ def _typos(table: Any, where: str) -> Typos:
 def _rule(table: dict[str, Any], number: int, stem: str, where: str) -> BoilerplateRule:
     rule_id = table.get("id")
     if rule_id is None:
-        raise ConfigError(where, f'rule #{number}: missing key "id"',
-                          'give every [[boilerplate]] rule an id like "newsletter", unique in the file')
+        raise ConfigError(
+            where,
+            f'rule #{number}: missing key "id"',
+            'give every [[boilerplate]] rule an id like "newsletter", unique in the file',
+        )
     if not isinstance(rule_id, str) or not _RULE_ID.fullmatch(rule_id):
-        raise ConfigError(where, f"rule #{number}: id {_q(rule_id)} is not a valid id",
-                          "use lower-case letters, digits and _, like \"newsletter\"")
+        raise ConfigError(
+            where,
+            f"rule #{number}: id {_q(rule_id)} is not a valid id",
+            'use lower-case letters, digits and _, like "newsletter"',
+        )
     section = f"rule {_q(rule_id)}: "
     kind = table.get("kind")
     if kind is None:
@@ -211,9 +230,11 @@ def _rule(table: dict[str, Any], number: int, stem: str, where: str) -> Boilerpl
     for key in table:
         owners = [other for other, keys in _KIND_KEYS.items() if key in keys and other != kind]
         if owners and key not in own:
-            raise ConfigError(where, f"{section}key {_q(key)} does not apply to kind {kind}",
-                              f"it belongs to {' and '.join(owners)}; {kind} takes "
-                              f"{', '.join(sorted((*_COMMON_KEYS, *own)))}")
+            raise ConfigError(
+                where,
+                f"{section}key {_q(key)} does not apply to kind {kind}",
+                f"it belongs to {' and '.join(owners)}; {kind} takes {', '.join(sorted((*_COMMON_KEYS, *own)))}",
+            )
     _known_keys(table, (*_COMMON_KEYS, *own), where, section, f"for {kind}")
     for key, default in own.items():
         if default is None and key not in table:
@@ -250,12 +271,20 @@ def _examples(table: dict[str, Any], where: str, section: str) -> tuple[tuple[st
     _known_keys(examples, ("remove", "keep"), where, inner)
     if "remove" not in examples:
         raise ConfigError(where, f'{inner}missing key "remove"', "give at least one text the rule must remove")
-    return (_strings(examples, "remove", where, inner, required=True),
-            _strings(examples, "keep", where, inner, required=False))
+    return (
+        _strings(examples, "remove", where, inner, required=True),
+        _strings(examples, "keep", where, inner, required=False),
+    )
 
 
 def _known_keys(
-    table: Mapping[str, Any], valid: Sequence[str], where: str, section: str, scope: str = "", *, note: str = "",
+    table: Mapping[str, Any],
+    valid: Sequence[str],
+    where: str,
+    section: str,
+    scope: str = "",
+    *,
+    note: str = "",
 ) -> None:
     """Every key of `table` is one of `valid`; `section` "" is the top of the file, whose keys are tables."""
     for key, value in table.items():
@@ -280,12 +309,12 @@ def _typed(table: Mapping[str, Any], key: str, kind: type, where: str, section: 
 def _strings(table: Mapping[str, Any], key: str, where: str, section: str, *, required: bool) -> tuple[str, ...]:
     value = table.get(key, [])
     if not isinstance(value, list):
-        raise ConfigError(where, f"{section}{_q(key)} must be a list of strings, not {_describe(value)}",
-                          f'like {key} = ["..."]')
+        raise ConfigError(
+            where, f"{section}{_q(key)} must be a list of strings, not {_describe(value)}", f'like {key} = ["..."]'
+        )
     for item in value:
         if not isinstance(item, str):
-            raise ConfigError(where, f"{section}{_q(key)} must hold only strings, not {_describe(item)}",
-                              "quote it")
+            raise ConfigError(where, f"{section}{_q(key)} must hold only strings, not {_describe(item)}", "quote it")
     if required and not value:
         raise ConfigError(where, f"{section}{_q(key)} is empty", "give at least one")
     for item in value:
@@ -299,26 +328,37 @@ def _regex(table: Mapping[str, Any], key: str, where: str, section: str) -> str:
     try:
         compiled = re.compile(source)
     except re.error as error:
-        raise ConfigError(where, f"{section}bad regex in {_q(key)}: {error}",
-                          "fix the regular expression; in TOML, '...' keeps backslashes as written") from None
+        raise ConfigError(
+            where,
+            f"{section}bad regex in {_q(key)}: {error}",
+            "fix the regular expression; in TOML, '...' keeps backslashes as written",
+        ) from None
     if compiled.search("") is not None:
-        raise ConfigError(where, f"{section}regex {_q(key)} matches an empty string, so it would match any line",
-                          "make it require some text")
+        raise ConfigError(
+            where,
+            f"{section}regex {_q(key)} matches an empty string, so it would match any line",
+            "make it require some text",
+        )
     return source
 
 
 def _fraction(table: Mapping[str, Any], key: str, where: str, section: str, default: float) -> float:
     value = table.get(key, default)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-        raise ConfigError(where, f"{section}{_q(key)} must be a fraction from 0 to 1, not {_describe(value)}",
-                          "0.5 is the middle of the document")
+        raise ConfigError(
+            where,
+            f"{section}{_q(key)} must be a fraction from 0 to 1, not {_describe(value)}",
+            "0.5 is the middle of the document",
+        )
     return float(value)
 
 
 def _count(table: Mapping[str, Any], key: str, where: str, section: str, *, minimum: int) -> int:
     value = table.get(key, 0)
     if isinstance(value, bool) or not isinstance(value, int) or (key in table and value < minimum):
-        raise ConfigError(where, f"{section}{_q(key)} must be a whole number of at least {minimum}, not {_describe(value)}")
+        raise ConfigError(
+            where, f"{section}{_q(key)} must be a whole number of at least {minimum}, not {_describe(value)}"
+        )
     return value
 
 
@@ -344,28 +384,45 @@ def frequent_lines(stats: Path, site: str | None, *, min_documents: int, limit: 
     import polars as pl  # only `corpus rules suggest` reads a run's tables here
 
     if not stats.is_file():
-        raise UsageError(str(stats), "no line statistics here",
-                         "give the -o folder of a finished `corpus clean` that ran the boilerplate stage")
+        raise UsageError(
+            str(stats),
+            "no line statistics here",
+            "give the -o folder of a finished `corpus clean` that ran the boilerplate stage",
+        )
     try:
         table = pl.read_parquet(stats, columns=["line", "site", "documents"])
     except (pl.exceptions.PolarsError, OSError) as error:
-        raise RunError(str(stats), f"cannot read line statistics: {str(error).strip().splitlines()[0]}",
-                       "rerun corpus clean to rebuild it") from None
+        raise RunError(
+            str(stats),
+            f"cannot read line statistics: {str(error).strip().splitlines()[0]}",
+            "rerun corpus clean to rebuild it",
+        ) from None
     rows = table.filter(pl.col("site").is_null() if site is None else pl.col("site") == site)
     if site is not None and rows.height == 0:
         sites = table["site"].drop_nulls().unique().sort().to_list()
         close = difflib.get_close_matches(site, sites, n=3)
-        hint = (f"did you mean {' or '.join(map(_q, close))}? " if close else "") + f"the run has lines of {len(sites)} sites"
-        raise UsageError("--site", f"no lines of {_q(site)} in {stats}",
-                         hint if sites else "this run saw no document with a URL; omit --site and give --marker")
+        hint = (
+            f"did you mean {' or '.join(map(_q, close))}? " if close else ""
+        ) + f"the run has lines of {len(sites)} sites"
+        raise UsageError(
+            "--site",
+            f"no lines of {_q(site)} in {stats}",
+            hint if sites else "this run saw no document with a URL; omit --site and give --marker",
+        )
     rows = rows.filter(pl.col("documents") >= min_documents).sort(["documents", "line"], descending=[True, False])
-    return [(line, count) for line, count in rows.select("line", "documents").iter_rows()
-            if line.strip()][: limit or None]
+    return [(line, count) for line, count in rows.select("line", "documents").iter_rows() if line.strip()][
+        : limit or None
+    ]
 
 
 def suggest_site_file(
-    lines: Sequence[tuple[str, int]], *, site: str | None, markers: Sequence[str], min_documents: int,
-    command: str, already_removed: int = 0,
+    lines: Sequence[tuple[str, int]],
+    *,
+    site: str | None,
+    markers: Sequence[str],
+    min_documents: int,
+    command: str,
+    already_removed: int = 0,
 ) -> str:
     """A rule file for review: a [site] table and one exact_line rule holding `lines`, each with
     its document count; its first three lines are the rule's remove examples."""
@@ -373,8 +430,12 @@ def suggest_site_file(
     out = [
         f"# Suggested by `{command}`: the lines found in at least {min_documents} documents",
         f"# of {name}, most frequent first."
-        + (f" Left out: {already_removed} line{'s' * (already_removed != 1)} that the rule files in effect"
-           " already remove." if already_removed else ""),
+        + (
+            f" Left out: {already_removed} line{'s' * (already_removed != 1)} that the rule files in effect"
+            " already remove."
+            if already_removed
+            else ""
+        ),
         "# Review every line before use: a line repeated across a site can still be article text",
         f"# (a recurring section title, a disclaimer you want to keep). Save as rules/{site or '<name>'}.toml",
         "# and test it with `corpus rules check`.",
@@ -411,7 +472,9 @@ def _toml_string(text: str) -> str:
     return '"' + "".join(escaped) + '"'
 
 
-def site_matches(hosts: tuple[str, ...], markers: tuple[str, ...], everywhere: bool, site: str | None, text: str) -> bool:
+def site_matches(
+    hosts: tuple[str, ...], markers: tuple[str, ...], everywhere: bool, site: str | None, text: str
+) -> bool:
     """True for every document (all = true), for a site that is a host or its subdomain, and for
     a document without a site whose text contains a marker."""
     if everywhere:

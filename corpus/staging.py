@@ -56,8 +56,9 @@ def staging_path(out: Path) -> Path:
 
 
 @contextmanager
-def staging_folder(out: Path, *, overwrite: bool, resume: bool, key: dict[str, Any],
-                   warn: Any = None) -> Iterator[Staging]:
+def staging_folder(
+    out: Path, *, overwrite: bool, resume: bool, key: dict[str, Any], warn: Any = None
+) -> Iterator[Staging]:
     """Lock OUT, prepare (or reopen) its staging folder, and publish it when the block finishes.
 
     `key` says what the run is (inputs, config, rules, versions): a run resumes only a staging
@@ -66,8 +67,11 @@ def staging_folder(out: Path, *, overwrite: bool, resume: bool, key: dict[str, A
     out = Path(os.path.abspath(out))
     if resume and not overwrite and not staging_path(out).exists() and (out / "manifest.json").is_file():
         # Killed after its publish: the run it would continue had finished.
-        raise UsageError(str(out), "nothing to resume: no unfinished run, and OUT holds a finished one",
-                         "use it as it is, or run again with --overwrite")
+        raise UsageError(
+            str(out),
+            "nothing to resume: no unfinished run, and OUT holds a finished one",
+            "use it as it is, or run again with --overwrite",
+        )
     _check_output_folder(out, overwrite=overwrite)
     _make_parent(out)
     with _locked(out):
@@ -131,13 +135,17 @@ def _make_parent(out: Path) -> None:
         if folder.is_symlink() and not folder.exists():
             raise UsageError(str(folder), "is a symbolic link that leads nowhere (or in a loop)", "choose another -o")
         if folder.exists() and not folder.is_dir():
-            raise UsageError(str(folder), "is a file, not a folder, so the output cannot go under it",
-                             "choose another -o")
+            raise UsageError(
+                str(folder), "is a file, not a folder, so the output cannot go under it", "choose another -o"
+            )
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise UsageError(str(error.filename or out.parent), f"cannot create the output's parent folder: "
-                                                            f"{error.strerror}", "choose another -o") from None
+        raise UsageError(
+            str(error.filename or out.parent),
+            f"cannot create the output's parent folder: {error.strerror}",
+            "choose another -o",
+        ) from None
 
 
 @contextmanager
@@ -146,8 +154,11 @@ def _locked(out: Path) -> Iterator[None]:
     try:
         handle = path.open("a+", encoding="utf-8")
     except OSError as error:
-        raise UsageError(str(path.parent), f"cannot write beside the output folder: {error.strerror}",
-                         "choose an -o in a folder you can write to") from None
+        raise UsageError(
+            str(path.parent),
+            f"cannot write beside the output folder: {error.strerror}",
+            "choose an -o in a folder you can write to",
+        ) from None
     with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -156,8 +167,11 @@ def _locked(out: Path) -> Iterator[None]:
                 raise
             handle.seek(0)
             holder = handle.read().strip() or "another process"
-            raise UsageError(str(out), f"another corpus run is writing this output ({holder})",
-                             "wait for it to finish, or choose another -o") from None
+            raise UsageError(
+                str(out),
+                f"another corpus run is writing this output ({holder})",
+                "wait for it to finish, or choose another -o",
+            ) from None
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()} on {socket.gethostname()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
@@ -170,8 +184,9 @@ def _locked(out: Path) -> Iterator[None]:
             path.unlink(missing_ok=True)  # still ours: we hold the lock
 
 
-def _reopen(folder: Path, out: Path, key: dict[str, Any], *, overwrite: bool, resume: bool,
-            warn: Any) -> dict[str, Any] | None:
+def _reopen(
+    folder: Path, out: Path, key: dict[str, Any], *, overwrite: bool, resume: bool, warn: Any
+) -> dict[str, Any] | None:
     """The journal of an unfinished run to resume, or None once no staging folder is left."""
     for stale in sorted(out.parent.glob(f".{out.name}.tmp-*")):  # left by versions before resume
         shutil.rmtree(stale, ignore_errors=True)
@@ -188,16 +203,25 @@ def _reopen(folder: Path, out: Path, key: dict[str, Any], *, overwrite: bool, re
     progress = _progress(journal)
     if resume:
         if journal is None:
-            raise RunError(str(folder), "cannot resume: the unfinished run's journal is missing or damaged",
-                           "start over with --overwrite")
+            raise RunError(
+                str(folder),
+                "cannot resume: the unfinished run's journal is missing or damaged",
+                "start over with --overwrite",
+            )
         changed = _changed(journal.get("key", {}), key)
         if changed:
-            raise UsageError(str(out), f"cannot resume: {changed} since the unfinished run started",
-                             "run it as it was, or start over with --overwrite")
+            raise UsageError(
+                str(out),
+                f"cannot resume: {changed} since the unfinished run started",
+                "run it as it was, or start over with --overwrite",
+            )
         return journal
     if not overwrite:
-        raise UsageError(str(out), f"an unfinished run is in {folder.name} ({progress})",
-                         "continue it with --resume, or discard it with --overwrite")
+        raise UsageError(
+            str(out),
+            f"an unfinished run is in {folder.name} ({progress})",
+            "continue it with --resume, or discard it with --overwrite",
+        )
     shutil.rmtree(folder)
     if warn:
         warn(f"discarded the unfinished run in {folder.name} ({progress})")
@@ -212,9 +236,14 @@ def _progress(journal: dict[str, Any] | None) -> str:
 
 def _changed(old: dict[str, Any], new: dict[str, Any]) -> str | None:
     """What differs between two run keys, in words; None when they are the same run."""
-    names = {"inputs": "the inputs changed", "config": "the config changed", "rules": "the rule files changed",
-             "versions": "the corpus or library versions changed", "stages": "the stages changed",
-             "layout": "the run layout changed"}
+    names = {
+        "inputs": "the inputs changed",
+        "config": "the config changed",
+        "rules": "the rule files changed",
+        "versions": "the corpus or library versions changed",
+        "stages": "the stages changed",
+        "layout": "the run layout changed",
+    }
     for part, words in names.items():
         if old.get(part) != new.get(part):
             if part == "inputs":
@@ -238,9 +267,12 @@ def _state(out: Path) -> tuple[int, int] | None:
 def _publish(staging: Path, out: Path, expected: tuple[int, int] | None) -> None:
     if _state(out) != expected:
         what = "appeared" if expected is None else "was replaced or removed"
-        raise RunError(str(out), f"something else {what} at the output path during the run, so the finished "
-                                 f"output was not put there; it is complete in {staging}",
-                       "move it into place yourself") from None
+        raise RunError(
+            str(out),
+            f"something else {what} at the output path during the run, so the finished "
+            f"output was not put there; it is complete in {staging}",
+            "move it into place yourself",
+        ) from None
     try:
         if expected is None:
             _rename_no_replace(staging, out)
@@ -250,8 +282,9 @@ def _publish(staging: Path, out: Path, expected: tuple[int, int] | None) -> None
                 shutil.copy2(keep, staging / keep.name)
         _exchange(staging, out)
     except OSError as error:
-        raise RunError(str(out), f"cannot move the finished output into place: {error.strerror}",
-                       f"it is complete in {staging}") from None
+        raise RunError(
+            str(out), f"cannot move the finished output into place: {error.strerror}", f"it is complete in {staging}"
+        ) from None
     shutil.rmtree(staging, ignore_errors=True)  # now the old OUT
 
 

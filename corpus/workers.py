@@ -40,6 +40,7 @@ from corpus.stages.base import Stage
 
 Item = tuple[int, Document | UnparsedHtml | ReadFailure]  # (input ordinal, record)
 WORKER_DIED = "worker_died"
+RUN_REASONS = (WORKER_DIED,)  # the drop reasons of stage `run` (the runner's own) in dropped.parquet
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ class _PassRunner:
 # whose thread pools do not survive a fork (a call hangs): the workers only run stages, which do
 # no I/O, and get their first-pass lookups as plain Python values. Elsewhere than Linux, fork is
 # unsafe (macOS) or missing (Windows).
-_CONTEXT = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+_CONTEXT = multiprocessing.get_context("fork") if sys.platform == "linux" else multiprocessing.get_context("spawn")
 
 
 @dataclass(eq=False)
@@ -228,7 +229,7 @@ class Workers:
                 continue
             sentinels = {worker.process.sentinel: worker for worker in busy.values()}
             for ready in wait([*busy, *sentinels]):
-                worker = busy[ready] if ready in busy else sentinels[ready]  # type: ignore[index]
+                worker = busy[ready] if ready in busy else sentinels[ready]
                 if worker.task is None:
                     continue
                 message = _receive(worker.connection)
@@ -263,8 +264,14 @@ def _receive(connection: Connection) -> tuple[str, Any] | None:
     return None
 
 
-def _died(attempt: int, task: Task, cause: str, retry: deque[tuple[int, Task]],
-          pieces: dict[int, dict[int, BatchResult | None]], done: dict[int, BatchResult]) -> None:
+def _died(
+    attempt: int,
+    task: Task,
+    cause: str,
+    retry: deque[tuple[int, Task]],
+    pieces: dict[int, dict[int, BatchResult | None]],
+    done: dict[int, BatchResult],
+) -> None:
     """A worker died on `task`: run it again once, then one document at a time, and drop a
     document that kills a worker on its own."""
     if attempt == 1:
@@ -276,13 +283,16 @@ def _died(attempt: int, task: Task, cause: str, retry: deque[tuple[int, Task]],
         ordinal, record = task.items[0]
         if isinstance(record, UnparsedHtml):
             record = ReadFailure(record.source, WORKER_DIED, "", id=record.id)
-        drop = Drop(WORKER_DIED, f"a worker process died on this document twice ({cause}): "
-                                 "out of memory, or a crash in a library")
+        drop = Drop(
+            WORKER_DIED,
+            f"a worker process died on this document twice ({cause}): out of memory, or a crash in a library",
+        )
         _finished(task, BatchResult(task.number, dropped=[(ordinal, record, "run", drop)]), pieces, done)
 
 
-def _finished(task: Task, result: BatchResult, pieces: dict[int, dict[int, BatchResult | None]],
-              done: dict[int, BatchResult]) -> None:
+def _finished(
+    task: Task, result: BatchResult, pieces: dict[int, dict[int, BatchResult | None]], done: dict[int, BatchResult]
+) -> None:
     parts = pieces.get(task.number)
     if parts is None:
         done[task.number] = result

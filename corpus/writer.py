@@ -27,31 +27,54 @@ BATCH_DOCS = 64  # documents per batch sent to a worker; fixed, so nothing depen
 
 EDIT_STRUCT = pl.Struct(
     {
-        "seq": pl.Int32, "stage": pl.String, "rule": pl.String, "start": pl.Int64, "end": pl.Int64,
-        "before": pl.String, "after": pl.String, "detail": pl.String,
+        "seq": pl.Int32,
+        "stage": pl.String,
+        "rule": pl.String,
+        "start": pl.Int64,
+        "end": pl.Int64,
+        "before": pl.String,
+        "after": pl.String,
+        "detail": pl.String,
     }
 )
 # The quality stage's signals: {family: {signal: value}}, queried as quality.gopher.word_count.
-QUALITY_STRUCT = pl.Struct({
-    family: pl.Struct({s.name: pl.Int64 if s.kind == "int" else pl.Float64 for s in SIGNALS if s.family == family})
-    for family in FAMILIES
-})
+QUALITY_STRUCT = pl.Struct(
+    {
+        family: pl.Struct({s.name: pl.Int64 if s.kind == "int" else pl.Float64 for s in SIGNALS if s.family == family})
+        for family in FAMILIES
+    }
+)
 DOCUMENT_SCHEMA = {
-    "id": pl.String, "source": pl.String, "url": pl.String, "text": pl.String,
-    "language": pl.String, "language_score": pl.Float64, "published": pl.String, "author": pl.String,
-    "encoding": pl.String, "original_sha256": pl.String, "n_edits": pl.Int32, "metadata": pl.String,
+    "id": pl.String,
+    "source": pl.String,
+    "url": pl.String,
+    "text": pl.String,
+    "language": pl.String,
+    "language_score": pl.Float64,
+    "published": pl.String,
+    "author": pl.String,
+    "encoding": pl.String,
+    "original_sha256": pl.String,
+    "n_edits": pl.Int32,
+    "metadata": pl.String,
     "quality": QUALITY_STRUCT,
 }
 EDIT_SCHEMA = {"id": pl.String, **EDIT_STRUCT.to_schema()}
 DROPPED_SCHEMA = {
-    "id": pl.String, "source": pl.String, "stage": pl.String, "reason": pl.String,
-    "detail": pl.String, "text": pl.String,
+    "id": pl.String,
+    "source": pl.String,
+    "stage": pl.String,
+    "reason": pl.String,
+    "detail": pl.String,
+    "text": pl.String,
     # duplicates only (dedup stage): the id it duplicates, their Jaccard, and the earlier run holding that id
-    "duplicate_of": pl.String, "similarity": pl.Float64, "duplicate_in": pl.String,
+    "duplicate_of": pl.String,
+    "similarity": pl.Float64,
+    "duplicate_in": pl.String,
 }
 # Between passes documents wait on disk with their edits so far.
 SPILL_SCHEMA = {ORDINAL: pl.Int64, **DOCUMENT_SCHEMA, "edits": pl.List(EDIT_STRUCT)}
-TABLES = {"documents": DOCUMENT_SCHEMA, "edits": EDIT_SCHEMA, "dropped": DROPPED_SCHEMA}
+TABLES: dict[str, dict[str, Any]] = {"documents": DOCUMENT_SCHEMA, "edits": EDIT_SCHEMA, "dropped": DROPPED_SCHEMA}
 
 PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "compression_level": 3, "statistics": True}
 ROW_GROUP_ROWS = 65536  # rows per row group of an output table...
@@ -62,19 +85,36 @@ PART_BYTES = 32 << 20  # ...or fewer, when their text is this long
 
 def document_row(ordinal: int, doc: Document) -> dict[str, Any]:
     return {
-        ORDINAL: ordinal, "id": doc.id, "source": doc.source, "url": doc.url, "text": doc.text,
-        "language": doc.language, "language_score": doc.language_score, "published": doc.published,
-        "author": doc.author, "encoding": doc.encoding,
-        "original_sha256": doc.original_sha256, "n_edits": len(doc.edits),
-        "metadata": metadata_json(doc.metadata), "quality": doc.quality,
+        ORDINAL: ordinal,
+        "id": doc.id,
+        "source": doc.source,
+        "url": doc.url,
+        "text": doc.text,
+        "language": doc.language,
+        "language_score": doc.language_score,
+        "published": doc.published,
+        "author": doc.author,
+        "encoding": doc.encoding,
+        "original_sha256": doc.original_sha256,
+        "n_edits": len(doc.edits),
+        "metadata": metadata_json(doc.metadata),
+        "quality": doc.quality,
     }
 
 
 def edit_rows(ordinal: int, doc_id: str, edits: Sequence[Edit]) -> list[dict[str, Any]]:
     return [
         {
-            ORDINAL: ordinal, "id": doc_id, "seq": e.seq, "stage": e.stage, "rule": e.rule,
-            "start": e.start, "end": e.end, "before": e.before, "after": e.after, "detail": e.detail,
+            ORDINAL: ordinal,
+            "id": doc_id,
+            "seq": e.seq,
+            "stage": e.stage,
+            "rule": e.rule,
+            "start": e.start,
+            "end": e.end,
+            "before": e.before,
+            "after": e.after,
+            "detail": e.detail,
         }
         for e in edits
     ]
@@ -83,8 +123,16 @@ def edit_rows(ordinal: int, doc_id: str, edits: Sequence[Edit]) -> list[dict[str
 def spill_row(ordinal: int, doc: Document) -> dict[str, Any]:
     row = document_row(ordinal, doc)
     row["edits"] = [
-        {"seq": e.seq, "stage": e.stage, "rule": e.rule, "start": e.start, "end": e.end,
-         "before": e.before, "after": e.after, "detail": e.detail}
+        {
+            "seq": e.seq,
+            "stage": e.stage,
+            "rule": e.rule,
+            "start": e.start,
+            "end": e.end,
+            "before": e.before,
+            "after": e.after,
+            "detail": e.detail,
+        }
         for e in doc.edits
     ]
     return row
@@ -93,12 +141,20 @@ def spill_row(ordinal: int, doc: Document) -> dict[str, Any]:
 def read_spill(path: Path) -> Iterator[tuple[int, Document]]:
     for row in pl.read_parquet(path).iter_rows(named=True):
         doc = Document(
-            id=row["id"], source=row["source"], text=row["text"], url=row["url"],
+            id=row["id"],
+            source=row["source"],
+            text=row["text"],
+            url=row["url"],
             # stdlib json: orjson would turn integers beyond 64 bits into floats
-            encoding=row["encoding"], metadata=json.loads(row["metadata"]),
-            original_sha256=row["original_sha256"], language=row["language"],
-            language_score=row["language_score"], published=row["published"], author=row["author"],
-            quality=row["quality"], edits=[Edit(**edit) for edit in row["edits"]],
+            encoding=row["encoding"],
+            metadata=json.loads(row["metadata"]),
+            original_sha256=row["original_sha256"],
+            language=row["language"],
+            language_score=row["language_score"],
+            published=row["published"],
+            author=row["author"],
+            quality=row["quality"],
+            edits=[Edit(**edit) for edit in row["edits"]],
         )
         yield row[ORDINAL], doc
 

@@ -27,6 +27,4 @@ def shared_data(*parts: str) -> Path:
 def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """The installed `corpus` command, as a user runs it."""
     command = Path(sys.executable).parent / "corpus"
-    return subprocess.run(
-        [str(command), *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=600
-    )
+    return subprocess.run([str(command), *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=600)

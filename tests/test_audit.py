@@ -20,8 +20,10 @@ from corpus.edits import rewrite
 from tests.conftest import SEEDS, run_cli
 
 TABLES = ("documents.parquet", "edits.parquet", "dropped.parquet", "line_stats.parquet", "unknown_words.parquet")
-CAFE = ("The café’s owner said the new menu was “a great success” and that prices would stay the same this "
-        "year, despite rising costs for coffee beans and milk across the region.")
+CAFE = (
+    "The café’s owner said the new menu was “a great success” and that prices would stay the same this "
+    "year, despite rising costs for coffee beans and milk across the region."
+)
 
 
 @pytest.fixture(scope="module")
@@ -82,14 +84,19 @@ def test_a_rule_alone_shows_every_place_it_fired_and_nothing_else(seeds_run: Pat
             if before.strip():
                 assert before.strip().splitlines()[0] in result.stdout
     limited = run_cli("diff", "out", "--limit", "2", cwd=seeds_run)
-    assert re.findall(r"^── (.+)$", limited.stdout, flags=re.M) == ["000_9c357a5e9c026ce2.txt", "001_95e79b1fb524aad6.txt"]
+    assert re.findall(r"^── (.+)$", limited.stdout, flags=re.M) == [
+        "000_9c357a5e9c026ce2.txt",
+        "001_95e79b1fb524aad6.txt",
+    ]
 
 
 def test_diff_errors_are_one_line(seeds_run: Path) -> None:
     unknown_rule = run_cli("diff", "out", "--rule", "generic.nope", cwd=seeds_run)
     assert unknown_rule.returncode == 2
-    assert unknown_rule.stderr == ("corpus: error: --rule generic.nope: made no edit in this run "
-                                   "(`corpus stats` lists the stages and rules that did)\n")
+    assert unknown_rule.stderr == (
+        "corpus: error: --rule generic.nope: made no edit in this run "
+        "(`corpus stats` lists the stages and rules that did)\n"
+    )
     unknown_id = run_cli("diff", "out", "nope.txt", cwd=seeds_run)
     assert unknown_id.returncode == 2 and "no document with id 'nope.txt'" in unknown_id.stderr
     not_out = run_cli("diff", "seeds", cwd=seeds_run)
@@ -102,8 +109,9 @@ def test_stats_agree_with_the_parquet_files(seeds_run: Path) -> None:
     out = seeds_run / "out"
     docs, edits = pl.read_parquet(out / "documents.parquet"), pl.read_parquet(out / "edits.parquet")
     assert result.stdout.startswith(f"{docs.height} documents read, {docs.height} kept, 0 dropped")
-    by_rule = edits.group_by("stage", "rule").agg(n=pl.len(), docs=pl.col("id").n_unique(),
-                                                  removed=pl.col("before").str.len_chars().sum())
+    by_rule = edits.group_by("stage", "rule").agg(
+        n=pl.len(), docs=pl.col("id").n_unique(), removed=pl.col("before").str.len_chars().sum()
+    )
     assert by_rule.height >= 10
     for row in by_rule.iter_rows(named=True):
         line = rf"^\s+{row['stage']}\s+{re.escape(row['rule'])}\s+{row['n']}\s+{row['docs']}\s+{row['removed']:,}\s"
@@ -126,7 +134,11 @@ def test_rerun_from_the_manifest_is_byte_identical_and_a_changed_input_is_named(
     first, second = (json.loads((tmp_path / d / "manifest.json").read_text()) for d in ("out", "again"))
     del first["timings"], second["timings"]
     assert first == second
-    assert first["rule_files"][-1] == {"name": "words.toml", "origin": "rules", "sha256": first["rule_files"][-1]["sha256"]}
+    assert first["rule_files"][-1] == {
+        "name": "words.toml",
+        "origin": "rules",
+        "sha256": first["rule_files"][-1]["sha256"],
+    }
     assert "Soth" in pl.read_parquet(tmp_path / "again" / "documents.parquet")["text"][0]  # the user's rules were read
 
     (tmp_path / "rules" / "words.toml").write_text('[typos]\nprotect = ["Soth", "Korea"]\n')
@@ -139,14 +151,20 @@ def test_rerun_from_the_manifest_is_byte_identical_and_a_changed_input_is_named(
         handle.write("one more line\n")
     changed = run_cli("rerun", "out/manifest.json", "-o", "again/", "--overwrite", cwd=tmp_path)
     assert changed.returncode == 1
-    assert changed.stderr.startswith("corpus: error: seeds/003_3331d411a437cf58.txt: input changed since the run (sha256 ")
+    assert changed.stderr.startswith(
+        "corpus: error: seeds/003_3331d411a437cf58.txt: input changed since the run (sha256 "
+    )
     assert len(changed.stderr.splitlines()) == 1
-    assert (tmp_path / "again" / "documents.parquet").read_bytes() == (tmp_path / "out" / "documents.parquet").read_bytes()
+    assert (tmp_path / "again" / "documents.parquet").read_bytes() == (
+        tmp_path / "out" / "documents.parquet"
+    ).read_bytes()
 
     elsewhere = run_cli("rerun", tmp_path / "out" / "manifest.json", "-o", tmp_path / "x", cwd=tmp_path / "rules")
     assert elsewhere.returncode == 1
-    assert elsewhere.stderr.startswith("corpus: error: seeds/000_9c357a5e9c026ce2.txt: input not found; 4 more inputs differ "
-                                       "(run `corpus rerun` from the folder `corpus clean` ran in")
+    assert elsewhere.stderr.startswith(
+        "corpus: error: seeds/000_9c357a5e9c026ce2.txt: input not found; 4 more inputs differ "
+        "(run `corpus rerun` from the folder `corpus clean` ran in"
+    )
 
 
 def test_rerun_names_library_versions_that_differ_and_strict_refuses(seeds_run: Path, tmp_path: Path) -> None:
@@ -208,8 +226,10 @@ def test_the_python_api_reads_a_run(seeds_run: Path) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="ab c\n.", max_size=30),
-       st.lists(st.tuples(st.integers(0, 40), st.integers(0, 6), st.text(alphabet="xy \n", max_size=4)), max_size=5))
+@given(
+    st.text(alphabet="ab c\n.", max_size=30),
+    st.lists(st.tuples(st.integers(0, 40), st.integers(0, 6), st.text(alphabet="xy \n", max_size=4)), max_size=5),
+)
 @example(original="aaa. ", changes=[(0, 1, ""), (3, 1, ""), (3, 0, " ")])  # a space out and back in
 def test_a_diff_holds_the_original_and_the_output_whatever_the_edits(original: str, changes: list) -> None:
     doc = Document("d", "s", original)
@@ -223,8 +243,10 @@ def test_a_diff_holds_the_original_and_the_output_whatever_the_edits(original: s
 
 def test_escape_sequences_in_a_document_never_reach_the_terminal(tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
-    text = ("The council met on Tuesday \x1b]0;pwned\x07 and the relations imporved a lot \x1b[2J after the vote "
-            "on the budget of the library and the parks of the town.")
+    text = (
+        "The council met on Tuesday \x1b]0;pwned\x07 and the relations imporved a lot \x1b[2J after the vote "
+        "on the budget of the library and the parks of the town."
+    )
     (tmp_path / "in" / "esc.jsonl").write_text(json.dumps({"id": "esc\x1b[31m", "text": text}) + "\n")
     assert run_cli("clean", tmp_path / "in", "-o", tmp_path / "out", "--skip", "encoding").returncode == 0
     result = run_cli("diff", tmp_path / "out")

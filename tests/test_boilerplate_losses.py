@@ -41,8 +41,11 @@ def _reuters_with_the_same_lines() -> list[dict[str, str]]:
     from benchmarks.bench_pipeline import reuters_stories
 
     wanted = {normalise_line(line) for lines in REUTERS_KEEP.values() for line in lines}
-    return [story for story in reuters_stories()
-            if story["id"] in REUTERS_KEEP or wanted & {normalise_line(line) for line in story["text"].split("\n")}]
+    return [
+        story
+        for story in reuters_stories()
+        if story["id"] in REUTERS_KEEP or wanted & {normalise_line(line) for line in story["text"].split("\n")}
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -78,8 +81,11 @@ def test_the_wire_loses_no_headline_and_no_line_of_a_paragraph_or_a_table(reuter
     edits = stage_edits(reuters_out)
     kinds = []
     for doc_id, text in docs.select("id", "text").iter_rows():
-        before = replay(text, [Edit(**row) for row in edits.filter(pl.col("id") == doc_id).select(Edit.__slots__).iter_rows(named=True)],
-                        reverse=True)
+        before = replay(
+            text,
+            [Edit(**row) for row in edits.filter(pl.col("id") == doc_id).select(Edit.__slots__).iter_rows(named=True)],
+            reverse=True,
+        )
         lines = before.split("\n")
         kinds += [(doc_id, kind(lines, index), line) for index, line in removed_lines(before, text)]
     assert [k for k in kinds if k[1] not in ("sign-off", "other")] == []
@@ -92,7 +98,10 @@ ZYTE = "boilerplate-zyte-article-extraction-benchmark"
 CLEAN_NEWS = {  # Zyte pages whose gold article (the edited story) has results, fixtures or dated lists
     "c81e134e": ("Rockledge 14 11 6 15 — 44", "Palm Bay d. Rockledge 70-44", "GIRLS SOCCER", "Viera d. Melbourne 1-0"),
     "9a440270": ("England (Group A): 10th appearance", "Wales (Group E): Second appearance"),
-    "ac1bfdd4": ("June 9 – West Palm Beach, FL @ Coral Sky Amphitheatre", "October 10 – Houston, TX @ The Cynthia Woods Mitchell Pavilion"),
+    "ac1bfdd4": (
+        "June 9 – West Palm Beach, FL @ Coral Sky Amphitheatre",
+        "October 10 – Houston, TX @ The Cynthia Woods Mitchell Pavilion",
+    ),
 }
 
 
@@ -149,8 +158,10 @@ def test_a_story_sent_twice_counts_once(clean_news_out: tuple[Path, list[dict[st
 # fails the test until it is read too.
 SENTENCE_END = re.compile(r"""[.!?]["'”’)]*$""")  # "By Dana on Thursday, May 1, 2003 - 12:36 pm:" heads a post
 GOLD_CHROME = {
-    "© 2019 Associated Press. All Rights Reserved. This material may not be published, broadcast, rewritten, or redistributed.",
-    "Receive the HBS Working Knowledge e-mail newsletter each week—new business research and ideas delivered to your inbox.",
+    "© 2019 Associated Press. All Rights Reserved. "
+    "This material may not be published, broadcast, rewritten, or redistributed.",
+    "Receive the HBS Working Knowledge e-mail newsletter each week—"
+    "new business research and ideas delivered to your inbox.",
 }
 
 
@@ -163,9 +174,15 @@ def _generic_rules(empty: Path) -> SiteRules:
 
 def _gold_texts(tmp_path: Path) -> dict[str, list[str]]:
     """The gold article text of every page of each set (trafilatura's set: its main-text snippets)."""
-    texts = {"zyte": [g["articleBody"] for g in json.loads((shared_data(ZYTE) / "ground-truth.json").read_text("utf-8")).values()]}
-    for name, archive, prefix in (("cleanportaleval", "boilerplate-cleanportaleval", "cleanportaleval"),
-                                  ("cleaneval", "boilerplate-cleaneval", "cleaneval/final")):
+    texts = {
+        "zyte": [
+            g["articleBody"] for g in json.loads((shared_data(ZYTE) / "ground-truth.json").read_text("utf-8")).values()
+        ]
+    }
+    for name, archive, prefix in (
+        ("cleanportaleval", "boilerplate-cleanportaleval", "cleanportaleval"),
+        ("cleaneval", "boilerplate-cleaneval", "cleaneval/final"),
+    ):
         with tarfile.open(shared_data(archive, f"{name}.tar.xz")) as tar:
             tar.extractall(tmp_path / name, filter="data")
         texts[name] = [cleaneval_gold(path.read_bytes()) for path in (tmp_path / name / prefix / "gold").glob("*.txt")]

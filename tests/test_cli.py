@@ -5,10 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import polars as pl
@@ -29,8 +25,9 @@ def test_clean_the_seeds_twice_gives_byte_identical_output_and_originals_replay(
 
     out, out2 = tmp_path / "out", tmp_path / "out2"
     dedup_tables = ["dedup_index.parquet", "dedup_passages.parquet"]
-    assert sorted(p.name for p in out.iterdir()) == sorted([*TABLES, *dedup_tables, "line_stats.parquet",
-                                                            "unknown_words.parquet", "manifest.json"])
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [*TABLES, *dedup_tables, "line_stats.parquet", "unknown_words.parquet", "manifest.json"]
+    )
     for name in [*TABLES, *dedup_tables]:
         assert (out / name).read_bytes() == (out2 / name).read_bytes(), name
     manifest, manifest2 = (json.loads((d / "manifest.json").read_text()) for d in (out, out2))
@@ -43,7 +40,19 @@ def test_clean_the_seeds_twice_gives_byte_identical_output_and_originals_replay(
 
     docs = pl.read_parquet(out / "documents.parquet")
     assert docs.columns == [
-        "id", "source", "url", "text", "language", "language_score", "published", "author", "encoding", "original_sha256", "n_edits", "metadata", "quality",
+        "id",
+        "source",
+        "url",
+        "text",
+        "language",
+        "language_score",
+        "published",
+        "author",
+        "encoding",
+        "original_sha256",
+        "n_edits",
+        "metadata",
+        "quality",
     ]
     assert docs["language"].to_list() == ["en"] * 5
     for path in sorted(SEEDS.glob("*.txt")):
@@ -82,7 +91,9 @@ def test_errors_are_one_line_with_where_what_and_how(tmp_path: Path) -> None:
     config.write_text("[stages.encoding]\nmax_blank_line = 2\n")
     bad_key = run_cli("clean", SEEDS, "-o", tmp_path / "out", "--config", config)
     assert bad_key.returncode == 2
-    assert bad_key.stderr.startswith(f"corpus: error: {config}: unknown key 'max_blank_line' in [stages.encoding] (did you mean 'max_blank_lines'?")
+    assert bad_key.stderr.startswith(
+        f"corpus: error: {config}: unknown key 'max_blank_line' in [stages.encoding] (did you mean 'max_blank_lines'?"
+    )
     assert not (tmp_path / "out").exists()
 
     bad_skip = run_cli("clean", SEEDS, "-o", tmp_path / "out", "--skip", "typoes")
@@ -101,7 +112,10 @@ def test_config_file_and_flags_override_defaults(tmp_path: Path) -> None:
     assert docs["language"].null_count() == 5
     assert not docs["text"].str.contains("\n\n", literal=True).any()
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
-    assert manifest["stages"] == ["encoding", "boilerplate", "quality", "typos", "dedup"] and manifest["config"]["stages"]["encoding"]["max_blank_lines"] == 0
+    assert (
+        manifest["stages"] == ["encoding", "boilerplate", "quality", "typos", "dedup"]
+        and manifest["config"]["stages"]["encoding"]["max_blank_lines"] == 0
+    )
 
 
 def test_cleaning_the_output_again_changes_nothing(tmp_path: Path) -> None:

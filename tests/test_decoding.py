@@ -79,7 +79,9 @@ def test_utf8_text_is_decoded_as_utf8(code: str) -> None:
     assert decode(text.encode("utf-8")) == Decoded(text, "utf-8")
 
 
-@pytest.mark.parametrize(("code", "codec"), [("fra", "cp1252"), ("deu", "cp1252"), ("pol", "cp1250"), ("rus", "cp1251"), ("rus", "koi8-r")])
+@pytest.mark.parametrize(
+    ("code", "codec"), [("fra", "cp1252"), ("deu", "cp1252"), ("pol", "cp1250"), ("rus", "cp1251"), ("rus", "koi8-r")]
+)
 def test_ordinary_text_in_its_legacy_code_page(code: str, codec: str) -> None:
     text = udhr2(code).replace("\u2010", "-")
     assert decode(text.encode(codec)).text == text
@@ -87,8 +89,13 @@ def test_ordinary_text_in_its_legacy_code_page(code: str, codec: str) -> None:
 
 @pytest.mark.parametrize(
     ("bom", "codec"),
-    [(codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
-     (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be")],
+    [
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+    ],
 )
 def test_bom_is_honoured_and_stripped(bom: bytes, codec: str) -> None:
     text = "Déclaration universelle des droits de l’homme"
@@ -136,7 +143,11 @@ def test_random_and_binary_bytes_never_raise() -> None:
     rng = random.Random(1948)
     blobs = [b"", b"\x00", b"\xff", b"\x1b$B", b"~{", b"\xef\xbb", b"\xff\xfe\x00"]
     blobs += [bytes(rng.randrange(256) for _ in range(rng.randrange(1, 3000))) for _ in range(40)]
-    samples = [("Déclaration " * 20).encode("cp1252"), ("Déclaration " * 20).encode("utf-16-le"), ("世界人権宣言 " * 20).encode("shift_jis")]
+    samples = [
+        ("Déclaration " * 20).encode("cp1252"),
+        ("Déclaration " * 20).encode("utf-16-le"),
+        ("世界人権宣言 " * 20).encode("shift_jis"),
+    ]
     blobs += [sample[:n] for sample in samples for n in (1, 2, 3, 17)]
     for blob in blobs:
         decoded = decode(blob)
@@ -156,7 +167,7 @@ def test_looks_binary() -> None:
     rng = random.Random(7)
     assert looks_binary(bytes(rng.randrange(256) for _ in range(4096)))
     assert not looks_binary(b"")
-    assert not looks_binary("plain ASCII text\n\twith tabs\r\n".encode())
+    assert not looks_binary(b"plain ASCII text\n\twith tabs\r\n")
     assert not looks_binary("Käse, Straße, œuvre".encode("cp1252"))
 
 
@@ -178,7 +189,7 @@ def test_real_text_with_stray_control_bytes_is_text_in_any_encoding() -> None:
     controls each: still text, decoded the same once the strays are gone."""
     rng = random.Random(17)
     texts = [path.read_bytes() for path in sorted(SEEDS.glob("*.txt"))] + [udhr(name) for name, _ in LEGACY]
-    prose = "The council met on Tuesday and approved the new budget for 2024.".encode()
+    prose = b"The council met on Tuesday and approved the new budget for 2024."
     texts.append(prose)  # 65 bytes
     for data in texts:
         clean = decode(data)
@@ -208,7 +219,7 @@ def binary_files() -> dict[str, list[Path]]:
 def test_real_binary_files_look_binary() -> None:
     kinds = binary_files()
     assert {".pyc", ".so", "python"} <= set(kinds)
-    for kind, paths in kinds.items():
+    for paths in kinds.values():
         for path in paths:
             assert looks_binary(path.read_bytes()[:65536]), path
 

@@ -19,8 +19,8 @@ from corpus.config import load_config
 from corpus.document import Document, Edit
 from corpus.edits import replay
 from corpus.errors import ConfigError
-from corpus.manifest import SCHEMA_VERSION, file_sha256
 from corpus.firstpass import apply_in_process
+from corpus.manifest import SCHEMA_VERSION, file_sha256
 from corpus.stages.dedup import DedupConfig, DedupStage
 from corpus.stages.dedup.minhash import MinHasher, permutations
 from corpus.stages.dedup.shingles import Shingler, shingle_hash32
@@ -84,8 +84,9 @@ def write_jsonl(path: Path, records: list[dict[str, str]]) -> Path:
 
 
 def clean(inputs: list[Path], out: Path, workers: int = 1, **dedup: object) -> pipeline.RunSummary:
-    config = load_config(None, stages=pipeline.STAGES, run_flags={"workers": workers, "skip": SKIP},
-                         stage_flags={"dedup": dedup})
+    config = load_config(
+        None, stages=pipeline.STAGES, run_flags={"workers": workers, "skip": SKIP}, stage_flags={"dedup": dedup}
+    )
     return pipeline.run(inputs, out, config)
 
 
@@ -151,7 +152,12 @@ def test_signatures_equal_datasketch_minhash(stories: dict[str, str]) -> None:
 def test_a_story_and_its_lightly_edited_copy_collapse_to_the_first(corpus_out, stories) -> None:
     out, records = corpus_out
     row = dropped(out)["opec-resent"]
-    assert (row["stage"], row["reason"], row["duplicate_of"], row["duplicate_in"]) == ("dedup", "near_duplicate", "opec", None)
+    assert (row["stage"], row["reason"], row["duplicate_of"], row["duplicate_in"]) == (
+        "dedup",
+        "near_duplicate",
+        "opec",
+        None,
+    )
     assert ADDED_SENTENCE.strip() in row["text"]  # nothing is lost: the copy's text is in dropped.parquet
     kept = pl.read_parquet(out / "documents.parquet").filter(pl.col("id") == "opec")["text"].item()
     # the similarity of the texts as the stage saw them (after encoding and boilerplate)
@@ -193,15 +199,17 @@ def test_a_repeated_passage_is_removed_from_the_later_document_and_replays(corpu
 def test_a_repeated_passage_at_the_end_goes_with_the_break_before_it(tmp_path: Path, stories) -> None:
     pasted = a_paragraph(stories[FOOTER_STORY])
     original = stories["178"] + pasted + "\n"
-    source = write_jsonl(tmp_path / "in.jsonl", [{"id": "footer-source", "text": stories[FOOTER_STORY]},
-                                                 {"id": "footer-last", "text": original}])
+    source = write_jsonl(
+        tmp_path / "in.jsonl",
+        [{"id": "footer-source", "text": stories[FOOTER_STORY]}, {"id": "footer-last", "text": original}],
+    )
     clean([source], tmp_path / "out")
     text = pl.read_parquet(tmp_path / "out" / "documents.parquet").filter(pl.col("id") == "footer-last")["text"].item()
     assert " ".join(pasted.split()) not in " ".join(text.split())
     # the story's own ending is all there, and last (before its sign-off, if the boilerplate stage kept it)
     ending = stories["178"].split()[-13:-1]
     kept_words = text.split()
-    assert (kept_words[:-1] if kept_words[-1].lower() == "reuter" else kept_words)[-len(ending):] == ending
+    assert (kept_words[:-1] if kept_words[-1].lower() == "reuter" else kept_words)[-len(ending) :] == ending
     assert text == text.rstrip()  # no break left dangling
     edits = pl.read_parquet(tmp_path / "out" / "edits.parquet").filter(pl.col("id") == "footer-last")
     doc_edits = [Edit(**row) for row in edits.drop("id").iter_rows(named=True)]
@@ -229,23 +237,35 @@ def test_every_document_is_kept_or_dropped_and_the_index_holds_the_kept(corpus_o
     assert index["band_keys"].list.len().unique().to_list() == [25]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["schema_version"] == SCHEMA_VERSION
-    assert manifest["counts"]["dropped"] == {"dedup.exact_duplicate": 1, "dedup.near_duplicate": 1,
-                                             "dedup.short_after_dedup": 1}
+    assert manifest["counts"]["dropped"] == {
+        "dedup.exact_duplicate": 1,
+        "dedup.near_duplicate": 1,
+        "dedup.short_after_dedup": 1,
+    }
 
 
 def test_documents_without_words_copy_nothing(tmp_path: Path, stories) -> None:
     """Symbols only ("★★★", "✓ ✓"): their normalised texts are equal (empty), but nothing is compared."""
     stage = DedupStage(DedupConfig())
-    docs = [Document(id=doc_id, source=doc_id, text=text) for doc_id, text in
-            (("story", stories["1"]), ("stars", "★★★"), ("ticks", "✓ ✓"), ("copy", stories["1"].replace("\n", " \n ")))]
+    docs = [
+        Document(id=doc_id, source=doc_id, text=text)
+        for doc_id, text in (
+            ("story", stories["1"]),
+            ("stars", "★★★"),
+            ("ticks", "✓ ✓"),
+            ("copy", stories["1"].replace("\n", " \n ")),
+        )
+    ]
     outcomes = apply_in_process(stage, docs, tmp_path)
     assert [getattr(outcome, "reason", "kept") for outcome in outcomes] == ["kept", "kept", "kept", "exact_duplicate"]
     assert outcomes[3].duplicate_of == "story"
 
 
 def test_keep_longest_keeps_the_copy_with_the_added_sentence(tmp_path: Path, stories) -> None:
-    source = write_jsonl(tmp_path / "in.jsonl", [{"id": "opec", "text": stories[EDITED]},
-                                                 {"id": "opec-resent", "text": lightly_edited(stories[EDITED])}])
+    source = write_jsonl(
+        tmp_path / "in.jsonl",
+        [{"id": "opec", "text": stories[EDITED]}, {"id": "opec-resent", "text": lightly_edited(stories[EDITED])}],
+    )
     clean([source], tmp_path / "out", keep="longest")
     assert kept_ids(tmp_path / "out") == ["opec-resent"]
     assert dropped(tmp_path / "out")["opec"]["duplicate_of"] == "opec-resent"
@@ -254,7 +274,9 @@ def test_keep_longest_keeps_the_copy_with_the_added_sentence(tmp_path: Path, sto
 def test_output_is_byte_identical_for_any_number_of_workers(tmp_path: Path, stories) -> None:
     # 300 stories, so that the run has several batches and the copies fall in other batches
     records = [{"id": n, "text": text} for n, text in list(stories.items())[:300]]
-    long_stories = [(n, text) for n, text in list(stories.items())[:300] if resendable(text) and len(text.split()) > 150]
+    long_stories = [
+        (n, text) for n, text in list(stories.items())[:300] if resendable(text) and len(text.split()) > 150
+    ]
     records += [{"id": f"{n}-resent", "text": lightly_edited(text)} for n, text in long_stories[:20]]
     source = write_jsonl(tmp_path / "in.jsonl", records)
     clean([source], tmp_path / "one", workers=1)
@@ -272,26 +294,53 @@ def test_output_is_byte_identical_for_any_number_of_workers(tmp_path: Path, stor
 
 
 def test_dedup_against_an_earlier_run_removes_its_recrawled_documents(tmp_path: Path, stories) -> None:
-    first = write_jsonl(tmp_path / "january.jsonl", [{"id": "opec", "text": stories[EDITED]},
-                                                     {"id": "footer-source", "text": stories[FOOTER_STORY]},
-                                                     {"id": "tower", "text": stories["28"]}])
-    assert run_cli("clean", first, "-o", tmp_path / "january", "--workers", "1", "--skip", "language,typos").returncode == 0
+    first = write_jsonl(
+        tmp_path / "january.jsonl",
+        [
+            {"id": "opec", "text": stories[EDITED]},
+            {"id": "footer-source", "text": stories[FOOTER_STORY]},
+            {"id": "tower", "text": stories["28"]},
+        ],
+    )
+    assert (
+        run_cli("clean", first, "-o", tmp_path / "january", "--workers", "1", "--skip", "language,typos").returncode
+        == 0
+    )
     pasted = a_paragraph(stories[FOOTER_STORY])
-    second = write_jsonl(tmp_path / "february.jsonl", [
-        {"id": "opec-recrawled", "text": lightly_edited(stories[EDITED])},
-        {"id": "tower-recrawled", "text": stories["28"]},
-        {"id": "kuwait", "text": stories[SAME_TOPIC]},
-        {"id": "with-footer", "text": with_paragraph(stories["178"], pasted)},
-    ])
-    result = run_cli("clean", second, "-o", tmp_path / "february", "--workers", "2", "--skip", "language,typos",
-                     "--dedup-against", tmp_path / "january")
+    second = write_jsonl(
+        tmp_path / "february.jsonl",
+        [
+            {"id": "opec-recrawled", "text": lightly_edited(stories[EDITED])},
+            {"id": "tower-recrawled", "text": stories["28"]},
+            {"id": "kuwait", "text": stories[SAME_TOPIC]},
+            {"id": "with-footer", "text": with_paragraph(stories["178"], pasted)},
+        ],
+    )
+    result = run_cli(
+        "clean",
+        second,
+        "-o",
+        tmp_path / "february",
+        "--workers",
+        "2",
+        "--skip",
+        "language,typos",
+        "--dedup-against",
+        tmp_path / "january",
+    )
     assert result.returncode == 0, result.stderr
     name = f"{tmp_path / 'january'}@sha256:{file_sha256(tmp_path / 'january' / 'manifest.json')}"
     gone = dropped(tmp_path / "february")
-    assert (gone["opec-recrawled"]["reason"], gone["opec-recrawled"]["duplicate_of"],
-            gone["opec-recrawled"]["duplicate_in"]) == ("near_duplicate", "opec", name)
-    assert (gone["tower-recrawled"]["reason"], gone["tower-recrawled"]["duplicate_of"],
-            gone["tower-recrawled"]["duplicate_in"]) == ("exact_duplicate", "tower", name)
+    assert (
+        gone["opec-recrawled"]["reason"],
+        gone["opec-recrawled"]["duplicate_of"],
+        gone["opec-recrawled"]["duplicate_in"],
+    ) == ("near_duplicate", "opec", name)
+    assert (
+        gone["tower-recrawled"]["reason"],
+        gone["tower-recrawled"]["duplicate_of"],
+        gone["tower-recrawled"]["duplicate_in"],
+    ) == ("exact_duplicate", "tower", name)
     assert kept_ids(tmp_path / "february") == ["kuwait", "with-footer"]
     edit = pl.read_parquet(tmp_path / "february" / "edits.parquet").filter(pl.col("rule") == "dedup.repeated_passage")
     assert json.loads(edit["detail"].item()) == {"first_in": "footer-source", "duplicate_in": name}
@@ -303,8 +352,10 @@ def test_a_bad_dedup_against_folder_is_a_one_line_error(tmp_path: Path, stories)
     source = write_jsonl(tmp_path / "in.jsonl", [{"id": "opec", "text": stories[EDITED]}])
     missing = run_cli("clean", source, "-o", tmp_path / "out", "--dedup-against", tmp_path / "nowhere")
     assert missing.returncode == 2
-    assert missing.stderr.strip() == (f"corpus: error: {tmp_path / 'nowhere'}: dedup-against: no such output folder "
-                                      "(give the -o folder of a finished `corpus clean` run with the dedup stage)")
+    assert missing.stderr.strip() == (
+        f"corpus: error: {tmp_path / 'nowhere'}: dedup-against: no such output folder "
+        "(give the -o folder of a finished `corpus clean` run with the dedup stage)"
+    )
     assert run_cli("clean", source, "-o", tmp_path / "old", "--skip", "language,typos,dedup").returncode == 0
     without = run_cli("clean", source, "-o", tmp_path / "out", "--dedup-against", tmp_path / "old")
     assert without.returncode == 2
@@ -314,7 +365,10 @@ def test_a_bad_dedup_against_folder_is_a_one_line_error(tmp_path: Path, stories)
     (tmp_path / "corpus.toml").write_text("[stages.dedup]\nnum_perm = 64\nbands = 16\nrows = 4\n")
     other = run_cli("clean", source, "-o", tmp_path / "out", "--dedup-against", tmp_path / "old", cwd=tmp_path)
     assert other.returncode == 2
-    assert "its index was built differently (num_perm 128 there, 64 here; bands 25 there, 16 here; rows 5 there, 4 here)" in other.stderr
+    assert (
+        "its index was built differently (num_perm 128 there, 64 here; bands 25 there, 16 here; rows 5 there, 4 here)"
+        in other.stderr
+    )
     (tmp_path / "old" / "dedup_index.parquet").write_bytes(b"PAR1 not really")
     broken = run_cli("clean", source, "-o", tmp_path / "out", "--dedup-against", tmp_path / "old")
     assert broken.returncode == 2 and len(broken.stderr.strip().splitlines()) == 1
@@ -324,13 +378,16 @@ def test_a_bad_dedup_against_folder_is_a_one_line_error(tmp_path: Path, stories)
     assert skipped.returncode == 2 and "needs the dedup stage" in skipped.stderr
 
 
-@pytest.mark.parametrize("table, message", [
-    ("bands = 30\nrows = 5", "bands x rows (30 x 5) must not exceed num_perm (128)"),
-    ("threshold = 0", "threshold must be above 0 and at most 1, not 0.0"),
-    ("disable = ['near', 'fuzzy']", "disable: unknown step 'fuzzy' (valid: exact, near, passages)"),
-    ("keep = 'last'", "keep must be one of 'first', 'longest', not 'last'"),
-    ("min_words = -1", "min_words must be 0 or more, not -1"),
-])
+@pytest.mark.parametrize(
+    "table, message",
+    [
+        ("bands = 30\nrows = 5", "bands x rows (30 x 5) must not exceed num_perm (128)"),
+        ("threshold = 0", "threshold must be above 0 and at most 1, not 0.0"),
+        ("disable = ['near', 'fuzzy']", "disable: unknown step 'fuzzy' (valid: exact, near, passages)"),
+        ("keep = 'last'", "keep must be one of 'first', 'longest', not 'last'"),
+        ("min_words = -1", "min_words must be 0 or more, not -1"),
+    ],
+)
 def test_config_is_range_checked(tmp_path: Path, table: str, message: str) -> None:
     path = tmp_path / "corpus.toml"
     path.write_text(f"[stages.dedup]\n{table}\n")
@@ -339,9 +396,14 @@ def test_config_is_range_checked(tmp_path: Path, table: str, message: str) -> No
 
 
 def test_disabling_near_duplicates_keeps_the_edited_copy(tmp_path: Path, stories) -> None:
-    source = write_jsonl(tmp_path / "in.jsonl", [{"id": "opec", "text": stories[EDITED]},
-                                                 {"id": "opec-resent", "text": lightly_edited(stories[EDITED])},
-                                                 {"id": "again", "text": stories[EDITED]}])
+    source = write_jsonl(
+        tmp_path / "in.jsonl",
+        [
+            {"id": "opec", "text": stories[EDITED]},
+            {"id": "opec-resent", "text": lightly_edited(stories[EDITED])},
+            {"id": "again", "text": stories[EDITED]},
+        ],
+    )
     clean([source], tmp_path / "out", disable=["near", "passages"])
     assert kept_ids(tmp_path / "out") == ["opec", "opec-resent"]
     assert dropped(tmp_path / "out")["again"]["reason"] == "exact_duplicate"

@@ -24,12 +24,17 @@ CONFIG_TABLE = re.compile(r"^\[(read|run|stages(\.\w+)?)\]", re.MULTILINE)
 def test_the_committed_reference_is_what_the_code_generates(name: str) -> None:
     committed = (DOCS / "reference" / name).read_text(encoding="utf-8")
     assert committed == _docs.PAGES[name](), (
-        f"docs/reference/{name} differs from the code: run `python -m corpus._docs` and commit the result")
+        f"docs/reference/{name} differs from the code: run `python -m corpus._docs` and commit the result"
+    )
 
 
 def test_every_configuration_key_has_help() -> None:
-    missing = [f"[{section}] {item.name}" for section, cls in _docs.config_sections()
-               for item in dataclasses.fields(cls) if not _docs.field_help(cls).get(item.name)]
+    missing = [
+        f"[{section}] {item.name}"
+        for section, cls in _docs.config_sections()
+        for item in dataclasses.fields(cls)
+        if not _docs.field_help(cls).get(item.name)
+    ]
     assert not missing, f"no comment beside or above the default of {missing}"
 
 
@@ -85,8 +90,11 @@ def test_the_config_loader_would_catch_a_drifted_example(tmp_path: Path) -> None
 @pytest.mark.parametrize("page", ["README.md", "CHANGELOG.md", "rules/README.md"])
 def test_relative_links_outside_the_site_lead_to_files(page: str) -> None:
     text = (ROOT / page).read_text(encoding="utf-8")
-    links = [link.split("#")[0] for link in re.findall(r"\]\(([^)\s]+)\)", text)
-             if not re.match(r"[a-z]+:", link) and not link.startswith("#")]
+    links = [
+        link.split("#")[0]
+        for link in re.findall(r"\]\(([^)\s]+)\)", text)
+        if not re.match(r"[a-z]+:", link) and not link.startswith("#")
+    ]
     assert links
     missing = [link for link in links if not (ROOT / page).parent.joinpath(link).exists()]
     assert not missing, f"{page} links to files that do not exist: {missing}"

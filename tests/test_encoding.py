@@ -72,9 +72,14 @@ def test_whitespace_and_invisible_characters_are_normalized_as_separate_rules() 
     assert doc.text == "Title\n\nFirst line with gaps\nsofthyphen and zerowidth"
     rules = {e.rule for e in doc.edits}
     assert rules == {
-        "whitespace.line_endings", "whitespace.blank_lines", "whitespace.odd_spaces",
-        "whitespace.inner_runs", "whitespace.trailing", "unicode.soft_hyphen",
-        "unicode.zero_width", "whitespace.strip",
+        "whitespace.line_endings",
+        "whitespace.blank_lines",
+        "whitespace.odd_spaces",
+        "whitespace.inner_runs",
+        "whitespace.trailing",
+        "unicode.soft_hyphen",
+        "unicode.zero_width",
+        "whitespace.strip",
     }
 
 
@@ -87,8 +92,9 @@ def test_nfc_composes_but_does_not_fold_typography() -> None:
 def test_html_entities_and_control_characters_are_fixed_by_named_rules() -> None:
     doc = clean("Profits &amp; losses\x1b[31m rose\x07 \u206aby \ufffc3%")
     assert doc.text == "Profits & losses rose by 3%"
-    assert {"ftfy.unescape_html", "ftfy.remove_terminal_escapes", "control_chars",
-            "ftfy.remove_control_chars"} <= {e.rule for e in doc.edits}
+    assert {"ftfy.unescape_html", "ftfy.remove_terminal_escapes", "control_chars", "ftfy.remove_control_chars"} <= {
+        e.rule for e in doc.edits
+    }
 
 
 def test_stray_nul_and_control_bytes_in_a_real_text_file_are_removed_as_edits(tmp_path: Path) -> None:

@@ -159,8 +159,12 @@ def test_preformatted_text_keeps_its_lines() -> None:
 def test_a_story_in_pre_is_not_one_line() -> None:
     # CleanEval page 78: a whole story laid out in <pre>, which html-text alone flattens to a line
     lines = html_page(_cleaneval_page("cleaneval/final/input/78.html")).text.split("\n")
-    assert lines[:4] == ["August meets the Cult", "--------------------------",
-                         "August enters from the street outside.", "August has arrived."]
+    assert lines[:4] == [
+        "August meets the Cult",
+        "--------------------------",
+        "August enters from the street outside.",
+        "August has arrived.",
+    ]
     assert len(lines) > 50 and max(map(len, lines)) < 200
 
 
@@ -285,8 +289,9 @@ def test_page_without_main_text_is_dropped_with_its_visible_text() -> None:
 
 
 def test_page_without_visible_text_is_empty_in_main_mode_too() -> None:
-    record = UnparsedHtml("app.html", b"<html><body><div id=app></div><script>x()</script></body></html>",
-                          mode="main").parse()
+    record = UnparsedHtml(
+        "app.html", b"<html><body><div id=app></div><script>x()</script></body></html>", mode="main"
+    ).parse()
     assert record == ReadFailure("app.html", "empty_document", "no visible text in the HTML", id=None)
 
 
@@ -320,12 +325,15 @@ def test_cli_without_trafilatura_fails_in_one_line_before_reading(tmp_path: Path
     hide = "import sys; sys.modules['trafilatura'] = None; from corpus.cli import main; sys.argv[0] = 'corpus'; main()"
     result = subprocess.run(
         [sys.executable, "-c", hide, "clean", "page.html", "-o", "out"],
-        capture_output=True, text=True, cwd=tmp_path, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
     )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "corpus: error: [read] html_mode = \"main\": needs trafilatura, which is not installed "
-        "(reinstall corpus (pip install -e .), or use html_mode = \"visible\")"
+        'corpus: error: [read] html_mode = "main": needs trafilatura, which is not installed '
+        '(reinstall corpus (pip install -e .), or use html_mode = "visible")'
     ]
     assert not (tmp_path / "out").exists()
 
@@ -339,7 +347,9 @@ def test_a_main_mode_run_names_trafilatura_in_the_manifest(tmp_path: Path) -> No
     page.write_bytes(gzip.compress(_raw(GUARDIAN)))
     defaults = load_config(None, stages=pipeline.STAGES)
     for mode, named in (("main", True), ("visible", False)):
-        config = Config(read=ReadConfig(html_mode=mode), run=RunConfig(workers=1, skip=("language",)), stages=defaults.stages)
+        config = Config(
+            read=ReadConfig(html_mode=mode), run=RunConfig(workers=1, skip=("language",)), stages=defaults.stages
+        )
         out = tmp_path / mode
         pipeline.run([page.parent], out, config)
         libraries = json.loads((out / "manifest.json").read_text())["libraries"]

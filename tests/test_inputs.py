@@ -48,8 +48,13 @@ def test_special_entries_in_a_folder_are_dropped_with_a_reason_and_the_seeds_are
     out = tmp_path / "out"
     assert kept(out) == [*SEED_NAMES, "folder.jsonl.gz/inside.txt"]
     reasons = {name: reason for name, (reason, _) in dropped(out).items()}
-    assert reasons == {"dangling.txt": "broken_link", "device.txt": "not_a_file", "linked-folder": "not_a_file",
-                       "loop.txt": "broken_link", "pipe.txt": "not_a_file"}
+    assert reasons == {
+        "dangling.txt": "broken_link",
+        "device.txt": "not_a_file",
+        "linked-folder": "not_a_file",
+        "loop.txt": "broken_link",
+        "pipe.txt": "not_a_file",
+    }
     details = dropped(out)
     assert "named pipe" in details["pipe.txt"][1] and "character device" in details["device.txt"][1]
     assert "'nowhere.txt', which does not exist" in details["dangling.txt"][1]
@@ -64,16 +69,22 @@ def test_special_entries_in_a_folder_are_dropped_with_a_reason_and_the_seeds_are
 def test_special_files_named_on_the_command_line_are_reported_as_what_they_are(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.jsonl")
     (tmp_path / "loop.txt").symlink_to("loop.txt")
-    result = run_cli("clean", tmp_path / "pipe.jsonl", tmp_path / "loop.txt", SEEDS / SEED_NAMES[1],
-                     "-o", tmp_path / "out")
+    result = run_cli(
+        "clean", tmp_path / "pipe.jsonl", tmp_path / "loop.txt", SEEDS / SEED_NAMES[1], "-o", tmp_path / "out"
+    )
     assert result.returncode == 0, result.stderr
     assert {name: reason for name, (reason, _) in dropped(tmp_path / "out").items()} == {
-        "pipe.jsonl": "not_a_file", "loop.txt": "broken_link"}
+        "pipe.jsonl": "not_a_file",
+        "loop.txt": "broken_link",
+    }
     assert kept(tmp_path / "out") == [SEED_NAMES[1]]
 
     missing = run_cli("clean", tmp_path / "missing.txt", "-o", tmp_path / "out2")
     assert missing.returncode == 2
-    assert missing.stderr.strip() == f"corpus: error: {tmp_path / 'missing.txt'}: no such file or folder (check the input path)"
+    assert (
+        missing.stderr.strip()
+        == f"corpus: error: {tmp_path / 'missing.txt'}: no such file or folder (check the input path)"
+    )
 
 
 def test_folders_are_walked_in_the_order_sorted_paths_give() -> None:
@@ -83,8 +94,11 @@ def test_folders_are_walked_in_the_order_sorted_paths_give() -> None:
             (root / relative).parent.mkdir(parents=True, exist_ok=True)
             (root / relative).write_text("text")
         found = [entry.source for entry in find_inputs([root])]
-        expected = sorted(path.relative_to(root) for path in root.rglob("*.txt")
-                          if not any(part.startswith(".") for part in path.relative_to(root).parts))
+        expected = sorted(
+            path.relative_to(root)
+            for path in root.rglob("*.txt")
+            if not any(part.startswith(".") for part in path.relative_to(root).parts)
+        )
         assert found == [path.as_posix() for path in expected]
 
 
@@ -127,8 +141,9 @@ def test_an_unreadable_file_and_folder_are_dropped_rows_and_the_run_finishes(unp
         if path.name not in ("secret.txt", "closed"):
             path.chmod(0o777 if path.is_dir() else 0o666)
 
-    result = subprocess.run([*command, "clean", "in", "-o", "out"], cwd=folder, capture_output=True, text=True,
-                            timeout=600)
+    result = subprocess.run(
+        [*command, "clean", "in", "-o", "out"], cwd=folder, capture_output=True, text=True, timeout=600
+    )
 
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr

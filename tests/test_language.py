@@ -94,7 +94,9 @@ def test_keep_languages_drops_the_others_with_a_reason() -> None:
     assert "language=en" in (dropped.detail or "")
     short = LanguageStage(LanguageConfig(keep_languages=("en",))).apply(Document(id="c", source="c", text="Hi"))
     assert isinstance(short, Drop) and "language=und" in (short.detail or "")
-    assert isinstance(LanguageStage(LanguageConfig(keep_languages=("und",))).apply(Document(id="d", source="d", text="Hi")), Document)
+    assert isinstance(
+        LanguageStage(LanguageConfig(keep_languages=("und",))).apply(Document(id="d", source="d", text="Hi")), Document
+    )
 
 
 def test_library_versions_name_what_computes_the_labels() -> None:
@@ -126,8 +128,14 @@ def test_labels_and_scores_are_identical_across_processes_and_orders() -> None:
     def in_subprocess(texts: list[str], hash_seed: str) -> dict[str, list]:
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
         out = subprocess.run(
-            [sys.executable, "-c", _SCRIPT], input=json.dumps(texts), capture_output=True, text=True,
-            cwd=REPO, env=env, check=True, timeout=60,
+            [sys.executable, "-c", _SCRIPT],
+            input=json.dumps(texts),
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            env=env,
+            check=True,
+            timeout=60,
         )
         return json.loads(out.stdout)
 

@@ -28,11 +28,21 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 def test_a_full_disk_is_one_line_and_leaves_the_previous_output_as_it_was(small_disk: Path, inputs: Path) -> None:
     assert run_cli("clean", SEEDS, "-o", small_disk / "out").returncode == 0
     before = {path.name: path.read_bytes() for path in (small_disk / "out").iterdir()}
-    result = run_cli("clean", inputs / "part0.jsonl", inputs / "part1.jsonl", "-o", small_disk / "out",
-                     "--overwrite", "--skip", "language,typos")
+    result = run_cli(
+        "clean",
+        inputs / "part0.jsonl",
+        inputs / "part1.jsonl",
+        "-o",
+        small_disk / "out",
+        "--overwrite",
+        "--skip",
+        "language,typos",
+    )
     assert result.returncode == 1
-    assert result.stderr == (f"corpus: error: {small_disk / 'out'}: cannot write the output: No space left on "
-                             "device; nothing was published (free space, then run again)\n")
+    assert result.stderr == (
+        f"corpus: error: {small_disk / 'out'}: cannot write the output: No space left on "
+        "device; nothing was published (free space, then run again)\n"
+    )
     assert sorted(path.name for path in small_disk.iterdir()) == ["out"]  # no staging folder, no lock
     assert {path.name: path.read_bytes() for path in (small_disk / "out").iterdir()} == before
 
@@ -58,13 +68,17 @@ def test_an_output_path_that_cannot_be_is_one_line(tmp_path: Path, case: str) ->
 def test_a_read_only_place_is_one_line(tmp_path: Path) -> None:
     mount = tmp_path / "ro"
     mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,ro", "tmpfs", str(mount)], capture_output=True).returncode:
+    if subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m,ro", "tmpfs", str(mount)], capture_output=True
+    ).returncode:
         pytest.skip("cannot mount a read-only tmpfs here (needs root)")
     try:
         result = run_cli("clean", SEEDS, "-o", mount / "out")
         assert result.returncode == 2
-        assert result.stderr == (f"corpus: error: {mount}: cannot write beside the output folder: Read-only file "
-                                 "system (choose an -o in a folder you can write to)\n")
+        assert result.stderr == (
+            f"corpus: error: {mount}: cannot write beside the output folder: Read-only file "
+            "system (choose an -o in a folder you can write to)\n"
+        )
     finally:
         subprocess.run(["umount", str(mount)], check=False)
 
@@ -79,6 +93,7 @@ def test_what_appears_at_the_output_during_a_run_is_never_replaced(inputs: Path)
     assert stderr.decode().strip().splitlines() == [
         f"corpus: error: {inputs / 'out-taken'}: something else appeared at the output path during the run, "
         f"so the finished output was not put there; it is complete in {inputs / '.out-taken.partial'} "
-        "(move it into place yourself)"]
+        "(move it into place yourself)"
+    ]
     assert [path.name for path in (inputs / "out-taken").iterdir()] == ["mine.txt"]
     assert (inputs / ".out-taken.partial" / "manifest.json").is_file()

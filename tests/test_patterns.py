@@ -37,8 +37,13 @@ def real_lines() -> list[str]:
 
 def shipped_patterns() -> list[str]:
     files = load_rule_files(REPO / "rules")
-    return [source for file in files for rule in check_rule_file(file).boilerplate
-            for source in (rule.pattern, rule.marker, rule.start, rule.end) if source]
+    return [
+        source
+        for file in files
+        for rule in check_rule_file(file).boilerplate
+        for source in (rule.pattern, rule.marker, rule.start, rule.end)
+        if source
+    ]
 
 
 def test_every_shipped_pattern_answers_as_re_does_on_real_lines() -> None:
@@ -56,13 +61,17 @@ def test_every_shipped_pattern_answers_as_re_does_on_real_lines() -> None:
     assert checked > 400_000
     # RE2 runs nearly all of them on every line: only lookarounds and \b on non-ASCII lines fall back
     assert sum(not UserPattern(source).fallback for source in sources) >= len(sources) // 3
-    assert all(UserPattern(source).fallback in ("", r"\b on a line that is not ASCII", "a lookaround")
-               for source in sources)
+    assert all(
+        UserPattern(source).fallback in ("", r"\b on a line that is not ASCII", "a lookaround") for source in sources
+    )
 
 
 # Characters where RE2's and re's notions differ: case pairs beyond ASCII (Kelvin sign, long s,
 # dotted and dotless i, final sigma), Unicode spaces and digits, word characters of other scripts.
-TRICKY = "aAkKsSiIzZ_0 9\t-.:'\u212a\u017f\u0130\u0131\u03c3\u03c2\u03a3\u00df\u1e9e\u00e9\u00c9\u00a0\u2003\u3000\x1c\u0663\u0e51\u00b2\u4e00\u05d0\u0301\u00aa\U0001d400"
+TRICKY = (
+    "aAkKsSiIzZ_0 9\t-.:'\u212a\u017f\u0130\u0131\u03c3\u03c2\u03a3\u00df\u1e9e\u00e9\u00c9\u00a0\u2003"
+    "\u3000\x1c\u0663\u0e51\u00b2\u4e00\u05d0\u0301\u00aa\U0001d400"
+)
 
 
 def char() -> st.SearchStrategy[str]:
@@ -76,10 +85,16 @@ def escaped(text: str) -> str:
 ATOM = st.one_of(
     char().map(escaped),
     st.sampled_from([r"\w", r"\W", r"\d", r"\D", r"\s", r"\S", ".", r"\b", r"\B", "^", "$", r"\A", r"\Z"]),
-    st.lists(st.one_of(char().map(escaped), st.sampled_from([r"\w", r"\s", r"\d", r"\W", "a-z", "A-Z", "\u00e0-\u00ff", r"\S"])),
-             min_size=1, max_size=4).map(lambda items: "[" + "".join(items) + "]"),
-    st.lists(st.one_of(char().map(escaped), st.sampled_from([r"\w", "a-z", r"\s"])), min_size=1, max_size=3)
-      .map(lambda items: "[^" + "".join(items) + "]"),
+    st.lists(
+        st.one_of(
+            char().map(escaped), st.sampled_from([r"\w", r"\s", r"\d", r"\W", "a-z", "A-Z", "\u00e0-\u00ff", r"\S"])
+        ),
+        min_size=1,
+        max_size=4,
+    ).map(lambda items: "[" + "".join(items) + "]"),
+    st.lists(st.one_of(char().map(escaped), st.sampled_from([r"\w", "a-z", r"\s"])), min_size=1, max_size=3).map(
+        lambda items: "[^" + "".join(items) + "]"
+    ),
 )
 
 
@@ -92,6 +107,7 @@ def regex() -> st.SearchStrategy[str]:
             inner.map(lambda part: f"({part})"),
             st.tuples(st.sampled_from(["i", "-i", "a", "s"]), inner).map(lambda pair: f"(?{pair[0]}:{pair[1]})"),
         )
+
     body = st.recursive(ATOM, extend, max_leaves=8)
     return st.tuples(st.sampled_from(["", "(?i)", "(?a)", "(?s)", "(?ia)", "(?m)"]), body).map("".join)
 
@@ -149,9 +165,10 @@ def test_a_stalling_user_rule_drops_only_the_document_it_stalls_on(tmp_path: Pat
     (tmp_path / "rules").mkdir()
     (tmp_path / "rules" / "mine.toml").write_text(
         '[site]\nall = true\n\n[[boilerplate]]\nid = "stalls"\nkind = "line_pattern"\n'
-        "pattern = '(a+)+(?=\\d)'\nexamples = { remove = [\"aaa1\"], keep = [\"aaa\"] }\n\n"
+        'pattern = \'(a+)+(?=\\d)\'\nexamples = { remove = ["aaa1"], keep = ["aaa"] }\n\n'
         '[[boilerplate]]\nid = "linear"\nkind = "line_pattern"\npattern = \'^(\\w+\\s?)+:\\s\'\n'
-        'examples = { remove = ["Jane Doe: hello"] }\n')
+        'examples = { remove = ["Jane Doe: hello"] }\n'
+    )
 
     check = run_cli("rules", "check", "--rules", tmp_path / "rules")
     result = run_cli("clean", tmp_path / "in", "-o", tmp_path / "out", "--rules", tmp_path / "rules", "--workers", "2")

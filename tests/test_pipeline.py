@@ -12,8 +12,8 @@ import pytest
 
 from corpus import pipeline
 from corpus.config import load_config
-from corpus.edits import replay
 from corpus.document import Edit
+from corpus.edits import replay
 from corpus.errors import UsageError
 from corpus.stages.encoding import EncodingStage
 from corpus.stages.language import LanguageStage
@@ -100,7 +100,10 @@ def test_every_input_is_either_kept_or_dropped_with_a_reason(tmp_path: Path) -> 
     dropped = pl.read_parquet(tmp_path / "out" / "dropped.parquet")
     reasons = dict(zip(dropped["source"], dropped["reason"]))
     assert reasons == {**expected, "bad-doc.txt": "stage_error"}
-    assert dropped.filter(pl.col("source") == "bad-doc.txt")["detail"].item() == "RuntimeError: cannot handle this document"
+    assert (
+        dropped.filter(pl.col("source") == "bad-doc.txt")["detail"].item()
+        == "RuntimeError: cannot handle this document"
+    )
     assert set(dropped.filter(pl.col("stage") == "read")["source"]) == set(expected)
     assert docs.height + dropped.height == summary.read
     assert len(set(docs["id"]) | set(dropped["id"])) == summary.read

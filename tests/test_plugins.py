@@ -30,15 +30,37 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     source = tmp_path_factory.mktemp("source") / "redact_emails"
     shutil.copytree(PLUGIN, source)  # the build writes into the source folder; not into the repo
     target = tmp_path_factory.mktemp("site")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-index", "--no-build-isolation",
-                    "--no-deps", "--target", str(target), str(source)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-index",
+            "--no-build-isolation",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return target
 
 
 def corpus_cli(site: Path, *args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.run([str(Path(sys.executable).parent / "corpus"), *map(str, args)], capture_output=True,
-                          text=True, cwd=cwd, env=env, timeout=600)
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "corpus"), *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=600,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -95,8 +117,14 @@ def test_a_plugin_stage_runs_end_to_end_like_a_built_in_one(site: Path, texts, t
 
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["stages"] == ["encoding", "redact_emails", "dedup"]
-    assert manifest["plugins"] == [{"stage": "redact_emails", "entry_point": "corpus_redact_emails:RedactEmailsStage",
-                                    "package": "corpus-redact-emails", "version": "0.2.0"}]
+    assert manifest["plugins"] == [
+        {
+            "stage": "redact_emails",
+            "entry_point": "corpus_redact_emails:RedactEmailsStage",
+            "package": "corpus-redact-emails",
+            "version": "0.2.0",
+        }
+    ]
     assert manifest["libraries"]["corpus-redact-emails"] == "0.2.0"
     assert manifest["config"]["pipeline"] == ["encoding", "redact_emails", "dedup"]
     assert manifest["config"]["stages"]["redact_emails"] == {"public_min_documents": 2, "max_address_share": 0.5}

@@ -43,8 +43,11 @@ def reuters(file: str = "reut2-013.sgm.gz") -> dict[str, str]:
 def dolma_cc() -> list[dict[str, str]]:
     """Common Crawl pages after cc_net (Dolma's test data): real web text, menus and teasers included."""
     folder = shared_data("webtext-commoncrawl-samples", "dolma-cc")
-    return [json.loads(line) for path in sorted(folder.glob("*.jsonl.gz"))
-            for line in gzip.decompress(path.read_bytes()).decode().splitlines()]
+    return [
+        json.loads(line)
+        for path in sorted(folder.glob("*.jsonl.gz"))
+        for line in gzip.decompress(path.read_bytes()).decode().splitlines()
+    ]
 
 
 def decide(text: str, language: str | None = "en", **config: object) -> Document | Drop:
@@ -52,20 +55,23 @@ def decide(text: str, language: str | None = "en", **config: object) -> Document
     return stage.apply(Document(id="d", source="d", text=text, language=language))
 
 
-@pytest.mark.parametrize(("piece", "words"), [
-    ("don't", ("do", "n't")),
-    ('"(U.S.-based),', ('"', "(", "U.S.-based", ")", ",")),
-    ("well-known", ("well", "-", "known")),
-    ("St.Gobain,", ("St.", "Gobain", ",")),  # a special case found again among the pieces
-    ("(8)", ("(", "8)")),  # spaCy's emoticon "8)"
-    ("10km.", ("10", "km", ".")),
-    ("$5", ("$", "5")),
-    ("reuters.com", ("reuters.com",)),
-    ("dlrs,", ("dlrs", ",")),
-    ("1.05", ("1.05",)),
-    ("and/or", ("and/or",)),
-    ("wasn't", ("was", "n't")),
-])
+@pytest.mark.parametrize(
+    ("piece", "words"),
+    [
+        ("don't", ("do", "n't")),
+        ('"(U.S.-based),', ('"', "(", "U.S.-based", ")", ",")),
+        ("well-known", ("well", "-", "known")),
+        ("St.Gobain,", ("St.", "Gobain", ",")),  # a special case found again among the pieces
+        ("(8)", ("(", "8)")),  # spaCy's emoticon "8)"
+        ("10km.", ("10", "km", ".")),
+        ("$5", ("$", "5")),
+        ("reuters.com", ("reuters.com",)),
+        ("dlrs,", ("dlrs", ",")),
+        ("1.05", ("1.05",)),
+        ("and/or", ("and/or",)),
+        ("wasn't", ("was", "n't")),
+    ],
+)
 def test_words_are_cut_as_spacy_cuts_english(piece: str, words: tuple[str, ...]) -> None:
     assert split_piece(piece) == words
 
@@ -105,19 +111,27 @@ def test_a_document_whose_signals_are_undefined_is_not_dropped_by_a_ratio() -> N
 def test_the_default_keeps_reuters_stories_and_drops_price_tables_and_notices() -> None:
     stories = reuters()
     stage = QualityStage(QualityConfig())
-    outcomes = {newid: stage.apply(Document(id=newid, source=newid, text=text, language="en"))
-                for newid, text in stories.items()}
+    outcomes = {
+        newid: stage.apply(Document(id=newid, source=newid, text=text, language="en"))
+        for newid, text in stories.items()
+    }
     dropped = {newid: outcome.reason for newid, outcome in outcomes.items() if isinstance(outcome, Drop)}
     # Of 637 stories (the file with most of Reuters' price tables), only tables of prices and
     # one-line notices go: LONDON GASOIL CALL COMPLETE (prices only), MARKET HOLIDAYS / INDIA (7 words)...
     tables = {"13346", "13394", "13413", "13553", "13758", "14319", "14335"}
     notices = {"13364", "13593", "13594"}
-    assert dropped == {**dict.fromkeys(tables & set(stories), "quality.default.alpha_word_ratio"),
-                       **dict.fromkeys(notices & set(stories), "quality.default.min_words")}
+    assert dropped == {
+        **dict.fromkeys(tables & set(stories), "quality.default.alpha_word_ratio"),
+        **dict.fromkeys(notices & set(stories), "quality.default.min_words"),
+    }
     assert dropped["13413"] == "quality.default.alpha_word_ratio" and dropped["13593"] == "quality.default.min_words"
-    kept = outcomes["13001"] if "13001" not in dropped else next(o for o in outcomes.values() if isinstance(o, Document))
+    kept = (
+        outcomes["13001"] if "13001" not in dropped else next(o for o in outcomes.values() if isinstance(o, Document))
+    )
     assert isinstance(kept, Document) and kept.quality is not None
-    assert [f"{family}.{name}" for family, values in kept.quality.items() for name in values] == [s.path for s in SIGNALS]
+    assert [f"{family}.{name}" for family, values in kept.quality.items() for name in values] == [
+        s.path for s in SIGNALS
+    ]
 
 
 def test_a_drop_names_its_rule_and_carries_every_signal() -> None:
@@ -128,7 +142,8 @@ def test_a_drop_names_its_rule_and_carries_every_signal() -> None:
     assert detail["rule"] == outcome.reason and detail["signal"] == "gopher.ellipsis_line_ratio"
     assert detail["value"] > detail["threshold"] == 0.5 and detail["drop"] == "above"
     assert {f"{family}.{name}" for family, values in detail["signals"].items() for name in values} == {
-        s.path for s in SIGNALS}
+        s.path for s in SIGNALS
+    }
 
 
 def test_presets_drop_what_their_papers_drop_and_rules_can_be_turned_off_or_moved() -> None:
@@ -140,8 +155,9 @@ def test_presets_drop_what_their_papers_drop_and_rules_can_be_turned_off_or_move
     assert also == ["quality.gopher.alpha_word_ratio", "quality.gopher.stop_words"]  # 0.73 with a letter, one stop word
     c4 = decide(story, presets=("c4",))  # hard-wrapped lines: none ends a sentence
     assert isinstance(c4, Drop) and c4.reason == "quality.c4.min_sentences"
-    assert isinstance(decide(story, presets=("gopher",), disable=tuple(
-        rule.id for rule in load_preset("gopher").rules)), Document)
+    assert isinstance(
+        decide(story, presets=("gopher",), disable=tuple(rule.id for rule in load_preset("gopher").rules)), Document
+    )
     notice = "MARKET HOLIDAYS\n\nINDIA, BOMBAY/DELHI (RAMANAVMI).\n Reuter\n"
     assert isinstance(decide(notice), Drop)
     assert isinstance(decide(notice, thresholds={"quality.default.min_words": 5}), Document)
@@ -149,20 +165,26 @@ def test_presets_drop_what_their_papers_drop_and_rules_can_be_turned_off_or_move
 
 def test_rules_limited_to_english_leave_other_languages_alone() -> None:
     gold = json.loads(shared_data("boilerplate-zyte-article-extraction-benchmark", "ground-truth.json").read_text())
-    japanese = next(page["articleBody"] for page in gold.values() if page["articleBody"].startswith("先日、不正に改造した"))
+    japanese = next(
+        page["articleBody"] for page in gold.values() if page["articleBody"].startswith("先日、不正に改造した")
+    )
     assert measure(japanese, WordCutter())["gopher"]["mean_word_length"] > 15  # no spaces: few, long "words"
     assert isinstance(decide(japanese, language="ja"), Document)
     dropped = decide(japanese, language="en")
     assert isinstance(dropped, Drop) and dropped.reason == "quality.default.max_mean_word_length"
     udhr = zipfile.ZipFile(shared_data("langid-udhr", "udhr2.zip"))
     dzongkha = udhr.read("udhr2/dzo.txt").decode("utf-8")  # langdetect does not know it: und
-    assert measure(dzongkha, WordCutter())["gopher"]["word_count"] < 10 and isinstance(decide(dzongkha, language="und"), Document)
+    assert measure(dzongkha, WordCutter())["gopher"]["word_count"] < 10 and isinstance(
+        decide(dzongkha, language="und"), Document
+    )
 
 
 def test_config_mistakes_are_one_line_errors_before_any_work(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown preset 'gophr'"):
         QualityConfig(presets=("gophr",))
-    with pytest.raises(ConfigError, match="no rule 'quality.default.min_word'.*did you mean 'quality.default.min_words'"):
+    with pytest.raises(
+        ConfigError, match="no rule 'quality.default.min_word'.*did you mean 'quality.default.min_words'"
+    ):
         QualityStage(QualityConfig(disable=("quality.default.min_word",)))
     config = tmp_path / "corpus.toml"
     config.write_text('[stages.quality]\nthresholds = { "quality.default.min_words" = "ten" }\n')
@@ -206,7 +228,9 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_signals_and_drops_are_the_same_whatever_the_workers(runs: Path) -> None:
     for table in ("documents", "dropped", "edits"):
-        assert (runs / "default" / f"{table}.parquet").read_bytes() == (runs / "default-2" / f"{table}.parquet").read_bytes()
+        assert (runs / "default" / f"{table}.parquet").read_bytes() == (
+            runs / "default-2" / f"{table}.parquet"
+        ).read_bytes()
     dropped = pl.read_parquet(runs / "default" / "dropped.parquet").filter(pl.col("stage") == "quality")
     assert dropped.height >= 2 and dropped["reason"].str.starts_with("quality.default.").all()
     manifest = json.loads((runs / "default" / "manifest.json").read_text())
@@ -216,8 +240,9 @@ def test_signals_and_drops_are_the_same_whatever_the_workers(runs: Path) -> None
 
 def test_a_stricter_threshold_later_is_a_filter_on_the_kept_signals_not_a_rerun(runs: Path) -> None:
     kept = pl.read_parquet(runs / "default" / "documents.parquet")
-    raised = kept.filter((pl.col("quality").struct.field("gopher").struct.field("word_count") >= 80)
-                         | (pl.col("language") != "en"))  # the rule's languages
+    raised = kept.filter(
+        (pl.col("quality").struct.field("gopher").struct.field("word_count") >= 80) | (pl.col("language") != "en")
+    )  # the rule's languages
     strict = pl.read_parquet(runs / "strict" / "documents.parquet")
     assert 0 < strict.height < kept.height
     assert raised["id"].to_list() == strict["id"].to_list()
@@ -231,7 +256,8 @@ def test_stats_and_the_report_show_each_rule_and_each_signal(runs: Path) -> None
     stats = run_stats(RunOutput.open(out))
     dropped = pl.read_parquet(out / "dropped.parquet").filter(pl.col("stage") == "quality")
     assert {row["rule"]: row["dropped"] for row in stats.quality_rules if row["dropped"]} == dict(
-        dropped["reason"].value_counts().rows())
+        dropped["reason"].value_counts().rows()
+    )
     also = [rule for detail in dropped["detail"] for rule in orjson.loads(detail)["also"]]
     assert {row["rule"]: row["also"] for row in stats.quality_rules if row["also"]} == {r: also.count(r) for r in also}
     kept = pl.read_parquet(out / "documents.parquet").height

@@ -24,8 +24,11 @@ from corpus.config import load_config
 from corpus.stages.encoding import EncodingStage
 from tests.conftest import SEEDS, run_cli, shared_data
 from tests.stages_for_tests import KillingStage, RepeatedLinesStage
-from tests.test_dedup import _FIELD, _STORY
-from tests.test_dedup import stories  # noqa: F401  (a fixture of the resume inputs)
+from tests.test_dedup import (
+    _FIELD,
+    _STORY,
+    stories,  # noqa: F401  (a fixture of the resume inputs)
+)
 from tests.test_readers import broken_inputs
 from tests.test_resume import identical, inputs, journal, reference, start  # noqa: F401  (fixtures)
 
@@ -43,8 +46,7 @@ def ray_cluster() -> str:
 def clean(inputs: list[Path], out: Path, engine: str, stages: list | None = None, **run_flags: object) -> None:
     stages = stages or pipeline.STAGES
     stage_flags = run_flags.pop("stage_flags", None)
-    config = load_config(None, stages=stages, run_flags={"workers": 2, **run_flags},
-                         stage_flags=stage_flags)  # type: ignore[arg-type]
+    config = load_config(None, stages=stages, run_flags={"workers": 2, **run_flags}, stage_flags=stage_flags)  # type: ignore[arg-type]
     pipeline.run(inputs, out, config, stages=stages, engine=engine)
 
 
@@ -79,7 +81,7 @@ def reuters_jsonl(folder: Path, count: int) -> Path:
             break
     folder.mkdir(parents=True, exist_ok=True)
     for start_at in range(0, count, 500):
-        rows = records[start_at:min(start_at + 500, count)]
+        rows = records[start_at : min(start_at + 500, count)]
         (folder / f"reuters-{start_at:05d}.jsonl").write_bytes(b"".join(orjson.dumps(row) + b"\n" for row in rows))
     return folder
 
@@ -113,12 +115,14 @@ def test_web_samples_give_the_same_bytes_on_ray(ray_cluster: str, tmp_path: Path
 
 
 def test_a_chunk_whose_worker_dies_is_run_again_without_losing_or_repeating_documents(
-        ray_cluster: str, tmp_path: Path) -> None:
+    ray_cluster: str, tmp_path: Path
+) -> None:
     """A worker killed in the middle of a later pass's chunk (as the out-of-memory killer would):
     Ray runs the chunk again, which replaces what the first attempt had written."""
     paragraphs = [p for path in sorted(SEEDS.glob("*.txt")) for p in path.read_text().split("\n\n") if len(p) > 80]
-    records = [{"id": f"p{n}", "text": paragraphs[n % len(paragraphs)] + (" ONCE" if n == 300 else "")}
-               for n in range(64 * 12)]
+    records = [
+        {"id": f"p{n}", "text": paragraphs[n % len(paragraphs)] + (" ONCE" if n == 300 else "")} for n in range(64 * 12)
+    ]
     (tmp_path / "in.jsonl").write_bytes(b"".join(orjson.dumps(record) + b"\n" for record in records))
     stages = [EncodingStage, RepeatedLinesStage, KillingStage]  # the killing stage runs in the second pass
     marker = tmp_path / "killed-once"
@@ -134,8 +138,9 @@ def test_a_chunk_whose_worker_dies_is_run_again_without_losing_or_repeating_docu
 def test_a_document_that_kills_every_worker_is_dropped_as_locally(ray_cluster: str, tmp_path: Path) -> None:
     """Its chunk dies twice on Ray, then runs batch by batch, then one document at a time."""
     paragraphs = [p for path in sorted(SEEDS.glob("*.txt")) for p in path.read_text().split("\n\n") if len(p) > 80]
-    records = [{"id": f"p{n}", "text": paragraphs[n % len(paragraphs)] + (" KILL" if n == 70 else "")}
-               for n in range(64 * 3)]
+    records = [
+        {"id": f"p{n}", "text": paragraphs[n % len(paragraphs)] + (" KILL" if n == 70 else "")} for n in range(64 * 3)
+    ]
     (tmp_path / "in.jsonl").write_bytes(b"".join(orjson.dumps(record) + b"\n" for record in records))
     stages = [EncodingStage, RepeatedLinesStage, KillingStage]
     for engine in ("local", "ray"):
@@ -150,11 +155,14 @@ def test_a_document_that_kills_every_worker_is_dropped_as_locally(ray_cluster: s
 
 
 def test_a_ray_run_killed_in_a_later_pass_resumes_to_the_same_bytes(
-        ray_cluster: str, inputs: Path, reference: Path) -> None:  # noqa: F811
+    ray_cluster: str, inputs: Path, reference: Path
+) -> None:  # noqa: F811
     """kill -9 of the driver in the middle of the second pass (chunks run as Ray tasks), then
     --resume on Ray: the local engine's bytes. The killed driver's tasks die with it."""
-    for out, reached in (("ray-first", lambda j: j.get("pass_number") == 0 and j.get("chunks_done", 0) >= 3),
-                         ("ray-second", lambda j: j.get("pass_number") == 1 and j.get("chunks_done", 0) >= 3)):
+    for out, reached in (
+        ("ray-first", lambda j: j.get("pass_number") == 0 and j.get("chunks_done", 0) >= 3),
+        ("ray-second", lambda j: j.get("pass_number") == 1 and j.get("chunks_done", 0) >= 3),
+    ):
         process = start(inputs, out, "--engine", "ray", "--ray-address", ray_cluster)
         deadline = time.monotonic() + 300
         while not reached(journal(inputs, out) or {}) and process.poll() is None and time.monotonic() < deadline:
@@ -165,8 +173,21 @@ def test_a_ray_run_killed_in_a_later_pass_resumes_to_the_same_bytes(
         assert stopped, "the run finished before it could be killed"
         assert not (inputs / out).exists()
         time.sleep(2)  # Ray ends the dead driver's tasks
-        resumed = run_cli("clean", "part0.jsonl", "part1.jsonl", "-o", out, "--workers", "2", "--resume",
-                          "--engine", "ray", "--ray-address", ray_cluster, cwd=inputs)
+        resumed = run_cli(
+            "clean",
+            "part0.jsonl",
+            "part1.jsonl",
+            "-o",
+            out,
+            "--workers",
+            "2",
+            "--resume",
+            "--engine",
+            "ray",
+            "--ray-address",
+            ray_cluster,
+            cwd=inputs,
+        )
         assert resumed.returncode == 0, resumed.stderr
         assert identical(inputs / out, reference)
         manifest = json.loads((inputs / out / "manifest.json").read_text())
@@ -176,10 +197,12 @@ def test_a_ray_run_killed_in_a_later_pass_resumes_to_the_same_bytes(
 
 
 def test_ray_is_imported_only_for_the_ray_engine(tmp_path: Path) -> None:
-    code = ("import sys; from click.testing import CliRunner; from corpus.cli import cli; "
-            f"r = CliRunner().invoke(cli, ['clean', {str(SEEDS)!r}, '-o', {str(tmp_path / 'out')!r}, '--workers', '1']); "
-            "assert r.exit_code == 0, r.output; CliRunner().invoke(cli, ['--help']); "
-            "print('ray' in sys.modules)")
+    code = (
+        "import sys; from click.testing import CliRunner; from corpus.cli import cli; "
+        f"r = CliRunner().invoke(cli, ['clean', {str(SEEDS)!r}, '-o', {str(tmp_path / 'out')!r}, '--workers', '1']); "
+        "assert r.exit_code == 0, r.output; CliRunner().invoke(cli, ['--help']); "
+        "print('ray' in sys.modules)"
+    )
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert found.returncode == 0, found.stderr
     assert found.stdout.strip() == "False"
@@ -205,10 +228,20 @@ def s3_server() -> dict[str, str]:
         port = probe.getsockname()[1]
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
     server.start()
-    environment = {"AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}", "AWS_ACCESS_KEY_ID": "testing",
-                   "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1"}
-    boto3.client("s3", endpoint_url=environment["AWS_ENDPOINT_URL"], region_name="us-east-1",
-                 aws_access_key_id="testing", aws_secret_access_key="testing").create_bucket(Bucket="crawl")
+    environment = {
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+    }
+    boto3.client(
+        "s3",
+        endpoint_url=environment["AWS_ENDPOINT_URL"],
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    ).create_bucket(Bucket="crawl")
     yield environment
     server.stop()
 
@@ -217,8 +250,13 @@ def test_inputs_and_out_on_s3_give_the_local_bytes(ray_cluster: str, s3_server: 
     """A folder and a single file on S3 in, OUT on S3: the bytes of a local run of the same files."""
     import boto3
 
-    s3 = boto3.client("s3", endpoint_url=s3_server["AWS_ENDPOINT_URL"], region_name="us-east-1",
-                      aws_access_key_id="testing", aws_secret_access_key="testing")
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=s3_server["AWS_ENDPOINT_URL"],
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
     folder = reuters_jsonl(tmp_path / "in" / "news", 600)
     (folder / "sub").mkdir()
     broken_inputs(folder / "sub")
@@ -226,17 +264,44 @@ def test_inputs_and_out_on_s3_give_the_local_bytes(ray_cluster: str, s3_server: 
     for path in sorted((tmp_path / "in").rglob("*")):
         if path.is_file():
             s3.upload_file(str(path), "crawl", f"raw/{path.relative_to(tmp_path / 'in').as_posix()}")
-    local = run_cli("clean", tmp_path / "in" / "news", tmp_path / "in" / "seed.txt", "-o", tmp_path / "local",
-                    "--workers", "2", cwd=tmp_path)  # the same folder: no ./rules or ./corpus.toml in either
+    local = run_cli(
+        "clean",
+        tmp_path / "in" / "news",
+        tmp_path / "in" / "seed.txt",
+        "-o",
+        tmp_path / "local",
+        "--workers",
+        "2",
+        cwd=tmp_path,
+    )  # the same folder: no ./rules or ./corpus.toml in either
     assert local.returncode == 0, local.stderr
     command = Path(sys.executable).parent / "corpus"
-    remote = subprocess.run([command, "clean", "s3://crawl/raw/news", "s3://crawl/raw/seed.txt", "-o", "s3://crawl/out",
-                             "--engine", "ray", "--ray-address", ray_cluster, "--workers", "2"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=600,
-                            env={**__import__("os").environ, **s3_server})
+    remote = subprocess.run(
+        [
+            command,
+            "clean",
+            "s3://crawl/raw/news",
+            "s3://crawl/raw/seed.txt",
+            "-o",
+            "s3://crawl/out",
+            "--engine",
+            "ray",
+            "--ray-address",
+            ray_cluster,
+            "--workers",
+            "2",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**__import__("os").environ, **s3_server},
+    )
     assert remote.returncode == 0, remote.stderr
     listed = s3.list_objects_v2(Bucket="crawl", Prefix="out/")["Contents"]
-    names = sorted(item["Key"].removeprefix("out/") for item in listed if item["Key"] != "out/")  # not the folder marker
+    names = sorted(
+        item["Key"].removeprefix("out/") for item in listed if item["Key"] != "out/"
+    )  # not the folder marker
     assert names == sorted(path.name for path in (tmp_path / "local").iterdir())
     for name in names:
         if name.endswith(".parquet"):

@@ -99,16 +99,22 @@ def test_jsonl_field_options_and_bad_lines(tmp_path: Path) -> None:
 
 def test_parquet_is_read_in_batches_with_row_sources(tmp_path: Path) -> None:
     n = 5000  # more than one batch
-    frame = pl.DataFrame({
-        "id": [f"doc-{i}" for i in range(n)],
-        "text": [f"Document number {i}." for i in range(n)],
-        "meta": [{"url": f"https://example.org/{i}", "site": "example.org"} for i in range(n)],
-    })
+    frame = pl.DataFrame(
+        {
+            "id": [f"doc-{i}" for i in range(n)],
+            "text": [f"Document number {i}." for i in range(n)],
+            "meta": [{"url": f"https://example.org/{i}", "site": "example.org"} for i in range(n)],
+        }
+    )
     path = tmp_path / "docs.parquet"
     frame.write_parquet(path, row_group_size=1000)
     docs = read(path, ReadConfig(url_field=("meta.url",)))
     assert len(docs) == n
-    assert (docs[4321].id, docs[4321].source, docs[4321].url) == ("doc-4321", "docs.parquet#4321", "https://example.org/4321")
+    assert (docs[4321].id, docs[4321].source, docs[4321].url) == (
+        "doc-4321",
+        "docs.parquet#4321",
+        "https://example.org/4321",
+    )
     assert docs[4321].metadata == {"meta": {"url": "https://example.org/4321", "site": "example.org"}}
 
 
@@ -158,7 +164,10 @@ def broken_inputs(folder: Path) -> dict[str, str]:
     zst = zstandard.ZstdCompressor().compress(jsonl * 20)
     (folder / "truncated.jsonl.zst").write_bytes(zst[: len(zst) // 2])
     (folder / "mixed.jsonl").write_bytes(
-        orjson.dumps({"id": "m1", "text": "Fine."}) + b"\n{not json\n" + orjson.dumps({"id": "m2", "text": "Also fine."}) + b"\n"
+        orjson.dumps({"id": "m1", "text": "Fine."})
+        + b"\n{not json\n"
+        + orjson.dumps({"id": "m2", "text": "Also fine."})
+        + b"\n"
     )
     (folder / "invalid-utf8.txt").write_bytes("Ein gr\u00fc\u00dfer Text über Köln.".encode("latin-1"))
     (folder / "binary.txt").write_bytes(bytes(range(256)) * 8)
@@ -168,12 +177,21 @@ def broken_inputs(folder: Path) -> dict[str, str]:
     (folder / "not.parquet").write_bytes(b"id,text\n1,hello\n")
     (folder / "packed.jsonl").write_bytes(gzip.compress(jsonl))
     (folder / "notes.warc").write_text("this is not a warc file at all\n" * 10)
-    (folder / "deep.jsonl").write_text('{"id": "deep", "text": "Nested.", "d": ' + "{\"x\": " * 3000 + "1" + "}" * 3000 + "}\n")
+    (folder / "deep.jsonl").write_text(
+        '{"id": "deep", "text": "Nested.", "d": ' + '{"x": ' * 3000 + "1" + "}" * 3000 + "}\n"
+    )
     return {
-        "not.parquet": "format_mismatch", "packed.jsonl": "format_mismatch", "notes.warc": "format_mismatch",
+        "not.parquet": "format_mismatch",
+        "packed.jsonl": "format_mismatch",
+        "notes.warc": "format_mismatch",
         "deep.jsonl:1": "invalid_json",
-        "truncated.jsonl.gz": "corrupt_file", "truncated.jsonl.zst": "corrupt_file", "mixed.jsonl:2": "invalid_json", "binary.txt": "binary_content",
-        "empty.txt": "empty_document", "fake.jsonl.gz": "format_mismatch", "image.png": "unsupported_format",
+        "truncated.jsonl.gz": "corrupt_file",
+        "truncated.jsonl.zst": "corrupt_file",
+        "mixed.jsonl:2": "invalid_json",
+        "binary.txt": "binary_content",
+        "empty.txt": "empty_document",
+        "fake.jsonl.gz": "format_mismatch",
+        "image.png": "unsupported_format",
     }
 
 
@@ -224,8 +242,15 @@ def test_documents_over_the_size_limit_are_dropped_with_their_size_in_every_form
     too_large = {source: r.detail for source, r in records.items() if isinstance(r, ReadFailure)}
     assert set(too_large) == {"big.txt", "big.txt.gz", "big.html.gz", "docs.jsonl.zst:2", "docs.parquet#1"}
     assert {r.reason for r in records.values() if isinstance(r, ReadFailure)} == {"too_large"}
-    assert too_large["big.txt"] == too_large["big.txt.gz"] == f"{size:,} bytes, over the limit of 100,000 ([read] max_document_bytes)"
-    assert too_large["docs.jsonl.zst:2"] == f"line 2: {len(lines[1]):,} bytes, over the limit of 100,000 ([read] max_document_bytes)"
+    assert (
+        too_large["big.txt"]
+        == too_large["big.txt.gz"]
+        == f"{size:,} bytes, over the limit of 100,000 ([read] max_document_bytes)"
+    )
+    assert (
+        too_large["docs.jsonl.zst:2"]
+        == f"line 2: {len(lines[1]):,} bytes, over the limit of 100,000 ([read] max_document_bytes)"
+    )
     assert records["docs.jsonl.zst:3"].text == small[::-1] and records["docs.parquet#0"].text == small
     assert all(r.text is None for r in records.values() if isinstance(r, ReadFailure))
 
@@ -242,15 +267,22 @@ def test_a_compression_bomb_is_stopped_as_a_corrupt_file_keeping_what_came_befor
     records = [r for f in find_inputs([tmp_path]) for r in read(f.path, config, source=f.source)]
 
     summary = [(r.source, r.reason if isinstance(r, ReadFailure) else r.id) for r in records]
-    assert summary == [("bomb.jsonl.gz:1", "good"), ("bomb.jsonl.gz", "corrupt_file"), ("bomb.txt.zst", "corrupt_file"),
-                       *[(f"fine.jsonl.gz:{n}", "good") for n in range(1, 6)]]
+    assert summary == [
+        ("bomb.jsonl.gz:1", "good"),
+        ("bomb.jsonl.gz", "corrupt_file"),
+        ("bomb.txt.zst", "corrupt_file"),
+        *[(f"fine.jsonl.gz:{n}", "good") for n in range(1, 6)],
+    ]
     assert "CompressionBomb" in records[1].detail and "20 times its size" in records[1].detail
 
 
 def test_a_warc_record_over_the_limit_is_skipped_unread(tmp_path: Path) -> None:
     path = shared_data("webtext-commoncrawl-samples", "whirlwind", "whirlwind.warc.gz")
     [failure] = read(path, ReadConfig(max_document_bytes=10_000))
-    assert (failure.reason, failure.source) == ("too_large", "whirlwind.warc.gz#<urn:uuid:2aabeff2-67f5-4608-8466-e87c6296e2b6>")
+    assert (failure.reason, failure.source) == (
+        "too_large",
+        "whirlwind.warc.gz#<urn:uuid:2aabeff2-67f5-4608-8466-e87c6296e2b6>",
+    )
     assert failure.detail.endswith("bytes, over the limit of 10,000 ([read] max_document_bytes)")
     [doc] = read(path)
     assert isinstance(doc, Document)

@@ -9,27 +9,31 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import ftfy
 import polars as pl
 import pytest
 
 import corpus
-
-from corpus.edits import replay
 from corpus.document import Edit
+from corpus.edits import replay
 from tests.conftest import SEEDS, run_cli
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 XSS_ID = "xss <img src=x onerror=window.__xss=4>"
-XSS_TEXT = ("Breaking news about the council meeting held on Tuesday evening in the town hall.\n"
-            "<script>window.__xss=1</script>\n"
-            '<img src=x onerror="window.__xss=2">\n'
-            '<a href="javascript:window.__xss=3">click here</a>\n'
-            "The council voted to approve the new budget for the public library and the parks.")
-CAFE = "Our café 😀 served “a great success” of a menu this year, despite rising costs for coffee beans across the region."
+XSS_TEXT = (
+    "Breaking news about the council meeting held on Tuesday evening in the town hall.\n"
+    "<script>window.__xss=1</script>\n"
+    '<img src=x onerror="window.__xss=2">\n'
+    '<a href="javascript:window.__xss=3">click here</a>\n'
+    "The council voted to approve the new budget for the public library and the parks."
+)
+CAFE = (
+    "Our café 😀 served “a great success” of a menu this year, despite rising costs for coffee beans across the region."
+)
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +80,9 @@ def test_the_report_is_one_offline_file_holding_every_document_and_edit(report_r
     # The originals are not stored, but the cleaned text and edits rebuild each one exactly.
     for index, doc_id in enumerate(data["docs"]["id"]):
         flat = data["edits"][index] or []
-        rebuilt = [Edit(k // 5, *data["labels"][flat[k]].split("/", 1), *flat[k + 1 : k + 5]) for k in range(0, len(flat), 5)]
+        rebuilt = [
+            Edit(k // 5, *data["labels"][flat[k]].split("/", 1), *flat[k + 1 : k + 5]) for k in range(0, len(flat), 5)
+        ]
         if doc_id.endswith(".txt"):
             assert replay(data["docs"]["text"][index], rebuilt, reverse=True) == (SEEDS / doc_id).read_text()
     assert data["stats"]["read"] == 8 and data["stats"]["dropped"] == 1
@@ -111,7 +117,9 @@ def opened(browser: Any, report_run: Path) -> Iterator[tuple[Any, list[str], lis
     page.close()
 
 
-def test_the_page_loads_with_no_errors_and_no_network(opened: tuple[Any, list[str], list[str]], report_run: Path) -> None:
+def test_the_page_loads_with_no_errors_and_no_network(
+    opened: tuple[Any, list[str], list[str]], report_run: Path
+) -> None:
     page, problems, requests = opened
     assert problems == []
     assert requests == [(report_run / "report.html").as_uri()]
@@ -124,7 +132,8 @@ def test_the_page_loads_with_no_errors_and_no_network(opened: tuple[Any, list[st
 
 
 def test_a_filter_by_rule_narrows_the_list_and_a_document_shows_its_diff(
-    opened: tuple[Any, list[str], list[str]], report_run: Path,
+    opened: tuple[Any, list[str], list[str]],
+    report_run: Path,
 ) -> None:
     page, problems, _ = opened
     edits = pl.read_parquet(report_run / "out" / "edits.parquet")
@@ -190,8 +199,9 @@ def dedup_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("dedup_run")
     shutil.copytree(SEEDS, folder / "seeds")
     original = (SEEDS / "000_9c357a5e9c026ce2.txt").read_text(encoding="utf-8")
-    (folder / "seeds" / "copy.txt").write_text(original + "\nThe story was updated with a closing line.\n",
-                                               encoding="utf-8")
+    (folder / "seeds" / "copy.txt").write_text(
+        original + "\nThe story was updated with a closing line.\n", encoding="utf-8"
+    )
     assert run_cli("clean", "seeds/", "-o", "out/", cwd=folder).returncode == 0
     dropped = pl.read_parquet(folder / "out" / "dropped.parquet").filter(pl.col("id") == "copy.txt")
     assert dropped.select("reason", "duplicate_of").row(0) == ("near_duplicate", "000_9c357a5e9c026ce2.txt")
@@ -223,8 +233,18 @@ def test_the_report_links_a_duplicate_to_the_kept_document(browser: Any, dedup_r
     page.close()
 
 
-BAD_FRAGMENTS = ["#doc=%E0%A4%A", "#doc=%", "#doc=%ZZ", "#doc=%ED%A0%80", "#%", "#doc=%0A%0D", "#doc=\u00e9%",
-                 "#doc=%3Cimg%20src%3Dx%20onerror%3Dwindow.__xss%3D6%3E", "#doc=" + "%41" * 20_000, "#doc=missing.txt"]
+BAD_FRAGMENTS = [
+    "#doc=%E0%A4%A",
+    "#doc=%",
+    "#doc=%ZZ",
+    "#doc=%ED%A0%80",
+    "#%",
+    "#doc=%0A%0D",
+    "#doc=\u00e9%",
+    "#doc=%3Cimg%20src%3Dx%20onerror%3Dwindow.__xss%3D6%3E",
+    "#doc=" + "%41" * 20_000,
+    "#doc=missing.txt",
+]
 
 
 def test_any_url_fragment_leaves_the_report_readable(browser: Any, report_run: Path) -> None:

@@ -18,10 +18,16 @@ import pytest
 from tests.conftest import run_cli
 from tests.test_dedup import lightly_edited, resendable, stories  # noqa: F401  (a fixture)
 
-TABLES = ("documents.parquet", "edits.parquet", "dropped.parquet", "line_stats.parquet",
-          "dedup_index.parquet", "dedup_passages.parquet")
+TABLES = (
+    "documents.parquet",
+    "edits.parquet",
+    "dropped.parquet",
+    "line_stats.parquet",
+    "dedup_index.parquet",
+    "dedup_passages.parquet",
+)
 # Small units of work, so that 600 stories make ten of them per pass.
-CONFIG = "[run]\nchunk_documents = 64\nskip = [\"language\", \"typos\"]\n"
+CONFIG = '[run]\nchunk_documents = 64\nskip = ["language", "typos"]\n'
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +36,10 @@ def inputs(tmp_path_factory: pytest.TempPathFactory, stories: dict[str, str]) ->
     folder = tmp_path_factory.mktemp("resume")
     texts = list(stories.values())[:580]
     records = [{"id": f"r{n}", "text": text} for n, text in enumerate(texts)]
-    records += [{"id": f"copy{n}", "text": lightly_edited(text)} for n, text in enumerate(
-        [text for text in texts if resendable(text)][:20])]
+    records += [
+        {"id": f"copy{n}", "text": lightly_edited(text)}
+        for n, text in enumerate([text for text in texts if resendable(text)][:20])
+    ]
     for part, rows in enumerate((records[:250], records[250:])):
         (folder / f"part{part}.jsonl").write_bytes(b"".join(orjson.dumps(row) + b"\n" for row in rows))
     (folder / "corpus.toml").write_text(CONFIG)
@@ -47,8 +55,12 @@ def reference(inputs: Path) -> Path:
 
 def start(folder: Path, out: str, *extra: str) -> subprocess.Popen[bytes]:
     command = Path(sys.executable).parent / "corpus"
-    return subprocess.Popen([command, "clean", "part0.jsonl", "part1.jsonl", "-o", out, "--workers", "2", *extra],
-                            cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [command, "clean", "part0.jsonl", "part1.jsonl", "-o", out, "--workers", "2", *extra],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def journal(folder: Path, out: str) -> dict | None:
@@ -131,7 +143,8 @@ def test_sigterm_keeps_the_work_done_and_resume_finishes_it(inputs: Path, refere
     assert process.returncode == 130
     assert stderr.decode().strip().splitlines() == [
         "corpus: error: out-term: interrupted; the work done so far is kept "
-        "(continue it with the same command and --resume)"]
+        "(continue it with the same command and --resume)"
+    ]
     assert not (inputs / "out-term").exists() and (inputs / ".out-term.partial").is_dir()
     resumed = run_cli("clean", "part0.jsonl", "part1.jsonl", "-o", "out-term", "--resume", cwd=inputs)
     assert resumed.returncode == 0, resumed.stderr
@@ -152,9 +165,11 @@ def test_resume_refuses_changed_inputs_and_overwrite_discards_the_unfinished_run
         handle.write(orjson.dumps({"id": "late", "text": "A story added after the run started."}) + b"\n")
     refused = run_cli("clean", "part0.jsonl", "part1.jsonl", "-o", "out-changed", "--resume", cwd=changed)
     assert refused.returncode == 2
-    assert refused.stderr.strip() == (f"corpus: error: {changed / 'out-changed'}: cannot resume: the input "
-                                      "part1.jsonl changed since the unfinished run started (run it as it was, "
-                                      "or start over with --overwrite)")
+    assert refused.stderr.strip() == (
+        f"corpus: error: {changed / 'out-changed'}: cannot resume: the input "
+        "part1.jsonl changed since the unfinished run started (run it as it was, "
+        "or start over with --overwrite)"
+    )
     fresh = run_cli("clean", "part0.jsonl", "part1.jsonl", "-o", "out-changed", "--overwrite", cwd=changed)
     assert fresh.returncode == 0, fresh.stderr
     assert "warning: discarded the unfinished run in .out-changed.partial" in fresh.stderr

@@ -17,7 +17,15 @@ from hypothesis import strategies as st
 from corpus.errors import ConfigError
 from corpus.rules import RuleFile, check_rule_file, load_rule_files
 from corpus.stages.boilerplate.site_rules import (
-    SiteRules, _fold, anchored_at_start, check_examples, compile_rule_files, needs, normalise_line, removals, rule_ids,
+    SiteRules,
+    _fold,
+    anchored_at_start,
+    check_examples,
+    compile_rule_files,
+    needs,
+    normalise_line,
+    removals,
+    rule_ids,
 )
 from tests.conftest import REPO, SEEDS, run_cli
 
@@ -57,20 +65,24 @@ def schema_error(tmp_path: Path, text: str, name: str = "site.example.toml") -> 
 
 
 SITE = '[site]\nhosts = ["example.com"]\n'
-RULE = '''
+RULE = """
 [[boilerplate]]
 id = "newsletter"
 kind = "line_pattern"
 pattern = '^Get a daily dose of .{1,60} news'
 examples = { remove = ["Get a daily dose of North Korea Times news through our daily email"] }
-'''
+"""
 
 
 # --- the schema -------------------------------------------------------------------------------
 
+
 def test_a_valid_file_is_checked_into_its_tables(tmp_path: Path) -> None:
-    file = write_rules(tmp_path / "rules", "example.com.toml", SITE + RULE + '[typos]\nprotect = ["GSOMIA"]\n'
-                       'correct = { imporved = "improved" }\n')
+    file = write_rules(
+        tmp_path / "rules",
+        "example.com.toml",
+        SITE + RULE + '[typos]\nprotect = ["GSOMIA"]\ncorrect = { imporved = "improved" }\n',
+    )
     checked = check_rule_file(file)
     assert checked.site is not None and checked.site.hosts == ("example.com",)
     [rule] = checked.boilerplate
@@ -79,48 +91,92 @@ def test_a_valid_file_is_checked_into_its_tables(tmp_path: Path) -> None:
     assert rule_ids([file]) == {"example.com.newsletter"}
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    (SITE + '[[boilerplate]]\nkind = "exact_line"\nlines = ["Share"]\nexamples = { remove = ["Share"] }\n',
-     'rule #1: missing key "id" (give every [[boilerplate]] rule an id'),
-    (SITE + RULE.replace('"line_pattern"', '"line_patern"'),
-     'rule "newsletter": unknown kind "line_patern" (did you mean "line_pattern"? valid: between, cut_after,'),
-    (SITE + RULE.replace("pattern =", "patern ="),
-     'rule "newsletter": unknown key "patern" (did you mean "pattern"? valid for line_pattern: description,'),
-    (SITE + RULE.replace("pattern =", "marker = '^x'\npattern ="),
-     'rule "newsletter": key "marker" does not apply to kind line_pattern (it belongs to cut_after and cut_before;'),
-    (SITE + RULE.replace(".{1,60}", "[a-z"),
-     'rule "newsletter": bad regex in "pattern": unterminated character set at position 21 (fix the regular expression;'),
-    (SITE + RULE.replace("'^Get", "'(Get"),
-     'rule "newsletter": bad regex in "pattern": missing ), unterminated subpattern at position 0'),
-    (SITE + RULE + RULE, 'rule "newsletter": duplicate id (ids must be unique in a file; rule #1 already uses it)'),
-    (SITE + RULE.split("examples")[0], 'rule "newsletter": missing key "examples" (add examples = { remove ='),
-    (SITE + RULE.replace("remove =", "keep ="), 'rule "newsletter": examples: missing key "remove"'),
-    (SITE + RULE.replace("remove =", "remvoe ="), 'rule "newsletter": examples: unknown key "remvoe" (did you mean "remove"?'),
-    (SITE + RULE.replace('"newsletter"', '"News-letter"'), 'rule #1: id "News-letter" is not a valid id'),
-    (SITE + RULE.replace("'^Get a daily dose of .{1,60} news'", "'(?i)(newsletter)?'"),
-     'rule "newsletter": regex "pattern" matches an empty string, so it would match any line'),
-    (SITE + RULE.replace('id = "newsletter"', 'id = "newsletter"\nmax_words = 0'),
-     'rule "newsletter": "max_words" must be a whole number of at least 1, not the number 0'),
-    (SITE + RULE.replace('kind = "line_pattern"', 'kind = "cut_after"\nmin_position = 1.5').replace("pattern =", "marker ="),
-     'rule "newsletter": "min_position" must be a fraction from 0 to 1, not the number 1.5'),
-    (SITE + '[[boilerplate]]\nid = "x"\nkind = "exact_line"\nlines = "Share"\nexamples = { remove = ["Share"] }\n',
-     'rule "x": "lines" must be a list of strings, not the string "Share"'),
-    (SITE + '[[boilerplate]]\nid = "x"\nkind = "exact_line"\nlines = ["»"]\nexamples = { remove = ["»"] }\n',
-     'rule "x": line \'»\' in "lines" is only punctuation that comparisons ignore'),
-    (SITE + '[[boilerplate]]\nid = "x"\nkind = "between"\nstart = "a"\nexamples = { remove = ["a"] }\n',
-     'rule "x": missing key "end" (between needs "start" and "end")'),
-    (RULE, 'missing [site] table (add [site] with hosts = ["example.com"] or markers'),
-    ('[site]\nhost = ["example.com"]\n', '[site]: unknown key "host" (did you mean "hosts"?'),
-    ('[site]\ndescription = "x"\n', "[site]: applies to no document"),
-    ('[site]\nhosts = ["https://example.com/news"]\n', '[site]: host "https://example.com/news" is not a host name'),
-    ('[site]\nall = true\nhosts = ["example.com"]\n', "[site]: all = true applies to every document"),
-    ('hosts = ["example.com"]\n' + RULE, 'unknown key "hosts" at the top of the file (put it under [site])'),
-    (SITE + '[boilerplat]\n', 'unknown table "boilerplat" (did you mean "boilerplate"? valid: boilerplate, site, typos)'),
-    (SITE + "[typos]\nprotect = [1]\n", '[typos]: "protect" must hold only strings, not the number 1'),
-    (SITE + '[typos]\ncorrect = { teh = "teh" }\n', '[typos]: correct "teh" = "teh" corrects nothing'),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            SITE + '[[boilerplate]]\nkind = "exact_line"\nlines = ["Share"]\nexamples = { remove = ["Share"] }\n',
+            'rule #1: missing key "id" (give every [[boilerplate]] rule an id',
+        ),
+        (
+            SITE + RULE.replace('"line_pattern"', '"line_patern"'),
+            'rule "newsletter": unknown kind "line_patern" (did you mean "line_pattern"? valid: between, cut_after,',
+        ),
+        (
+            SITE + RULE.replace("pattern =", "patern ="),
+            'rule "newsletter": unknown key "patern" (did you mean "pattern"? valid for line_pattern: description,',
+        ),
+        (
+            SITE + RULE.replace("pattern =", "marker = '^x'\npattern ="),
+            'rule "newsletter": key "marker" does not apply to kind line_pattern '
+            "(it belongs to cut_after and cut_before;",
+        ),
+        (
+            SITE + RULE.replace(".{1,60}", "[a-z"),
+            'rule "newsletter": bad regex in "pattern": unterminated character set at position 21 '
+            "(fix the regular expression;",
+        ),
+        (
+            SITE + RULE.replace("'^Get", "'(Get"),
+            'rule "newsletter": bad regex in "pattern": missing ), unterminated subpattern at position 0',
+        ),
+        (SITE + RULE + RULE, 'rule "newsletter": duplicate id (ids must be unique in a file; rule #1 already uses it)'),
+        (SITE + RULE.split("examples")[0], 'rule "newsletter": missing key "examples" (add examples = { remove ='),
+        (SITE + RULE.replace("remove =", "keep ="), 'rule "newsletter": examples: missing key "remove"'),
+        (
+            SITE + RULE.replace("remove =", "remvoe ="),
+            'rule "newsletter": examples: unknown key "remvoe" (did you mean "remove"?',
+        ),
+        (SITE + RULE.replace('"newsletter"', '"News-letter"'), 'rule #1: id "News-letter" is not a valid id'),
+        (
+            SITE + RULE.replace("'^Get a daily dose of .{1,60} news'", "'(?i)(newsletter)?'"),
+            'rule "newsletter": regex "pattern" matches an empty string, so it would match any line',
+        ),
+        (
+            SITE + RULE.replace('id = "newsletter"', 'id = "newsletter"\nmax_words = 0'),
+            'rule "newsletter": "max_words" must be a whole number of at least 1, not the number 0',
+        ),
+        (
+            SITE
+            + RULE.replace('kind = "line_pattern"', 'kind = "cut_after"\nmin_position = 1.5').replace(
+                "pattern =", "marker ="
+            ),
+            'rule "newsletter": "min_position" must be a fraction from 0 to 1, not the number 1.5',
+        ),
+        (
+            SITE
+            + '[[boilerplate]]\nid = "x"\nkind = "exact_line"\nlines = "Share"\nexamples = { remove = ["Share"] }\n',
+            'rule "x": "lines" must be a list of strings, not the string "Share"',
+        ),
+        (
+            SITE + '[[boilerplate]]\nid = "x"\nkind = "exact_line"\nlines = ["»"]\nexamples = { remove = ["»"] }\n',
+            'rule "x": line \'»\' in "lines" is only punctuation that comparisons ignore',
+        ),
+        (
+            SITE + '[[boilerplate]]\nid = "x"\nkind = "between"\nstart = "a"\nexamples = { remove = ["a"] }\n',
+            'rule "x": missing key "end" (between needs "start" and "end")',
+        ),
+        (RULE, 'missing [site] table (add [site] with hosts = ["example.com"] or markers'),
+        ('[site]\nhost = ["example.com"]\n', '[site]: unknown key "host" (did you mean "hosts"?'),
+        ('[site]\ndescription = "x"\n', "[site]: applies to no document"),
+        (
+            '[site]\nhosts = ["https://example.com/news"]\n',
+            '[site]: host "https://example.com/news" is not a host name',
+        ),
+        ('[site]\nall = true\nhosts = ["example.com"]\n', "[site]: all = true applies to every document"),
+        ('hosts = ["example.com"]\n' + RULE, 'unknown key "hosts" at the top of the file (put it under [site])'),
+        (
+            SITE + "[boilerplat]\n",
+            'unknown table "boilerplat" (did you mean "boilerplate"? valid: boilerplate, site, typos)',
+        ),
+        (SITE + "[typos]\nprotect = [1]\n", '[typos]: "protect" must hold only strings, not the number 1'),
+        (SITE + '[typos]\ncorrect = { teh = "teh" }\n', '[typos]: correct "teh" = "teh" corrects nothing'),
+    ],
+)
 def test_schema_errors_are_one_line_naming_the_file_the_rule_and_the_key(
-    tmp_path: Path, text: str, message: str,
+    tmp_path: Path,
+    text: str,
+    message: str,
 ) -> None:
     line = schema_error(tmp_path, text)
     assert message in line, line
@@ -143,31 +199,41 @@ def test_a_toml_syntax_error_names_the_file(tmp_path: Path) -> None:
 
 # --- each kind on real text ---------------------------------------------------------------------
 
+
 def test_exact_line_compares_normalised_lines(tmp_path: Path) -> None:
-    rules = compiled(tmp_path, SITE + '''
+    rules = compiled(
+        tmp_path,
+        SITE
+        + """
 [[boilerplate]]
 id = "comments"
 kind = "exact_line"
 lines = ["LEAVE A REPLY", "be first to comment:", "More from Asia More posts in Asia"]
 examples = { remove = ["Leave a Reply"] }
-''')
+""",
+    )
     lines = seed_lines("004")
     assert removed_lines(rules, lines) == ["Be First to Comment", "Leave a Reply"]
-    assert removed_lines(rules, ["  Leave   a\u00a0Reply »", "ＬＥＡＶＥ Ａ ＲＥＰＬＹ…", "Leave a Reply Cancel reply", ""]) == [
-        "  Leave   a\u00a0Reply »", "ＬＥＡＶＥ Ａ ＲＥＰＬＹ…"]
+    assert removed_lines(
+        rules, ["  Leave   a\u00a0Reply »", "ＬＥＡＶＥ Ａ ＲＥＰＬＹ…", "Leave a Reply Cancel reply", ""]
+    ) == ["  Leave   a\u00a0Reply »", "ＬＥＡＶＥ Ａ ＲＥＰＬＹ…"]
     assert normalise_line("  More posts in  Asia » ") == "more posts in asia"
     assert normalise_line("Straße…") == normalise_line("STRASSE...") == "strasse"
 
 
 def test_line_pattern_searches_the_stripped_line_within_max_words(tmp_path: Path) -> None:
-    rules = compiled(tmp_path, SITE + r'''
+    rules = compiled(
+        tmp_path,
+        SITE
+        + r"""
 [[boilerplate]]
 id = "author_bio"
 kind = "line_pattern"
 pattern = '^[A-Z]\w+ [A-Z]\w+ is the .{0,40}\bAntiwar\.com\b'
 max_words = 15
 examples = { remove = ["Dave DeCamp is the news editor of Antiwar.com, follow him on Twitter @decampdave."] }
-''')
+""",
+    )
     lines = seed_lines("001")
     assert removed_lines(rules, lines) == [lines[24]] and lines[24].startswith("Dave DeCamp is the news editor")
     long_bio = lines[24] + " He has written for many outlets over the years and lives in Virginia."
@@ -175,33 +241,39 @@ examples = { remove = ["Dave DeCamp is the news editor of Antiwar.com, follow hi
 
 
 def test_cut_after_removes_from_the_first_marker_at_or_after_min_position(tmp_path: Path) -> None:
-    text = SITE + '''
+    text = (
+        SITE
+        + """
 [[boilerplate]]
 id = "teasers"
 kind = "cut_after"
 marker = '^More Information'
 min_position = 0.5
 examples = { remove = ["More Information"] }
-'''
+"""
+    )
     lines = seed_lines("003")
     start = next(i for i, line in enumerate(lines) if line.startswith("More Information"))
     assert removed_lines(compiled(tmp_path, text), lines) == lines[start:]
     without_marker = compiled(tmp_path, text.replace("min_position", "include_marker = false\nmin_position"))
-    assert removed_lines(without_marker, lines) == lines[start + 1:]
+    assert removed_lines(without_marker, lines) == lines[start + 1 :]
     early = ["More Information on the pact is expected soon.", *lines]  # line 0: before the middle
     assert removals(compiled(tmp_path, text), early)[0][0] == start + 1
     assert removals(compiled(tmp_path, text), early, guards=False)[0][0] == 0
 
 
 def test_cut_before_removes_everything_above_the_first_marker(tmp_path: Path) -> None:
-    text = SITE + r'''
+    text = (
+        SITE
+        + r"""
 [[boilerplate]]
 id = "header"
 kind = "cut_before"
 marker = '^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} GMT[+-]\d{1,2}$'
 max_position = 0.2
 examples = { remove = ["RT.com\n13 Jun 2022, 03:58 GMT+10"] }
-'''
+"""
+    )
     lines = seed_lines("003")
     assert removed_lines(compiled(tmp_path, text), lines) == ["RT.com"]
     with_marker = compiled(tmp_path, text.replace("max_position", "include_marker = true\nmax_position"))
@@ -212,14 +284,17 @@ examples = { remove = ["RT.com\n13 Jun 2022, 03:58 GMT+10"] }
 
 
 def test_between_removes_each_start_through_the_next_end(tmp_path: Path) -> None:
-    text = SITE + r'''
+    text = (
+        SITE
+        + r"""
 [[boilerplate]]
 id = "weather"
 kind = "between"
 start = '^\d{1,3}(?:\.\d)? ?°?[CF]$'
 end = '^[A-Z][a-z]+(?: [A-Z][a-z]+)*$'
 examples = { remove = ["15.7 C\nNew York"] }
-'''
+"""
+    )
     lines = seed_lines("002")
     assert removed_lines(compiled(tmp_path, text), lines) == ["15.7 C", "New York"]
     inner = compiled(tmp_path, text.replace("examples", "include_markers = false\nexamples"))
@@ -234,7 +309,10 @@ examples = { remove = ["15.7 C\nNew York"] }
 
 
 def test_the_first_rule_in_the_file_gets_a_line_and_disabled_rules_remove_nothing(tmp_path: Path) -> None:
-    rules = compiled(tmp_path, SITE + '''
+    rules = compiled(
+        tmp_path,
+        SITE
+        + """
 [[boilerplate]]
 id = "promo"
 kind = "line_pattern"
@@ -252,18 +330,23 @@ id = "tail"
 kind = "cut_after"
 marker = '^Be First to Comment$'
 examples = { remove = ["Be First to Comment"] }
-''')
+""",
+    )
     lines = [line.replace("\u00a0", " ") for line in seed_lines("004")]
     found = removals(rules, lines)
     assert found == sorted(found)
-    by_rule = {rule_id: [lines[i] for first, end, r in found if r == rule_id for i in range(first, end)]
-               for rule_id in {r for _, _, r in found}}
+    by_rule = {
+        rule_id: [lines[i] for first, end, r in found if r == rule_id for i in range(first, end)]
+        for rule_id in {r for _, _, r in found}
+    }
     assert by_rule["site.example.promo"] == [lines[16]] and lines[16].startswith("READ MORE:")
     assert by_rule["site.example.comments"] == ["Leave a Reply"]  # also in the tail's range: ranges overlap
     assert by_rule["site.example.tail"][0] == "Be First to Comment"
     without = removals(rules, lines, disabled={"site.example.promo", "site.example.tail"})
     assert [(lines[first], rule_id) for first, _, rule_id in without] == [
-        (lines[16], "site.example.comments"), ("Leave a Reply", "site.example.comments")]
+        (lines[16], "site.example.comments"),
+        ("Leave a Reply", "site.example.comments"),
+    ]
 
 
 def test_applies_to_hosts_and_subdomains_markers_only_without_a_site(tmp_path: Path) -> None:
@@ -275,7 +358,7 @@ def test_applies_to_hosts_and_subdomains_markers_only_without_a_site(tmp_path: P
     assert www.hosts == ("antiwar.com",) and www.applies_to("antiwar.com", "")
     assert not rules.applies_to("notantiwar.com", text)  # a site's documents are matched by host only
     assert rules.applies_to(None, text) and not rules.applies_to(None, text.lower())
-    every = compiled(tmp_path, '[site]\nall = true\n' + RULE, name="generic.toml")
+    every = compiled(tmp_path, "[site]\nall = true\n" + RULE, name="generic.toml")
     assert every.applies_to("example.org", "") and every.applies_to(None, "")
 
 
@@ -289,7 +372,9 @@ def test_compiled_rules_survive_pickling_for_the_workers(tmp_path: Path) -> None
 
 # --- the fast path gives what trying each rule on each line gives -----------------------------
 
-TRICKY_RULES = SITE + r'''
+TRICKY_RULES = (
+    SITE
+    + r"""
 [[boilerplate]]
 id = "anchored"
 kind = "line_pattern"
@@ -333,11 +418,57 @@ kind = "cut_after"
 marker = '(?i)related (articles|stories)$'
 min_position = 0.5
 examples = { remove = ["Related articles"] }
-'''
-FRAGMENTS = ["Skip", "skip", "to", "content", "Share", "this", "on", "all", "ALL", "rights", "RIGHTS", "reserved",
-             "reſerved", "rİghts", "rıghts", "ſhare", "copyright", "©", "ⓒ", "Ⓒ", "(c)", "2024", "straße", "STRASSE",
-             "STRAẞE", "Posted", "in", "IN", "news", "kishida", "KISHIDA", "says", "very", "abcab", "Leave", "a",
-             "Reply", "reply", "ΣΧΌΛΙΑ", "σχόλια", "Related", "articles", "ARTICLES", "\u212aeep", " ", "»", ":"]
+"""
+)
+FRAGMENTS = [
+    "Skip",
+    "skip",
+    "to",
+    "content",
+    "Share",
+    "this",
+    "on",
+    "all",
+    "ALL",
+    "rights",
+    "RIGHTS",
+    "reserved",
+    "reſerved",
+    "rİghts",
+    "rıghts",
+    "ſhare",
+    "copyright",
+    "©",
+    "ⓒ",
+    "Ⓒ",
+    "(c)",
+    "2024",
+    "straße",
+    "STRASSE",
+    "STRAẞE",
+    "Posted",
+    "in",
+    "IN",
+    "news",
+    "kishida",
+    "KISHIDA",
+    "says",
+    "very",
+    "abcab",
+    "Leave",
+    "a",
+    "Reply",
+    "reply",
+    "ΣΧΌΛΙΑ",
+    "σχόλια",
+    "Related",
+    "articles",
+    "ARTICLES",
+    "\u212aeep",
+    " ",
+    "»",
+    ":",
+]
 
 
 def reference(rules: SiteRules, lines: list[str]) -> list[tuple[int, int, str]]:
@@ -346,15 +477,24 @@ def reference(rules: SiteRules, lines: list[str]) -> list[tuple[int, int, str]]:
     stripped = [line.strip() for line in lines]
     for number, line in enumerate(stripped):
         for rule in rules.rules if line else ():
-            if rule.kind == "exact_line" and normalise_line(line) in rule.lines or (
-                    rule.kind == "line_pattern" and (not rule.max_words or len(line.split()) <= rule.max_words)
-                    and rule.pattern.search(line)):  # type: ignore[union-attr]
+            if (
+                rule.kind == "exact_line"
+                and normalise_line(line) in rule.lines
+                or (
+                    rule.kind == "line_pattern"
+                    and (not rule.max_words or len(line.split()) <= rule.max_words)
+                    and rule.pattern.search(line)
+                )
+            ):  # type: ignore[union-attr]
                 found.append((number, number + 1, rule.id))
                 break
     for rule in rules.rules:
         if rule.kind == "cut_after":
-            hits = [n for n, line in enumerate(stripped) if line and n / len(lines) >= rule.min_position
-                    and rule.pattern.search(line)]  # type: ignore[union-attr]
+            hits = [
+                n
+                for n, line in enumerate(stripped)
+                if line and n / len(lines) >= rule.min_position and rule.pattern.search(line)
+            ]  # type: ignore[union-attr]
             found += [(hits[0], len(lines), rule.id)] if hits else []
     return sorted(found)
 
@@ -362,16 +502,23 @@ def reference(rules: SiteRules, lines: list[str]) -> list[tuple[int, int, str]]:
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(FRAGMENTS), max_size=8).map(" ".join), min_size=1, max_size=12))
 def test_removals_equal_trying_every_rule_on_every_line(lines: list[str]) -> None:
-    [rules] = compile_rule_files([RuleFile("site.example.toml", "test", Path("site.example.toml"), "",
-                                           tomllib.loads(TRICKY_RULES))])
+    [rules] = compile_rule_files(
+        [RuleFile("site.example.toml", "test", Path("site.example.toml"), "", tomllib.loads(TRICKY_RULES))]
+    )
     assert removals(rules, lines) == reference(rules, lines)
 
 
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet=st.sampled_from("abcdefghiklmnorstuvwyzABCDEFGHIKLMNORSTUVWYZ ſİıK©ẞßΣσςµμ()."), max_size=40))
 def test_the_literal_prefilter_never_rules_out_a_match(text: str) -> None:
-    patterns = [r"(?i)\ball\s+rights?\s+reserved", r"(?i)copyright|straße", r"(?i:KISS)|ſtar", r"(?i)µ[a-z]+ς",
-                r"(?i)(?:a|b)rt(?:is|ik)", r"Bar(?i:rIck)"]
+    patterns = [
+        r"(?i)\ball\s+rights?\s+reserved",
+        r"(?i)copyright|straße",
+        r"(?i:KISS)|ſtar",
+        r"(?i)µ[a-z]+ς",
+        r"(?i)(?:a|b)rt(?:is|ik)",
+        r"Bar(?i:rIck)",
+    ]
     for source in patterns:
         pattern = re.compile(source)
         found = needs(pattern)
@@ -391,8 +538,12 @@ def test_anchored_patterns_are_recognised_from_their_parse_tree() -> None:
 
 # --- examples and the shipped files -----------------------------------------------------------
 
+
 def test_examples_pass_and_fail_as_they_should(tmp_path: Path) -> None:
-    rules = compiled(tmp_path, SITE + '''
+    rules = compiled(
+        tmp_path,
+        SITE
+        + """
 [[boilerplate]]
 id = "comments"
 kind = "exact_line"
@@ -405,7 +556,8 @@ kind = "cut_after"
 marker = '^Leave a Reply$'
 min_position = 0.9
 examples = { remove = ["Leave a Reply\\nYour email address will not be published."], keep = ["Leave no reply"] }
-''')
+""",  # noqa: E501 (a TOML inline table is one line)
+    )
     count, failures = check_examples(rules)
     assert count == 6
     assert [(f.rule_id, f.expected, f.number, f.problem) for f in failures] == [
@@ -415,22 +567,45 @@ examples = { remove = ["Leave a Reply\\nYour email address will not be published
     ]  # the cut passes although its marker is on line 1 of 2: examples run with guards off
 
 
-@pytest.mark.parametrize(("number", "expected"), [
-    ("001", ["Dave DeCamp is the news editor of Antiwar.com, follow him on Twitter @decampdave."]),
-    ("002", ["15.7 C", "New York"]),
-    ("003", ["RT.com", "Get a daily dose of North Korea Times news", "Publish news of your business",
-             "More InformationANDONG, South Korea", "WASHINGTON, D.C.: Boeing", "RALEIGH/COLUMBIA", "GENEVA,",
-             "RIYADH", "BRUSSELS", "NEW YORK, New York - U.S. stock", "NEW YORK CITY", "WASHINGTON, D.C.: U.S.",
-             "LONDON/NEW YORK CITY", "NEW YORK, New York - Industrial", "BERLIN/DETROIT"]),
-    ("000", []),
-    ("004", []),
-])
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        ("001", ["Dave DeCamp is the news editor of Antiwar.com, follow him on Twitter @decampdave."]),
+        ("002", ["15.7 C", "New York"]),
+        (
+            "003",
+            [
+                "RT.com",
+                "Get a daily dose of North Korea Times news",
+                "Publish news of your business",
+                "More InformationANDONG, South Korea",
+                "WASHINGTON, D.C.: Boeing",
+                "RALEIGH/COLUMBIA",
+                "GENEVA,",
+                "RIYADH",
+                "BRUSSELS",
+                "NEW YORK, New York - U.S. stock",
+                "NEW YORK CITY",
+                "WASHINGTON, D.C.: U.S.",
+                "LONDON/NEW YORK CITY",
+                "NEW YORK, New York - Industrial",
+                "BERLIN/DETROIT",
+            ],
+        ),
+        ("000", []),
+        ("004", []),
+    ],
+)
 def test_the_shipped_site_files_remove_the_seeds_chrome_and_nothing_else(number: str, expected: list[str]) -> None:
     files = [file for file in load_rule_files(REPO / "rules") if file.name in SHIPPED_SITE_FILES]
     lines = seed_lines(number)
     text = "\n".join(lines)
-    removed = [line for rules in compile_rule_files(files) if rules.applies_to(None, text)
-               for line in removed_lines(rules, lines)]
+    removed = [
+        line
+        for rules in compile_rule_files(files)
+        if rules.applies_to(None, text)
+        for line in removed_lines(rules, lines)
+    ]
     assert len(removed) == len(expected)
     for line, start in zip(removed, expected):
         assert line.startswith(start), (line, start)
@@ -443,6 +618,7 @@ def test_the_shipped_files_pass_their_examples() -> None:
 
 
 # --- the CLI ----------------------------------------------------------------------------------
+
 
 def test_rules_check_passes_on_the_shipped_files() -> None:
     result = run_cli("rules", "check", cwd=REPO)
@@ -460,40 +636,55 @@ def test_rules_check_on_a_broken_file_is_one_clear_line(tmp_path: Path) -> None:
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr == (
         'corpus: error: rules/antiwar.com.toml: rule "author_bio": unknown key "patern" (did you mean "pattern"? '
-        "valid for line_pattern: description, examples, id, kind, max_words, pattern)\n")
+        "valid for line_pattern: description, examples, id, kind, max_words, pattern)\n"
+    )
 
 
 def test_rules_check_lists_each_failing_example_and_exits_1(tmp_path: Path) -> None:
-    write_rules(tmp_path / "mine", "example.com.toml", SITE + RULE.replace(
-        'remove = ["Get', 'keep = ["Get a daily dose of Japan Herald news"], remove = ["Get').replace(
-        "news through", "newz through"))
+    write_rules(
+        tmp_path / "mine",
+        "example.com.toml",
+        SITE
+        + RULE.replace('remove = ["Get', 'keep = ["Get a daily dose of Japan Herald news"], remove = ["Get').replace(
+            "news through", "newz through"
+        ),
+    )
     result = run_cli("rules", "check", "--rules", tmp_path / "mine", cwd=tmp_path)
     assert result.returncode == 1
     assert "example.com.toml (" in result.stdout and ": 1 rule, 2 examples: 2 failed" in result.stdout
-    assert ("  FAIL example.com.newsletter: remove example 1 removed nothing: "
-            "'Get a daily dose of North Korea Times newz through our daily email'") in result.stdout
-    assert ("  FAIL example.com.newsletter: keep example 1 removed line 1: "
-            "'Get a daily dose of Japan Herald news'") in result.stdout
-    assert re.fullmatch(r"corpus: error: rules check: 2 of \d+ examples failed \(fix each rule or example listed above\)",
-                        result.stderr.splitlines()[-1])
+    assert (
+        "  FAIL example.com.newsletter: remove example 1 removed nothing: "
+        "'Get a daily dose of North Korea Times newz through our daily email'"
+    ) in result.stdout
+    assert (
+        "  FAIL example.com.newsletter: keep example 1 removed line 1: 'Get a daily dose of Japan Herald news'"
+    ) in result.stdout
+    assert re.fullmatch(
+        r"corpus: error: rules check: 2 of \d+ examples failed \(fix each rule or example listed above\)",
+        result.stderr.splitlines()[-1],
+    )
 
 
 def line_stats(out: Path, rows: list[tuple[str, str | None, int]]) -> None:
     out.mkdir()
-    pl.DataFrame(rows, schema={"line": pl.String, "site": pl.String, "documents": pl.Int64},
-                 orient="row").write_parquet(out / "line_stats.parquet")
+    pl.DataFrame(
+        rows, schema={"line": pl.String, "site": pl.String, "documents": pl.Int64}, orient="row"
+    ).write_parquet(out / "line_stats.parquet")
 
 
 def test_suggest_prints_a_site_file_that_check_accepts(tmp_path: Path) -> None:
-    line_stats(tmp_path / "out", [
-        ("get a daily dose of north korea times news through our daily email", "northkoreatimes.com", 40),
-        ("publish news of your business", "northkoreatimes.com", 40),
-        ('more "information" \\ here', "northkoreatimes.com", 7),
-        ("leave a reply", "northkoreatimes.com", 90),  # generic.toml removes it already
-        ("seoul plans to normalize cooperation", "northkoreatimes.com", 2),
-        ("get a daily dose of north korea times news through our daily email", None, 40),
-        ("rt.com", "rt.com", 100),
-    ])
+    line_stats(
+        tmp_path / "out",
+        [
+            ("get a daily dose of north korea times news through our daily email", "northkoreatimes.com", 40),
+            ("publish news of your business", "northkoreatimes.com", 40),
+            ('more "information" \\ here', "northkoreatimes.com", 7),
+            ("leave a reply", "northkoreatimes.com", 90),  # generic.toml removes it already
+            ("seoul plans to normalize cooperation", "northkoreatimes.com", 2),
+            ("get a daily dose of north korea times news through our daily email", None, 40),
+            ("rt.com", "rt.com", 100),
+        ],
+    )
     result = run_cli("rules", "suggest", tmp_path / "out", "--site", "northkoreatimes.com", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert '  "get a daily dose of north korea times news through our daily email",  # 40 documents' in result.stdout
@@ -502,8 +693,18 @@ def test_suggest_prints_a_site_file_that_check_accepts(tmp_path: Path) -> None:
     assert "Left out: 1 line that the rule files in effect already remove." in result.stdout
     lines = result.stdout.splitlines()
     assert lines[lines.index("[site]") + 1] == 'hosts = ["northkoreatimes.com"]'
-    limited = run_cli("rules", "suggest", tmp_path / "out", "--site", "northkoreatimes.com", "--limit", "1",
-                      "--min-documents", "2", cwd=tmp_path)
+    limited = run_cli(
+        "rules",
+        "suggest",
+        tmp_path / "out",
+        "--site",
+        "northkoreatimes.com",
+        "--limit",
+        "1",
+        "--min-documents",
+        "2",
+        cwd=tmp_path,
+    )
     assert limited.returncode == 0 and len(re.findall(r",  # \d+ documents\n", limited.stdout)) == 1
     assert "# 40 documents" in limited.stdout
 
@@ -529,8 +730,10 @@ def test_suggest_for_documents_without_a_url_needs_a_marker(tmp_path: Path) -> N
 def test_suggest_errors_say_what_to_do(tmp_path: Path) -> None:
     no_stats = run_cli("rules", "suggest", tmp_path, "--site", "example.com")
     assert no_stats.returncode == 2
-    assert no_stats.stderr == (f"corpus: error: {tmp_path / 'line_stats.parquet'}: no line statistics here (give the "
-                               "-o folder of a finished `corpus clean` that ran the boilerplate stage)\n")
+    assert no_stats.stderr == (
+        f"corpus: error: {tmp_path / 'line_stats.parquet'}: no line statistics here (give the "
+        "-o folder of a finished `corpus clean` that ran the boilerplate stage)\n"
+    )
     line_stats(tmp_path / "out", [("subscribe to our podcast", "antiwar.com", 3)])
     unknown = run_cli("rules", "suggest", tmp_path / "out", "--site", "antiwar.co")
     assert unknown.returncode == 2 and 'did you mean "antiwar.com"? the run has lines of 1 sites' in unknown.stderr

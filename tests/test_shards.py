@@ -58,7 +58,9 @@ def test_shards_hold_the_rows_of_one_file_in_the_same_order(runs: Path) -> None:
 
 
 def test_duckdb_reads_the_shards_with_a_glob(runs: Path) -> None:
-    found = duckdb.sql(f"SELECT count(*), count(DISTINCT id) FROM '{runs / 'sharded'}/documents-*.parquet'").fetchall()[0]
+    found = duckdb.sql(f"SELECT count(*), count(DISTINCT id) FROM '{runs / 'sharded'}/documents-*.parquet'").fetchall()[
+        0
+    ]
     assert found == (40, 40)
 
 
@@ -67,8 +69,12 @@ def test_every_audit_command_works_on_a_sharded_run(runs: Path) -> None:
     run = corpus.open(sharded)
     assert run.documents.height == 40 and run.dropped.height == 5
     assert run.original("r33") == corpus.open(single).original("r33")
-    for command in (["show", sharded, "r33"], ["show", sharded, "copy3", "--original"], ["stats", sharded],
-                    ["diff", sharded, "r33", "--no-color"]):
+    for command in (
+        ["show", sharded, "r33"],
+        ["show", sharded, "copy3", "--original"],
+        ["stats", sharded],
+        ["diff", sharded, "r33", "--no-color"],
+    ):
         assert run_cli(*command).stdout == run_cli(*[single if part == sharded else part for part in command]).stdout
     compared = run_cli("compare", sharded, single)
     assert compared.returncode == 0 and compared.stdout.count("(none)") == 2

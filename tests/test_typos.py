@@ -20,8 +20,24 @@ from corpus.stages.typos.vocabulary import Counts
 from corpus.writer import BATCH_DOCS
 from tests.conftest import SEEDS, run_cli, shared_data
 
-PROTECTED = ["Kishida", "Yoon", "Fumio", "Shinzo", "GSOMIA", "CNN", "defence", "apologised", "normalise",
-             "normalisation", "labour", "neighbours", "Suk-yeol", "Geun-hye", "Pyongyang", "Nakatani"]
+PROTECTED = [
+    "Kishida",
+    "Yoon",
+    "Fumio",
+    "Shinzo",
+    "GSOMIA",
+    "CNN",
+    "defence",
+    "apologised",
+    "normalise",
+    "normalisation",
+    "labour",
+    "neighbours",
+    "Suk-yeol",
+    "Geun-hye",
+    "Pyongyang",
+    "Nakatani",
+]
 
 
 def typo_edits(out: Path) -> pl.DataFrame:
@@ -42,8 +58,14 @@ def test_the_seeds_typos_are_fixed_with_their_evidence(seeds_out: Path) -> None:
     assert ("Soth", "South", "typos.spelling_in_context") in changes
     for row in typo_edits(seeds_out).iter_rows(named=True):
         detail = json.loads(row["detail"])
-        assert "candidates" in detail or detail["pair"].split()[0] == row["after"] or detail["pair"].endswith(row["after"])
-    text = pl.read_parquet(seeds_out / "documents.parquet").filter(pl.col("id") == "000_9c357a5e9c026ce2.txt")["text"].item()
+        assert (
+            "candidates" in detail or detail["pair"].split()[0] == row["after"] or detail["pair"].endswith(row["after"])
+        )
+    text = (
+        pl.read_parquet(seeds_out / "documents.parquet")
+        .filter(pl.col("id") == "000_9c357a5e9c026ce2.txt")["text"]
+        .item()
+    )
     assert "South Korea Japan ties improved as both nations" in text and "Soth" not in text
 
 
@@ -63,7 +85,10 @@ def test_each_seed_replays_to_its_original(seeds_out: Path) -> None:
     docs = pl.read_parquet(seeds_out / "documents.parquet")
     edits = pl.read_parquet(seeds_out / "edits.parquet")
     for row in docs.iter_rows(named=True):
-        own = [Edit(**{k: v for k, v in e.items() if k != "id"}) for e in edits.filter(pl.col("id") == row["id"]).iter_rows(named=True)]
+        own = [
+            Edit(**{k: v for k, v in e.items() if k != "id"})
+            for e in edits.filter(pl.col("id") == row["id"]).iter_rows(named=True)
+        ]
         assert replay(row["text"], own, reverse=True) == (SEEDS / row["id"]).read_text(encoding="utf-8")
 
 
@@ -79,15 +104,19 @@ def test_unknown_words_are_listed_with_what_the_stage_would_do(seeds_out: Path) 
 def run_texts(tmp_path: Path, texts: list[str], *, language: bool = True, rules: Path | None = None) -> list[str]:
     source = tmp_path / "in.jsonl"
     source.write_bytes(b"".join(orjson.dumps({"id": f"d{i}", "text": text}) + b"\n" for i, text in enumerate(texts)))
-    config = load_config(None, stages=pipeline.STAGES, run_flags={"workers": 1, "skip": [] if language else ["language"]})
+    config = load_config(
+        None, stages=pipeline.STAGES, run_flags={"workers": 1, "skip": [] if language else ["language"]}
+    )
     out = tmp_path / "out"
     pipeline.run([source], out, config, rules_dir=rules)
     docs = pl.read_parquet(out / "documents.parquet")
     return [docs.filter(pl.col("id") == f"d{i}")["text"].item() for i in range(len(texts))]
 
 
-STORY = ("The company said its board approved the plan on Tuesday, and that it expects the deal to close "
-         "in the second quarter after the regulators have reviewed it. ")
+STORY = (
+    "The company said its board approved the plan on Tuesday, and that it expects the deal to close "
+    "in the second quarter after the regulators have reviewed it. "
+)
 
 
 def test_case_is_kept_and_british_spellings_and_corpus_jargon_are_left(tmp_path: Path) -> None:
@@ -104,17 +133,21 @@ def test_case_is_kept_and_british_spellings_and_corpus_jargon_are_left(tmp_path:
 
 
 def test_urls_handles_acronyms_and_hyphenated_names_are_never_touched(tmp_path: Path) -> None:
-    text = (STORY + "Write to imporved@example.com or see www.imporved.com/imporved, follow @imporved and "
-            "#imporved; NATO and GSOMIA met Park Geun-hye and the McKinsey team. The page held "
-            '<img src=x onerror="alert(1)"> and <a href="javascript:alert(\'pwned\')">a lnk</a>, '
-            "and $ setx imporved=1 ran eval(imporved).")
+    text = (
+        STORY + "Write to imporved@example.com or see www.imporved.com/imporved, follow @imporved and "
+        "#imporved; NATO and GSOMIA met Park Geun-hye and the McKinsey team. The page held "
+        '<img src=x onerror="alert(1)"> and <a href="javascript:alert(\'pwned\')">a lnk</a>, '
+        "and $ setx imporved=1 ran eval(imporved)."
+    )
     [cleaned] = run_texts(tmp_path, [text])
     assert cleaned == text
 
 
 def test_documents_in_other_languages_are_left_alone(tmp_path: Path) -> None:
-    german = ("Die Regierung hat am Dienstag einen neuen Plan vorgestellt, der die Wirtschaft stärken soll. "
-              "Die Opposition kritisierte den Vorschlag als unzureichend und forderte mehr Investitionen.")
+    german = (
+        "Die Regierung hat am Dienstag einen neuen Plan vorgestellt, der die Wirtschaft stärken soll. "
+        "Die Opposition kritisierte den Vorschlag als unzureichend und forderte mehr Investitionen."
+    )
     [cleaned] = run_texts(tmp_path, [german])
     assert cleaned == german
 
@@ -130,7 +163,7 @@ def test_words_toml_protects_and_forces(tmp_path: Path) -> None:
 
 
 def test_the_corpus_evidence_crosses_batches_but_a_batch_gets_only_its_own_counts(tmp_path: Path) -> None:
-    """"Soth Korea" in the second batch is fixed by the "South Korea" of the seeds in the first;
+    """ "Soth Korea" in the second batch is fixed by the "South Korea" of the seeds in the first;
     the second batch's lookups hold the counts of its own unknown words only, not the first's."""
     shared_data("neardup-reuters21578", "sgm")
     from benchmarks.bench_pipeline import reuters_stories
@@ -139,7 +172,9 @@ def test_the_corpus_evidence_crosses_batches_but_a_batch_gets_only_its_own_count
     soth = next(line for line in seeds[0].read_text("utf-8").splitlines() if line.startswith("Soth Korea"))
     texts = [path.read_text("utf-8") for path in seeds[1:]] + [story["text"] for story in reuters_stories(BATCH_DOCS)]
     texts = texts[:BATCH_DOCS] + [STORY + soth]
-    docs = [Document(id=str(i), source="test", text=text, language="en", language_score=1.0) for i, text in enumerate(texts)]
+    docs = [
+        Document(id=str(i), source="test", text=text, language="en", language_score=1.0) for i, text in enumerate(texts)
+    ]
     stage = TyposStage(TyposConfig())
     states: list[Counts] = []
     stage.batch_state = lambda lookups: states.append(vocabulary.batch_counts(lookups)) or states[-1]  # type: ignore[method-assign]
@@ -149,7 +184,9 @@ def test_the_corpus_evidence_crosses_batches_but_a_batch_gets_only_its_own_count
     assert edit.rule == IN_CONTEXT and json.loads(edit.detail)["pair"] == "South Korea"
     first, second = states
     assert first.count("Kishida") >= 3 and "Kishida" not in second.forms  # a seed's name, in the first batch only
-    assert "Soth" in second.forms and all(re.search(rf"\b{form}\b", STORY + soth, re.IGNORECASE) for form in second.forms)
+    assert "Soth" in second.forms and all(
+        re.search(rf"\b{form}\b", STORY + soth, re.IGNORECASE) for form in second.forms
+    )
     assert [twin for _, _, twin, _, _ in second.twins_of("Soth")] == ["South"]
 
 
@@ -188,7 +225,7 @@ def test_real_misspellings_are_fixed_and_real_rare_words_kept(tmp_path: Path) ->
     cleaned = run_texts(tmp_path, texts)
     for text, out in zip(texts[: len(REUTERS_KEPT)], cleaned, strict=False):
         assert out == text
-    for (typo, fixed), out in zip(REUTERS_FIXED, cleaned[len(REUTERS_KEPT):], strict=True):
+    for (typo, fixed), out in zip(REUTERS_FIXED, cleaned[len(REUTERS_KEPT) :], strict=True):
         assert fixed in out and out != STORY + typo, typo
 
 

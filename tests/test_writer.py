@@ -13,8 +13,11 @@ from corpus.document import Document
 from corpus.writer import SPILL_SCHEMA, ChunkWriter, chunk_files, read_spill, spill_row
 
 text = st.text(max_size=200)  # any code point readers can produce (no lone surrogates), NULs included
-metadata = st.dictionaries(st.text(max_size=10), st.one_of(st.none(), st.integers(), st.text(max_size=20),
-                                                            st.lists(st.booleans(), max_size=3)), max_size=4)
+metadata = st.dictionaries(
+    st.text(max_size=10),
+    st.one_of(st.none(), st.integers(), st.text(max_size=20), st.lists(st.booleans(), max_size=3)),
+    max_size=4,
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -22,8 +25,14 @@ metadata = st.dictionaries(st.text(max_size=10), st.one_of(st.none(), st.integer
 def test_documents_round_trip_through_spill_shards(rows: list) -> None:
     docs = []
     for index, (original, new, meta, score) in enumerate(rows):
-        doc = Document(id=f"d{index}", source=f"in.jsonl:{index + 1}", text=original, metadata=meta,
-                       url=None if index % 2 else "https://example.org/", language_score=score)
+        doc = Document(
+            id=f"d{index}",
+            source=f"in.jsonl:{index + 1}",
+            text=original,
+            metadata=meta,
+            url=None if index % 2 else "https://example.org/",
+            language_score=score,
+        )
         edits.rewrite(doc, new, stage="test", rule="test.rewrite", detail=None if index % 3 else "why")
         docs.append(doc)
     with TemporaryDirectory() as tmp:

@@ -22,8 +22,10 @@ class Change:
     labels: tuple[str, ...]  # "stage/rule" of every edit that made this change, in order
 
     def matches(self, stage: str | None, rule: str | None) -> bool:
-        return any((stage is None or label.split("/", 1)[0] == stage)
-                   and (rule is None or label.split("/", 1)[1] == rule) for label in self.labels)
+        return any(
+            (stage is None or label.split("/", 1)[0] == stage) and (rule is None or label.split("/", 1)[1] == rule)
+            for label in self.labels
+        )
 
 
 Segment = str | Change  # a str is text both versions share
@@ -50,8 +52,9 @@ class DocumentDiff:
         return f"<DocumentDiff {self.doc_id!r}: {len(self.changes)} changes; print() it to see them>"
 
     def __str__(self) -> str:  # git's --word-diff=plain, each change followed by its labels
-        return "".join(s if isinstance(s, str) else f"[-{s.before}-]{{+{s.after}+}}<{', '.join(s.labels)}>"
-                       for s in self.segments)
+        return "".join(
+            s if isinstance(s, str) else f"[-{s.before}-]{{+{s.after}+}}<{', '.join(s.labels)}>" for s in self.segments
+        )
 
 
 Chunk = tuple[str, str, str]  # ("same" | "del" | "ins", text, label)
@@ -190,8 +193,12 @@ def visible(text: str) -> str:
     """Text as shown in a diff: whitespace-only or invisible characters made visible."""
     if text.isspace():
         return "".join({"\n": "⏎", " ": "·", "\t": "→"}.get(char, _escape(char)) for char in text)
-    return "".join(char if char in "\n\t" or char.isprintable() and unicodedata.category(char) != "Zs"
-                   or char == " " else _escape(char) for char in text)
+    return "".join(
+        char
+        if char in "\n\t" or char.isprintable() and unicodedata.category(char) != "Zs" or char == " "
+        else _escape(char)
+        for char in text
+    )
 
 
 def _escape(char: str) -> str:

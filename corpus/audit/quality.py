@@ -17,7 +17,9 @@ QUANTILES = {"p10": 0.1, "median": 0.5, "p90": 0.9}
 HISTOGRAM_BINS = 10
 
 
-def quality_figures(documents: pl.LazyFrame, dropped: pl.LazyFrame) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
+def quality_figures(
+    documents: pl.LazyFrame, dropped: pl.LazyFrame
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
     """(signals, rules); None for a run without the quality stage's column (before schema 5).
 
     signals: signal ("gopher.word_count"), meaning, documents, min, p10, median, p90, max,
@@ -29,8 +31,9 @@ def quality_figures(documents: pl.LazyFrame, dropped: pl.LazyFrame) -> tuple[lis
         return None
     struct = schema["quality"]
     by_quality = dropped.filter(pl.col("stage") == "quality")
-    details = by_quality.select(pl.col("detail").str.json_decode(
-        pl.Struct({"signals": struct, "also": pl.List(pl.String)})).alias("detail")).unnest("detail")
+    details = by_quality.select(
+        pl.col("detail").str.json_decode(pl.Struct({"signals": struct, "also": pl.List(pl.String)})).alias("detail")
+    ).unnest("detail")
     kept = documents.filter(pl.col("quality").is_not_null()).select("quality")
     measured = pl.concat([kept, details.select(quality="signals")])
     signals = []
@@ -42,8 +45,12 @@ def quality_figures(documents: pl.LazyFrame, dropped: pl.LazyFrame) -> tuple[lis
             signals.append(_distribution(path, values))
     first = by_quality.group_by(rule="reason").agg(dropped=pl.len())
     also = details.select(rule=pl.col("also")).explode("rule").drop_nulls().group_by("rule").agg(also=pl.len())
-    rules = (first.join(also, on="rule", how="full", coalesce=True).fill_null(0)
-             .sort(["dropped", "also", "rule"], descending=[True, True, False]).collect())
+    rules = (
+        first.join(also, on="rule", how="full", coalesce=True)
+        .fill_null(0)
+        .sort(["dropped", "also", "rule"], descending=[True, True, False])
+        .collect()
+    )
     return signals, rules.to_dicts()
 
 
@@ -54,9 +61,13 @@ def _distribution(path: str, values: np.ndarray) -> dict[str, Any]:
         return {**row, "min": None, **dict.fromkeys(QUANTILES), "max": None, "histogram": []}
     low, high = float(values.min()), float(values.max())
     counts, _ = np.histogram(values, bins=HISTOGRAM_BINS, range=(low, high if high > low else low + 1))
-    return {**row, "min": _round(low), **{key: _round(float(np.quantile(values, q, method="nearest")))
-                                        for key, q in QUANTILES.items()},
-            "max": _round(high), "histogram": counts.tolist()}
+    return {
+        **row,
+        "min": _round(low),
+        **{key: _round(float(np.quantile(values, q, method="nearest"))) for key, q in QUANTILES.items()},
+        "max": _round(high),
+        "histogram": counts.tolist(),
+    }
 
 
 def _round(value: float) -> float | int:

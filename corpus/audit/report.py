@@ -47,8 +47,14 @@ def report_html(run: RunOutput) -> str:
     style = (assets / "report.css").read_text(encoding="utf-8")
     # JSON inside base64: no "<" can reach the HTML parser, so no data can close the <script> block.
     data = base64.b64encode(gzip.compress(orjson.dumps(_payload(run)), compresslevel=6, mtime=0)).decode("ascii")
-    values = {"script_hash": _csp_hash(script), "style_hash": _csp_hash(style), "title": html.escape(str(run.path)),
-              "style": style, "data": data, "script": script}
+    values = {
+        "script_hash": _csp_hash(script),
+        "style_hash": _csp_hash(style),
+        "title": html.escape(str(run.path)),
+        "style": style,
+        "data": data,
+        "script": script,
+    }
     template = (assets / "report.html").read_text(encoding="utf-8")
     return _PLACEHOLDER.sub(lambda match: values[match.group(1)], template)
 
@@ -61,25 +67,51 @@ def _payload(run: RunOutput) -> dict[str, Any]:
     """Columns of documents (kept, then dropped, each in input order) and each one's edits, flat:
     [label index, start, end, before, after] per edit, labels ("stage/rule") stored once."""
     kept = run.scan("documents").select(
-        "id", "source", "url", "language", "text", kept=pl.lit(True), stage=pl.lit(None, pl.String),
-        reason=pl.lit(None, pl.String), detail=pl.lit(None, pl.String), duplicate_of=pl.lit(None, pl.String))
+        "id",
+        "source",
+        "url",
+        "language",
+        "text",
+        kept=pl.lit(True),
+        stage=pl.lit(None, pl.String),
+        reason=pl.lit(None, pl.String),
+        detail=pl.lit(None, pl.String),
+        duplicate_of=pl.lit(None, pl.String),
+    )
     dropped = run.scan("dropped")
-    duplicate_of = pl.col("duplicate_of") if "duplicate_of" in dropped.collect_schema().names() else pl.lit(None, pl.String)
-    dropped = dropped.select("id", "source", url=pl.lit(None, pl.String), language=pl.lit(None, pl.String),
-                             text="text", kept=pl.lit(False), stage="stage", reason="reason", detail="detail",
-                             duplicate_of=duplicate_of)
+    duplicate_of = (
+        pl.col("duplicate_of") if "duplicate_of" in dropped.collect_schema().names() else pl.lit(None, pl.String)
+    )
+    dropped = dropped.select(
+        "id",
+        "source",
+        url=pl.lit(None, pl.String),
+        language=pl.lit(None, pl.String),
+        text="text",
+        kept=pl.lit(False),
+        stage="stage",
+        reason="reason",
+        detail="detail",
+        duplicate_of=duplicate_of,
+    )
     docs = pl.concat([kept, dropped]).collect()
     edits = run.scan("edits").with_columns(label=pl.concat_str("stage", pl.lit("/"), "rule")).collect()
     labels = edits["label"].unique(maintain_order=True).to_list()
     index = {label: number for number, label in enumerate(labels)}
     by_doc: dict[str, list[Any]] = {}
-    for doc_id, label, start, end, before, after in edits.select("id", "label", "start", "end", "before", "after").iter_rows():
+    for doc_id, label, start, end, before, after in edits.select(
+        "id", "label", "start", "end", "before", "after"
+    ).iter_rows():
         by_doc.setdefault(doc_id, []).extend((index[label], start, end, before, after))
     manifest = run.manifest
     return {
-        "run": {"path": str(run.path), "corpus_version": manifest.get("corpus_version", ""),
-                "stages": manifest.get("stages", []), "libraries": manifest.get("libraries", {}),
-                "rule_files": manifest.get("rule_files", [])},
+        "run": {
+            "path": str(run.path),
+            "corpus_version": manifest.get("corpus_version", ""),
+            "stages": manifest.get("stages", []),
+            "libraries": manifest.get("libraries", {}),
+            "rule_files": manifest.get("rule_files", []),
+        },
         "stats": run_stats(run).as_dict(),
         "labels": labels,
         "docs": docs.to_dict(as_series=False),

@@ -28,16 +28,21 @@ class Header:
     duplicate_of: str | None = None
 
 
-def render(header: Header, diff: DocumentDiff, *, stage: str | None = None, rule: str | None = None,
-           color: bool = False) -> str:
+def render(
+    header: Header, diff: DocumentDiff, *, stage: str | None = None, rule: str | None = None, color: bool = False
+) -> str:
     """The document's header and every change (or those of `stage`/`rule`) in context.
 
     With a filter, changes by other stages and rules are shown applied, as plain text.
     """
     style = _Style(color)
-    lines = [style.header(without_controls(f"── {header.doc_id}")),
-             style.dim(without_controls(f"source: {header.source}" + (f"   url: {header.url}" if header.url else ""))),
-             style.dim(without_controls(header.status + (f"   duplicate of: {header.duplicate_of}" if header.duplicate_of else "")))]
+    lines = [
+        style.header(without_controls(f"── {header.doc_id}")),
+        style.dim(without_controls(f"source: {header.source}" + (f"   url: {header.url}" if header.url else ""))),
+        style.dim(
+            without_controls(header.status + (f"   duplicate of: {header.duplicate_of}" if header.duplicate_of else ""))
+        ),
+    ]
     items: list[str | Change] = []
     for segment in diff.segments:
         if isinstance(segment, Change) and not segment.matches(stage, rule):
@@ -99,18 +104,23 @@ class _Style:
         before, after = visible(change.before), visible(change.after)
         if not self.color:
             return (f"[-{before}-]" if before else "") + (f"{{+{after}+}}" if after else "") + label
-        return ((click.style(before, fg="red", strikethrough=True) if before else "")
-                + (click.style(after, fg="green", bold=True) if after else "")
-                + click.style(label, fg="yellow", dim=True))
+        return (
+            (click.style(before, fg="red", strikethrough=True) if before else "")
+            + (click.style(after, fg="green", bold=True) if after else "")
+            + click.style(label, fg="yellow", dim=True)
+        )
 
 
-def diff_pages(run: RunOutput, ids: Sequence[str], *, stage: str | None, rule: str | None,
-               limit: int, color: bool) -> Iterator[str]:
+def diff_pages(
+    run: RunOutput, ids: Sequence[str], *, stage: str | None, rule: str | None, limit: int, color: bool
+) -> Iterator[str]:
     """Rendered diffs of the documents named, or of every document where `stage`/`rule` changed
     something, in input order; at most `limit` documents (0: all)."""
     if ids:
         chosen = list(dict.fromkeys(ids))
-        known = set(run.scan("documents").select("id").collect()["id"]) | set(run.scan("dropped").select("id").collect()["id"])
+        known = set(run.scan("documents").select("id").collect()["id"]) | set(
+            run.scan("dropped").select("id").collect()["id"]
+        )
         for doc_id in chosen:
             if doc_id not in known:
                 raise UsageError(str(run.path), f"no document with id {doc_id!r}", "ids are in documents.parquet")
@@ -122,8 +132,11 @@ def diff_pages(run: RunOutput, ids: Sequence[str], *, stage: str | None, rule: s
             edits = edits.filter(pl.col("rule") == rule)
         chosen = edits.select(pl.col("id").unique(maintain_order=True)).collect()["id"].to_list()
         if not chosen and (stage or rule):
-            raise UsageError(" ".join(f"--{name} {value}" for name, value in (("stage", stage), ("rule", rule)) if value),
-                             "made no edit in this run", "`corpus stats` lists the stages and rules that did")
+            raise UsageError(
+                " ".join(f"--{name} {value}" for name, value in (("stage", stage), ("rule", rule)) if value),
+                "made no edit in this run",
+                "`corpus stats` lists the stages and rules that did",
+            )
     if not chosen:
         yield "(no document was changed in this run)\n"
     if limit:
@@ -136,8 +149,8 @@ def diff_pages(run: RunOutput, ids: Sequence[str], *, stage: str | None, rule: s
         for row in rows.iter_rows(named=True):
             edits_by_id[row.pop("id")].append(Edit(**row))
         for doc_id in batch:
-            edits = edits_by_id[doc_id]
-            diff = document_diff(doc_id, replay(texts[doc_id], edits, reverse=True), edits)
+            doc_edits = edits_by_id[doc_id]
+            diff = document_diff(doc_id, replay(texts[doc_id], doc_edits, reverse=True), doc_edits)
             yield render(headers[doc_id], diff, stage=stage, rule=rule, color=color)
 
 
@@ -153,7 +166,6 @@ def _headers(run: RunOutput, ids: list[str]) -> tuple[dict[str, Header], dict[st
     duplicate = "duplicate_of" in dropped.collect_schema().names()
     for row in dropped.collect().iter_rows(named=True):
         status = f"dropped at {row['stage']}: {row['reason']}" + (f" ({row['detail']})" if row["detail"] else "")
-        headers[row["id"]] = Header(row["id"], row["source"], None, status,
-                                    row["duplicate_of"] if duplicate else None)
+        headers[row["id"]] = Header(row["id"], row["source"], None, status, row["duplicate_of"] if duplicate else None)
         texts[row["id"]] = row["text"] or ""
     return headers, texts

@@ -103,8 +103,16 @@ class RayExecutor:
             self._start()
         self.cluster_cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
         here = ray.util.get_node_ip_address()
-        self.count = max(1, int(sum(node["Resources"].get("CPU", 0) for node in ray.nodes()
-                                    if node["Alive"] and node["NodeManagerAddress"] == here)))
+        self.count = max(
+            1,
+            int(
+                sum(
+                    node["Resources"].get("CPU", 0)
+                    for node in ray.nodes()
+                    if node["Alive"] and node["NodeManagerAddress"] == here
+                )
+            ),
+        )
         return self
 
     def _start(self) -> None:
@@ -115,13 +123,21 @@ class RayExecutor:
                 ray.init(address=self.address, logging_level=logging.WARNING)
             else:
                 store = min(max(self.memory_bytes // 2, OBJECT_STORE_MIN), OBJECT_STORE_MAX)
-                ray.init(num_cpus=self.cpus, object_store_memory=store, include_dashboard=False,
-                         logging_level=logging.WARNING)
-                self.session = Path(ray._private.worker._global_node.get_session_dir_path())
+                ray.init(
+                    num_cpus=self.cpus,
+                    object_store_memory=store,
+                    include_dashboard=False,
+                    logging_level=logging.WARNING,
+                )
+                node = ray._private.worker._global_node  # private: set by ray.init, typed as None before
+                self.session = Path(node.get_session_dir_path())  # type: ignore[attr-defined]
         except (ConnectionError, RuntimeError, ValueError) as error:
             where = f"the Ray cluster at {self.address}" if self.address else "a local Ray cluster"
-            raise RunError("--ray-address", f"cannot start or reach {where}: {_first_line(error)}",
-                           "check the address (ray status on a node of the cluster)") from None
+            raise RunError(
+                "--ray-address",
+                f"cannot start or reach {where}: {_first_line(error)}",
+                "check the address (ray status on a node of the cluster)",
+            ) from None
         self.started = True
 
     def __exit__(self, *exc_info: object) -> None:

@@ -31,8 +31,19 @@ try:
 except ImportError:  # pragma: no cover - google-re2 is a dependency; without it, the budget still holds
     re2 = None
 
-__all__ = ["BUDGET_SECONDS", "CombinedPattern", "Pattern", "RegexTimeout", "UserPattern", "backtracking_warning",
-           "combine", "compile_pattern", "risky", "time_budget", "within_time_budget"]
+__all__ = [
+    "BUDGET_SECONDS",
+    "CombinedPattern",
+    "Pattern",
+    "RegexTimeout",
+    "UserPattern",
+    "backtracking_warning",
+    "combine",
+    "compile_pattern",
+    "risky",
+    "time_budget",
+    "within_time_budget",
+]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -93,9 +104,11 @@ class UserPattern:
         try:
             return True if budgeted(self._re.match if anchored else self._re.search, text) is not None else None
         except RegexTimeout:
-            raise RegexTimeout(f"rule {self.label or repr(self.pattern)}: its regular expression ran past the "
-                               f"document's time budget ({self.fallback or 'text RE2 cannot read'}: it runs on "
-                               "Python's re)") from None
+            raise RegexTimeout(
+                f"rule {self.label or repr(self.pattern)}: its regular expression ran past the "
+                f"document's time budget ({self.fallback or 'text RE2 cannot read'}: it runs on "
+                "Python's re)"
+            ) from None
 
 
 class CombinedPattern(UserPattern):
@@ -153,7 +166,7 @@ def _re2_matcher(source: str, *, anchored: bool) -> Callable[[bytes], Any]:
     return matcher.Match
 
 
-def backtracking_warning(pattern: Pattern) -> str | None:
+def backtracking_warning(pattern: Pattern | None) -> str | None:
     """What `corpus rules check` says of a pattern that runs on `re` (on some lines or all) and
     has a shape that can backtrack catastrophically; None for the others."""
     if not isinstance(pattern, UserPattern) or not pattern.fallback:
@@ -161,5 +174,7 @@ def backtracking_warning(pattern: Pattern) -> str | None:
     shape = risky(pattern.pattern)
     if shape is None:
         return None
-    return (f"can backtrack catastrophically ({shape}) where Python's re runs it ({pattern.fallback}): "
-            "a document that takes it past the time budget is dropped as regex_timeout; rewrite it for RE2 if you can")
+    return (
+        f"can backtrack catastrophically ({shape}) where Python's re runs it ({pattern.fallback}): "
+        "a document that takes it past the time budget is dropped as regex_timeout; rewrite it for RE2 if you can"
+    )

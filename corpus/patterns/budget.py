@@ -59,11 +59,13 @@ def time_budget(seconds: float = BUDGET_SECONDS) -> Iterator[None]:
 def within_time_budget(function: Callable[P, R]) -> Callable[P, R]:
     """`function(rules, lines, ...)` with each call in a `time_budget` of BUDGET_SECONDS plus
     PER_LINE_SECONDS for each of the document's lines, so a long document is not cut short."""
+
     @functools.wraps(function)
     def budgeted(*args: P.args, **kwargs: P.kwargs) -> R:
         lines = args[1] if len(args) > 1 else kwargs["lines"]
         with time_budget(BUDGET_SECONDS + PER_LINE_SECONDS * len(lines)):  # type: ignore[arg-type]
             return function(*args, **kwargs)
+
     return budgeted
 
 

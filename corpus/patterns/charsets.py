@@ -13,9 +13,8 @@ import functools
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from re import _constants as _sre  # type: ignore[attr-defined]  # CPython's, as corpus.patterns reads patterns
 from typing import Any
-
-from re import _constants as _sre  # noqa: I001 - CPython's, as corpus.patterns reads patterns
 
 MAX_CODE_POINT = 0x10FFFF
 SURROGATES = (0xD800, 0xDFFF)
@@ -79,6 +78,7 @@ def naive_set(op: Any, value: Any, flags: int) -> Ranges:
 
 def _python_source(op: Any, value: Any) -> str:
     """The item written back as `re` syntax, every character escaped."""
+
     def char(code: int) -> str:
         return f"\\U{code:08x}"
 
@@ -101,8 +101,14 @@ def _python_source(op: Any, value: Any) -> str:
     return "[" + "".join(out) + "]"
 
 
-_CATEGORY_SOURCE = {"CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D", "CATEGORY_SPACE": r"\s",
-                    "CATEGORY_NOT_SPACE": r"\S", "CATEGORY_WORD": r"\w", "CATEGORY_NOT_WORD": r"\W"}
+_CATEGORY_SOURCE = {
+    "CATEGORY_DIGIT": r"\d",
+    "CATEGORY_NOT_DIGIT": r"\D",
+    "CATEGORY_SPACE": r"\s",
+    "CATEGORY_NOT_SPACE": r"\S",
+    "CATEGORY_WORD": r"\w",
+    "CATEGORY_NOT_WORD": r"\W",
+}
 
 
 @functools.cache

@@ -8,7 +8,8 @@ from typing import Any
 from corpus.patterns.charsets import Ranges, Untranslatable, complement, intersect, naive_set, union
 
 try:
-    from re import _constants as _sre, _parser as _sre_parse
+    from re import _constants as _sre  # type: ignore[attr-defined]
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - another Python: no warnings
     _sre_parse = None
 
@@ -39,9 +40,15 @@ def _risky(items: list[tuple[Any, Any]], flags: int) -> str | None:
                 return "a repeat whose body can match the same text in several ways, like (a+)+ or (\\w+\\s?)*"
             if high == _sre.MAXREPEAT:
                 chars = _single_chars(body, flags)
-            if chars is not None and previous is not None and intersect(chars, previous) \
-                    and not (intersect(complement(chars), complement(((10, 10),))) == ()
-                             and all(later is _sre.AT for later, _ in items[index + 1:])):  # `.*` to the end cannot fail
+            if (
+                chars is not None
+                and previous is not None
+                and intersect(chars, previous)
+                and not (
+                    intersect(complement(chars), complement(((10, 10),))) == ()
+                    and all(later is _sre.AT for later, _ in items[index + 1 :])
+                )
+            ):  # `.*` to the end cannot fail
                 return "two unbounded repeats in a row over the same characters, like \\s*\\s*$"
             inner_items = body
         elif op is _sre.SUBPATTERN:
@@ -89,7 +96,7 @@ def _ambiguous(body: list[tuple[Any, Any]], flags: int) -> bool:
         chars = _single_chars(_unwrap(list(value[2])), flags)
         if chars is None:
             continue
-        following = _next_chars(parts[index + 1:] + parts, flags)  # this round, then the next
+        following = _next_chars(parts[index + 1 :] + parts, flags)  # this round, then the next
         if following is None or intersect(chars, following):
             return True
     return False

@@ -10,7 +10,8 @@ from typing import Any
 from corpus.patterns.charsets import SURROGATES, Ranges, Untranslatable, char_set, complement, intersect
 
 try:  # CPython's regex parser: the only exact account of what a pattern means to `re`
-    from re import _constants as _sre, _parser as _sre_parse
+    from re import _constants as _sre  # type: ignore[attr-defined]
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - another Python: every pattern on re, under the budget
     _sre_parse = None
 
@@ -54,7 +55,8 @@ class _Translator:
             if low > _RE2_MAX_REPEAT or (high != _sre.MAXREPEAT and high > _RE2_MAX_REPEAT):
                 raise Untranslatable(f"a repetition count over {_RE2_MAX_REPEAT}")
             count = {(0, _sre.MAXREPEAT): "*", (1, _sre.MAXREPEAT): "+", (0, 1): "?"}.get(
-                (low, high), f"{{{low},}}" if high == _sre.MAXREPEAT else f"{{{low},{high}}}")
+                (low, high), f"{{{low},}}" if high == _sre.MAXREPEAT else f"{{{low},{high}}}"
+            )
             lazy = "?" if op is _sre.MIN_REPEAT else ""
             return "(?:" + self.sequence(list(inner), flags) + ")" + count + lazy
         if op is _sre.AT:
@@ -66,11 +68,19 @@ class _Translator:
                 if not flags & re.ASCII:
                     self.ascii_only = True  # RE2's \b is ASCII's; the same as re's on ASCII text
                 return r"\b" if value is _sre.AT_BOUNDARY else r"\B"
-        names = {_sre.GROUPREF: "a backreference", _sre.GROUPREF_EXISTS: "a conditional group",
-                 _sre.ASSERT: "a lookaround", _sre.ASSERT_NOT: "a lookaround"}
-        names.update({getattr(_sre, name): what for name, what in
-                      (("POSSESSIVE_REPEAT", "a possessive repeat"), ("ATOMIC_GROUP", "an atomic group"))
-                      if hasattr(_sre, name)})
+        names = {
+            _sre.GROUPREF: "a backreference",
+            _sre.GROUPREF_EXISTS: "a conditional group",
+            _sre.ASSERT: "a lookaround",
+            _sre.ASSERT_NOT: "a lookaround",
+        }
+        names.update(
+            {
+                getattr(_sre, name): what
+                for name, what in (("POSSESSIVE_REPEAT", "a possessive repeat"), ("ATOMIC_GROUP", "an atomic group"))
+                if hasattr(_sre, name)
+            }
+        )
         raise Untranslatable(names.get(op, f"{op}"))
 
 

@@ -16,6 +16,7 @@ import zstandard
 
 from corpus.config import ReadConfig
 from corpus.document import Document, ReadFailure
+from corpus.readers import reasons
 from corpus.readers.compression import CompressionBomb, FormatMismatch, TooLarge
 from corpus.readers.files import InputFile, InputProblem, check_file, find_inputs, printable
 from corpus.readers.jsonl import read_jsonl
@@ -31,13 +32,26 @@ Reader = Callable[[Path, str, ReadConfig], Iterator[Record]]
 
 # Longest suffix first wins. Compressed variants go through corpus.readers.compression.
 READERS: dict[str, Reader] = {
-    ".txt": read_text, ".txt.gz": read_text, ".txt.zst": read_text,
-    ".jsonl": read_jsonl, ".jsonl.gz": read_jsonl, ".jsonl.zst": read_jsonl,
-    ".ndjson": read_jsonl, ".ndjson.gz": read_jsonl, ".ndjson.zst": read_jsonl,
-    ".json.gz": read_jsonl, ".json.zst": read_jsonl,  # Dolma names its JSONL files so
+    ".txt": read_text,
+    ".txt.gz": read_text,
+    ".txt.zst": read_text,
+    ".jsonl": read_jsonl,
+    ".jsonl.gz": read_jsonl,
+    ".jsonl.zst": read_jsonl,
+    ".ndjson": read_jsonl,
+    ".ndjson.gz": read_jsonl,
+    ".ndjson.zst": read_jsonl,
+    ".json.gz": read_jsonl,
+    ".json.zst": read_jsonl,  # Dolma names its JSONL files so
     ".parquet": read_parquet,
-    ".html": read_html, ".htm": read_html, ".html.gz": read_html, ".htm.gz": read_html,
-    ".warc": read_warc, ".warc.gz": read_warc, ".wet": read_warc, ".wet.gz": read_warc,
+    ".html": read_html,
+    ".htm": read_html,
+    ".html.gz": read_html,
+    ".htm.gz": read_html,
+    ".warc": read_warc,
+    ".warc.gz": read_warc,
+    ".wet": read_warc,
+    ".wet.gz": read_warc,
 }
 
 
@@ -60,29 +74,38 @@ def read_input(input_file: InputFile, config: ReadConfig) -> Iterator[Record]:
     reader = reader_for(input_file.path)
     if reader is None:
         supported = ", ".join(sorted({suffix.split(".")[1] for suffix in READERS}))
-        yield ReadFailure(source, "unsupported_format", f"no reader for this file name (supported: {supported})")
+        yield ReadFailure(source, reasons.UNSUPPORTED_FORMAT, f"no reader for this file name (supported: {supported})")
         return
     if info.st_size == 0:
-        yield ReadFailure(source, "empty_document", "the file is empty (0 bytes)")
+        yield ReadFailure(source, reasons.EMPTY_DOCUMENT, "the file is empty (0 bytes)")
         return
     last = source
     try:
         for item in reader(input_file.path, source, config):
             last = item.source
             if isinstance(item, Document) and not item.text.strip():
-                yield ReadFailure(item.source, "empty_document", "no text", id=item.id, text=item.text)
+                yield ReadFailure(item.source, reasons.EMPTY_DOCUMENT, "no text", id=item.id, text=item.text)
             else:
                 yield item
     except InputProblem as problem:
         yield ReadFailure(source, problem.reason, f"after {last}: {problem.detail}")
     except FormatMismatch as error:
-        yield ReadFailure(source, "format_mismatch", str(error))
+        yield ReadFailure(source, reasons.FORMAT_MISMATCH, str(error))
     except TooLarge as error:
-        yield ReadFailure(source, "too_large", str(error))
-    except (EOFError, zlib.error, gzip.BadGzipFile, zstandard.ZstdError, ArchiveError, CompressionBomb,
-            CorruptParquet) as error:
-        yield ReadFailure(source, "corrupt_file", f"after {last}: {type(error).__name__}: {error}")
+        yield ReadFailure(source, reasons.TOO_LARGE, str(error))
+    except (
+        EOFError,
+        zlib.error,
+        gzip.BadGzipFile,
+        zstandard.ZstdError,
+        ArchiveError,
+        CompressionBomb,
+        CorruptParquet,
+    ) as error:
+        yield ReadFailure(source, reasons.CORRUPT_FILE, f"after {last}: {type(error).__name__}: {error}")
     except OSError as error:  # an I/O error, or the file removed while it was read
-        yield ReadFailure(source, "unreadable_file", f"after {last}: {type(error).__name__}: {error.strerror or error}")
+        yield ReadFailure(
+            source, reasons.UNREADABLE_FILE, f"after {last}: {type(error).__name__}: {error.strerror or error}"
+        )
     except Exception as error:  # a reader library's own error must not stop the run
-        yield ReadFailure(source, "unreadable_file", f"after {last}: {type(error).__name__}: {error}")
+        yield ReadFailure(source, reasons.UNREADABLE_FILE, f"after {last}: {type(error).__name__}: {error}")

@@ -70,7 +70,7 @@ def open_stream(path: Path, *, max_expansion_ratio: float = 0.0, floor: int = 0)
     compressed = path.stat().st_size
     budget = max(floor, int(max_expansion_ratio * compressed)) if max_expansion_ratio else None
     inner: BinaryIO = gzip.GzipFile(fileobj=raw, mode="rb") if kind == "gzip" else _ZstdReader(raw)  # type: ignore[assignment]
-    return io.BufferedReader(_Expanding(inner, budget, compressed, max_expansion_ratio), _BUFFER)  # type: ignore[return-value]
+    return io.BufferedReader(_Expanding(inner, budget, compressed, max_expansion_ratio), _BUFFER)
 
 
 def read_all(path: Path, *, limit: int, max_expansion_ratio: float) -> bytes:
@@ -123,7 +123,8 @@ class _Expanding(io.RawIOBase):
             if self._count >= self._budget and self._inner.read(1):
                 raise CompressionBomb(
                     f"decompresses to more than {self._budget:,} bytes from {self._compressed:,}, past "
-                    f"{self._ratio:g} times its size ([read] max_expansion_ratio): a compression bomb?")
+                    f"{self._ratio:g} times its size ([read] max_expansion_ratio): a compression bomb?"
+                )
             target = memoryview(target)[: max(self._budget - self._count, 0)]  # what came before is read
         if isinstance(self._inner, gzip.GzipFile):
             # read1: what one read of the file gives, so the lines before a truncation are not

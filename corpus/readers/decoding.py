@@ -38,9 +38,24 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 
 # Signatures of common binary formats; text in any encoding does not start like this.
 _MAGIC: tuple[bytes, ...] = (
-    b"\x89PNG", b"PK\x03\x04", b"PK\x05\x06", b"\x7fELF", b"\x1f\x8b", b"\xff\xd8\xff",
-    b"GIF87a", b"GIF89a", b"%PDF-", b"\x28\xb5\x2f\xfd", b"BZh", b"\xfd7zXZ\x00",
-    b"7z\xbc\xaf\x27\x1c", b"\x00asm", b"\xca\xfe\xba\xbe", b"RIFF", b"OggS", b"\x00\x00\x01\x00",
+    b"\x89PNG",
+    b"PK\x03\x04",
+    b"PK\x05\x06",
+    b"\x7fELF",
+    b"\x1f\x8b",
+    b"\xff\xd8\xff",
+    b"GIF87a",
+    b"GIF89a",
+    b"%PDF-",
+    b"\x28\xb5\x2f\xfd",
+    b"BZh",
+    b"\xfd7zXZ\x00",
+    b"7z\xbc\xaf\x27\x1c",
+    b"\x00asm",
+    b"\xca\xfe\xba\xbe",
+    b"RIFF",
+    b"OggS",
+    b"\x00\x00\x01\x00",
 )
 # C0 controls that text never uses (TAB, LF, VT, FF, CR and ESC, which ISO-2022 needs, are allowed).
 _CONTROL = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
@@ -70,9 +85,18 @@ _MAX_CANDIDATES = 24
 # Candidates are scored on the first 16 KB only; the winner decodes everything.
 _SAMPLE_BYTES = 16384
 # Web labels whose practical meaning is a superset codec (WHATWG Encoding Standard).
-_ALIASES = {"latin-1": "cp1252", "iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254",
-            "iso8859-11": "cp874", "tis-620": "cp874", "gb2312": "gb18030", "gbk": "gb18030",
-            "euc_kr": "cp949", "shift_jis": "cp932"}
+_ALIASES = {
+    "latin-1": "cp1252",
+    "iso8859-1": "cp1252",
+    "ascii": "cp1252",
+    "iso8859-9": "cp1254",
+    "iso8859-11": "cp874",
+    "tis-620": "cp874",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "euc_kr": "cp949",
+    "shift_jis": "cp932",
+}
 
 
 def _codec(label: str | None) -> str | None:
@@ -83,7 +107,13 @@ def _codec(label: str | None) -> str | None:
         name = codecs.lookup(label.strip().strip("\"'").lower()).name
     except (LookupError, TypeError, ValueError):
         return None
-    return name if not name.startswith(("utf-8-sig", "rot", "base64", "hex", "zlib", "bz2", "uu", "quopri", "punycode", "idna", "raw", "unicode")) else None
+    return (
+        name
+        if not name.startswith(
+            ("utf-8-sig", "rot", "base64", "hex", "zlib", "bz2", "uu", "quopri", "punycode", "idna", "raw", "unicode")
+        )
+        else None
+    )
 
 
 def _strict_or_cut(data: bytes, enc: str) -> str | None:
@@ -116,8 +146,8 @@ def _char_class(ch: str) -> str:
         return "S"
     if cat[0] == "L":
         script = unicodedata.name(ch, "?").split(" ", 1)[0]
-        rtl = "rr" if script in ("ARABIC", "HEBREW", "SYRIAC", "THAANA") else "oo"
-        lower, upper = {"LATIN": "lL", "CYRILLIC": "cC", "GREEK": "gG"}.get(script, rtl)
+        rtl = ("r", "r") if script in ("ARABIC", "HEBREW", "SYRIAC", "THAANA") else ("o", "o")
+        lower, upper = {"LATIN": ("l", "L"), "CYRILLIC": ("c", "C"), "GREEK": ("g", "G")}.get(script, rtl)
         return upper if cat == "Lu" else lower if cat == "Ll" else ("m" if lower == "l" else lower)
     return "d" if cat == "Nd" else "k" if cat[0] == "M" else "p"
 
@@ -211,7 +241,9 @@ def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
     """Codec error handler: read bytes that are not UTF-8 as cp1252 (Latin-1 where cp1252 has none)."""
     assert isinstance(error, UnicodeDecodeError)
     bad = error.object[error.start : error.end]
-    return "".join(bytes([b]).decode("cp1252", errors="strict") if b not in _CP1252_HOLES else chr(b) for b in bad), error.end
+    return "".join(
+        bytes([b]).decode("cp1252", errors="strict") if b not in _CP1252_HOLES else chr(b) for b in bad
+    ), error.end
 
 
 _HIGH_BYTES = bytes(range(0x80, 0x100))
@@ -277,7 +309,7 @@ def _decode(data: bytes, declared: str | None) -> Decoded:
         return Decoded("", "utf-8")
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            return Decoded(data[len(bom):].decode(enc, errors="replace"), enc)
+            return Decoded(data[len(bom) :].decode(enc, errors="replace"), enc)
     text = _strict_or_cut(data, "utf-8")
     if text is not None and not (data.isascii() and (b"\x1b" in data or b"~{" in data)):
         if b"\x00" not in data or _utf16_without_bom(data) is None:

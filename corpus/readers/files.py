@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from corpus.errors import UsageError
+from corpus.readers import reasons
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +62,15 @@ def find_inputs(arguments: Sequence[Path], *, exclude: Path | None = None) -> li
         if argument.is_dir():
             # Resolve paths only where the excluded folder lies under this argument.
             skip = excluded if excluded is not None and excluded.is_relative_to(resolved(argument)) else None
-            inputs.extend(InputFile(path, printable(path.relative_to(argument).as_posix() if path != argument
-                                                    else argument.name or str(argument)))
-                          for path in _walk(argument, skip))
+            inputs.extend(
+                InputFile(
+                    path,
+                    printable(
+                        path.relative_to(argument).as_posix() if path != argument else argument.name or str(argument)
+                    ),
+                )
+                for path in _walk(argument, skip)
+            )
         else:
             inputs.append(InputFile(argument, printable(argument.name)))
     return inputs
@@ -105,24 +112,29 @@ def check_file(path: Path) -> os.stat_result:
         info = os.stat(path)
     except FileNotFoundError:
         if os.path.islink(path):
-            raise InputProblem("broken_link", f"a symbolic link to {os.readlink(path)!r}, which does not exist") from None
-        raise InputProblem("unreadable_file", "the file is gone (removed during the run?)") from None
+            raise InputProblem(
+                reasons.BROKEN_LINK, f"a symbolic link to {os.readlink(path)!r}, which does not exist"
+            ) from None
+        raise InputProblem(reasons.UNREADABLE_FILE, "the file is gone (removed during the run?)") from None
     except OSError as error:
         if error.errno == errno.ELOOP:
-            raise InputProblem("broken_link", "a symbolic link loop") from None
-        raise InputProblem("unreadable_file", _describe(error)) from None
+            raise InputProblem(reasons.BROKEN_LINK, "a symbolic link loop") from None
+        raise InputProblem(reasons.UNREADABLE_FILE, _describe(error)) from None
     if stat.S_ISDIR(info.st_mode):
         if os.path.islink(path):
-            raise InputProblem("not_a_file", "a symbolic link to a folder (links to folders are not followed; "
-                                             "give the folder itself as an input to read it)")
+            raise InputProblem(
+                reasons.NOT_A_FILE,
+                "a symbolic link to a folder (links to folders are not followed; "
+                "give the folder itself as an input to read it)",
+            )
         try:
             os.listdir(path)
         except OSError as error:
-            raise InputProblem("unreadable_folder", f"the folder cannot be listed: {_describe(error)}") from None
-        raise InputProblem("unreadable_file", "a folder, not a file")  # appeared during the run
+            raise InputProblem(reasons.UNREADABLE_FOLDER, f"the folder cannot be listed: {_describe(error)}") from None
+        raise InputProblem(reasons.UNREADABLE_FILE, "a folder, not a file")  # appeared during the run
     if not stat.S_ISREG(info.st_mode):
         kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
-        raise InputProblem("not_a_file", f"{kind}: only regular files are read")
+        raise InputProblem(reasons.NOT_A_FILE, f"{kind}: only regular files are read")
     with open_regular(path):
         pass
     return info
@@ -134,12 +146,14 @@ def open_regular(path: Path) -> BinaryIO:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
-        raise InputProblem("unreadable_file", _describe(error)) from None
+        raise InputProblem(reasons.UNREADABLE_FILE, _describe(error)) from None
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise InputProblem("not_a_file", f"{_KINDS.get(stat.S_IFMT(mode), 'not a regular file')}: "
-                                             "only regular files are read")
+            raise InputProblem(
+                reasons.NOT_A_FILE,
+                f"{_KINDS.get(stat.S_IFMT(mode), 'not a regular file')}: only regular files are read",
+            )
         return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)

@@ -82,14 +82,32 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BO
 # Not visible: code, templates, fallbacks for no-JS or no-plugin browsers, and graphics
 # whose text is icon labels. Comments and processing instructions go at parse time.
 _INVISIBLE = (
-    "script", "style", "noscript", "template", "iframe", "frame", "frameset",
-    "object", "embed", "applet", "svg", "math",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "svg",
+    "math",
 )
 _VISIBLE_WITHOUT_JS = tuple(tag for tag in _INVISIBLE if tag != "noscript")
 # html-text's block tags miss a few that browsers render as blocks; without them two
 # <section>s holding bare text would come out on one line.
 _NEWLINE_TAGS = html_text.NEWLINE_TAGS | {
-    "address", "caption", "center", "dialog", "dir", "hgroup", "menu", "search", "section",
+    "address",
+    "caption",
+    "center",
+    "dialog",
+    "dir",
+    "hgroup",
+    "menu",
+    "search",
+    "section",
     "summary",
 }
 _WS = re.compile(r"\s+")
@@ -114,8 +132,14 @@ _PREFORMATTED = ("pre", "listing", "xmp", "plaintext")
 # and upstream's own benchmark runs without them). deduplicate stays off: its cache is per
 # process, so output would depend on --workers and on document order.
 _MAIN_TEXT_OPTIONS: dict[str, Any] = {
-    "fast": False, "include_comments": False, "include_tables": True, "include_formatting": False,
-    "include_links": False, "include_images": False, "deduplicate": False, "output_format": "txt",
+    "fast": False,
+    "include_comments": False,
+    "include_tables": True,
+    "include_formatting": False,
+    "include_links": False,
+    "include_images": False,
+    "deduplicate": False,
+    "output_format": "txt",
 }
 
 # HTML parser, not XML: recovers from any tag soup. The str is re-encoded as UTF-8 and the
@@ -123,8 +147,12 @@ _MAIN_TEXT_OPTIONS: dict[str, Any] = {
 # huge_tree: without it libxml2 silently drops the rest of a page after 255 nested elements
 # or a 10 MB text node; with it the depth limit is in the thousands.
 _PARSER = etree.HTMLParser(
-    encoding="utf-8", recover=True, remove_comments=True, remove_pis=True,
-    huge_tree=True, no_network=True,
+    encoding="utf-8",
+    recover=True,
+    remove_comments=True,
+    remove_pis=True,
+    huge_tree=True,
+    no_network=True,
 )
 
 
@@ -147,7 +175,7 @@ def require_main_text_extractor() -> None:
         raise ConfigError(
             '[read] html_mode = "main"',
             "needs trafilatura, which is not installed",
-            "reinstall corpus (pip install -e .), or use html_mode = \"visible\"",
+            'reinstall corpus (pip install -e .), or use html_mode = "visible"',
         )
 
 

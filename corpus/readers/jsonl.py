@@ -12,10 +12,10 @@ import orjson
 
 from corpus.config import ReadConfig
 from corpus.document import Document, ReadFailure
+from corpus.readers import reasons
 from corpus.readers.compression import TooLarge, bounded_lines, open_stream
 from corpus.readers.decoding import decode
 from corpus.readers.records import record_to_document
-
 
 _LONG_NUMBER = re.compile(rb"\d{20}")
 
@@ -26,7 +26,7 @@ def read_jsonl(path: Path, source: str, config: ReadConfig) -> Iterator[Document
         for number, line in enumerate(bounded_lines(stream, limit), start=1):
             line_source = f"{source}:{number}"
             if isinstance(line, int):
-                yield ReadFailure(line_source, "too_large", f"line {number}: {TooLarge(line, limit)}")
+                yield ReadFailure(line_source, reasons.TOO_LARGE, f"line {number}: {TooLarge(line, limit)}")
                 continue
             if not line.strip():
                 continue
@@ -41,7 +41,7 @@ def read_jsonl(path: Path, source: str, config: ReadConfig) -> Iterator[Document
                     raw, encoding = decoded.text, decoded.encoding
                     record = orjson.loads(raw)
                 except orjson.JSONDecodeError:
-                    yield ReadFailure(line_source, "invalid_json", f"line {number}: {error}")
+                    yield ReadFailure(line_source, reasons.INVALID_JSON, f"line {number}: {error}")
                     continue
             if _LONG_NUMBER.search(line):
                 # orjson reads integers beyond 64 bits as floats; the standard library keeps them exact.

@@ -9,6 +9,7 @@ import polars as pl
 
 from corpus.config import ReadConfig
 from corpus.document import Document, ReadFailure
+from corpus.readers import reasons
 from corpus.readers.compression import FormatMismatch, TooLarge
 from corpus.readers.files import open_regular
 from corpus.readers.records import record_to_document
@@ -47,8 +48,11 @@ def read_parquet(path: Path, source: str, config: ReadConfig) -> Iterator[Docume
         for record in batch.iter_rows(named=True):
             document = record_to_document(record, source=f"{source}#{row}", config=config, encoding="utf-8")
             # polars holds the batch anyway; what matters is that the workers never get it
-            if isinstance(document, Document) and len(document.text) * 4 > limit \
-                    and (size := len(document.text.encode("utf-8", "surrogatepass"))) > limit:
-                document = ReadFailure(document.source, "too_large", str(TooLarge(size, limit)), id=document.id)
+            if (
+                isinstance(document, Document)
+                and len(document.text) * 4 > limit
+                and (size := len(document.text.encode("utf-8", "surrogatepass"))) > limit
+            ):
+                document = ReadFailure(document.source, reasons.TOO_LARGE, str(TooLarge(size, limit)), id=document.id)
             yield document
             row += 1

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from corpus.config import ReadConfig
 from corpus.document import Document, ReadFailure
+from corpus.readers import reasons
 from corpus.readers.compression import read_all
 from corpus.readers.decoding import decode, looks_binary
 from corpus.readers.webpage import UnparsedHtml
@@ -30,4 +31,4 @@ def read_html(path: Path, source: str, config: ReadConfig) -> Iterator[UnparsedH
 
 
 def _binary(source: str, data: bytes, expected: str) -> ReadFailure:
-    return ReadFailure(source, "binary_content", f"{len(data)} bytes that are not {expected} in any encoding")
+    return ReadFailure(source, reasons.BINARY_CONTENT, f"{len(data)} bytes that are not {expected} in any encoding")

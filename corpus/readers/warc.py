@@ -18,6 +18,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from corpus.config import ReadConfig
 from corpus.document import Document, ReadFailure
+from corpus.readers import reasons
 from corpus.readers.compression import GZIP_MAGIC, CompressionBomb, FormatMismatch, TooLarge
 from corpus.readers.decoding import decode
 from corpus.readers.files import open_regular
@@ -62,8 +63,9 @@ def _payload(record, source: str, limit: int) -> bytes:  # noqa: ANN001 (warcio 
         raise OversizeRecord(source, str(TooLarge(record.length, limit)))
     data = record.content_stream().read(limit + 1)  # more than declared once a Content-Encoding is undone
     if len(data) > limit:
-        raise OversizeRecord(source, f"more than {limit:,} bytes once its Content-Encoding is undone "
-                                     "([read] max_document_bytes)")
+        raise OversizeRecord(
+            source, f"more than {limit:,} bytes once its Content-Encoding is undone ([read] max_document_bytes)"
+        )
     missing = getattr(record.raw_stream, "limit", 0)
     if missing:
         raise TruncatedRecord(source, f"{missing} of the record's {record.length} bytes are missing")
@@ -89,16 +91,18 @@ def read_warc(path: Path, source: str, config: ReadConfig) -> Iterator[Document 
                 return
             declared += record.length or 0
             if declared > budget:
-                raise CompressionBomb(f"its records declare more than {budget:,} bytes, past "
-                                      f"{config.max_expansion_ratio:g} times its size "
-                                      "([read] max_expansion_ratio): a compression bomb?")
+                raise CompressionBomb(
+                    f"its records declare more than {budget:,} bytes, past "
+                    f"{config.max_expansion_ratio:g} times its size "
+                    "([read] max_expansion_ratio): a compression bomb?"
+                )
             try:
                 document = _record_to_document(record, source, config)
             except TruncatedRecord as truncated:
-                yield ReadFailure(truncated.source, "truncated_record", str(truncated))
+                yield ReadFailure(truncated.source, reasons.TRUNCATED_RECORD, str(truncated))
                 continue
             except OversizeRecord as oversize:
-                yield ReadFailure(oversize.source, "too_large", str(oversize))
+                yield ReadFailure(oversize.source, reasons.TOO_LARGE, str(oversize))
                 continue
             except (ArchiveLoadFailed, EOFError, OSError, ValueError) as error:  # reading the record's block
                 raise ArchiveError(f"byte offset {_offset(records)}: {type(error).__name__}: {error}") from error
@@ -138,8 +142,8 @@ _WARCIO_ERRORS = _WarcioErrors()
 # and its record loader logs a warning ("Replacing spaces in invalid WARC-Target-URI") that,
 # with no logging set up, Python prints to stderr
 logging.getLogger("warcio").addHandler(logging.NullHandler())
-warcio.archiveiterator.sys = _WARCIO_ERRORS  # type: ignore[attr-defined]
-warcio.bufferedreaders.sys = _WARCIO_ERRORS  # type: ignore[attr-defined]
+warcio.archiveiterator.sys = _WARCIO_ERRORS
+warcio.bufferedreaders.sys = _WARCIO_ERRORS
 
 
 def _check_warcio_messages(records: ArchiveIterator) -> None:
@@ -167,8 +171,12 @@ def _record_to_document(record, source: str, config: ReadConfig) -> Document | U
             metadata["warc_identified_content_language"] = content_language
         decoded = decode(_payload(record, record_source, config.max_document_bytes))
         return Document(
-            id=record_source, source=record_source, text=decoded.text, url=url,
-            encoding=decoded.encoding, metadata=metadata,
+            id=record_source,
+            source=record_source,
+            text=decoded.text,
+            url=url,
+            encoding=decoded.encoding,
+            metadata=metadata,
         )
     if record.rec_type != "response" or record.http_headers is None:
         return None  # requests, metadata, warcinfo: not documents
@@ -177,7 +185,10 @@ def _record_to_document(record, source: str, config: ReadConfig) -> Document | U
         return None
     charset = _CHARSET.search(content_type)
     return UnparsedHtml(
-        record_source, _payload(record, record_source, config.max_document_bytes), url=url,
-        declared_charset=charset.group(1) if charset else None, metadata=metadata,
+        record_source,
+        _payload(record, record_source, config.max_document_bytes),
+        url=url,
+        declared_charset=charset.group(1) if charset else None,
+        metadata=metadata,
         mode=config.html_mode,
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from corpus.document import Document, ReadFailure
+from corpus.readers import reasons
 from corpus.readers.html import HtmlMode, html_page
 
 
@@ -29,10 +30,14 @@ class UnparsedHtml:
         if self.url and page.url and page.url != self.url:
             metadata["canonical_url"] = page.url
         if page.no_main_text:  # html_mode = "main": visible text, but no article in it
-            return ReadFailure(self.source, "no_main_text", page.no_main_text, id=self.id, text=page.visible_text)
+            return ReadFailure(self.source, reasons.NO_MAIN_TEXT, page.no_main_text, id=self.id, text=page.visible_text)
         if not page.text.strip():
-            return ReadFailure(self.source, "empty_document", "no visible text in the HTML", id=self.id)
+            return ReadFailure(self.source, reasons.EMPTY_DOCUMENT, "no visible text in the HTML", id=self.id)
         return Document(
-            id=self.id or self.source, source=self.source, text=page.text, url=url,
-            encoding=page.encoding, metadata=metadata,
+            id=self.id or self.source,
+            source=self.source,
+            text=page.text,
+            url=url,
+            encoding=page.encoding,
+            metadata=metadata,
         )

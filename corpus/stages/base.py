@@ -24,13 +24,18 @@ do no I/O and keep no global state; they change text only through `corpus.edits`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any, ClassVar
 
 import polars as pl
 
 from corpus.document import Document, Drop
 from corpus.rules import RuleFile
+
+# The drop reason of a document that makes a stage raise (`apply_many`): any stage may give it.
+STAGE_ERROR = "stage_error"
 
 
 class Stage:
@@ -39,6 +44,12 @@ class Stage:
     name: ClassVar[str]
     config_class: ClassVar[type]
     needs_fit: ClassVar[bool] = False
+    # What the stage can write: its drop reasons (dropped.parquet `reason`, besides STAGE_ERROR)
+    # and the rule ids of its edits (edits.parquet `rule`). `<...>` stands for a family named by
+    # data, e.g. "ftfy.<fix>" or "quality.<preset>.<rule>" (see `declares`). A test runs the
+    # pipeline on varied real input and fails on anything undeclared.
+    drop_reasons: ClassVar[tuple[str, ...]] = ()
+    rule_ids: ClassVar[tuple[str, ...]] = ()
     # A first pass kept on disk (see corpus/firstpass.py): table -> {column: polars type}. `fit`
     # returns these columns per table, one of them "doc" (the document's index in the batch);
     # `aggregate` and `batch_state` replace `merge`. Empty: `fit`/`merge` in memory.
@@ -56,7 +67,7 @@ class Stage:
     def fit(self, docs: Sequence[Document]) -> Any:
         raise NotImplementedError(f"stage {self.name} declares no first pass")
 
-    def merge(self, partials: Sequence[Any]) -> Any:
+    def merge(self, partials: Iterable[Any]) -> Any:
         raise NotImplementedError(f"stage {self.name} declares no first pass")
 
     def aggregate(self, store: Any) -> None:
@@ -85,10 +96,21 @@ class Stage:
             try:
                 outcomes.append(self.apply(doc, fitted))
             except Exception as error:
-                outcomes.append(Drop(getattr(error, "drop_reason", "stage_error"), f"{type(error).__name__}: {error}"))
+                outcomes.append(Drop(getattr(error, "drop_reason", STAGE_ERROR), f"{type(error).__name__}: {error}"))
         return outcomes
 
     @classmethod
     def library_versions(cls) -> dict[str, str]:
         """Versions of the third-party libraries that touch the text in this stage."""
         return {}
+
+
+def declares(declared: Iterable[str], value: str) -> bool:
+    """Whether `value` is one of the `declared` reasons or rule ids, where `<...>` in a
+    declaration stands for any non-empty text ("ftfy.<fix>" declares "ftfy.unescape_html")."""
+    return any(_declaration(entry).fullmatch(value) for entry in declared)
+
+
+@cache
+def _declaration(entry: str) -> re.Pattern[str]:
+    return re.compile(".+".join(re.escape(part) for part in re.split(r"<[^<>]*>", entry)))

@@ -17,6 +17,7 @@ from corpus.rules import RuleFile
 from corpus.stages.base import Stage
 
 STAGE = "encoding"
+EMPTY = f"empty_after_{STAGE}"  # nothing left but whitespace or control characters
 
 # Characters an enabled ftfy fixer can act on besides non-ASCII text: `&` (HTML entities),
 # ESC (terminal escapes) and the C0 controls/DEL that remove_control_chars strips. An ASCII
@@ -57,6 +58,20 @@ class EncodingConfig:
 class EncodingStage(Stage):
     name = STAGE
     config_class = EncodingConfig
+    drop_reasons = (EMPTY,)
+    rule_ids = (
+        "ftfy.<fix>",  # one of ftfy's fixers or re-decodings (see _rule_for), or ftfy.fix_and_explain
+        "control_chars",
+        "unicode.nfc",
+        "unicode.zero_width",
+        "unicode.soft_hyphen",
+        "whitespace.line_endings",
+        "whitespace.odd_spaces",
+        "whitespace.trailing",
+        "whitespace.inner_runs",
+        "whitespace.blank_lines",
+        "whitespace.strip",
+    )
 
     def __init__(self, config: EncodingConfig, rules: Sequence[RuleFile] = ()) -> None:
         super().__init__(config, rules)
@@ -81,7 +96,7 @@ class EncodingStage(Stage):
             max_decode_length=1 << 30,  # whole documents: ftfy's own splitting left mojibake behind
             explain=True,
         )
-        self._blank_runs = re.compile(r"\n{%d,}" % (config.max_blank_lines + 2))
+        self._blank_runs = re.compile(rf"\n{{{config.max_blank_lines + 2},}}")
 
     def apply(self, doc: Document, fitted: None = None) -> Document | Drop:
         config = self.config
@@ -104,7 +119,7 @@ class EncodingStage(Stage):
         edits.substitute(doc, self._blank_runs, blank, stage=STAGE, rule="whitespace.blank_lines")
         self._strip(doc)
         if not doc.text:
-            return Drop(f"empty_after_{STAGE}", "nothing but whitespace or control characters")
+            return Drop(EMPTY, "nothing but whitespace or control characters")
         return doc
 
     def _fix_with_ftfy(self, doc: Document) -> None:
@@ -143,19 +158,19 @@ def needs_ftfy(text: str) -> bool:
     return _FTFY_TRIGGER.search(text) is not None
 
 
-def _group_plan(plan: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+def _group_plan(plan: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]]]:
     """Split ftfy's plan into steps that each map str to str: an encode...decode run is one step."""
     groups: list[list[tuple[str, str]]] = []
     current: list[tuple[str, str]] = []
     for step in plan:
         action = step[0]
         if current or action == "encode":
-            current.append(tuple(step))
+            current.append((step[0], step[1]))
             if action == "decode":
                 groups.append(current)
                 current = []
         else:
-            groups.append([tuple(step)])
+            groups.append([(step[0], step[1])])
     if current:
         groups.append(current)
     return groups

@@ -39,18 +39,33 @@ def main() -> None:
     print(f"fuzzing {', '.join(names)} for {args.minutes:g} min, seed {seed}", flush=True)
     while time.monotonic() < deadline:
         left = deadline - time.monotonic()
-        fuzz([TARGETS[name] for name in names], seconds=min(600.0, left * (0.75 if not args.no_hypothesis else 1)),
-             seed=seed + rounds, report=report)
+        fuzz(
+            [TARGETS[name] for name in names],
+            seconds=min(600.0, left * (0.75 if not args.no_hypothesis else 1)),
+            seed=seed + rounds,
+            report=report,
+        )
         if not args.no_hypothesis and time.monotonic() < deadline:
             os.environ["CORPUS_FUZZ_PROFILE"] = "long"
-            result = pytest.main(["-q", "-p", "no:cacheprovider", "tests/fuzz/test_fuzz.py", "-k", "hypothesis",
-                                  f"--hypothesis-seed={seed + rounds}"])
+            result = pytest.main(
+                [
+                    "-q",
+                    "-p",
+                    "no:cacheprovider",
+                    "tests/fuzz/test_fuzz.py",
+                    "-k",
+                    "hypothesis",
+                    f"--hypothesis-seed={seed + rounds}",
+                ]
+            )
             if result != 0:
                 report.crashes.append(("hypothesis", Path("tests/fuzz/test_fuzz.py"), f"pytest exit code {result}"))
         rounds += 1
         print(f"after round {rounds}: {sum(report.runs.values()):,} inputs, {len(report.crashes)} crashes", flush=True)
-    print(f"{sum(report.runs.values()):,} mutated inputs in {args.minutes:g} min: "
-          + ", ".join(f"{name} {count:,}" for name, count in report.runs.items()))
+    print(
+        f"{sum(report.runs.values()):,} mutated inputs in {args.minutes:g} min: "
+        + ", ".join(f"{name} {count:,}" for name, count in report.runs.items())
+    )
     for target, path, error in report.crashes:
         print(f"CRASH {target}: {path}\n{error}")
     for (target, note), count in report.notes.most_common(20):

@@ -21,9 +21,30 @@ from tests.fuzz.targets import Target, compress
 
 CRASHES = Path(__file__).parent / "crashes"
 SECONDS_PER_INPUT = 20  # longer is a hang: a reader must not stall on any input
-INTERESTING = [b"\x00", b"\xff", b"\x7f", b"\x80", b"\n", b"\r\n", b'"', b"{", b"}", b"\\", b"\\u0000", b"\xc3",
-               b"\xe2\x80", b"\x1f\x8b", b"\x28\xb5\x2f\xfd", b"WARC/1.0\r\n", b"Content-Length: ", b"\r\n\r\n", b"<",
-               b"</html>", b"&#", b"PAR1"]
+INTERESTING = [
+    b"\x00",
+    b"\xff",
+    b"\x7f",
+    b"\x80",
+    b"\n",
+    b"\r\n",
+    b'"',
+    b"{",
+    b"}",
+    b"\\",
+    b"\\u0000",
+    b"\xc3",
+    b"\xe2\x80",
+    b"\x1f\x8b",
+    b"\x28\xb5\x2f\xfd",
+    b"WARC/1.0\r\n",
+    b"Content-Length: ",
+    b"\r\n\r\n",
+    b"<",
+    b"</html>",
+    b"&#",
+    b"PAR1",
+]
 _NUMBER = re.compile(rb"\d+")
 
 
@@ -49,28 +70,28 @@ def mutated(data: bytes, rng: random.Random, others: list[bytes]) -> bytes:
         if kind == 0 and size:
             out[min(at, size - 1)] ^= 1 << rng.randrange(8)
         elif kind == 1:
-            out[at:at + rng.randrange(2)] = rng.choice(INTERESTING)
+            out[at : at + rng.randrange(2)] = rng.choice(INTERESTING)
         elif kind == 2:
             out[at:at] = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 16)))
         elif kind == 3:
-            del out[at:at + rng.randrange(1, 64)]
+            del out[at : at + rng.randrange(1, 64)]
         elif kind == 4 and size:
-            piece = out[at:at + rng.randrange(1, 256)]
+            piece = out[at : at + rng.randrange(1, 256)]
             out[at:at] = piece * rng.randrange(2, 64)
         elif kind == 5 and others:
             other = rng.choice(others)
             start = rng.randrange(len(other) + 1)
-            out[at:at + rng.randrange(64)] = other[start:start + rng.randrange(1, 512)]
+            out[at : at + rng.randrange(64)] = other[start : start + rng.randrange(1, 512)]
         elif kind == 6:
             numbers = list(_NUMBER.finditer(out))
             if numbers:
                 found = rng.choice(numbers)
                 value = rng.choice([0, 1, 7, 255, 65535, 2**31 - 1, 2**32, 10**12, rng.randrange(10**6)])
-                out[found.start():found.end()] = str(value).encode()
+                out[found.start() : found.end()] = str(value).encode()
         elif kind == 7:
             del out[at:]
         else:
-            out[at:at] = out[:rng.randrange(64)]
+            out[at:at] = out[: rng.randrange(64)]
     return bytes(out)
 
 

@@ -34,10 +34,23 @@ from tests.conftest import DATA, SEEDS
 
 # Every reason a read can give (README's reasons table, stage `read`).
 READ_REASONS = {
-    "invalid_json", "not_an_object", "missing_text_field", "invalid_text_field", "invalid_metadata",
-    "corrupt_file", "truncated_record", "format_mismatch", "binary_content", "empty_document",
-    "unsupported_format", "unreadable_file", "no_main_text", "not_a_file", "broken_link",
-    "unreadable_folder", "too_large",
+    "invalid_json",
+    "not_an_object",
+    "missing_text_field",
+    "invalid_text_field",
+    "invalid_metadata",
+    "corrupt_file",
+    "truncated_record",
+    "format_mismatch",
+    "binary_content",
+    "empty_document",
+    "unsupported_format",
+    "unreadable_file",
+    "no_main_text",
+    "not_a_file",
+    "broken_link",
+    "unreadable_folder",
+    "too_large",
 }
 # Small limits, so that a mutated length field cannot make a fuzzer hold gigabytes.
 CONFIG = ReadConfig(max_document_bytes=1 << 20, max_expansion_ratio=100.0)
@@ -45,8 +58,18 @@ ENCODING = EncodingStage(EncodingConfig())
 # Exceptions that mean a library tripped on a damaged input (warcio on a record without a URI
 # raised AttributeError, polars on a cut footer ComputeError or a panic): the reader must report
 # the file as corrupt, not leave it to the catch-all.
-_BUGS = ("TypeError", "AttributeError", "KeyError", "IndexError", "AssertionError", "UnboundLocalError", "NameError",
-         "ComputeError", "PanicException", "InvalidOperationError")
+_BUGS = (
+    "TypeError",
+    "AttributeError",
+    "KeyError",
+    "IndexError",
+    "AssertionError",
+    "UnboundLocalError",
+    "NameError",
+    "ComputeError",
+    "PanicException",
+    "InvalidOperationError",
+)
 
 
 class Finding(Exception):
@@ -127,12 +150,18 @@ def check_edits(data: bytes) -> list[str]:
             chars = list(doc.text)
             for _ in range(rng.randrange(0, 6)):
                 at = rng.randrange(len(chars) + 1)
-                chars[at:at + rng.randrange(0, 4)] = rng.choice(["", "y", "zz", " \n"])
+                chars[at : at + rng.randrange(0, 4)] = rng.choice(["", "y", "zz", " \n"])
             edits.rewrite(doc, "".join(chars), stage="fuzz", rule="rewrite")
         elif action == 2 and doc.text:
             start = rng.randrange(len(doc.text) + 1)
-            edits.replace(doc, start, min(len(doc.text), start + rng.randrange(5)), rng.choice(["", "q"]),
-                          stage="fuzz", rule="replace")
+            edits.replace(
+                doc,
+                start,
+                min(len(doc.text), start + rng.randrange(5)),
+                rng.choice(["", "q"]),
+                stage="fuzz",
+                rule="replace",
+            )
         else:
             check_encoding_stage(doc)
     if replay(text, doc.edits) != doc.text or replay(doc.text, doc.edits, reverse=True) != text:
@@ -160,8 +189,18 @@ def seed_html() -> list[bytes]:
 
 @cache
 def seed_jsonl() -> list[bytes]:
-    records = [orjson.dumps({"id": f"seed-{i}", "text": text.decode(), "url": f"https://example.com/{i}",
-                             "metadata": {"n": i, "tags": ["a", "b"]}}) + b"\n" for i, text in enumerate(seed_texts())]
+    records = [
+        orjson.dumps(
+            {
+                "id": f"seed-{i}",
+                "text": text.decode(),
+                "url": f"https://example.com/{i}",
+                "metadata": {"n": i, "tags": ["a", "b"]},
+            }
+        )
+        + b"\n"
+        for i, text in enumerate(seed_texts())
+    ]
     dolma = sorted((DATA / "webtext-commoncrawl-samples" / "dolma-cc").glob("*.jsonl.gz"))
     return [b"".join(records), *(gzip.decompress(path.read_bytes())[:20_000] for path in dolma[:1])]
 
@@ -170,8 +209,13 @@ def seed_jsonl() -> list[bytes]:
 def seed_parquet() -> list[bytes]:
     buffer = io.BytesIO()
     texts = [text.decode() for text in seed_texts()]
-    pl.DataFrame({"id": [f"p{i}" for i in range(len(texts))], "text": texts,
-                  "meta": [{"url": f"https://example.com/{i}"} for i in range(len(texts))]}).write_parquet(buffer)
+    pl.DataFrame(
+        {
+            "id": [f"p{i}" for i in range(len(texts))],
+            "text": texts,
+            "meta": [{"url": f"https://example.com/{i}"} for i in range(len(texts))],
+        }
+    ).write_parquet(buffer)
     return [buffer.getvalue()]
 
 
@@ -205,20 +249,22 @@ def _zst(seeds: Callable[[], list[bytes]]) -> Callable[[], list[bytes]]:
     return lambda: [zstandard.ZstdCompressor().compress(data) for data in seeds()]
 
 
-TARGETS: dict[str, Target] = {target.name: target for target in [
-    Target("txt", lambda data: read_file("doc.txt", data), seed_texts),
-    Target("txt.gz", lambda data: read_file("doc.txt.gz", data), _gz(seed_texts), "gzip"),
-    Target("txt.zst", lambda data: read_file("doc.txt.zst", data), _zst(seed_texts), "zstd"),
-    Target("html", lambda data: read_file("page.html", data), seed_html),
-    Target("html.gz", lambda data: read_file("page.html.gz", data), _gz(seed_html), "gzip"),
-    Target("jsonl", lambda data: read_file("docs.jsonl", data), seed_jsonl),
-    Target("jsonl.gz", lambda data: read_file("docs.jsonl.gz", data), _gz(seed_jsonl), "gzip"),
-    Target("jsonl.zst", lambda data: read_file("docs.jsonl.zst", data), _zst(seed_jsonl), "zstd"),
-    Target("parquet", lambda data: read_file("docs.parquet", data), seed_parquet),
-    Target("warc", lambda data: read_file("crawl.warc", data), seed_warc),
-    Target("warc.gz", lambda data: read_file("crawl.warc.gz", data), seed_warc_gz),
-    Target("wet.gz", lambda data: read_file("crawl.wet.gz", data), lambda: seed_warc_gz()[1:]),
-    Target("decode", check_decode, lambda: seed_texts() + seed_html()[:2]),
-    Target("edits", check_edits, lambda: seed_texts() + [text[:300] for text in seed_html()[:2]]),
-]}
-
+TARGETS: dict[str, Target] = {
+    target.name: target
+    for target in [
+        Target("txt", lambda data: read_file("doc.txt", data), seed_texts),
+        Target("txt.gz", lambda data: read_file("doc.txt.gz", data), _gz(seed_texts), "gzip"),
+        Target("txt.zst", lambda data: read_file("doc.txt.zst", data), _zst(seed_texts), "zstd"),
+        Target("html", lambda data: read_file("page.html", data), seed_html),
+        Target("html.gz", lambda data: read_file("page.html.gz", data), _gz(seed_html), "gzip"),
+        Target("jsonl", lambda data: read_file("docs.jsonl", data), seed_jsonl),
+        Target("jsonl.gz", lambda data: read_file("docs.jsonl.gz", data), _gz(seed_jsonl), "gzip"),
+        Target("jsonl.zst", lambda data: read_file("docs.jsonl.zst", data), _zst(seed_jsonl), "zstd"),
+        Target("parquet", lambda data: read_file("docs.parquet", data), seed_parquet),
+        Target("warc", lambda data: read_file("crawl.warc", data), seed_warc),
+        Target("warc.gz", lambda data: read_file("crawl.warc.gz", data), seed_warc_gz),
+        Target("wet.gz", lambda data: read_file("crawl.wet.gz", data), lambda: seed_warc_gz()[1:]),
+        Target("decode", check_decode, lambda: seed_texts() + seed_html()[:2]),
+        Target("edits", check_edits, lambda: seed_texts() + [text[:300] for text in seed_html()[:2]]),
+    ]
+}

@@ -20,11 +20,12 @@ import orjson
 from corpus import edits
 from corpus.document import Document, Drop
 from corpus.errors import ConfigError
+from corpus.patterns.budget import RegexTimeout
+from corpus.rules import RuleFile, site_of
 from corpus.stages.base import Stage
 from corpus.stages.boilerplate import metadata
 from corpus.stages.boilerplate.lines import Layout, Unit, layout, units
 from corpus.stages.boilerplate.region import lists_below, main_runs, unit_score
-from corpus.rules import RuleFile, site_of
 from corpus.stages.boilerplate.repetition import FIT_TABLES, LineCounts, batch_counts, count_lines, line_rows
 from corpus.stages.boilerplate.site_rules import SiteRules, compile_rule_files, normalise_line, removals, rule_ids
 from corpus.stages.boilerplate.structure import ends_sentence, standing_alone, table_row
@@ -37,11 +38,13 @@ TEASER = "generic.teaser"  # "...", a teaser of another page, outside the articl
 OUTSIDE = "generic.outside_main_text"  # prose outside the article's runs: other stories, comments
 COMMENT_THREAD = "generic.comment_thread"  # the comments under two or more comment headers
 STAGE_RULES = (REPEAT_SITE, REPEAT_CORPUS, SHORT_LINE, TEASER, OUTSIDE, COMMENT_THREAD)
+EMPTY = f"empty_after_{STAGE}"  # every line was boilerplate
 COMMENT_AUTHOR = "generic.comment_author"  # the generic.toml rule whose lines head comments
 # generic.toml's rules for chrome that sits inside an article (captions, credits, counters, labels):
 # their lines go, but they do not split the article into two runs.
-INLINE_RULES = frozenset({"generic.photo_credit", "generic.gallery_counter", "generic.advertisement",
-                          "generic.read_more_promo"})
+INLINE_RULES = frozenset(
+    {"generic.photo_credit", "generic.gallery_counter", "generic.advertisement", "generic.read_more_promo"}
+)
 # A sentence ("Originally published on Live Science.") repeats in a corpus only as often as prose
 # must before it counts as chrome: two pages sharing one are as likely two stories of one source.
 SENTENCE_MIN_WORDS = 5
@@ -84,6 +87,8 @@ class BoilerplateStage(Stage):
     config_class = BoilerplateConfig
     needs_fit = True
     fit_tables = FIT_TABLES
+    drop_reasons = (EMPTY, RegexTimeout.drop_reason)  # a rule file's regex over its time budget
+    rule_ids = (*STAGE_RULES, "<rule file>.<rule>")  # the rules of the rule files in effect, generic.toml's too
 
     def __init__(self, config: BoilerplateConfig, rules: Sequence[RuleFile] = ()) -> None:
         super().__init__(config, rules)
@@ -172,7 +177,7 @@ class BoilerplateStage(Stage):
         metadata.fill(doc, [lines[i] for i in sorted(removed)])
         _remove_lines(doc, lines, removed)
         if not doc.text.strip():
-            return Drop(f"empty_after_{STAGE}", "every line was boilerplate")
+            return Drop(EMPTY, "every line was boilerplate")
         return doc
 
     def _repeated(
@@ -217,7 +222,9 @@ class BoilerplateStage(Stage):
             candidates = {i: rule for i, rule in candidates.items() if i in widely}
         return candidates
 
-    def _stage_blocks(self, found: Sequence[Unit], removed: dict[int, tuple[str, str | None]]) -> list[tuple[int, int, str]]:
+    def _stage_blocks(
+        self, found: Sequence[Unit], removed: dict[int, tuple[str, str | None]]
+    ) -> list[tuple[int, int, str]]:
         """Line ranges the stage's own block signals remove: comment threads."""
         if COMMENT_THREAD not in self.disabled and (thread := _comment_thread(found, removed)) is not None:
             return [(*thread, COMMENT_THREAD)]
@@ -230,8 +237,12 @@ class BoilerplateStage(Stage):
         paragraphs or right below it, and the headline lines just above."""
         config = self.config
         scores = [unit_score(unit, is_chrome) for unit, is_chrome in zip(found, chrome)]
-        runs = main_runs(scores, min_score=config.main_text_min_words, share_of_best=config.main_text_share,
-                         inline={n for n, is_inline in enumerate(inline) if is_inline})
+        runs = main_runs(
+            scores,
+            min_score=config.main_text_min_words,
+            share_of_best=config.main_text_share,
+            inline={n for n, is_inline in enumerate(inline) if is_inline},
+        )
         if not runs or page.hard_wrapped:
             # No article to find (a short note, a table), or a text laid out by hand (a wire story,
             # an e-mail), not a web page's blocks: only rules and repetition remove lines.

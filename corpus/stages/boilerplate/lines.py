@@ -104,7 +104,7 @@ def _continues(previous: str, line: str, run_width: int, run_lines: int) -> bool
     if _TERMINAL.search(previous) and _UPPER_START.match(stripped):
         # A sentence may end at a wrap; a new paragraph is indented or the run is a list of titles.
         return not line.startswith((" ", "\t")) and run_lines > 1
-    return (stripped[0].islower() or not _UPPER_START.match(stripped) or _ends_mid_sentence(previous))
+    return stripped[0].islower() or not _UPPER_START.match(stripped) or _ends_mid_sentence(previous)
 
 
 # Words a wrapped line can end on but a title or menu item hardly does ("...the Securities and").

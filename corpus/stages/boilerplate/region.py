@@ -37,8 +37,9 @@ def unit_score(unit: Unit, chrome: bool) -> float:
     return -2.0 if unit.words >= 2 else -1.0
 
 
-def main_runs(scores: Sequence[float], *, min_score: float, share_of_best: float,
-              inline: Collection[int] = ()) -> list[tuple[int, int, float]]:
+def main_runs(
+    scores: Sequence[float], *, min_score: float, share_of_best: float, inline: Collection[int] = ()
+) -> list[tuple[int, int, float]]:
     """The maximal-scoring runs worth keeping, in order: (start, end exclusive, score).
 
     A weaker run joins the strong one next to it when nothing between them is known chrome but
@@ -66,9 +67,12 @@ def main_runs(scores: Sequence[float], *, min_score: float, share_of_best: float
     kept = [run for run, wanted in zip(runs, keep) if wanted]
     merged: list[tuple[int, int, float]] = []
     for start, end, total in kept:  # neighbours joined across a clean gap become one run
-        if (merged and _clean_gap(scores, inline, min_score, merged[-1][1], start)
-                and _is_adjacent(runs, merged[-1], (start, end, total))):
-            merged[-1] = (merged[-1][0], end, merged[-1][2] + total + sum(scores[merged[-1][1]:start]))
+        if (
+            merged
+            and _clean_gap(scores, inline, min_score, merged[-1][1], start)
+            and _is_adjacent(runs, merged[-1], (start, end, total))
+        ):
+            merged[-1] = (merged[-1][0], end, merged[-1][2] + total + sum(scores[merged[-1][1] : start]))
         else:
             merged.append((start, end, total))
     return merged
@@ -82,7 +86,9 @@ def _clean_gap(scores: Sequence[float], inline: Collection[int], min_score: floa
     return end - start == 1 and 0 < start and end < len(scores) and min(scores[start - 1], scores[end]) >= min_score
 
 
-def _is_adjacent(runs: list[tuple[int, int, float]], left: tuple[int, int, float], right: tuple[int, int, float]) -> bool:
+def _is_adjacent(
+    runs: list[tuple[int, int, float]], left: tuple[int, int, float], right: tuple[int, int, float]
+) -> bool:
     """No other maximal run lies between the two."""
     return not any(left[1] <= start and end <= right[0] for start, end, _ in runs)
 
@@ -110,8 +116,13 @@ def _maximal_segments(scores: Sequence[float]) -> list[tuple[int, int, float]]:
     return [(int(s), int(e), right - left) for s, e, left, right in segments]
 
 
-def lists_below(found: Sequence[Unit], chrome: Sequence[bool], kept: set[int], is_row: Callable[[Unit], bool],
-                is_header: Callable[[Unit], bool]) -> set[int]:
+def lists_below(
+    found: Sequence[Unit],
+    chrome: Sequence[bool],
+    kept: set[int],
+    is_row: Callable[[Unit], bool],
+    is_header: Callable[[Unit], bool],
+) -> set[int]:
     """Units of the tables and lists of figures that follow a kept unit directly, or under a header
     line that does ("The Doobie Brothers Tour Dates" above "June 9 – West Palm Beach, FL @ ...")."""
     joined: set[int] = set()

@@ -100,17 +100,21 @@ def count_lines(store: Any) -> None:
         LEFT JOIN site_counts s ON s.site = l.site AND s.line = l.line
         WHERE c.documents IS NOT NULL OR s.documents IS NOT NULL""")
     # line_stats.parquet: line, site (null for the whole input), documents; most frequent first.
-    store.table("line_stats.parquet", """
+    store.table(
+        "line_stats.parquet",
+        """
         SELECT line, site, documents FROM (
             SELECT line, NULL::VARCHAR AS site, documents FROM corpus_counts
             UNION ALL SELECT line, site, documents FROM site_counts)
-        ORDER BY site NULLS FIRST, documents DESC, line""")
+        ORDER BY site NULLS FIRST, documents DESC, line""",
+    )
 
 
 def batch_counts(lookups: dict[str, list[Any]]) -> LineCounts:
     counts = LineCounts()
-    for site, line, corpus, on_site in zip(lookups.get("site", ()), lookups.get("line", ()),
-                                           lookups.get("corpus", ()), lookups.get("on_site", ())):
+    for site, line, corpus, on_site in zip(
+        lookups.get("site", ()), lookups.get("line", ()), lookups.get("corpus", ()), lookups.get("on_site", ())
+    ):
         if corpus is not None:
             counts.corpus[line] = corpus
         if on_site is not None:

@@ -36,7 +36,9 @@ _LEADING_FLAGS = re.compile(r"\(\?([aiLmsux]+)\)")
 _BULLET = re.compile(r"^[-•*·–]\s+(?=\S)")
 
 try:  # CPython's regex parser and its table of extra case-insensitive equivalences (ſ ~ s, ı ~ i)
-    from re import _casefix, _constants as _sre, _parser as _sre_parse
+    from re import _casefix  # type: ignore[attr-defined]
+    from re import _constants as _sre  # type: ignore[attr-defined]
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - another Python: no literal prefilter, same results
     _sre_parse = None
 
@@ -89,8 +91,10 @@ def needs(pattern: Pattern) -> Needs | None:
     # Short strings are in most lines: checking for them would cost more than it saves.
     if not found or any(len(text) < 3 and text.isascii() for text, _ in found):
         return None
-    return (tuple(sorted({text for text, folded in found if not folded})),
-            tuple(sorted({text for text, folded in found if folded})))
+    return (
+        tuple(sorted({text for text, folded in found if not folded})),
+        tuple(sorted({text for text, folded in found if folded})),
+    )
 
 
 def _sequence_needs(items: list[tuple[Any, Any]], fold: bool) -> list[tuple[str, bool]] | None:
@@ -127,8 +131,11 @@ def _sequence_needs(items: list[tuple[Any, Any]], fold: bool) -> list[tuple[str,
     return max(options, key=lambda option: (min(len(text) for text, _ in option), -len(option)))
 
 
-_REPEATS = tuple(getattr(_sre, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
-                 if _sre_parse is not None and hasattr(_sre, name))
+_REPEATS = tuple(
+    getattr(_sre, name)
+    for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+    if _sre_parse is not None and hasattr(_sre, name)
+)
 
 
 @functools.lru_cache(maxsize=1 << 16)  # each line is normalised by the rules and the repetition count; menus recur
@@ -227,7 +234,11 @@ def rule_ids(files: Sequence[RuleFile]) -> set[str]:
 
 @within_time_budget  # a regex running past it raises RegexTimeout: the document is dropped
 def removals(
-    rules: SiteRules, lines: Sequence[str], disabled: Collection[str] = (), *, guards: bool = True,
+    rules: SiteRules,
+    lines: Sequence[str],
+    disabled: Collection[str] = (),
+    *,
+    guards: bool = True,
     unchecked: Collection[int] = (),
 ) -> list[Range]:
     """The ranges of `lines` that the file's rules remove, sorted; ranges of different rules may
@@ -257,7 +268,7 @@ class _Lines:
         self.text = [_BULLET.sub("", line.strip(), count=1) for line in lines]
         self._folded: list[str | None] = [None] * len(self.text)
 
-    def search(self, number: int, pattern: re.Pattern[str], needs: Needs | None) -> bool:
+    def search(self, number: int, pattern: Pattern, needs: Needs | None) -> bool:
         line = self.text[number]
         if not line:
             return False  # blank lines are never removed by a rule, nor mark anything
@@ -281,7 +292,9 @@ class _Lines:
         return False
 
 
-def _line_removals(rules: SiteRules, document: _Lines, disabled: Collection[str], unchecked: Collection[int]) -> list[Range]:
+def _line_removals(
+    rules: SiteRules, document: _Lines, disabled: Collection[str], unchecked: Collection[int]
+) -> list[Range]:
     found = []
     exact, anchored, unanchored, patterns = rules._exact, rules._anchored, rules._unanchored, rules._patterns
     max_words = rules._anchored_max_words  # a longer line cannot be removed by an anchored pattern
@@ -341,8 +354,10 @@ def _block_removals(rule: Rule, document: _Lines, guards: bool) -> list[Range]:
     while number < total:
         if document.search(number, marker, needs):
             limit = total if not rule.max_lines else min(total, number + rule.max_lines)
-            closing = next((later for later in range(number + 1, limit)
-                            if document.search(later, end_marker, rule.end_needs)), None)
+            closing = next(
+                (later for later in range(number + 1, limit) if document.search(later, end_marker, rule.end_needs)),
+                None,
+            )
             if closing is None:
                 if not rule.max_lines:
                     break  # no end anywhere after this start, so none after a later one either
@@ -380,8 +395,12 @@ def check_examples(rules: SiteRules) -> tuple[int, list[ExampleFailure]]:
             for number, example in enumerate(examples, 1):
                 count += 1
                 lines = example.split("\n")
-                removed = {line for start, end, rule_id in removals(rules, lines, others, guards=False)
-                           if rule_id == rule.id for line in range(start, end)}
+                removed = {
+                    line
+                    for start, end, rule_id in removals(rules, lines, others, guards=False)
+                    if rule_id == rule.id
+                    for line in range(start, end)
+                }
                 problem = _example_problem(rule, expected, lines, removed)
                 if problem:
                     failures.append(ExampleFailure(rule.id, expected, number, example, problem))  # type: ignore[arg-type]
@@ -408,27 +427,52 @@ def _compile(checked: CheckedRuleFile) -> SiteRules:
 
 
 def _compile_rule(rule: BoilerplateRule, where: str) -> Rule:
-    common = {"id": rule.id, "remove_examples": rule.remove_examples, "keep_examples": rule.keep_examples}
+    common: dict[str, Any] = {
+        "id": rule.id,
+        "remove_examples": rule.remove_examples,
+        "keep_examples": rule.keep_examples,
+    }
     if rule.kind == "exact_line":
         lines = {}
         for line in rule.lines:
             normal = normalise_line(line)
             if not normal:
-                raise ConfigError(where, f'rule "{rule.id.rpartition(".")[2]}": line {line!r} in "lines" '
-                                  "is only punctuation that comparisons ignore", "remove it")
+                raise ConfigError(
+                    where,
+                    f'rule "{rule.id.rpartition(".")[2]}": line {line!r} in "lines" '
+                    "is only punctuation that comparisons ignore",
+                    "remove it",
+                )
             lines[normal] = line
         return Rule(kind="exact_line", lines=frozenset(lines), **common)
     if rule.kind == "line_pattern":
         pattern = compile_pattern(rule.pattern, label=rule.id)
-        return Rule(kind="line_pattern", pattern=pattern, max_words=rule.max_words, pattern_needs=_prefilter(pattern),
-                    **common)
+        return Rule(
+            kind="line_pattern", pattern=pattern, max_words=rule.max_words, pattern_needs=_prefilter(pattern), **common
+        )
     if rule.kind == "between":
         start, end = (compile_pattern(source, label=rule.id) for source in (rule.start, rule.end))
-        return Rule(kind="between", pattern=start, end=end, include=rule.include_markers, max_lines=rule.max_lines,
-                    pattern_needs=_prefilter(start), end_needs=_prefilter(end), **common)
+        return Rule(
+            kind="between",
+            pattern=start,
+            end=end,
+            include=rule.include_markers,
+            max_lines=rule.max_lines,
+            pattern_needs=_prefilter(start),
+            end_needs=_prefilter(end),
+            **common,
+        )
     marker = compile_pattern(rule.marker, label=rule.id)
-    return Rule(kind=rule.kind, pattern=marker, include=rule.include_marker, min_position=rule.min_position,
-                until_prose=rule.until_prose, max_position=rule.max_position, pattern_needs=_prefilter(marker), **common)
+    return Rule(
+        kind=rule.kind,
+        pattern=marker,
+        include=rule.include_marker,
+        min_position=rule.min_position,
+        until_prose=rule.until_prose,
+        max_position=rule.max_position,
+        pattern_needs=_prefilter(marker),
+        **common,
+    )
 
 
 def _prefilter(pattern: Pattern) -> Needs | None:
@@ -442,7 +486,7 @@ def _split_flags(pattern: Pattern) -> tuple[str, str]:
     source, flags = pattern.pattern, ""
     while match := _LEADING_FLAGS.match(source):
         flags += match.group(1)
-        source = source[match.end():]
+        source = source[match.end() :]
     return flags.replace("u", ""), source  # u is the default for str patterns, and not scopable
 
 

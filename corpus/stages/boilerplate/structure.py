@@ -65,7 +65,11 @@ def table_row(unit: Unit) -> bool:
 
 
 def standing_alone(
-    found: Sequence[Unit], page: Layout, lines: Sequence[str], repeated: Collection[int], ruled: Collection[int],
+    found: Sequence[Unit],
+    page: Layout,
+    lines: Sequence[str],
+    repeated: Collection[int],
+    ruled: Collection[int],
     title: str | None,
 ) -> set[int]:
     """The units (indexes) that stand as a block of their own, of those repeated across pages and
@@ -118,8 +122,9 @@ def _from_edges(found: Sequence[Unit], lines: Sequence[str], block: range, remov
     n = block.start
     while n < block.stop and n in removable and n not in peeled and not figure_row(found[n]):
         below = n + 1
-        if below < block.stop and not ((ends_sentence(found[n].text) or lines[found[below].first][:1].isspace())
-                                       and not figure_row(found[below])):
+        if below < block.stop and not (
+            (ends_sentence(found[n].text) or lines[found[below].first][:1].isspace()) and not figure_row(found[below])
+        ):
             break
         peeled.add(n)
         n += 1

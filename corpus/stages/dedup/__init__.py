@@ -19,11 +19,11 @@ from corpus import edits
 from corpus.document import Document, Drop
 from corpus.rules import RuleFile
 from corpus.stages.base import Stage
-from corpus.stages.dedup.decide import Decisions, Settings, batch_decisions, decide
+from corpus.stages.dedup.decide import EXACT, NEAR, SHORT, Decisions, Settings, batch_decisions, decide
 from corpus.stages.dedup.fingerprints import FIT_TABLES, fingerprint, fingerprint_rows
 from corpus.stages.dedup.minhash import MinHasher
-from corpus.stages.dedup.shingles import Shingler
 from corpus.stages.dedup.previous import INDEX_SETTINGS, check_previous
+from corpus.stages.dedup.shingles import Shingler
 from corpus.stages.dedup.text import paragraphs, removal_spans
 
 STAGE = "dedup"
@@ -72,6 +72,8 @@ class DedupStage(Stage):
     config_class = DedupConfig
     needs_fit = True
     fit_tables = FIT_TABLES
+    drop_reasons = (EXACT, NEAR, SHORT)
+    rule_ids = (RULE,)
 
     def __init__(self, config: DedupConfig, rules: Sequence[RuleFile] = ()) -> None:
         super().__init__(config, rules)
@@ -87,13 +89,21 @@ class DedupStage(Stage):
 
     def fit(self, docs: Sequence[Document]) -> dict[str, dict[str, Any]]:
         config = self.config
-        return fingerprint_rows(fingerprint(docs, self.shingler, self.hasher, config.bands, config.rows),
-                                config.min_passage_words)
+        return fingerprint_rows(
+            fingerprint(docs, self.shingler, self.hasher, config.bands, config.rows), config.min_passage_words
+        )
 
     def aggregate(self, store: Any) -> None:
         config = self.config
-        settings = Settings(config.threshold, config.keep, "exact" not in config.disable, "near" not in config.disable,
-                            "passages" not in config.disable, config.min_passage_words, config.min_words)
+        settings = Settings(
+            config.threshold,
+            config.keep,
+            "exact" not in config.disable,
+            "near" not in config.disable,
+            "passages" not in config.disable,
+            config.min_passage_words,
+            config.min_words,
+        )
         previous = Path(config.against) if config.against is not None and self.previous_name is not None else None
         decide(store, settings, previous, self.previous_name)
 
@@ -110,7 +120,8 @@ class DedupStage(Stage):
             found = paragraphs(doc.text)
             spans = removal_spans(found, [number for number, _ in removals], len(doc.text))
             edits.apply_labelled_spans(
-                doc, [(start, end, "", RULE, detail) for (start, end), (_, detail) in zip(spans, removals)], stage=STAGE)
+                doc, [(start, end, "", RULE, detail) for (start, end), (_, detail) in zip(spans, removals)], stage=STAGE
+            )
         return doc
 
     @classmethod

@@ -83,29 +83,38 @@ def decide(store: Any, settings: Settings, previous: Path | None, previous_name:
     # The fit files are in input order already: filtered by polars as they stream, not sorted again.
     dropped = store.fetch("SELECT _ordinal FROM duplicates UNION ALL SELECT _ordinal FROM shorts")["_ordinal"]
     gone = pl.DataFrame({"_ordinal": dropped}, schema={"_ordinal": pl.Int64}).lazy()
-    store.table_frame(INDEX_FILE, store.scan("docs").join(gone, on="_ordinal", how="anti", maintain_order="left")
-                      .select("id", "text_hash", "band_keys", "shingles"))
+    store.table_frame(
+        INDEX_FILE,
+        store.scan("docs")
+        .join(gone, on="_ordinal", how="anti", maintain_order="left")
+        .select("id", "text_hash", "band_keys", "shingles"),
+    )
     in_earlier = "AND hash NOT IN (SELECT passage_hash FROM previous_passages)" if earlier else ""
     if not settings.passages:  # nothing was compared, so nothing is listed
         in_earlier += " AND false"
-    store.table(PASSAGES_FILE, f"""
+    store.table(
+        PASSAGES_FILE,
+        f"""
         SELECT passage_hash, id FROM (
             SELECT p.hash AS passage_hash, d.id, p._ordinal, p.number,
                    row_number() OVER (PARTITION BY p.hash ORDER BY p._ordinal, p.number) AS nth
               FROM paragraphs p JOIN docs d USING (_ordinal)
              WHERE p._ordinal NOT IN (SELECT _ordinal FROM duplicates UNION ALL SELECT _ordinal FROM shorts)
                    {in_earlier})
-        WHERE nth = 1 ORDER BY _ordinal, number""")
+        WHERE nth = 1 ORDER BY _ordinal, number""",
+    )
 
 
 def batch_decisions(lookups: dict[str, list[Any]]) -> Decisions:
     decisions = Decisions()
     columns = ("id", "reason", "duplicate_of", "similarity", "duplicate_in", "detail", "number", "first_in")
     for doc_id, reason, duplicate_of, similarity, duplicate_in, detail, number, first_in in zip(
-            *(lookups.get(column, ()) for column in columns)):
+        *(lookups.get(column, ()) for column in columns)
+    ):
         if reason is not None:
-            decisions.drops[doc_id] = Drop(reason, detail, duplicate_of, similarity,
-                                           duplicate_in if reason != SHORT else None)
+            decisions.drops[doc_id] = Drop(
+                reason, detail, duplicate_of, similarity, duplicate_in if reason != SHORT else None
+            )
             continue
         evidence = {"first_in": first_in, "duplicate_in": duplicate_in} if duplicate_in else {"first_in": first_in}
         decisions.removals.setdefault(doc_id, []).append((number, orjson.dumps(evidence).decode()))
@@ -163,7 +172,8 @@ def _near(store: Any, settings: Settings, earlier: int) -> None:
         SELECT pos, unnest(band_keys) AS key, unnest(generate_series(1, len(band_keys))) AS band FROM members""")
     store.execute("""CREATE TEMP TABLE buckets AS
         SELECT band, key, pos, size FROM keyed
-          JOIN (SELECT band, key, count(*) AS size FROM keyed GROUP BY band, key HAVING count(*) > 1) USING (band, key)""")
+          JOIN (SELECT band, key, count(*) AS size FROM keyed GROUP BY band, key HAVING count(*) > 1)
+            USING (band, key)""")
     store.execute("DROP TABLE keyed")
     # A bucket of more than MAX_BUCKET_PAIRS documents is linked as a chain of neighbours, not as all
     # its pairs. Two earlier documents are never a pair: they were settled in their own run.
@@ -177,8 +187,11 @@ def _near(store: Any, settings: Settings, earlier: int) -> None:
               FROM buckets WHERE size > {MAX_BUCKET_PAIRS})
          WHERE second >= 0""")
     store.execute("DROP TABLE buckets")
-    shingles = _Shingles.written(store, "SELECT DISTINCT pos FROM (SELECT first AS pos FROM pairs "
-                                        "UNION ALL SELECT second FROM pairs)", earlier=bool(earlier))
+    shingles = _Shingles.written(
+        store,
+        "SELECT DISTINCT pos FROM (SELECT first AS pos FROM pairs UNION ALL SELECT second FROM pairs)",
+        earlier=bool(earlier),
+    )
     parent = _UnionFind(shingles.positions)
     for frame in store.stream("SELECT first, second FROM pairs ORDER BY first, second", name="pairs"):
         for first, second in frame.iter_rows():
@@ -199,9 +212,11 @@ def _near(store: Any, settings: Settings, earlier: int) -> None:
             if position != kept:
                 rows.append((position, NEAR, kept, round(jaccard(shingles.of(position), shingles.of(kept)), 4)))
     shingles.close()
-    _insert(store, "near", rows, {"_ordinal": pl.Int64, "reason": pl.String, "target": pl.Int64, "similarity": pl.Float64})
+    _insert(
+        store, "near", rows, {"_ordinal": pl.Int64, "reason": pl.String, "target": pl.Int64, "similarity": pl.Float64}
+    )
     # An exact copy of a near duplicate is a near duplicate of the kept one (at the first copy's similarity).
-    store.execute("""UPDATE duplicates SET reason = 'near_duplicate', target = n.target, similarity = n.similarity
+    store.execute(f"""UPDATE duplicates SET reason = '{NEAR}', target = n.target, similarity = n.similarity
         FROM near n WHERE duplicates.target = n._ordinal""")
     store.execute("INSERT INTO duplicates SELECT * FROM near")
 
@@ -210,12 +225,12 @@ def _passages(store: Any, settings: Settings, earlier: int) -> None:
     """In input order over the documents kept: paragraphs seen in an earlier kept document go,
     and a document left with fewer than `min_words` words goes. Only passages that two kept
     documents share (or an earlier run holds) can go, so only those are read."""
-    in_earlier = "UNION SELECT passage_hash FROM previous_passages" if earlier else ""
+    union_earlier = "UNION SELECT passage_hash FROM previous_passages" if earlier else ""
     earlier_id = "e.id" if earlier else "NULL"
     earlier_join = "LEFT JOIN previous_passages e ON e.passage_hash = p.hash" if earlier else ""
     store.execute(f"""CREATE TEMP TABLE repeated AS
         SELECT hash FROM paragraphs WHERE _ordinal NOT IN (SELECT _ordinal FROM duplicates)
-        GROUP BY hash HAVING count(DISTINCT _ordinal) > 1 {in_earlier}""")
+        GROUP BY hash HAVING count(DISTINCT _ordinal) > 1 {union_earlier}""")
     query = f"""
         SELECT p._ordinal, p.number, p.hash, p.words, d.words AS total, {earlier_id} AS earlier
           FROM paragraphs p SEMI JOIN repeated r ON r.hash = p.hash JOIN docs d USING (_ordinal) {earlier_join}
@@ -225,7 +240,7 @@ def _passages(store: Any, settings: Settings, earlier: int) -> None:
     shorts: list[tuple[int, str]] = []
     removals: list[tuple[int, int, int | None, str | None]] = []
     for ordinal, rows in _by_document(store.stream(query, name="passages")):
-        removed = []
+        removed: list[tuple[int, int, int | None, str | None]] = []
         for number, passage, count, _, in_earlier in rows:
             if in_earlier is not None:
                 removed.append((number, count, None, in_earlier))
@@ -242,8 +257,12 @@ def _passages(store: Any, settings: Settings, earlier: int) -> None:
                 seen.setdefault(passage, ordinal)
     _insert(store, "short_rows", shorts, {"_ordinal": pl.Int64, "detail": pl.String})
     store.execute("INSERT INTO shorts SELECT * FROM short_rows")
-    _insert(store, "removal_rows", removals,
-            {"_ordinal": pl.Int64, "number": pl.Int32, "first_in": pl.Int64, "first_in_id": pl.String})
+    _insert(
+        store,
+        "removal_rows",
+        removals,
+        {"_ordinal": pl.Int64, "number": pl.Int32, "first_in": pl.Int64, "first_in_id": pl.String},
+    )
     store.execute("INSERT INTO removals SELECT * FROM removal_rows")
 
 
@@ -310,8 +329,9 @@ class _Shingles:
     """The shingle sets of the documents in candidate pairs, in a flat file read at random: a
     pair's check reads its two sets from disk, so memory holds an offset per such document."""
 
-    def __init__(self, path: Path, positions: np.ndarray, starts: np.ndarray, sizes: np.ndarray,
-                 words: np.ndarray) -> None:
+    def __init__(
+        self, path: Path, positions: np.ndarray, starts: np.ndarray, sizes: np.ndarray, words: np.ndarray
+    ) -> None:
         self.positions = positions  # sorted
         self.starts = starts  # where each one's shingles start in the file, in uint32s
         self.sizes = sizes

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 from itertools import chain
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -17,10 +17,15 @@ from corpus.stages.dedup.minhash import MinHasher
 from corpus.stages.dedup.shingles import Shingler, sequence_hashes
 from corpus.stages.dedup.text import paragraph_tokens
 
-
 FIT_TABLES: dict[str, dict[str, Any]] = {
-    "docs": {"doc": pl.Int32, "id": pl.String, "text_hash": pl.UInt64, "words": pl.Int64,
-             "band_keys": pl.List(pl.UInt64), "shingles": pl.List(pl.UInt32)},
+    "docs": {
+        "doc": pl.Int32,
+        "id": pl.String,
+        "text_hash": pl.UInt64,
+        "words": pl.Int64,
+        "band_keys": pl.List(pl.UInt64),
+        "shingles": pl.List(pl.UInt32),
+    },
     "paragraphs": {"doc": pl.Int32, "number": pl.Int32, "hash": pl.UInt64, "words": pl.Int64},
 }
 
@@ -50,8 +55,17 @@ class Fingerprints:
     @classmethod
     def concat(cls, parts: Sequence[Fingerprints], bands: int) -> Fingerprints:
         if not parts:
-            return cls([], _u64([]), np.empty((0, bands), np.uint64), np.empty(0, np.uint32), offsets([]),
-                       np.empty(0, np.int64), _u64([]), np.empty(0, np.int64), offsets([]))
+            return cls(
+                [],
+                _u64([]),
+                np.empty((0, bands), np.uint64),
+                np.empty(0, np.uint32),
+                offsets([]),
+                np.empty(0, np.int64),
+                _u64([]),
+                np.empty(0, np.int64),
+                offsets([]),
+            )
         return cls(
             ids=[doc_id for part in parts for doc_id in part.ids],
             text_hashes=np.concatenate([part.text_hashes for part in parts]),
@@ -73,7 +87,7 @@ def _u64(values: Sequence[int]) -> np.ndarray:
     return np.array(values, dtype=np.uint64)
 
 
-def offsets(lengths: Sequence[int]) -> np.ndarray:
+def offsets(lengths: Sequence[int] | np.ndarray) -> np.ndarray:
     return np.concatenate(([0], np.cumsum(lengths, dtype=np.int64))).astype(np.int64)
 
 
@@ -116,8 +130,18 @@ def fingerprint_rows(found: Fingerprints, min_passage_words: int) -> dict[str, d
     number = np.arange(len(owner)) - np.repeat(found.paragraph_offsets[:-1], paragraphs)
     long = found.paragraph_words >= min_passage_words
     return {
-        "docs": {"doc": list(range(count)), "id": found.ids, "text_hash": found.text_hashes, "words": found.words,
-                 "band_keys": list(found.band_keys), "shingles": [found.shingles_of(i) for i in range(count)]},
-        "paragraphs": {"doc": owner[long], "number": number[long], "hash": found.paragraph_hashes[long],
-                       "words": found.paragraph_words[long]},
+        "docs": {
+            "doc": list(range(count)),
+            "id": found.ids,
+            "text_hash": found.text_hashes,
+            "words": found.words,
+            "band_keys": list(found.band_keys),
+            "shingles": [found.shingles_of(i) for i in range(count)],
+        },
+        "paragraphs": {
+            "doc": owner[long],
+            "number": number[long],
+            "hash": found.paragraph_hashes[long],
+            "words": found.paragraph_words[long],
+        },
     }

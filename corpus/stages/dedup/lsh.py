@@ -2,8 +2,9 @@
 
 datasketch's MinHashLSH keeps a dict of per-document byte strings per band: 63 MB for the
 21,578 Reuters-21578 articles (2.9 KB per document, `python -m benchmarks dedup`), and 2-4k
-inserts+queries per second (issue 6), slower than the hashing once that is batched. Here a band is a column of a uint64 array (8 bytes per band and
-document), and the documents sharing a key are found by sorting the column.
+inserts+queries per second (issue 6), slower than the hashing once that is batched. Here a band is a
+column of a uint64 array (8 bytes per band and document), and the documents sharing a key are found
+by sorting the column.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
 
 def candidate_pairs(keys: np.ndarray) -> np.ndarray:
     """(pairs, 2) int64, each row (i, j) with i < j sharing at least one band key; sorted, unique."""
-    found = []
+    found: list[tuple[int, int]] = []
     for band in range(keys.shape[1]):
         column = keys[:, band]
         order = np.argsort(column, kind="stable")

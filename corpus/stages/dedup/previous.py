@@ -23,7 +23,12 @@ from corpus.stages.dedup.fingerprints import offsets
 
 INDEX_FILE = "dedup_index.parquet"
 PASSAGES_FILE = "dedup_passages.parquet"
-INDEX_SCHEMA = {"id": pl.String, "text_hash": pl.UInt64, "band_keys": pl.List(pl.UInt64), "shingles": pl.List(pl.UInt32)}
+INDEX_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "id": pl.String,
+    "text_hash": pl.UInt64,
+    "band_keys": pl.List(pl.UInt64),
+    "shingles": pl.List(pl.UInt32),
+}
 PASSAGES_SCHEMA = {"passage_hash": pl.UInt64, "id": pl.String}
 # The settings that decide what the index holds: a later run must use the same to compare with it.
 INDEX_SETTINGS = ("shingle_words", "num_perm", "bands", "rows")
@@ -65,13 +70,22 @@ def check_previous(path: Path, settings: dict[str, Any]) -> str:
     except (orjson.JSONDecodeError, KeyError, TypeError) as error:
         raise UsageError(where, f"dedup-against: manifest.json is not a corpus manifest ({error})", HOW) from None
     if version not in DEDUP_INDEX_VERSIONS:
-        raise UsageError(where, f"dedup-against: written with output schema {version}, this corpus reads {SCHEMA_VERSION}",
-                         "rerun the earlier corpus with this version")
-    different = [f"{key} {earlier.get(key)} there, {settings[key]} here" for key in INDEX_SETTINGS
-                 if earlier.get(key) != settings[key]]
+        raise UsageError(
+            where,
+            f"dedup-against: written with output schema {version}, this corpus reads {SCHEMA_VERSION}",
+            "rerun the earlier corpus with this version",
+        )
+    different = [
+        f"{key} {earlier.get(key)} there, {settings[key]} here"
+        for key in INDEX_SETTINGS
+        if earlier.get(key) != settings[key]
+    ]
     if different:
-        raise UsageError(where, f"dedup-against: its index was built differently ({'; '.join(different)})",
-                         "use the same [stages.dedup] shingle_words, num_perm, bands and rows")
+        raise UsageError(
+            where,
+            f"dedup-against: its index was built differently ({'; '.join(different)})",
+            "use the same [stages.dedup] shingle_words, num_perm, bands and rows",
+        )
     for name, schema in ((INDEX_FILE, INDEX_SCHEMA), (PASSAGES_FILE, PASSAGES_SCHEMA)):
         try:
             found = dict(pl.read_parquet_schema(path / name))
@@ -99,15 +113,19 @@ def load_previous(path: Path, name: str, bands: int) -> Previous:
     lengths = index["shingles"].list.len().to_numpy()
     shingles = index["shingles"].explode().drop_nulls().to_numpy()
     return Previous(
-        name=name, ids=index["id"].to_list(), text_hashes=index["text_hash"].to_numpy(),
+        name=name,
+        ids=index["id"].to_list(),
+        text_hashes=index["text_hash"].to_numpy(),
         band_keys=keys.astype(np.uint64).reshape(index.height, bands),
-        shingles=shingles.astype(np.uint32), shingle_offsets=offsets(lengths),
+        shingles=shingles.astype(np.uint32),
+        shingle_offsets=offsets(lengths),
         passages=dict(zip(passages["passage_hash"].to_list(), passages["id"].to_list())),
     )
 
 
-def index_table(ids: list[str], text_hashes: np.ndarray, band_keys: np.ndarray,
-                shingle_sets: list[np.ndarray]) -> pl.DataFrame:
+def index_table(
+    ids: list[str], text_hashes: np.ndarray, band_keys: np.ndarray, shingle_sets: list[np.ndarray]
+) -> pl.DataFrame:
     return pl.DataFrame(
         {"id": ids, "text_hash": text_hashes, "band_keys": list(band_keys), "shingles": shingle_sets},
         schema=INDEX_SCHEMA,

@@ -47,8 +47,11 @@ class Shingler:
         """uint64 word_hash of every token of every list, one after another."""
         if len(self.memo) > _WORD_MEMO_LIMIT:
             self.memo.clear()
-        return np.fromiter(map(self.memo.__getitem__, chain.from_iterable(token_lists)), dtype=np.uint64,
-                           count=sum(map(len, token_lists)))
+        return np.fromiter(
+            map(self.memo.__getitem__, chain.from_iterable(token_lists)),
+            dtype=np.uint64,
+            count=sum(map(len, token_lists)),
+        )
 
     def shingle_sets(self, token_lists: Sequence[list[str]], words: np.ndarray) -> list[np.ndarray]:
         """Sorted distinct uint32 shingle hashes of each document (`words`: their word_hashes); a
@@ -64,11 +67,20 @@ class Shingler:
                 mixed = (mixed * np.uint64(_MIX)) ^ words[offset : offset + count]
             owner = np.repeat(np.arange(len(token_lists), dtype=np.int64), lengths)[:count]
             whole = np.flatnonzero(np.arange(count) - starts[owner] <= lengths[owner] - n)  # windows inside one doc
-            keys.append((owner[whole].astype(np.uint64) << np.uint64(32)) | (_fmix64(mixed[whole]) & np.uint64(0xFFFFFFFF)))
+            keys.append(
+                (owner[whole].astype(np.uint64) << np.uint64(32)) | (_fmix64(mixed[whole]) & np.uint64(0xFFFFFFFF))
+            )
         short = [doc for doc, length in enumerate(lengths.tolist()) if 0 < length < n]
         if short:
-            keys.append(np.array([(doc << 32) | shingle_hash32(" ".join(token_lists[doc]).encode("utf-8", "surrogatepass"))
-                                  for doc in short], dtype=np.uint64))
+            keys.append(
+                np.array(
+                    [
+                        (doc << 32) | shingle_hash32(" ".join(token_lists[doc]).encode("utf-8", "surrogatepass"))
+                        for doc in short
+                    ],
+                    dtype=np.uint64,
+                )
+            )
         ordered = np.unique(np.concatenate(keys))  # by document, then hash: each document's set, sorted
         bounds = np.searchsorted(ordered >> np.uint64(32), np.arange(len(token_lists) + 1, dtype=np.uint64))
         values = (ordered & np.uint64(0xFFFFFFFF)).astype(np.uint32)

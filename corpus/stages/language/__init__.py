@@ -34,6 +34,7 @@ from corpus.stages.base import Stage
 from corpus.stages.language import exact_langdetect
 
 STAGE = "language"
+NOT_KEPT = "language_not_kept"  # detected in a language outside keep_languages
 UND = "und"
 
 
@@ -150,6 +151,7 @@ def _dominant_script(text: str) -> tuple[str | None, int]:
 class LanguageStage(Stage):
     name = STAGE
     config_class = LanguageConfig
+    drop_reasons = (NOT_KEPT,)
 
     def detect(self, text: str) -> tuple[str, float, str]:
         """(label, score, why): the label is a langdetect code or "und" (then score 0.0)."""
@@ -173,13 +175,15 @@ class LanguageStage(Stage):
             answers.append(None)
             found[index] = (script, features)
         ranked = exact_langdetect.probabilities(
-            [features for _, features in found.values()], n_trial=config.n_trials, seed=config.seed)
+            [features for _, features in found.values()], n_trial=config.n_trials, seed=config.seed
+        )
         for (index, (script, features)), languages in zip(found.items(), ranked):
             answers[index] = self._judge(script, features, languages)
         return answers  # type: ignore[return-value]  # every None was replaced
 
-    def _judge(self, script: str | None, features: exact_langdetect.Features,
-               ranked: list[tuple[str, float]]) -> tuple[str, float, str]:
+    def _judge(
+        self, script: str | None, features: exact_langdetect.Features, ranked: list[tuple[str, float]]
+    ) -> tuple[str, float, str]:
         """langdetect's top language, or `und` where the checks of the module docstring fail."""
         config: LanguageConfig = self.config
         if not ranked:
@@ -211,7 +215,7 @@ class LanguageStage(Stage):
         doc.language, doc.language_score = lang, score
         keep = self.config.keep_languages
         if keep and lang not in keep:
-            return Drop("language_not_kept", detail=f"language={lang} score={score} keep={','.join(keep)}")
+            return Drop(NOT_KEPT, detail=f"language={lang} score={score} keep={','.join(keep)}")
         return doc
 
     @classmethod

@@ -182,7 +182,7 @@ class _Stream:
 
     def uniform(self, at: int) -> float:
         """`random.random()` from the two outputs at `at`."""
-        a, b = self.upto(at + 2)[at:at + 2].tolist()
+        a, b = self.upto(at + 2)[at : at + 2].tolist()
         return ((a >> 5) * 67108864.0 + (b >> 6)) * (1.0 / 9007199254740992.0)
 
     def gauss_pair(self, at: int) -> tuple[float, float]:
@@ -235,7 +235,9 @@ class _Walks:
     renumbered into a matrix of the batch's own n-grams, small enough to stay in cache."""
 
     def __init__(self, texts: Sequence[Features], n_trial: int, stream: _Stream, matrix: np.ndarray) -> None:
-        used, local = np.unique(np.concatenate([np.zeros(0, dtype=np.intp)] + [t.grams for t in texts]), return_inverse=True)
+        used, local = np.unique(
+            np.concatenate([np.zeros(0, dtype=np.intp)] + [t.grams for t in texts]), return_inverse=True
+        )
         bounds = np.cumsum([0] + [len(text.grams) for text in texts])
         self.grams = [local[start:end] for start, end in zip(bounds[:-1], bounds[1:])]
         self.matrix = matrix[used]
@@ -262,7 +264,7 @@ class _Walks:
         shift = 32 - len(grams).bit_length()
         span = 2 * _BUFFER + 64
         while True:
-            window = self.stream.upto(at + span)[at:at + span] >> shift
+            window = self.stream.upto(at + span)[at : at + span] >> shift
             taken = np.flatnonzero(window < len(grams))
             if len(taken) >= _BUFFER:
                 break

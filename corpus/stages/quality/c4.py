@@ -23,7 +23,7 @@ _PIECES = re.compile(r"\S+|\s+")
 _SENTENCE_BREAK = re.compile(r"E[EP]*S")  # a terminal, maybe more punctuation, then a word
 
 
-def c4_signals(lines: Sequence[str], cutter: WordCutter) -> dict[str, int]:
+def c4_signals(lines: Sequence[str], cutter: WordCutter) -> dict[str, int | float | None]:
     """`lines`: `text.splitlines()`."""
     sentences = lorem = curly = 0
     for line in lines:

@@ -24,8 +24,12 @@ def gopher_signals(text: str, words: Words, lines: Sequence[str]) -> dict[str, i
         "mean_word_length": words.counted_chars / words.counted if words.counted else None,
         "hash_word_ratio": text.count("#") / n_words if n_words else None,
         "ellipsis_word_ratio": (text.count("...") + text.count("…")) / n_words if n_words else None,
-        "bullet_line_ratio": sum(1 for line in lines if line.lstrip().startswith(("•", "-"))) / n_lines if n_lines else None,
-        "ellipsis_line_ratio": sum(1 for line in lines if line.rstrip().endswith(("...", "…"))) / n_lines if n_lines else None,
+        "bullet_line_ratio": sum(1 for line in lines if line.lstrip().startswith(("•", "-"))) / n_lines
+        if n_lines
+        else None,
+        "ellipsis_line_ratio": sum(1 for line in lines if line.rstrip().endswith(("...", "…"))) / n_lines
+        if n_lines
+        else None,
         "alpha_word_ratio": words.with_letter / n_words if n_words else None,
         "stop_word_count": len(STOP_WORDS.intersection(words.tokens)),
     }

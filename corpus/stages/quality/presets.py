@@ -22,8 +22,15 @@ from corpus.stages.quality.signals import BY_PATH, Signals
 
 PRESET_FOLDER = Path(__file__).resolve().parents[2] / "quality_presets"
 _FILE_KEYS = {"description": str, "languages": list, "texts": dict, "rule": list}
-_RULE_KEYS = {"id": str, "signal": str, "drop": str, "threshold": (int, float), "languages": list,
-              "description": str, "examples": dict}
+_RULE_KEYS = {
+    "id": str,
+    "signal": str,
+    "drop": str,
+    "threshold": (int, float),
+    "languages": list,
+    "description": str,
+    "examples": dict,
+}
 _REQUIRED = ("id", "signal", "drop", "threshold", "examples")
 _REPEAT_KEYS = {"repeat", "times"}
 
@@ -71,8 +78,7 @@ def preset_names() -> list[str]:
 def load_preset(name: str) -> Preset:
     path = PRESET_FOLDER / f"{name}.toml"
     if not path.is_file():
-        raise ConfigError("[stages.quality] presets", f"unknown preset {name!r}",
-                          f"valid: {', '.join(preset_names())}")
+        raise ConfigError("[stages.quality] presets", f"unknown preset {name!r}", f"valid: {', '.join(preset_names())}")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
@@ -89,7 +95,9 @@ def load_preset(name: str) -> Preset:
     return Preset(name, path, data.get("description", ""), rules)
 
 
-def select_rules(presets: Sequence[str], disable: Sequence[str], thresholds: Mapping[str, float]) -> tuple[QualityRule, ...]:
+def select_rules(
+    presets: Sequence[str], disable: Sequence[str], thresholds: Mapping[str, float]
+) -> tuple[QualityRule, ...]:
     """The rules of the presets in order, without the disabled ones, with thresholds overridden;
     a rule id named in `disable` or `thresholds` that no preset has is an error."""
     rules = [rule for name in dict.fromkeys(presets) for rule in load_preset(name).rules]
@@ -99,11 +107,15 @@ def select_rules(presets: Sequence[str], disable: Sequence[str], thresholds: Map
             if rule_id not in known:
                 close = difflib.get_close_matches(rule_id, sorted(known), n=1)
                 hint = f"did you mean {close[0]!r}? " if close else ""
-                raise ConfigError(f"[stages.quality] {key}", f"no rule {rule_id!r} in presets {', '.join(presets)}",
-                                  f"{hint}rule ids are listed by `corpus rules check`")
+                raise ConfigError(
+                    f"[stages.quality] {key}",
+                    f"no rule {rule_id!r} in presets {', '.join(presets)}",
+                    f"{hint}rule ids are listed by `corpus rules check`",
+                )
     return tuple(
         rule if rule.id not in thresholds else replace(rule, threshold=thresholds[rule.id])
-        for rule in rules if rule.id not in disable
+        for rule in rules
+        if rule.id not in disable
     )
 
 
@@ -133,8 +145,9 @@ def check_examples(preset: Preset, measure: Any) -> tuple[int, list[ExampleFailu
     return count, failures
 
 
-def _rule(table: Any, preset: str, texts: Mapping[str, str], default_languages: tuple[str, ...],
-          where: str) -> QualityRule:
+def _rule(
+    table: Any, preset: str, texts: Mapping[str, str], default_languages: tuple[str, ...], where: str
+) -> QualityRule:
     if not isinstance(table, dict):
         raise ConfigError(where, "[[rule]] must be a table")
     label = f"rule {table.get('id', '(without id)')!r}"
@@ -144,21 +157,28 @@ def _rule(table: Any, preset: str, texts: Mapping[str, str], default_languages: 
             raise ConfigError(where, f"{label}: missing key {key!r}")
     if table["signal"] not in BY_PATH:
         close = difflib.get_close_matches(table["signal"], sorted(BY_PATH), n=1)
-        raise ConfigError(where, f"{label}: unknown signal {table['signal']!r}",
-                          f"did you mean {close[0]!r}?" if close else f"valid: {', '.join(BY_PATH)}")
+        raise ConfigError(
+            where,
+            f"{label}: unknown signal {table['signal']!r}",
+            f"did you mean {close[0]!r}?" if close else f"valid: {', '.join(BY_PATH)}",
+        )
     if table["drop"] not in ("below", "above"):
-        raise ConfigError(where, f"{label}: drop must be \"below\" or \"above\", not {table['drop']!r}")
+        raise ConfigError(where, f'{label}: drop must be "below" or "above", not {table["drop"]!r}')
     examples = table["examples"]
     _check_keys(examples, {"drop": list, "keep": list}, where, f"{label} examples")
     if not examples.get("drop") or not examples.get("keep"):
         raise ConfigError(where, f"{label}: examples need at least one text to drop and one to keep")
     for name in (*examples["drop"], *examples["keep"]):
         if name not in texts:
-            raise ConfigError(where, f"{label}: example {name!r} is not in [texts]",
-                              f"valid: {', '.join(sorted(texts))}")
+            raise ConfigError(
+                where, f"{label}: example {name!r} is not in [texts]", f"valid: {', '.join(sorted(texts))}"
+            )
     return QualityRule(
-        id=f"quality.{preset}.{table['id']}", signal=table["signal"], drop=table["drop"],
-        threshold=table["threshold"], languages=tuple(table.get("languages", default_languages)),
+        id=f"quality.{preset}.{table['id']}",
+        signal=table["signal"],
+        drop=table["drop"],
+        threshold=table["threshold"],
+        languages=tuple(table.get("languages", default_languages)),
         description=table.get("description", ""),
         drop_examples=tuple(texts[name] for name in examples["drop"]),
         keep_examples=tuple(texts[name] for name in examples["keep"]),
@@ -170,10 +190,15 @@ def _text(value: Any, where: str, key: str) -> str:
     `{ repeat = "...", times = N }` for texts too long to write out."""
     if isinstance(value, str):
         return value
-    if isinstance(value, dict) and set(value) == _REPEAT_KEYS and isinstance(value["repeat"], str) \
-            and isinstance(value["times"], int) and value["times"] > 0:
+    if (
+        isinstance(value, dict)
+        and set(value) == _REPEAT_KEYS
+        and isinstance(value["repeat"], str)
+        and isinstance(value["times"], int)
+        and value["times"] > 0
+    ):
         return value["repeat"] * value["times"]
-    raise ConfigError(where, f"[texts] {key}: must be a string or {{ repeat = \"...\", times = N }}")
+    raise ConfigError(where, f'[texts] {key}: must be a string or {{ repeat = "...", times = N }}')
 
 
 def _check_keys(table: Mapping[str, Any], valid: Mapping[str, Any], where: str, section: str) -> None:
@@ -184,4 +209,3 @@ def _check_keys(table: Mapping[str, Any], valid: Mapping[str, Any], where: str, 
             raise ConfigError(where, f"{section}: unknown key {key!r}", f"{hint}valid: {', '.join(sorted(valid))}")
         if not isinstance(value, valid[key]) or isinstance(value, bool):
             raise ConfigError(where, f"{section}: {key} has the wrong type ({type(value).__name__})")
-

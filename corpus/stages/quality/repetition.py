@@ -83,8 +83,9 @@ def ngram_characters(words: Words) -> tuple[dict[int, int], dict[int, int]]:
         positions, level = positions[inside], level[inside]
         most = 1
         if positions.size:
-            _, level, counts = np.unique(level * vocabulary + ids[positions + n - 1], return_inverse=True,
-                                         return_counts=True)
+            _, level, counts = np.unique(
+                level * vocabulary + ids[positions + n - 1], return_inverse=True, return_counts=True
+            )
             per_position = counts[level]
             most = int(counts.max())
         if n in top:

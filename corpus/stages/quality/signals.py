@@ -45,16 +45,32 @@ SIGNALS: tuple[Signal, ...] = (
     Signal("gopher_repetition", "dup_para_frac", "float", "share of paragraphs that repeat an earlier one"),
     Signal("gopher_repetition", "dup_line_char_frac", "float", "share of characters in repeated lines"),
     Signal("gopher_repetition", "dup_para_char_frac", "float", "share of characters in repeated paragraphs"),
-    *(Signal("gopher_repetition", f"top_{n}_gram_char_frac", "float",
-             f"share of characters in the most frequent word {n}-gram") for n in TOP_NGRAMS),
-    *(Signal("gopher_repetition", f"dup_{n}_gram_char_frac", "float",
-             f"share of characters in word {n}-grams that repeat an earlier one") for n in DUPLICATE_NGRAMS),
+    *(
+        Signal(
+            "gopher_repetition",
+            f"top_{n}_gram_char_frac",
+            "float",
+            f"share of characters in the most frequent word {n}-gram",
+        )
+        for n in TOP_NGRAMS
+    ),
+    *(
+        Signal(
+            "gopher_repetition",
+            f"dup_{n}_gram_char_frac",
+            "float",
+            f"share of characters in word {n}-grams that repeat an earlier one",
+        )
+        for n in DUPLICATE_NGRAMS
+    ),
     Signal("c4", "sentences", "int", "sentences in the lines C4 keeps"),
     Signal("c4", "lorem_ipsum_lines", "int", 'lines C4 would keep holding "lorem ipsum"'),
     Signal("c4", "curly_bracket_lines", "int", 'lines C4 would keep holding "{" (code)'),
     Signal("fineweb", "line_punct_ratio", "float", "share of non-blank lines ending in terminal punctuation"),
     Signal("fineweb", "short_line_ratio", "float", "share of non-blank lines of at most 30 characters"),
-    Signal("fineweb", "char_dup_ratio", "float", "characters in repeated non-blank lines per character (newlines aside)"),
+    Signal(
+        "fineweb", "char_dup_ratio", "float", "characters in repeated non-blank lines per character (newlines aside)"
+    ),
     Signal("fineweb", "list_ratio", "float", f"newlines per {_WORDS}"),
 )
 BY_PATH = {signal.path: signal for signal in SIGNALS}

@@ -40,6 +40,7 @@ class QualityConfig:
 class QualityStage(Stage):
     name = STAGE
     config_class = QualityConfig
+    drop_reasons = ("quality.<preset>.<rule>",)  # the first rule of the presets in effect the document failed
 
     def __init__(self, config: QualityConfig, rules: Sequence[RuleFile] = ()) -> None:
         super().__init__(config, rules)
@@ -51,9 +52,15 @@ class QualityStage(Stage):
         failed = [rule for rule in self.quality_rules if rule.applies_to(doc.language) and rule.fires(signals)]
         if failed:
             first = failed[0]
-            detail = {"rule": first.id, "signal": first.signal, "value": first.value(signals),
-                      "threshold": first.threshold, "drop": first.drop,
-                      "also": [rule.id for rule in failed[1:]], "signals": signals}
+            detail = {
+                "rule": first.id,
+                "signal": first.signal,
+                "value": first.value(signals),
+                "threshold": first.threshold,
+                "drop": first.drop,
+                "also": [rule.id for rule in failed[1:]],
+                "signals": signals,
+            }
             return Drop(first.id, orjson.dumps(detail).decode())
         doc.quality = signals
         return doc

@@ -27,8 +27,10 @@ import regex
 _PUNCT = "… …… , : ; ! ? ¿ ؟ ¡ ( ) [ ] { } < > _ # * & 。 ？ ！ ， 、 ； ： ～ · । ، ۔ ؛ ٪".split()
 _QUOTES = "' \" ” “ ` ‘ ´ ’ ‚ , „ » « 「 」 『 』 （ ） 〔 〕 【 】 《 》 〈 〉 〈 〉 ⟦ ⟧".split()
 _CURRENCY = ["$", "£", "€", "¥", "฿", "US$", "C$", "A$", "₽", "﷼", "₴", *map(chr, range(0x20A0, 0x20C0))]
-_UNITS = ("km km² km³ m m² m³ dm dm² dm³ cm cm² cm³ mm mm² mm³ ha µm nm yd in ft kg g mg µg t lb oz "
-          "m/s km/h kmh mph hPa Pa mbar mb MB kb KB gb GB tb TB T G M K %").split()
+_UNITS = (
+    "km km² km³ m m² m³ dm dm² dm³ cm cm² cm³ mm mm² mm³ ha µm nm yd in ft kg g mg µg t lb oz "
+    "m/s km/h kmh mph hPa Pa mbar mb MB kb KB gb GB tb TB T G M K %"
+).split()
 _HYPHENS = ["-", "–", "—", "--", "---", "——", "~"]
 _LOWER = r"\p{Ll}\p{Lo}"  # spaCy counts scripts without case as both lower and upper...
 _UPPER = r"\p{Lu}\p{Lo}"
@@ -61,30 +63,80 @@ def _rules() -> _Rules:
     # spaCy joins each list's alternatives in order: the first that matches wins (a prefix) or the
     # leftmost match reaching the end does (a suffix).
     prefix = regex.compile(
-        "^(?:" + "|".join(["§", "%", "=", "—", "–", r"\+(?![0-9])", _alternatives(_PUNCT), r"\.\.+", "…",
-                           _alternatives(_QUOTES), _alternatives(_CURRENCY), _ICON]) + ")")
+        "^(?:"
+        + "|".join(
+            [
+                "§",
+                "%",
+                "=",
+                "—",
+                "–",
+                r"\+(?![0-9])",
+                _alternatives(_PUNCT),
+                r"\.\.+",
+                "…",
+                _alternatives(_QUOTES),
+                _alternatives(_CURRENCY),
+                _ICON,
+            ]
+        )
+        + ")"
+    )
     suffix = regex.compile(
-        "(?:" + "|".join([
-            _alternatives(_PUNCT), r"\.\.+", "…", _alternatives(_QUOTES), _ICON, "'s", "'S", "’s", "’S", "—", "–",
-            r"(?<=[0-9])\+", r"(?<=°[FfCcKk])\.", r"(?<=[0-9])(?:" + _alternatives(_CURRENCY) + ")",
-            r"(?<=[0-9])(?:" + _alternatives(_UNITS) + ")",
-            # spaCy builds this class from its punctuation and quote alternations, "|" and "(?:" included
-            r"(?<=[0-9" + _LOWER + r"%²\-\+" + _chars(_PUNCT) + r"|(?:)" + _chars(_QUOTES) + r"])(?<![ªº])\.",  # ...but not "º"
-            r"(?<=[" + _UPPER + "][" + _UPPER + r"])\.",
-        ]) + ")$")
-    infix = regex.compile("|".join([
-        r"\.\.+", "…", _ICON, r"(?<=[0-9])[+\-\*^](?=[0-9-])",
-        r"(?<=[" + _LOWER + _chars(_QUOTES) + r"])\.(?=[" + _UPPER + _chars(_QUOTES) + "])",
-        r"(?<=[" + _ALPHA + "]),(?=[" + _ALPHA + "])",
-        r"(?<=[" + _ALPHA + "0-9])(?:" + _alternatives(_HYPHENS) + ")(?=[" + _ALPHA + "])",
-        r"(?<=[" + _ALPHA + r"0-9])[:<>=/](?=[" + _ALPHA + "])",
-    ]))
+        "(?:"
+        + "|".join(
+            [
+                _alternatives(_PUNCT),
+                r"\.\.+",
+                "…",
+                _alternatives(_QUOTES),
+                _ICON,
+                "'s",
+                "'S",
+                "’s",
+                "’S",
+                "—",
+                "–",
+                r"(?<=[0-9])\+",
+                r"(?<=°[FfCcKk])\.",
+                r"(?<=[0-9])(?:" + _alternatives(_CURRENCY) + ")",
+                r"(?<=[0-9])(?:" + _alternatives(_UNITS) + ")",
+                # spaCy builds this class from its punctuation and quote alternations, "|" and "(?:" included
+                r"(?<=[0-9"
+                + _LOWER
+                + r"%²\-\+"
+                + _chars(_PUNCT)
+                + r"|(?:)"
+                + _chars(_QUOTES)
+                + r"])(?<![ªº])\.",  # ...but not "º"
+                r"(?<=[" + _UPPER + "][" + _UPPER + r"])\.",
+            ]
+        )
+        + ")$"
+    )
+    infix = regex.compile(
+        "|".join(
+            [
+                r"\.\.+",
+                "…",
+                _ICON,
+                r"(?<=[0-9])[+\-\*^](?=[0-9-])",
+                r"(?<=[" + _LOWER + _chars(_QUOTES) + r"])\.(?=[" + _UPPER + _chars(_QUOTES) + "])",
+                r"(?<=[" + _ALPHA + "]),(?=[" + _ALPHA + "])",
+                r"(?<=[" + _ALPHA + "0-9])(?:" + _alternatives(_HYPHENS) + ")(?=[" + _ALPHA + "])",
+                r"(?<=[" + _ALPHA + r"0-9])[:<>=/](?=[" + _ALPHA + "])",
+            ]
+        )
+    )
     # Host names and URLs stay whole (spaCy's URL_MATCH, after Diego Perini's pattern, MIT).
     url = regex.compile(
         r"(?:[\w+\-.]{2,}://)?(?:\S+(?::\S*)?@)?"
         r"(?:(?:[1-9]\d?|1\d\d|2[01]\d|22[0-3])(?:\.(?:1?\d{1,2}|2[0-4]\d|25[0-5])){2}(?:\.(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-4]))"
-        r"|(?:(?:[A-Za-z0-9\u00a1-\uffff][A-Za-z0-9\u00a1-\uffff_-]{0,62})?[A-Za-z0-9\u00a1-\uffff]\.)+[" + _LOWER + "]{2,63})"
-        r"(?::\d{2,5})?(?:[/?#]\S*)?")
+        r"|(?:(?:[A-Za-z0-9\u00a1-\uffff][A-Za-z0-9\u00a1-\uffff_-]{0,62})?[A-Za-z0-9\u00a1-\uffff]\.)+["
+        + _LOWER
+        + "]{2,63})"
+        r"(?::\d{2,5})?(?:[/?#]\S*)?"
+    )
     special = _special_cases()
     rules = _Rules(prefix, suffix, infix, url, special, {}, 0)
     matches = {}
@@ -104,7 +156,9 @@ def _special_cases() -> dict[str, tuple[str, ...]]:
         for apostrophe in ("'", "’"):
             for head in (stem, stem.title()):
                 cases[head + "".join(clitics).replace("'", apostrophe)] = (
-                    head, *(clitic.replace("'", apostrophe) for clitic in clitics))
+                    head,
+                    *(clitic.replace("'", apostrophe) for clitic in clitics),
+                )
         for head in (stem, stem.title()):  # the same without apostrophes: "dont" -> "do", "nt"
             cases[head + "".join(clitics).replace("'", "")] = (head, *(c.replace("'", "") for c in clitics))
 
@@ -125,10 +179,25 @@ def _special_cases() -> dict[str, tuple[str, ...]]:
             clitics_of_word.append(("'s",))
         if word not in ("that", "this"):
             clitics_of_word += [("'re",), ("'ve",)]
-        for clitics in clitics_of_word:
-            add(word, *clitics)
-    for verb in ("ca", "could", "do", "does", "did", "had", "may", "might", "must", "need", "ought", "sha",
-                 "should", "wo", "would"):
+        for word_clitics in clitics_of_word:
+            add(word, *word_clitics)
+    for verb in (
+        "ca",
+        "could",
+        "do",
+        "does",
+        "did",
+        "had",
+        "may",
+        "might",
+        "must",
+        "need",
+        "ought",
+        "sha",
+        "should",
+        "wo",
+        "would",
+    ):
         add(verb, "n't")
         add(verb, "n't", "'ve")
     for verb in ("could", "might", "must", "should", "would"):
@@ -138,8 +207,24 @@ def _special_cases() -> dict[str, tuple[str, ...]]:
     for word, parts in (("cannot", ("can", "not")), ("gonna", ("gon", "na")), ("gotta", ("got", "ta"))):
         cases[word] = parts
         cases[word.title()] = (parts[0].title(), parts[1])
-    for excluded in ("Ill", "ill", "Its", "its", "Hell", "hell", "Shell", "shell", "Shed", "shed", "were", "Were",
-                     "Well", "well", "Whore", "whore"):
+    for excluded in (
+        "Ill",
+        "ill",
+        "Its",
+        "its",
+        "Hell",
+        "hell",
+        "Shell",
+        "shell",
+        "Shed",
+        "shed",
+        "were",
+        "Were",
+        "Well",
+        "well",
+        "Whore",
+        "whore",
+    ):
         cases.pop(excluded, None)
     for word in ("doin", "goin", "nothin", "nuthin", "ol", "somethin", "havin", "lovin"):  # "goin'"
         for head in (word, word.title()):
@@ -155,13 +240,15 @@ def _special_cases() -> dict[str, tuple[str, ...]]:
     for hour in range(1, 13):
         for period in ("a.m.", "am", "p.m.", "pm"):
             cases[f"{hour}{period}"] = (str(hour), period)
-    whole = ("'s 'S ’s ’S 'd ’d 'll ’ll 're ’re 've ’ve 'em ’em 'bout ’bout 'cause ’cause 'cos ’cos "
-             "'nuff ’nuff ' '' ’ ’’ — and/or w/o C++ a.m. p.m. e.g. E.g. E.G. i.e. I.e. I.E. vs. v.s. "
-             "Ph.D. D.C. N.C. N.D. N.H. N.J. N.M. N.Y. S.C. Adm. Ak. Ala. Apr. Ariz. Ark. Aug. Bros. Calif. "
-             "Co. co. Colo. Conn. Corp. Dec. Del. Dr. Feb. Fla. Ga. Gen. Gov. Ia. Id. Ill. Inc. Ind. Jan. Jr. "
-             "Jul. Jun. Kan. Kans. Ky. La. Ltd. Mar. Mass. Md. Messrs. Mich. Minn. Miss. Mo. Mont. Mr. Mrs. "
-             "Ms. Mt. Neb. Nebr. Nev. Nov. Oct. Okla. Ore. Pa. Prof. Rep. Rev. Sen. Sep. Sept. St. Tenn. Va. "
-             "Wash. Wis. o'clock O'clock o’clock O’clock ma'am Ma'am ma’am Ma’am ä. ö. ü.").split()
+    whole = (
+        "'s 'S ’s ’S 'd ’d 'll ’ll 're ’re 've ’ve 'em ’em 'bout ’bout 'cause ’cause 'cos ’cos "
+        "'nuff ’nuff ' '' ’ ’’ — and/or w/o C++ a.m. p.m. e.g. E.g. E.G. i.e. I.e. I.E. vs. v.s. "
+        "Ph.D. D.C. N.C. N.D. N.H. N.J. N.M. N.Y. S.C. Adm. Ak. Ala. Apr. Ariz. Ark. Aug. Bros. Calif. "
+        "Co. co. Colo. Conn. Corp. Dec. Del. Dr. Feb. Fla. Ga. Gen. Gov. Ia. Id. Ill. Inc. Ind. Jan. Jr. "
+        "Jul. Jun. Kan. Kans. Ky. La. Ltd. Mar. Mass. Md. Messrs. Mich. Minn. Miss. Mo. Mont. Mr. Mrs. "
+        "Ms. Mt. Neb. Nebr. Nev. Nov. Oct. Okla. Ore. Pa. Prof. Rep. Rev. Sen. Sep. Sept. St. Tenn. Va. "
+        "Wash. Wis. o'clock O'clock o’clock O’clock ma'am Ma'am ma’am Ma’am ä. ö. ü."
+    ).split()
     cases.update({word: (word,) for word in whole + _EMOTICONS.split()})
     cases.update({f"{letter}.": (f"{letter}.",) for letter in "abcdefghijklmnopqrstuvwxyz"})
     cases.update({f"°{unit}.": ("°", unit, ".") for unit in "cfkCFK"})
@@ -280,11 +367,10 @@ def _infix_split(text: str, infix: regex.Pattern[str]) -> list[str]:
         if match.start() == 0:  # spaCy skips an infix at the very start
             continue
         if match.start() != start:
-            tokens.append(text[start:match.start()])
+            tokens.append(text[start : match.start()])
         if match.end() != match.start():
             tokens.append(match.group())
         start = match.end()
     if start < len(text):
         tokens.append(text[start:])
     return tokens
-

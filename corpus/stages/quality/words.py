@@ -15,9 +15,8 @@ from corpus.stages.quality.tokenizer import split_piece
 # Characters a word must have something besides to count as a word: datatrove's PUNCTUATION (its
 # `utils/text.py`, including "$", "+", "━", "►" and the fullwidth digit "１"), its
 # TERMINAL_PUNCTUATION (Unicode's sentence terminals) and the control characters.
-_SYMBOL_CHARS = (
-    "!/—”:％１〈&(、━\\【#%「」，】；+^]~“《„';’{|∶´[=-`*．（–？！：$～«〉,><》)?）。…@_.\"}►»"
-    + "".join(map(chr, [*range(0, 9), 11, 12, *range(13, 32), *range(127, 160)]))
+_SYMBOL_CHARS = "!/—”:％１〈&(、━\\【#%「」，】；+^]~“《„';’{|∶´[=-`*．（–？！：$～«〉,><》)?）。…@_.\"}►»" + "".join(
+    map(chr, [*range(0, 9), 11, 12, *range(13, 32), *range(127, 160)])
 )
 _COUNTED = regex.compile(r"[^" + regex.escape(_SYMBOL_CHARS) + r"\p{Sentence_Terminal}]")
 _LETTER = regex.compile(r"\p{L}")  # str.isalpha's letters

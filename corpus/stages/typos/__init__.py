@@ -34,11 +34,17 @@ from corpus.document import Document, Drop
 from corpus.errors import ConfigError
 from corpus.rules import RuleFile, check_rule_file, site_of
 from corpus.stages.base import Stage
-from corpus.stages.typos import morphology, spelling
+from corpus.stages.typos import morphology, spelling, vocabulary
 from corpus.stages.typos import words as wordlist
-from corpus.stages.typos import vocabulary
 from corpus.stages.typos.checker import (
-    FORCED, IN_CONTEXT, SHORT_WORD, SPELLING, SPLIT, TWIN_ZIPF, Checker, at_sentence_start, capitalised_neighbours,
+    FORCED,
+    IN_CONTEXT,
+    SPELLING,
+    SPLIT,
+    TWIN_ZIPF,
+    Checker,
+    at_sentence_start,
+    capitalised_neighbours,
 )
 from corpus.stages.typos.vocabulary import Counts, Rows
 from corpus.stages.typos.words import zipf
@@ -52,14 +58,18 @@ FORMS_MAX = 200_000  # word forms whose first-pass rows are remembered per proce
 # A correctable token: letters only, lower case after the first letter (so no acronyms, no
 # "iPhone"), not touching digits, @, #, /, dots inside (URLs, e-mail), hyphens or apostrophes
 # but a possessive's ("the goverment's policies").
-_TOKEN = re.compile(r"(?<![\w@#/\\.'’-])(?<![^\x00-\x7f\s“”‘’«»„–—…])([A-Za-z][a-z]+)(?![\w@/\\-]|['’](?!s\b)|\.[A-Za-z0-9])")
+_TOKEN = re.compile(
+    r"(?<![\w@#/\\.'’-])(?<![^\x00-\x7f\s“”‘’«»„–—…])([A-Za-z][a-z]+)(?![\w@/\\-]|['’](?!s\b)|\.[A-Za-z0-9])"
+)
 # A lowercase compound's parts are words too ("a twpo-for-one split"); a capitalised one is a name
 # ("Suk-yeol").
 _COMPOUND = re.compile(r"(?<![\w@#/\\.'’-])[a-z]+(?:-[a-z]+)+(?![\w@/\\'’-]|\.[A-Za-z0-9])")
 _PART = re.compile(r"[a-z]+")
 _CODE_HINT = re.compile(r"[<=(\x1b]")
 # Markup and code, never corrected: a tag, an attribute or assignment, a call, an escape sequence.
-_CODE = re.compile(r"<[A-Za-z/!][^<>\n]*>|(?<!\w)\w+(?:\s*=\s*(?:\"[^\"\n]*\"|'[^'\n]*'|\S+)|\([^()\n]*\))|\x1b[^\x07\n]*\x07?")
+_CODE = re.compile(
+    r"<[A-Za-z/!][^<>\n]*>|(?<!\w)\w+(?:\s*=\s*(?:\"[^\"\n]*\"|'[^'\n]*'|\S+)|\([^()\n]*\))|\x1b[^\x07\n]*\x07?"
+)
 # A word form as the first pass counts it: letters, with inner apostrophes, dots and hyphens, and no
 # punctuation around it (a sentence's full stop is not part of "Siever").
 _WORD = re.compile(r"[A-Za-z]+(?:['’.-][A-Za-z]+)*")
@@ -99,7 +109,10 @@ class TyposConfig:
         if unknown:
             raise ValueError(f"languages {unknown} have no dictionary; use some of {sorted(wordlist.languages())}")
         if self.pair_min < 1:
-            raise ValueError(f"pair_min must be at least 1 (a twin never written beside the word is no evidence), not {self.pair_min}")
+            raise ValueError(
+                "pair_min must be at least 1 (a twin never written beside the word is no evidence), "
+                f"not {self.pair_min}"
+            )
 
     def __hash__(self) -> int:
         """Hashed once: the per-word caches key on the config, a million times a run."""
@@ -116,6 +129,7 @@ class TyposConfig:
 class TyposStage(Stage):
     name = STAGE
     config_class = TyposConfig
+    rule_ids = (SPELLING, IN_CONTEXT, SPLIT, FORCED)
     needs_fit = True
     fit_tables = vocabulary.FIT_TABLES
 
@@ -145,6 +159,7 @@ class TyposStage(Stage):
         for index, doc in enumerate(docs):
             if not self._checks(doc):
                 continue
+            assert doc.language is not None  # _checks: one of config.languages
             tokens = _WORD.findall(doc.text)
             capitals: set[str] = set()
             twins: set[str] = set()
@@ -193,8 +208,12 @@ class TyposStage(Stage):
                 if not run.islower() and len(run) >= config.min_length:
                     capitalised.append(run)
         lower = form.lower()
-        unknown = (len(form) >= config.min_length and _TOKEN.fullmatch(form) is not None
-                   and lower not in self._protected_everywhere and not spelling.known(lower, language, config))
+        unknown = (
+            len(form) >= config.min_length
+            and _TOKEN.fullmatch(form) is not None
+            and lower not in self._protected_everywhere
+            and not spelling.known(lower, language, config)
+        )
         found = (_counted(form, config), _twin_like(form, config), tuple(wanted), tuple(capitalised), unknown)
         if len(self._forms) >= FORMS_MAX:
             self._forms.clear()
@@ -229,12 +248,14 @@ class TyposStage(Stage):
     def _checks(self, doc: Document) -> bool:
         """In a language the stage corrects, and surely so."""
         return doc.language in self.config.languages and (
-            doc.language_score is None or doc.language_score >= self.config.min_language_score)
+            doc.language_score is None or doc.language_score >= self.config.min_language_score
+        )
 
     def apply(self, doc: Document, fitted: Counts | None = None) -> Document | Drop:
         assert fitted is not None, "the runner passes the batch's counts"
         if not self._checks(doc):
             return doc
+        assert doc.language is not None  # _checks: one of config.languages
         checker = Checker(self, fitted, doc.language, site_of(doc), doc.text)
         spans = []
         # Most words are known whatever their context, and were settled on an earlier document.
@@ -259,12 +280,15 @@ class TyposStage(Stage):
 
 # What the first pass asks of each word form, whatever its document: cached per process.
 
+
 @functools.lru_cache(maxsize=1 << 17)
 def _asks_counts(word: str, language: str, config: TyposConfig) -> bool:
     """A lowercase word whose decision may depend on how often the input writes it: one no list
     knows, or one the dictionary barely counts ("beng")."""
-    return (not spelling.known(word, language, config)
-            or wordlist.dictionary(language).frequency.get(word, 0) <= config.suspect_count)
+    return (
+        not spelling.known(word, language, config)
+        or wordlist.dictionary(language).frequency.get(word, 0) <= config.suspect_count
+    )
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -279,15 +303,24 @@ def _wanted(run: str, language: str, config: TyposConfig) -> bool:
 def _counted(form: str, config: TyposConfig) -> bool:
     """Whether a decision may ask how often the input writes this form: a form whose lower case
     is unknown or rare in one of the stage's languages, or a possible twin of a capitalised typo."""
-    return form.isascii() and form.isalpha() and (
-        _twin_like(form, config) or any(_asks_counts(form.lower(), language, config) for language in config.languages))
+    return (
+        form.isascii()
+        and form.isalpha()
+        and (
+            _twin_like(form, config)
+            or any(_asks_counts(form.lower(), language, config) for language in config.languages)
+        )
+    )
 
 
 @functools.lru_cache(maxsize=1 << 17)
 def _twin_like(form: str, config: TyposConfig) -> bool:
     """A capitalised common word: what a capitalised typo may be corrected to (checker.in_context)."""
-    return (form[0].isupper() and _LOWER_REST.fullmatch(form, 1) is not None
-            and any(zipf(form.lower(), language) >= TWIN_ZIPF for language in config.languages))
+    return (
+        form[0].isupper()
+        and _LOWER_REST.fullmatch(form, 1) is not None
+        and any(zipf(form.lower(), language) >= TWIN_ZIPF for language in config.languages)
+    )
 
 
 def _occurrences(text: str, run: str) -> list[int]:
@@ -296,7 +329,8 @@ def _occurrences(text: str, run: str) -> list[int]:
     while start >= 0:
         end = start + len(run)
         if not (start and text[start - 1].isascii() and text[start - 1].isalpha()) and not (
-                end < len(text) and text[end].isascii() and text[end].isalpha()):
+            end < len(text) and text[end].isascii() and text[end].isalpha()
+        ):
             found.append(start)
         start = text.find(run, start + 1)
     return found
@@ -330,16 +364,25 @@ def _tokens(text: str, settled: _BoundedSet, forced: dict[str, str]) -> list[tup
     """(start, end, part of a compound) of every word to decide, in text order: plain words and the
     parts of lowercase compounds, but those already `settled` (unless `forced`) and those inside
     markup or code (`<img onerror=...>`, `alert("pwned")`)."""
-    found = [(*match.span(1), False) for match in _TOKEN.finditer(text)
-             if match.group(1) not in settled or match.group(1) in forced]
+    found = [
+        (*match.span(1), False)
+        for match in _TOKEN.finditer(text)
+        if match.group(1) not in settled or match.group(1) in forced
+    ]
     if "-" in text:
-        found += [(match.start() + part.start(), match.start() + part.end(), True)
-                  for match in _COMPOUND.finditer(text) for part in _PART.finditer(match.group())
-                  if part.group() not in settled or part.group() in forced]
+        found += [
+            (match.start() + part.start(), match.start() + part.end(), True)
+            for match in _COMPOUND.finditer(text)
+            for part in _PART.finditer(match.group())
+            if part.group() not in settled or part.group() in forced
+        ]
         found.sort()
     if not _CODE_HINT.search(text):
         return found
     code = [match.span() for match in _CODE.finditer(text)]
     starts = [first for first, _ in code]
-    return [(start, end, part) for start, end, part in found
-            if (at := bisect.bisect_right(starts, start) - 1) < 0 or start >= code[at][1]]
+    return [
+        (start, end, part)
+        for start, end, part in found
+        if (at := bisect.bisect_right(starts, start) - 1) < 0 or start >= code[at][1]
+    ]

@@ -55,8 +55,9 @@ _QUOTES_CLOSE = "\"”’'»"
 class Checker:
     """The decisions for one document (its site's protected words and forced corrections)."""
 
-    def __init__(self, stage: TyposStage, vocabulary: Counts, language: str,
-                 site: str | None = None, text: str = "") -> None:
+    def __init__(
+        self, stage: TyposStage, vocabulary: Counts, language: str, site: str | None = None, text: str = ""
+    ) -> None:
         self.config: TyposConfig = stage.config
         self.vocabulary = vocabulary
         self.dictionary = wordlist.dictionary(language)
@@ -86,7 +87,9 @@ class Checker:
         """A word another language writes often and English does not ("etapas", "roda")."""
         lower = word.lower()
         other, english = wordlist.foreign_zipf(lower, self.language), zipf(lower, self.language)
-        return other >= self.config.foreign_zipf and other - english >= FOREIGN_GAP and english < self.config.common_zipf
+        return (
+            other >= self.config.foreign_zipf and other - english >= FOREIGN_GAP and english < self.config.common_zipf
+        )
 
     def _not_english(self, token: str) -> bool:
         """A neighbour that says the span is not English: letters outside ASCII, a word another
@@ -143,19 +146,25 @@ class Checker:
             twin = self.in_context(token, start, end)
             if twin:
                 return twin
-        if split is not None and (spelling.doubtful_split(lower, split, self.language, self.config) or (
-                self.repeated(lower) and not morphology.STANDALONE & {split.first, split.second})):
+        if split is not None and (
+            spelling.doubtful_split(lower, split, self.language, self.config)
+            or (self.repeated(lower) and not morphology.STANDALONE & {split.first, split.second})
+        ):
             return None  # "afair": "a fair" or "affair"; "snowcover" twice: a word the document means
         if token[0].isupper():
             if split is not None and morphology.splits_capitalised(
-                    split, zipf(lower, self.language) >= self.config.seen_zipf, at_start, self.known):
+                split, zipf(lower, self.language) >= self.config.seen_zipf, at_start, self.known
+            ):
                 return f"{split.first.capitalize()} {split.second}", SPLIT, split.detail
             if not at_start or _SPEECH_VERB_AFTER.match(self.text, end):
                 return None  # "Stepp said": a name
         if self.recurs(lower) and not (split and morphology.plainly_two(split)):
             return None  # jargon the corpus repeats ("dlrs")
-        if (spelling.derived(lower, self.language, self.config) and not (split and morphology.plainly_two(split))
-                and not spelling.common_word_by_a_slip(lower, self.language)):
+        if (
+            spelling.derived(lower, self.language, self.config)
+            and not (split and morphology.plainly_two(split))
+            and not spelling.common_word_by_a_slip(lower, self.language)
+        ):
             return None  # a word English makes ("understaffing"), unless a slip of a common word ("successfull")
         if split is not None:
             if token[0].isupper():
@@ -178,18 +187,28 @@ class Checker:
             return None
         if self.repeated(lower) and (fix.costs[word] > spelling.FAR_COST or motor_slip(lower, word)):
             return None  # "temporao" twice: a slip of the finger does not repeat itself
-        word = spelling.in_variety(word, spelling.variety_of(lower, word, self.language) or self.variety(), self.language)
+        word = spelling.in_variety(
+            word, spelling.variety_of(lower, word, self.language) or self.variety(), self.language
+        )
         return (word.capitalize() if token[0].isupper() else word), rule, detail
 
     def decide_short(self, token: str, start: int, end: int) -> tuple[str, str, dict] | None:
         """A lowercase word shorter than `min_length` is jargon ("mln", "pct") unless it is one cheap
         slip from one of the commonest words ("teh", "adn", "nto")."""
-        if not token.islower() or zipf(token, self.language) >= (SHORT_WORD_SEEN if len(token) >= SHORT_WORD else COMPOUND_PART_ZIPF):
+        if not token.islower() or zipf(token, self.language) >= (
+            SHORT_WORD_SEEN if len(token) >= SHORT_WORD else COMPOUND_PART_ZIPF
+        ):
             self.plain.add(token)  # left alone here, and as a compound's part ("of" in "state-of-the-art")
             return None
-        if (len(token) < SHORT_WORD or token in self.protect or self.known(token)
-                or zipf(token, self.language) >= SHORT_WORD_SEEN or self.foreign(token)
-                or self.quoted(start, end) or self.foreign_span(start, end)):
+        if (
+            len(token) < SHORT_WORD
+            or token in self.protect
+            or self.known(token)
+            or zipf(token, self.language) >= SHORT_WORD_SEEN
+            or self.foreign(token)
+            or self.quoted(start, end)
+            or self.foreign_span(start, end)
+        ):
             return None
         fix = self.lowercase_fix(token)
         if not fix or not fix.word or fix.cost > SHORT_WORD_COST or zipf(fix.word, self.language) < SHORT_WORD_ZIPF:
@@ -219,7 +238,12 @@ class Checker:
         if fix is None or fix.cost > config.suspect_cost or self.foreign_span(start, end):
             return None
         chosen, evidence = self.by_neighbours(((word, seen), *fix.close), start, end, config.suspect_margin)
-        if chosen is None or chosen == word or len(evidence["neighbours"]) < 2 or not all(evidence["pair_counts"][chosen]):
+        if (
+            chosen is None
+            or chosen == word
+            or len(evidence["neighbours"]) < 2
+            or not all(evidence["pair_counts"][chosen])
+        ):
             return None  # both neighbours must pair with the twin: "are beng sold", not "Malaysian refiner and"
         return chosen, IN_CONTEXT, {**fix.detail, **evidence, "known_word": True}
 
@@ -227,8 +251,9 @@ class Checker:
         """What a lowercase word is a typo of, unless it recurs in the corpus: a name or jargon ("dlrs")."""
         return None if self.recurs(word) else spelling.nearest(word, self.language, self.config)
 
-    def by_neighbours(self, close: Sequence[tuple[str, float]], start: int, end: int,
-                      margin: float | None = None) -> tuple[str | None, dict]:
+    def by_neighbours(
+        self, close: Sequence[tuple[str, float]], start: int, end: int, margin: float | None = None
+    ) -> tuple[str | None, dict]:
         """Close candidates told apart by the words around them ("farmers have sould a" -> "sold"):
         each one's score plus how often, in powers of ten, it follows the word before and precedes
         the word after in English (symspellpy's counts of frequent pairs). The winner must lead by
@@ -242,15 +267,22 @@ class Checker:
             return None, {}
         left = _NEIGHBOUR_BEFORE.search(self.text, max(0, start - 30), start)
         right = _NEIGHBOUR_AFTER.match(self.text, end)
-        keys = [(lambda c, w=left.group(1).lower(): f"{w} {c}")] if left else []
-        keys += [(lambda c, w=right.group(1).lower(): f"{c} {w}")] if right else []
-        specific = [index for index, match in enumerate(m for m in (left, right) if m)
-                    if match.group(1).lower() not in morphology.FUNCTION_WORDS]
+        keys = [(lambda c, w=left.group(1).lower(): f"{w} {c}")] if left else []  # noqa: B008 (bound now)
+        keys += [(lambda c, w=right.group(1).lower(): f"{c} {w}")] if right else []  # noqa: B008
+        specific = [
+            index
+            for index, match in enumerate(m for m in (left, right) if m)
+            if match.group(1).lower() not in morphology.FUNCTION_WORDS
+        ]
         pairs = wordlist.bigrams()
         counts = {candidate: [pairs.get(key(candidate), 0) for key in keys] for candidate, _ in close}
-        scores = sorted(((score + sum(math.log10(n) if n else MISSING_PAIR for n in counts[candidate]), candidate)
-                         for candidate, score in close),
-                        key=lambda entry: (-entry[0], entry[1]))
+        scores = sorted(
+            (
+                (score + sum(math.log10(n) if n else MISSING_PAIR for n in counts[candidate]), candidate)
+                for candidate, score in close
+            ),
+            key=lambda entry: (-entry[0], entry[1]),
+        )
         best, second = scores[0], scores[1][0] if len(scores) > 1 else -math.inf
         evidence = {"neighbours": [key("_") for key in keys], "pair_counts": counts}
         # The winner must be written beside both its neighbours, or beside a content word around it
@@ -258,8 +290,13 @@ class Checker:
         # a whole class of words ("to procued hyaluronic": "to proceed" is common, but so would any
         # verb be; "produce" was meant).
         won = counts[best[1]]
-        supported = bool(won) and (all(won) or (any(won[index] for index in specific) and all(
-            won[index] or not any(other[index] for other in counts.values()) for index in range(len(keys)))))
+        supported = bool(won) and (
+            all(won)
+            or (
+                any(won[index] for index in specific)
+                and all(won[index] or not any(other[index] for other in counts.values()) for index in range(len(keys)))
+            )
+        )
         if best[0] - second >= (self.config.context_margin if margin is None else margin) and supported:
             return best[1], evidence
         return None, evidence
@@ -283,9 +320,13 @@ class Checker:
             twin_counts[twin] = twin_count
         best: tuple[int, str, str] | None = None
         for twin in sorted(twin_counts):
-            if (twin_counts[twin] < self.config.corpus_protects or zipf(twin.lower(), self.language) < TWIN_ZIPF
-                    or not _one_edit(token, twin) or _doubling_only(token, twin)
-                    or token == twin + "s"):  # "the Husseins", "Saddam Husseins"
+            if (
+                twin_counts[twin] < self.config.corpus_protects
+                or zipf(twin.lower(), self.language) < TWIN_ZIPF
+                or not _one_edit(token, twin)
+                or _doubling_only(token, twin)
+                or token == twin + "s"
+            ):  # "the Husseins", "Saddam Husseins"
                 continue
             for left, right in neighbours:
                 count = found.get((left, right, twin), 0)
@@ -323,7 +364,7 @@ def _doubling_only(a: str, b: str) -> bool:
     shorter, longer = sorted((a, b), key=len)
     if len(longer) != len(shorter) + 1:
         return False
-    return any(longer[i] == longer[i + 1] and longer[:i] + longer[i + 1:] == shorter for i in range(len(longer) - 1))
+    return any(longer[i] == longer[i + 1] and longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer) - 1))
 
 
 def at_sentence_start(text: str, start: int) -> bool:

@@ -15,11 +15,70 @@ from dataclasses import dataclass
 
 # Prefixes English puts on any word ("un" + "cited"); the rest must be a known word of MIN_BASE
 # letters or more, so the classic misspellings that split this way stay typos ("untill").
-PREFIXES = ("aero", "agro", "anti", "astro", "auto", "bio", "co", "counter", "cross", "crypto", "cyber", "de", "dis",
-            "eco", "electro", "extra", "geo", "hydro", "hyper", "infra", "inter", "intra", "macro", "mega", "meta",
-            "micro", "mid", "mini", "mis", "mono", "multi", "nano", "neo", "neuro", "non", "omni", "out", "over",
-            "para", "photo", "poly", "post", "pre", "proto", "pseudo", "psycho", "quasi", "radio", "re", "retro",
-            "self", "semi", "socio", "sub", "super", "techno", "tele", "thermo", "trans", "ultra", "un", "under")
+PREFIXES = (
+    "aero",
+    "agro",
+    "anti",
+    "astro",
+    "auto",
+    "bio",
+    "co",
+    "counter",
+    "cross",
+    "crypto",
+    "cyber",
+    "de",
+    "dis",
+    "eco",
+    "electro",
+    "extra",
+    "geo",
+    "hydro",
+    "hyper",
+    "infra",
+    "inter",
+    "intra",
+    "macro",
+    "mega",
+    "meta",
+    "micro",
+    "mid",
+    "mini",
+    "mis",
+    "mono",
+    "multi",
+    "nano",
+    "neo",
+    "neuro",
+    "non",
+    "omni",
+    "out",
+    "over",
+    "para",
+    "photo",
+    "poly",
+    "post",
+    "pre",
+    "proto",
+    "pseudo",
+    "psycho",
+    "quasi",
+    "radio",
+    "re",
+    "retro",
+    "self",
+    "semi",
+    "socio",
+    "sub",
+    "super",
+    "techno",
+    "tele",
+    "thermo",
+    "trans",
+    "ultra",
+    "un",
+    "under",
+)
 # Suffixes English puts on any word ("somethingness", "leadership"), with MIN_BASE letters before them.
 SUFFIXES = ("dom", "hood", "ism", "ist", "less", "like", "ness", "ship", "wise")
 MIN_BASE = 5
@@ -27,28 +86,34 @@ MIN_PART = 4  # a compound's parts, common words: "back" + "glass", not "con" + 
 PART_ZIPF = 3.0
 # Closed-class words: determiners, pronouns, prepositions, conjunctions, auxiliaries. A word run
 # together with one of them is two words ("thisone", "inour"); two content words make a compound.
-FUNCTION_WORDS = frozenset("""
+FUNCTION_WORDS = frozenset(
+    """
 a about above after again against all also am an and any are as at be because been before being below between both
 but by can could did do does doing down during each either even ever every few for from further had has have having
 he her here hers him his how i if in into is it its just may me might more most much must my neither no nor not now
 of off on once one only onto or other our ours out over own same shall she should since so some such than that the
 their them then there these they this those though through thus till to too under until up upon us very was we were
 what when where whether which while who whom whose why will with within without would yet you your
-""".split())
+""".split()
+)
 # Function words that stand apart from the word beside them: a split on one of them needs no
 # other evidence ("doctorfor", "thegroundwater"). Not the particles and auxiliaries that make
 # compounds ("upsample", "teardown", "nimblewill", "ashcan").
-STANDALONE = frozenset("""
+STANDALONE = frozenset(
+    """
 a all an and any are as at be been but by each every for from had has have he her his if is it its my not of or
 our she some than that the their them these they this those to was we were what when where which while who whose
 with you your
-""".split())
+""".split()
+)
 # Function words of three letters or more that end no name ("Marsh+all", "Tiff+any", "Ash+er" do),
 # so a capitalised word that ends in one is a word and a function word run together.
-CLAUSE_WORDS = frozenset("""
+CLAUSE_WORDS = frozenset(
+    """
 and been could for from had has have into should than that the their these they this those was were when where
 which while with would
-""".split())
+""".split()
+)
 # Function words that are also nouns, verbs or particles English compounds with ("ashcan",
 # "nimblewill", "upsample", "login"): beside a word, no evidence of two words without the pair's count.
 COMPOUNDING = frozenset("am be can did do does down have in may might must off on out over up will".split())
@@ -82,8 +147,9 @@ def plainly_two(split: Split) -> bool:
     """Two words even in a word the corpus repeats or English could make a compound of: a frequent
     pair with a standalone function word ("inthe", written again and again) or of two content
     words of MIN_PART letters or more ("shortterm", "localnewspapers"; not "videocam")."""
-    return bool(split.pair_count) and (bool(STANDALONE & {split.first, split.second})
-                                       or min(len(split.first), len(split.second)) >= MIN_PART)
+    return bool(split.pair_count) and (
+        bool(STANDALONE & {split.first, split.second}) or min(len(split.first), len(split.second)) >= MIN_PART
+    )
 
 
 def splits_capitalised(split: Split, seen: bool, at_start: bool, solid: Callable[[str], bool]) -> bool:
@@ -105,7 +171,7 @@ def derived(word: str, solid: Callable[[str], bool], zipf: Callable[[str], float
     """How English makes this lowercase word from known ones, if it does: "un+cited",
     "back+glass". `solid` says whether a word is known for sure."""
     for prefix in PREFIXES:
-        base = word[len(prefix):]
+        base = word[len(prefix) :]
         if word.startswith(prefix) and len(base) >= MIN_BASE and solid(base):
             return f"{prefix}+{base}"
     for suffix in SUFFIXES:
@@ -114,15 +180,31 @@ def derived(word: str, solid: Callable[[str], bool], zipf: Callable[[str], float
             return f"{base}+{suffix}"
     sibilant = word.endswith(("ses", "xes", "zes", "ches", "shes"))  # "launches", not "launchs"
     agent = word[:-2] if word.endswith("rs") else word[:-1]  # "profilers", "awardees": who does it
-    for suffix, base in (("s", word[:-1]), ("es", word[:-2]) if sibilant else ("s", ""), ("ily", word[:-3] + "y"),
-                         ("r", agent) if agent.endswith("e") else ("s", ""), ("ees", word[:-3])):
-        if (word.endswith(suffix) and len(base) >= MIN_BASE and base not in FUNCTION_WORDS and solid(base)
-                and not (suffix == "s" and not sibilant and base.endswith(("s", "x", "z", "ch", "sh")))):
+    for suffix, base in (
+        ("s", word[:-1]),
+        ("es", word[:-2]) if sibilant else ("s", ""),
+        ("ily", word[:-3] + "y"),
+        ("r", agent) if agent.endswith("e") else ("s", ""),
+        ("ees", word[:-3]),
+    ):
+        if (
+            word.endswith(suffix)
+            and len(base) >= MIN_BASE
+            and base not in FUNCTION_WORDS
+            and solid(base)
+            and not (suffix == "s" and not sibilant and base.endswith(("s", "x", "z", "ch", "sh")))
+        ):
             return f"{base}+{suffix}"  # "repartees", "independences", "cheesily"
     for cut in range(MIN_PART, len(word) - MIN_PART + 1):
         first, second = word[:cut], word[cut:]
-        if (first not in FUNCTION_WORDS and second not in FUNCTION_WORDS and not clause_pair(first, second, solid)
-                and not long_pair(first, second) and _content_word(first, solid, zipf) and _content_word(second, solid, zipf)):
+        if (
+            first not in FUNCTION_WORDS
+            and second not in FUNCTION_WORDS
+            and not clause_pair(first, second, solid)
+            and not long_pair(first, second)
+            and _content_word(first, solid, zipf)
+            and _content_word(second, solid, zipf)
+        ):
             return f"{first}+{second}"
     return None
 
@@ -131,8 +213,9 @@ def _content_word(word: str, solid: Callable[[str], bool], zipf: Callable[[str],
     return solid(word) and zipf(word) >= PART_ZIPF and not (word.endswith("s") and word[:-1] in FUNCTION_WORDS)
 
 
-def split(word: str, solid: Callable[[str], bool], zipf: Callable[[str], float], pairs: dict[str, int],
-          seen: float) -> Split | None:
+def split(
+    word: str, solid: Callable[[str], bool], zipf: Callable[[str], float], pairs: dict[str, int], seen: float
+) -> Split | None:
     """The two words a lowercase word ran together from, when one split clearly wins: both parts
     known, and either their pair frequent in English, or (a joined form wordfreq has never seen)
     a function word and a common word ("intopowerful", "acrunchy"), or two common words no
@@ -149,12 +232,27 @@ def split(word: str, solid: Callable[[str], bool], zipf: Callable[[str], float],
         count = pairs.get(f"{first} {second}", 0)
         pair_zipf = round(math.log10(count) - PAIR_SCALE, 2) if count else 0.0
         function = first in FUNCTION_WORDS or second in FUNCTION_WORDS
-        if count and (pair_zipf - seen >= SEEN_SPLIT_GAP or not seen) and (
-                function or min(len(first), len(second)) >= MIN_PART or zipf(min(first, second, key=len)) >= SHORT_PART_ZIPF):
+        if (
+            count
+            and (pair_zipf - seen >= SEEN_SPLIT_GAP or not seen)
+            and (
+                function
+                or min(len(first), len(second)) >= MIN_PART
+                or zipf(min(first, second, key=len)) >= SHORT_PART_ZIPF
+            )
+        ):
             found.append(Split(first, second, count, pair_zipf))
-        elif not seen and not _stutter(first, second) and ((function and _with_function_word(first, second, zipf)) or (
-                (clause_pair(first, second, solid) or long_pair(first, second))
-                and min(zipf(first), zipf(second)) >= PART_ZIPF)):
+        elif (
+            not seen
+            and not _stutter(first, second)
+            and (
+                (function and _with_function_word(first, second, zipf))
+                or (
+                    (clause_pair(first, second, solid) or long_pair(first, second))
+                    and min(zipf(first), zipf(second)) >= PART_ZIPF
+                )
+            )
+        ):
             found.append(Split(first, second, 0, 0.0))
         elif not seen and function and _with_function_word(first, second, zipf, weak=True):
             weak += 1
@@ -175,8 +273,12 @@ def _with_function_word(first: str, second: str, zipf: Callable[[str], float], w
     """A function word beside a common word of three letters or more ("a" only beside a word, not
     a letter: "alows" is not "a lows"); `weak`: with a function word that also makes compounds."""
     function, other = (first, second) if first in FUNCTION_WORDS else (second, first)
-    return ((function in COMPOUNDING) == weak and len(other) >= 3 and zipf(other) >= COMMON_PART
-            and (len(function) > 1 or len(other) >= MIN_PART))
+    return (
+        (function in COMPOUNDING) == weak
+        and len(other) >= 3
+        and zipf(other) >= COMMON_PART
+        and (len(function) > 1 or len(other) >= MIN_PART)
+    )
 
 
 def clause_pair(first: str, second: str, solid: Callable[[str], bool]) -> bool:
@@ -184,8 +286,11 @@ def clause_pair(first: str, second: str, solid: Callable[[str], bool]) -> bool:
     ("knowinglytook", "convictedpedophile", "leakinginformation"), or the second a past tense or an
     adverb ("agencyselected", "soldnearly"). Closed compounds join uninflected words or plurals
     ("backglass", "eartips", "tradespersons")."""
-    return len(first) >= 3 and len(second) >= 3 and (
-        _inflected(first, ("ly", "ed", "ing"), solid) or _inflected(second, ("ed", "ly"), solid))
+    return (
+        len(first) >= 3
+        and len(second) >= 3
+        and (_inflected(first, ("ly", "ed", "ing"), solid) or _inflected(second, ("ed", "ly"), solid))
+    )
 
 
 LONG_PAIR = 12  # letters: two words this long together make no closed compound ("safetyslogan")
@@ -195,8 +300,12 @@ def long_pair(first: str, second: str) -> bool:
     """Two content words too long together for a closed compound, which joins short words
     ("backglass", "eartips", "videocam"), unless the first ends in a linking s ("tradespersons",
     "newswriters") or the second is an agent noun ("wheatgrowers")."""
-    return (len(first) + len(second) >= LONG_PAIR and min(len(first), len(second)) >= MIN_PART
-            and not first.endswith("s") and not second.endswith(AGENT_ENDINGS))
+    return (
+        len(first) + len(second) >= LONG_PAIR
+        and min(len(first), len(second)) >= MIN_PART
+        and not first.endswith("s")
+        and not second.endswith(AGENT_ENDINGS)
+    )
 
 
 AGENT_ENDINGS = ("er", "ers", "or", "ors")  # "wheatgrowers", "steelworkers": a noun and who works it
@@ -222,7 +331,8 @@ def two_words(word: str, solid: Callable[[str], bool], zipf: Callable[[str], flo
     for cut in range(1, len(word)):
         first, second = word[:cut], word[cut:]
         if (first in FUNCTION_WORDS and _part(second, solid) and zipf(second) >= COMMON_PART) or (
-                second in FUNCTION_WORDS and _part(first, solid) and zipf(first) >= COMMON_PART):
+            second in FUNCTION_WORDS and _part(first, solid) and zipf(first) >= COMMON_PART
+        ):
             return True
     return False
 

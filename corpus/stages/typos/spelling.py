@@ -56,15 +56,21 @@ def run_together(word: str, language: str, config: TyposConfig) -> morphology.Sp
     """The two words a lowercase word ran together from ("eitherin" -> "either in"), if clear."""
     if language != "en":
         return None
-    return morphology.split(word, lambda part: known(part, language, config), lambda part: zipf(part, language),
-                            wordlist.bigrams(), zipf(word, language))
+    return morphology.split(
+        word,
+        lambda part: known(part, language, config),
+        lambda part: zipf(part, language),
+        wordlist.bigrams(),
+        zipf(word, language),
+    )
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def two_words(word: str, language: str, config: TyposConfig) -> bool:
     """Two known words run together, never corrected to one ("studyin" is not "studying")."""
-    return language == "en" and morphology.two_words(word, lambda part: known(part, language, config),
-                                                      lambda part: zipf(part, language))
+    return language == "en" and morphology.two_words(
+        word, lambda part: known(part, language, config), lambda part: zipf(part, language)
+    )
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -79,8 +85,10 @@ def nearest(word: str, language: str, config: TyposConfig) -> Fix | None:
     frequent ("recieve" 2.75 -> "receive" 5.0, a swap); "umami" and "frunk" stay."""
     # The weighted cost of d edits is at least d / 2, so this bounds each score from above: only the
     # most promising candidates get the (slow, pure Python) weighted cost.
-    promising = sorted(wordlist.dictionary(language).candidates(word),
-                       key=lambda c: -(zipf(c[0], language) - config.cost_weight * c[1] / 2))[:MAX_SCORED]
+    promising = sorted(
+        wordlist.dictionary(language).candidates(word),
+        key=lambda c: -(zipf(c[0], language) - config.cost_weight * c[1] / 2),
+    )[:MAX_SCORED]
     scored = sorted(
         (zipf(candidate, language) - config.cost_weight * cost, cost, candidate)
         for candidate, _, _ in promising
@@ -92,16 +100,27 @@ def nearest(word: str, language: str, config: TyposConfig) -> Fix | None:
     seen = zipf(word, language)
     if _real(word, best, cost, seen, language, config):
         return None  # a rare real word ("subsea", "statins", "frunk"), not a misspelling of a common one
-    candidates = [[candidate, round(cost_, 2), round(zipf_, 2)] for zipf_, cost_, candidate in
-                  ((score_ + config.cost_weight * cost_, cost_, candidate) for score_, cost_, candidate in scored[:4])]
+    candidates = [
+        [candidate, round(cost_, 2), round(zipf_, 2)]
+        for zipf_, cost_, candidate in (
+            (score_ + config.cost_weight * cost_, cost_, candidate) for score_, cost_, candidate in scored[:4]
+        )
+    ]
     # Of a seen word, only the candidates that pass the same test may win in context ("toing": not "thing").
-    close = tuple((candidate, score_) for score_, cost_, candidate in scored[:6] if score - score_ < config.margin
-                  and not _real(word, candidate, cost_, seen, language, config))
+    close = tuple(
+        (candidate, score_)
+        for score_, cost_, candidate in scored[:6]
+        if score - score_ < config.margin and not _real(word, candidate, cost_, seen, language, config)
+    )
     # "stronge": strong or stronger? "facilitie": facilities or facilitate? Only the context can say.
     head = len(word) - ENDING
-    endings = tuple((candidate, score_) for score_, _, candidate in scored[1:6]
-                    if _common_prefix(word, candidate) >= head and zipf(candidate, language) >= ENDING_ZIPF
-                    and score - score_ <= config.margin * 2)
+    endings = tuple(
+        (candidate, score_)
+        for score_, _, candidate in scored[1:6]
+        if _common_prefix(word, candidate) >= head
+        and zipf(candidate, language) >= ENDING_ZIPF
+        and score - score_ <= config.margin * 2
+    )
     if len(close) == 1 and endings and _common_prefix(word, best) >= head:
         close += tuple(entry for entry in endings if entry not in close)
     costs = {candidate: cost_ for _, cost_, candidate in scored}
@@ -115,15 +134,17 @@ def _real(word: str, candidate: str, cost: float, seen: float, language: str, co
     if seen < config.seen_zipf or _undoubled(word, candidate):
         return False
     gap = zipf(candidate, language) - seen
-    return not ((cost <= config.seen_max_cost and gap >= config.rare_gap)
-                or (cost <= FAR_COST and gap >= config.seen_far_gap and _added_or_doubled(word, candidate)))
+    return not (
+        (cost <= config.seen_max_cost and gap >= config.rare_gap)
+        or (cost <= FAR_COST and gap >= config.seen_far_gap and _added_or_doubled(word, candidate))
+    )
 
 
 def _added_or_doubled(typo: str, word: str) -> bool:
     """The typo is the word with a letter added ("whith", "throught") or with letters doubled and
     undoubled ("reccomend", "beggining"): what people write believing it right, where another
     letter in place of one ("boops" for "books") is as often a word of its own."""
-    if len(typo) == len(word) + 1 and any(typo[:i] + typo[i + 1:] == word for i in range(len(typo))):
+    if len(typo) == len(word) + 1 and any(typo[:i] + typo[i + 1 :] == word for i in range(len(typo))):
         return True
     return _RUNS.sub(r"\1", typo) == _RUNS.sub(r"\1", word)
 
@@ -137,7 +158,7 @@ def _undoubled(typo: str, word: str) -> bool:
     shorter, longer = sorted((typo, word), key=len)
     if len(longer) != len(shorter) + 1:
         return False
-    return any(longer[i] == longer[i + 1] and longer[:i] + longer[i + 1:] == shorter for i in range(len(longer) - 1))
+    return any(longer[i] == longer[i + 1] and longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer) - 1))
 
 
 ENDING = 2  # a slip in a word's last letters, where another common word differs from it only there
@@ -177,7 +198,8 @@ def doubtful_split(word: str, split: morphology.Split, language: str, config: Ty
     fix = nearest(word, language, config)
     return fix is not None and any(
         fix.costs[candidate] <= FAR_COST and plausible(word, candidate, fix.costs[candidate], language)
-        for candidate, _ in fix.close)
+        for candidate, _ in fix.close
+    )
 
 
 CHEAP_SLIP = 0.6  # a swap, or a letter doubled or left out
@@ -196,13 +218,17 @@ def common_word_by_a_slip(word: str, language: str) -> str | None:
 
 # The document's spelling variety, from the words that differ between British and American English.
 # (Three letters at least before "-our"/"-or": "four" and "for", "your" are no marks.)
-_BRITISH_MARK = re.compile(r"\b(?:[a-z]+is(?:e|ed|es|ing|ation|ations)|[a-z]{3,}our(?:s|ed|ing|ite|ites|able)?|[a-z]+tres?)\b")
-_AMERICAN_MARK = re.compile(r"\b(?:[a-z]+iz(?:e|ed|es|ing|ation|ations)|[a-z]{3,}or(?:s|ed|ing|ite|ites|able)?|[a-z]+ters?)\b")
+_BRITISH_MARK = re.compile(
+    r"\b(?:[a-z]+is(?:e|ed|es|ing|ation|ations)|[a-z]{3,}our(?:s|ed|ing|ite|ites|able)?|[a-z]+tres?)\b"
+)
+_AMERICAN_MARK = re.compile(
+    r"\b(?:[a-z]+iz(?:e|ed|es|ing|ation|ations)|[a-z]{3,}or(?:s|ed|ing|ite|ites|able)?|[a-z]+ters?)\b"
+)
 _TO_BRITISH, _TO_AMERICAN = wordlist.TO_BRITISH, wordlist.TO_AMERICAN
 
 
 def variety(text: str, language: str) -> str | None:
-    """"british" or "american" when the document's words that differ between them lean one way
+    """ "british" or "american" when the document's words that differ between them lean one way
     ("organised", "colour", "centre" against "organized", "color", "center"); else None."""
     if language != "en":
         return None

@@ -54,15 +54,30 @@ class Rows:
 
     def columns(self) -> dict[str, dict[str, list[Any]]]:
         return {
-            "forms": {"doc": [d for d, _ in self.forms.values()], "form": list(self.forms),
-                      "count": [n for _, n in self.forms.values()]},
-            "pairs": {"doc": [d for d, _ in self.pairs.values()], "first": [a for a, _ in self.pairs],
-                      "second": [b for _, b in self.pairs], "count": [n for _, n in self.pairs.values()]},
+            "forms": {
+                "doc": [d for d, _ in self.forms.values()],
+                "form": list(self.forms),
+                "count": [n for _, n in self.forms.values()],
+            },
+            "pairs": {
+                "doc": [d for d, _ in self.pairs.values()],
+                "first": [a for a, _ in self.pairs],
+                "second": [b for _, b in self.pairs],
+                "count": [n for _, n in self.pairs.values()],
+            },
             "wanted": {"doc": list(self.wanted.values()), "key": list(self.wanted)},
-            "beside": {"doc": list(self.beside.values()), "token": [t for t, _, _ in self.beside],
-                       "before_word": [b for _, b, _ in self.beside], "after_word": [a for _, _, a in self.beside]},
-            "unknown": {"doc": [d for d, _ in self.unknown.values()], "form": [f for f, _ in self.unknown],
-                        "language": [lang for _, lang in self.unknown], "correction": [c for _, c in self.unknown.values()]},
+            "beside": {
+                "doc": list(self.beside.values()),
+                "token": [t for t, _, _ in self.beside],
+                "before_word": [b for _, b, _ in self.beside],
+                "after_word": [a for _, _, a in self.beside],
+            },
+            "unknown": {
+                "doc": [d for d, _ in self.unknown.values()],
+                "form": [f for f, _ in self.unknown],
+                "language": [lang for _, lang in self.unknown],
+                "correction": [c for _, c in self.unknown.values()],
+            },
         }
 
 
@@ -85,7 +100,8 @@ def aggregate(store: Any, *, corpus_protects: int, pair_min: int) -> None:
                   AND damerau_levenshtein(p.{twin}, b.token) = 1"""
     store.lookup(f"""
         SELECT w._batch, w.key, c.count, NULL::VARCHAR AS token, NULL::VARCHAR AS before_word,
-               NULL::VARCHAR AS after_word, NULL::VARCHAR AS twin, NULL::BIGINT AS pair_count, NULL::BIGINT AS twin_count
+               NULL::VARCHAR AS after_word, NULL::VARCHAR AS twin, NULL::BIGINT AS pair_count,
+               NULL::BIGINT AS twin_count
           FROM (SELECT DISTINCT _batch, key FROM wanted) w JOIN form_totals c ON c.form = w.key
         UNION ALL
         SELECT _batch, NULL, NULL, token, before_word, after_word, twin, pair_count, twin_count FROM (
@@ -94,7 +110,9 @@ def aggregate(store: Any, *, corpus_protects: int, pair_min: int) -> None:
             {twins.format(twin="first", neighbour="second", side="after_word", protects=int(corpus_protects))})""")
     # unknown_words.parquet: word, language, count, correction (null when the input writes the word
     # `corpus_protects` times or more, in lower case or capitalised); most frequent first.
-    store.table(UNKNOWN_WORDS, f"""
+    store.table(
+        UNKNOWN_WORDS,
+        f"""
         SELECT u.form AS word, u.language, t.count,
                CASE WHEN coalesce(lower_form.count, 0) + coalesce(capital_form.count, 0) >= {int(corpus_protects)}
                     THEN NULL ELSE u.correction END AS correction
@@ -102,7 +120,8 @@ def aggregate(store: Any, *, corpus_protects: int, pair_min: int) -> None:
           JOIN form_totals t ON t.form = u.form
           LEFT JOIN form_totals lower_form ON lower_form.form = lower(u.form)
           LEFT JOIN form_totals capital_form ON capital_form.form = upper(left(u.form, 1)) || lower(substr(u.form, 2))
-         ORDER BY t.count DESC, word, u.language""")
+         ORDER BY t.count DESC, word, u.language""",
+    )
 
 
 @dataclass

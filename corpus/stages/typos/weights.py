@@ -78,4 +78,6 @@ def motor_slip(typo: str, word: str) -> bool:
     return len(differ) == 1 and _substitution(*differ[0]) == NEIGHBOUR_KEY
 
 
-_SUBSTITUTION = {(a, b): _substitution(a, b) for a in "abcdefghijklmnopqrstuvwxyz" for b in "abcdefghijklmnopqrstuvwxyz"}
+_SUBSTITUTION = {
+    (a, b): _substitution(a, b) for a in "abcdefghijklmnopqrstuvwxyz" for b in "abcdefghijklmnopqrstuvwxyz"
+}

@@ -42,10 +42,16 @@ _BRITISH = [
     (re.compile(r"oe"), "e"),
 ]
 # The same correspondences the other way, to write a word in a document's variety.
-TO_BRITISH = ((re.compile(r"iz(e|ed|es|ing|ation|ations|er|ers)$"), r"is\1"), (re.compile(r"or(s|ed|ing|ite|ites|able)?$"), r"our\1"),
-               (re.compile(r"ter(s)?$"), r"tre\1"))
-TO_AMERICAN = ((re.compile(r"is(e|ed|es|ing|ation|ations|er|ers)$"), r"iz\1"), (re.compile(r"our(s|ed|ing|ite|ites|able)?$"), r"or\1"),
-                (re.compile(r"tre(s)?$"), r"ter\1"))
+TO_BRITISH = (
+    (re.compile(r"iz(e|ed|es|ing|ation|ations|er|ers)$"), r"is\1"),
+    (re.compile(r"or(s|ed|ing|ite|ites|able)?$"), r"our\1"),
+    (re.compile(r"ter(s)?$"), r"tre\1"),
+)
+TO_AMERICAN = (
+    (re.compile(r"is(e|ed|es|ing|ation|ations|er|ers)$"), r"iz\1"),
+    (re.compile(r"our(s|ed|ing|ite|ites|able)?$"), r"or\1"),
+    (re.compile(r"tre(s)?$"), r"ter\1"),
+)
 # Correspondences that misspellings also make ("vigourous", "detailled"): only with wordfreq's word.
 _BRITISH_IF_SEEN = [
     (re.compile(r"our(?=[a-z]*$)"), "or"),  # labour, favourably, neighbours
@@ -76,13 +82,16 @@ class Dictionary:
         if word in self.frequency or (self.language == "en" and self._has_american_form(word, _BRITISH)):
             return True
         plural = _PLURAL.match(word)
-        derived = bool(plural) and (plural.group(1) or plural.group(2)) in self.frequency
+        derived = plural is not None and (plural.group(1) or plural.group(2)) in self.frequency
         derived = derived or (self.language == "en" and self._has_american_form(word, _BRITISH_IF_SEEN))
         return derived and zipf(word, self.language) >= SEEN_ZIPF
 
     def _has_american_form(self, word: str, patterns: list[tuple[re.Pattern[str], str]]) -> bool:
-        return any(self.frequency.get(pattern.sub(replacement, word), 0) for pattern, replacement in patterns
-                   if pattern.search(word))
+        return any(
+            self.frequency.get(pattern.sub(replacement, word), 0)
+            for pattern, replacement in patterns
+            if pattern.search(word)
+        )
 
     def candidates(self, word: str) -> list[tuple[str, int, int]]:
         """(word, distance, frequency) of the common words within LONG_WORD_DISTANCE edits (2 for
@@ -91,10 +100,13 @@ class Dictionary:
         for "wupport", restored fewer typos on the benchmark: more near words compete.)
         rapidfuzz's optimal string alignment in C++ over those words takes about 0.3 ms a word."""
         limit = LONG_WORD_DISTANCE if len(word) >= LONG_WORD else 2
-        found = process.extract(word, self._choices(word[:2], len(word), limit), scorer=OSA.distance,
-                                score_cutoff=limit, limit=None)
-        return sorted(((candidate, int(distance), self._counts[candidate]) for candidate, distance, _ in found),
-                      key=lambda c: (c[1], -c[2], c[0]))
+        found = process.extract(
+            word, self._choices(word[:2], len(word), limit), scorer=OSA.distance, score_cutoff=limit, limit=None
+        )
+        return sorted(
+            ((candidate, int(distance), self._counts[candidate]) for candidate, distance, _ in found),
+            key=lambda c: (c[1], -c[2], c[0]),
+        )
 
     def _build_index(self) -> None:
         """The common words by first letter and length, with (English) the British form of each
@@ -107,9 +119,13 @@ class Dictionary:
                 continue
             forms = [word]
             if self.language == "en":
-                forms += [twin for pattern, replacement in TO_BRITISH[:2] if pattern.search(word)
-                          and (twin := pattern.sub(replacement, word)) not in self.frequency
-                          and zipf(twin, self.language) >= BRITISH_CANDIDATE_ZIPF]
+                forms += [
+                    twin
+                    for pattern, replacement in TO_BRITISH[:2]
+                    if pattern.search(word)
+                    and (twin := pattern.sub(replacement, word)) not in self.frequency
+                    and zipf(twin, self.language) >= BRITISH_CANDIDATE_ZIPF
+                ]
             for form in forms:
                 self._counts.setdefault(form, count)
                 self._by_initial.setdefault((form[0], len(form)), []).append(form)
@@ -121,9 +137,13 @@ class Dictionary:
                 del self._choice_lists[next(iter(self._choice_lists))]
             if self._by_initial is None:
                 self._build_index()
-            self._choice_lists[key] = [word for initial in dict.fromkeys(initials)
-                                       for size in range(length - limit, length + limit + 1)
-                                       for word in self._by_initial.get((initial, size), ())]
+            assert self._by_initial is not None
+            self._choice_lists[key] = [
+                word
+                for initial in dict.fromkeys(initials)
+                for size in range(length - limit, length + limit + 1)
+                for word in self._by_initial.get((initial, size), ())
+            ]
         return self._choice_lists[key]
 
 

@@ -13,9 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from corpus import edits
-from corpus.document import Document, Drop
-from corpus.stages.base import Stage
+from corpus import Document, Drop, Stage, edits
 
 ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -30,6 +28,8 @@ class RedactEmailsStage(Stage):
     name = "redact_emails"
     config_class = RedactEmailsConfig
     needs_fit = True
+    drop_reasons = ("address_list",)
+    rule_ids = ("redact_emails.address",)
 
     def fit(self, docs: Sequence[Document]) -> Counter[str]:
         """Documents holding each address, in this batch."""
@@ -46,6 +46,11 @@ class RedactEmailsStage(Stage):
         words = len(doc.text.split())
         if found and len(found) / words > self.config.max_address_share:
             return Drop("address_list", f"{len(found)} addresses in {words} words")
-        edits.substitute(doc, ADDRESS, lambda match: match.group(0) if match.group(0).lower() in public else "<EMAIL>",
-                         stage=self.name, rule="redact_emails.address")
+        edits.substitute(
+            doc,
+            ADDRESS,
+            lambda match: match.group(0) if match.group(0).lower() in public else "<EMAIL>",
+            stage=self.name,
+            rule="redact_emails.address",
+        )
         return doc
