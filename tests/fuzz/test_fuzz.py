@@ -22,6 +22,7 @@ from corpus.document import Document, Edit, ReadFailure
 from corpus.edits import replay
 from corpus.readers import READERS, InputFile, read_input, reader_for
 from corpus.readers.decoding import decode
+from tests.conftest import shared_data
 from tests.fuzz.mutate import Report, fuzz, run_one, saved_crashes
 from tests.fuzz.targets import CONFIG, FOLDER, READ_REASONS, TARGETS, read_file, seed_texts
 
@@ -39,6 +40,8 @@ def test_every_saved_crash_is_handled_now() -> None:
 
 
 def test_a_short_mutation_run_over_every_target_finds_nothing() -> None:
+    for data in ("boilerplate-zyte-article-extraction-benchmark", "webtext-commoncrawl-samples"):
+        shared_data(data)  # the seeds of the HTML, JSONL and WARC targets
     report = fuzz(list(TARGETS.values()), seconds=len(TARGETS) * 0.6, seed=20261203)
     assert set(report.runs) == set(TARGETS) and min(report.runs.values()) >= 3
     assert report.crashes == [], "\n".join(f"{name}: {path}\n{error}" for name, path, error in report.crashes)
