@@ -22,6 +22,7 @@ from corpus.document import Document, Drop
 from corpus.errors import ConfigError
 from corpus.stages.base import Stage
 from corpus.stages.boilerplate import metadata
+from corpus.stages.boilerplate.copies import page_copies
 from corpus.stages.boilerplate.lines import Layout, Unit, layout, units
 from corpus.stages.boilerplate.region import lists_below, main_runs, unit_score
 from corpus.rules import RuleFile, site_of
@@ -32,16 +33,17 @@ from corpus.stages.boilerplate.structure import ends_sentence, standing_alone, t
 STAGE = "boilerplate"
 REPEAT_SITE = "repeat.site"
 REPEAT_CORPUS = "repeat.corpus"
+REPEAT_PAGE = "repeat.page"  # a copy of the page's own text just above it, or of several of its paragraphs
 SHORT_LINE = "generic.short_line"  # a short line (menu item, label) outside the article's runs
 TEASER = "generic.teaser"  # "...", a teaser of another page, outside the article's runs
 OUTSIDE = "generic.outside_main_text"  # prose outside the article's runs: other stories, comments
 COMMENT_THREAD = "generic.comment_thread"  # the comments under two or more comment headers
-STAGE_RULES = (REPEAT_SITE, REPEAT_CORPUS, SHORT_LINE, TEASER, OUTSIDE, COMMENT_THREAD)
+STAGE_RULES = (REPEAT_SITE, REPEAT_CORPUS, REPEAT_PAGE, SHORT_LINE, TEASER, OUTSIDE, COMMENT_THREAD)
 COMMENT_AUTHOR = "generic.comment_author"  # the generic.toml rule whose lines head comments
 # generic.toml's rules for chrome that sits inside an article (captions, credits, counters, labels):
 # their lines go, but they do not split the article into two runs.
 INLINE_RULES = frozenset({"generic.photo_credit", "generic.gallery_counter", "generic.advertisement",
-                          "generic.read_more_promo"})
+                          "generic.read_more_promo", REPEAT_PAGE})
 # A sentence ("Originally published on Live Science.") repeats in a corpus only as often as prose
 # must before it counts as chrome: two pages sharing one are as likely two stories of one source.
 SENTENCE_MIN_WORDS = 5
@@ -136,6 +138,13 @@ class BoilerplateStage(Stage):
                     if rules.applies_to_all and removed[first][0] == rule_id:
                         generic_lines.add(first)
         page = layout(found, lines)
+        if REPEAT_PAGE not in self.disabled and not page.plain:
+            for number, source in page_copies(found).items():
+                unit = found[number]
+                if not any(i in removed or i in protected for i in range(unit.first, unit.last + 1)):
+                    detail = orjson.dumps({"copy_of_line": found[source].first + 1}).decode()
+                    for index in range(unit.first, unit.last + 1):
+                        removed[index] = (REPEAT_PAGE, detail)
         title = doc.metadata.get("title")
         candidates = self._repeated(found, page, site, fitted)
         ruled = {n for n, unit in enumerate(found) if unit.first in generic_lines}
