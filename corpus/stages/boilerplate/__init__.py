@@ -59,6 +59,7 @@ CUT_MIN_WORDS_ABOVE = 100
 # than this many and the text is taken to be an article already, not searched for one.
 MENU_ITEM_WORDS = 3
 PAGE_MIN_MENU_ITEMS = 10
+HEADING_MAX_WORDS = 8  # a section heading inside an article
 CUT_RESUME_WORDS = 60  # an `until_prose` list stops where this many words of running prose follow
 
 
@@ -160,6 +161,7 @@ class BoilerplateStage(Stage):
         chrome = [any(i in removed or i in repeated or i in markers for i in range(u.first, u.last + 1)) for u in found]
         inline = [_inline(unit, removed) for unit in found]
         kept_units = self._main_text(found, page, chrome, inline)
+        menus = _has_menus(found)
         for first, end, rule_id in generic_cuts:
             if self._rules[rule_id].until_prose:
                 end = _list_end(found, first, end)
@@ -171,7 +173,8 @@ class BoilerplateStage(Stage):
                 if index in removed or index in protected:
                     continue
                 if index in repeated:
-                    removed[index] = repeated[index]
+                    if page.plain or menus or not _heading_in_article(found, number, kept_units):
+                        removed[index] = repeated[index]
                 elif number not in kept_units:
                     rule = _outside_rule(unit)
                     if rule not in self.disabled:
@@ -326,6 +329,20 @@ def _inline(unit: Unit, removed: dict[int, tuple[str, str | None]]) -> bool:
     if not any(char.isalpha() for char in unit.text):
         return True
     return all(removed.get(i, ("",))[0] in INLINE_RULES for i in range(unit.first, unit.last + 1))
+
+
+def _heading_in_article(found: Sequence[Unit], n: int, kept: set[int]) -> bool:
+    """A repeated line between two paragraphs of an article (a text without a page's menus: a main
+    text extractor's output, clean news), shaped as a heading ("The bottom line", "About Ascom",
+    "Here's the thing:") or a separator ("___"): the site's template for its articles, not chrome
+    around them (a pitch between paragraphs is a sentence). On a page with menus the same shape is
+    as often a gallery's or a list's label ("Back to Gallery", "Trending News") between captions."""
+    if not (0 < n < len(found) - 1 and {n - 1, n, n + 1} <= kept and found[n - 1].prose and found[n + 1].prose):
+        return False
+    unit = found[n]
+    if any(char.isalpha() for char in unit.text) and unit.words < 2:
+        return False  # "More:", "Related": a list's header, one word
+    return unit.words <= HEADING_MAX_WORDS and not unit.ellipsis and not ends_sentence(unit.text)
 
 
 def _title_like(unit: Unit) -> bool:
