@@ -67,7 +67,7 @@ CUT_RESUME_WORDS = 60  # an `until_prose` list stops where this many words of ru
 class BoilerplateConfig:
     disable: tuple[str, ...] = ()  # rule ids to turn off: "generic.short_line", "antiwar.com.author_bio"
     site_min_documents: int = 3  # a line on this many pages of one site is chrome there, even prose
-    corpus_min_documents: int = 2  # a short line (not prose) on this many pages of the input is chrome (one more in an article)
+    corpus_min_documents: int = 2  # a short line (not prose) on this many pages of the input is chrome
     corpus_min_documents_prose: int = 5  # the same for prose and sentences, which syndicated stories share
     max_line_chars: int = 2000  # longer lines are not counted (a page counts as a copy by its shorter lines)
     main_text_min_words: float = 10.0  # a run of prose weaker than this is not an article
@@ -195,10 +195,6 @@ class BoilerplateStage(Stage):
         config = self.config
         candidates: dict[int, tuple[str, str | None]] = {}  # unit index -> (rule, detail)
         widely: set[int] = set()  # lines repeated on as many pages as prose needs: sign-offs, labels
-        # An article already (no menus: a main text extractor's output, clean news): a short line two
-        # of its site's articles share is as often theirs (a show's details, a section heading) as
-        # chrome, so it must be on one page more.
-        article = 0 if _has_menus(found) else 1
         words = elsewhere_words = prose_words = elsewhere_prose = 0.0
         for number, unit in enumerate(found):
             words += unit.words
@@ -214,7 +210,7 @@ class BoilerplateStage(Stage):
                 elsewhere_words += unit.words
                 elsewhere_prose += unit.words if unit.prose else 0.0
             sentence = unit.prose or page.plain or (unit.words >= SENTENCE_MIN_WORDS and ends_sentence(unit.text))
-            corpus_floor = config.corpus_min_documents_prose if sentence else config.corpus_min_documents + article
+            corpus_floor = config.corpus_min_documents_prose if sentence else config.corpus_min_documents
             if site is not None and on_site >= config.site_min_documents and REPEAT_SITE not in self.disabled:
                 rule = REPEAT_SITE
             elif in_corpus >= corpus_floor and REPEAT_CORPUS not in self.disabled:
