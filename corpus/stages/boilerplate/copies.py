@@ -7,9 +7,10 @@ an interviewer's question put to each guest, a meal plan's daily recipe, a forum
 - a unit that repeats the one right above it: a headline shown as the page's title and again as
   its heading, a caption in full and again cut short ("... more"), but not a paragraph that
   repeats only part of the longer text above it (an article's lede under a video's caption);
-- a long unit made of three or more of the page's shorter paragraphs, above or below it: the
-  article's body copied into one line by the page's metadata (Business Insider's pages hold it
-  twice, 443 and 1,623 words).
+- a long unit made of three or more whole paragraphs above it: the article's body copied into
+  one line by the page's metadata (Business Insider's pages hold it twice, 443 and 1,623 words);
+  not a long quote whose sentences the article repeats further down, nor an FAQ's answer made of
+  phrases other answers share (trafilatura's evaluation pages).
 
 A run of paragraphs repeating the ones above, in order, is left alone: CleanPortalEval's gold
 keeps an msnbc story twice, as the page shows it (measured: Zyte's F1 +0.001 in html_mode
@@ -35,7 +36,7 @@ _CUT_SHORT = re.compile(r"(\.\.\.|…)\s*(more|read\s+more)?\s*$", re.IGNORECASE
 
 
 def page_copies(found: Sequence[Unit]) -> dict[int, int]:
-    """Units (indexes) that copy text elsewhere on the page -> the first unit they copy."""
+    """Units (indexes) that copy text above them on the page -> the first unit they copy."""
     shingles = [_shingles(unit.text) for unit in found]
     holders: dict[tuple[str, ...], list[int]] = {}  # a 4-gram -> the units holding it, in order
     for n, grams in enumerate(shingles):
@@ -56,11 +57,12 @@ def page_copies(found: Sequence[Unit]) -> dict[int, int]:
             if _CUT_SHORT.search(unit.text) or shared >= COPY_SHARE * len(source):
                 copies[n] = run_start
         elif unit.words >= BODY_COPY_MIN_WORDS:
-            # Paragraphs shorter than this unit, above or below it, that hold its text between them.
-            parts = [next((m for m in holders[g] if found[m].words < unit.words), None) for g in grams]
-            covered = [m for m in parts if m is not None]
-            if len(covered) >= COPY_SHARE * len(grams) and len(set(covered)) >= BODY_COPY_SOURCES:
-                copies[n] = min(covered)
+            # Whole paragraphs above it, each shorter and each inside it, that make up its text.
+            parts = {m for g in grams for m in holders[g] if m < n and found[m].words < unit.words}
+            inside = [m for m in parts if len(shingles[m] & grams) >= COPY_SHARE * len(shingles[m])]
+            covered = set().union(*(shingles[m] for m in inside)) & grams if inside else set()
+            if len(inside) >= BODY_COPY_SOURCES and len(covered) >= COPY_SHARE * len(grams):
+                copies[n] = min(inside)
     return copies
 
 
