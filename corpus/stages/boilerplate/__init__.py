@@ -333,15 +333,13 @@ def _inline(unit: Unit, removed: dict[int, tuple[str, str | None]]) -> bool:
 
 def _heading_in_article(found: Sequence[Unit], n: int, kept: set[int]) -> bool:
     """A repeated line between two paragraphs of an article (a text without a page's menus: a main
-    text extractor's output, clean news), shaped as a heading ("The bottom line", "About Ascom",
-    "Here's the thing:") or a separator ("___"): the site's template for its articles, not chrome
+    text extractor's output, clean news), shaped as a heading ("The bottom line", "Summary",
+    "Conclusion:") or a separator ("___"): the site's or the genre's template, not chrome
     around them (a pitch between paragraphs is a sentence). On a page with menus the same shape is
     as often a gallery's or a list's label ("Back to Gallery", "Trending News") between captions."""
     if not (0 < n < len(found) - 1 and {n - 1, n, n + 1} <= kept and found[n - 1].prose and found[n + 1].prose):
         return False
     unit = found[n]
-    if any(char.isalpha() for char in unit.text) and unit.words < 2:
-        return False  # "More:", "Related": a list's header, one word
     return unit.words <= HEADING_MAX_WORDS and not unit.ellipsis and not ends_sentence(unit.text)
 
 
