@@ -272,3 +272,23 @@ def test_text_repeated_farther_down_the_page_stays(page: str, line: str) -> None
     assert isinstance(doc, Document)
     assert sum(l.startswith(line) for l in doc.text.split("\n")) == sum(l.startswith(line) for l in text.split("\n"))
     assert not any(edit.rule == "repeat.page" and line[:40] in edit.before for edit in doc.edits)
+
+
+@pytest.mark.parametrize(("page", "line"), [
+    ("fifplay.com.settings.html", "| Pass Speed – User"),  # a table of game settings
+    ("everardoherrera.com-momento.html", "Herediano vs San Carlos (8 pm)"),  # a list of fixtures
+])
+def test_the_main_text_is_taken_as_an_article_its_tables_and_lists_stay(page: str, line: str) -> None:
+    """trafilatura's main text holds no menus, but its tables and lists have as many short lines as
+    one: read with html_mode "main", a page is an article, and only rules, repetition and teasers
+    remove its lines (these rows went as generic.short_line)."""
+    from corpus.readers.webpage import UnparsedHtml
+
+    raw = gzip.decompress((shared_data("boilerplate-trafilatura-eval") / "html" / f"{page}.gz").read_bytes())
+    doc = UnparsedHtml(source=page, data=raw, mode="main").parse()
+    assert isinstance(doc, Document) and doc.metadata["html_mode"] == "main"
+    assert any(l.startswith(line) for l in doc.text.split("\n")), "the page no longer shows the line: the test shows nothing"
+    out = BoilerplateStage(BoilerplateConfig(), ()).apply(doc, LineCounts())
+    assert isinstance(out, Document)
+    assert any(l.startswith(line) for l in out.text.split("\n"))
+    assert not any(edit.rule == "generic.short_line" for edit in out.edits)

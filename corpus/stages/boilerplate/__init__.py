@@ -160,8 +160,9 @@ class BoilerplateStage(Stage):
         markers = {first for first, _, _ in generic_cuts}
         chrome = [any(i in removed or i in repeated or i in markers for i in range(u.first, u.last + 1)) for u in found]
         inline = [_inline(unit, removed) for unit in found]
-        kept_units = self._main_text(found, page, chrome, inline)
-        menus = _has_menus(found)
+        article = doc.metadata.get("html_mode") == "main"  # a main text extractor's output
+        menus = not article and _has_menus(found)
+        kept_units = self._main_text(found, page, chrome, inline, menus)
         for first, end, rule_id in generic_cuts:
             if self._rules[rule_id].until_prose:
                 end = _list_end(found, first, end)
@@ -236,7 +237,7 @@ class BoilerplateStage(Stage):
         return []
 
     def _main_text(
-        self, found: Sequence[Unit], page: Layout, chrome: Sequence[bool], inline: Sequence[bool]
+        self, found: Sequence[Unit], page: Layout, chrome: Sequence[bool], inline: Sequence[bool], menus: bool
     ) -> set[int]:
         """Indexes of the units in the article's runs, with the tables set inside its hard-wrapped
         paragraphs or right below it, and the headline lines just above."""
@@ -249,10 +250,10 @@ class BoilerplateStage(Stage):
             # an e-mail), not a web page's blocks: only rules and repetition remove lines.
             return set(range(len(found)))
         kept = {index for start, end, _ in runs for index in range(start, end)}
-        if not _has_menus(found):
+        if not menus:
             # An article already, without a page's menus around it (clean news, a main-text
-            # extractor's output): its tables, lists and credits stay; teasers of other pages
-            # ("... Read more", "…") outside its runs still go.
+            # extractor's output, whose tables and lists may look like menus): its tables, lists
+            # and credits stay; teasers of other pages ("... Read more", "…") outside its runs go.
             return {n for n, unit in enumerate(found) if n in kept or _outside_rule(unit) != TEASER}
         for block in page.text_blocks:
             if any(n in kept and found[n].prose for n in block):
