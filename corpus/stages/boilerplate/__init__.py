@@ -2,8 +2,9 @@
 
 Losing article text is worse than keeping a menu line, so a line goes only on evidence: a rule
 file names it, it repeats on many pages (of its site, or of the whole input) and stands there as
-a block of its own (`structure`: not inside a paragraph, a table or the title), or, on a page
-with menus, it lies outside every run of prose that makes up the article (`region`). Each
+a block of its own (`structure`: not inside a paragraph, a table or the title), it copies the
+page's own text above it (`copies`), or, on a page with menus, it lies outside every run of
+prose that makes up the article (`region`). Each
 removal is an edit whose rule id says which of these it was and whose detail holds the evidence.
 """
 

@@ -127,15 +127,14 @@ def _ends_mid_sentence(line: str) -> bool:
 
 def make_unit(lines: list[str], first: int, last: int) -> Unit:
     text = " ".join(line.strip() for line in lines[first : last + 1] if line.strip())
-    words, terminal, ellipsis, capitalised, symbols = _features(text)
-    read_more = _READ_MORE_END.search(text) is not None
-    return Unit(first, last, text, words, terminal, ellipsis or read_more, capitalised, symbols, wrapped=last > first,
+    words, terminal, ellipsis, capitalised, symbols, read_more = _features(text)
+    return Unit(first, last, text, words, terminal, ellipsis, capitalised, symbols, wrapped=last > first,
                 read_more=read_more)
 
 
 @functools.lru_cache(maxsize=1 << 16)  # menus, share bars and footers recur on page after page
-def _features(text: str) -> tuple[float, bool, bool, float, float]:
-    """words, terminal, ellipsis, capitalised, symbols (see Unit)."""
+def _features(text: str) -> tuple[float, bool, bool, float, float, bool]:
+    """words, terminal, ellipsis, capitalised, symbols, read_more (see Unit)."""
     words = _WORD.findall(text)
     count = float(len(words))
     if _UNSPACED.search(text):
@@ -144,7 +143,9 @@ def _features(text: str) -> tuple[float, bool, bool, float, float]:
     capitalised = sum(1 for w in letters if w[0].isupper()) / len(letters) if letters else 0.0
     spaces = text.count(" ")  # _DIGITISH matches spaces too
     symbols = (len(_DIGITISH.findall(text)) - spaces) / max(1, len(text) - spaces)
-    return max(count, 0.0), bool(_TERMINAL.search(text)), bool(_ELLIPSIS_END.search(text)), capitalised, symbols
+    read_more = bool(_READ_MORE_END.search(text))
+    ellipsis = read_more or bool(_ELLIPSIS_END.search(text))
+    return max(count, 0.0), bool(_TERMINAL.search(text)), ellipsis, capitalised, symbols, read_more
 
 
 @dataclass(frozen=True, slots=True)
