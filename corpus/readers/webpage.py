@@ -26,6 +26,8 @@ class UnparsedHtml:
         metadata = dict(self.metadata)
         if page.title:
             metadata["title"] = page.title
+        if self.mode == "main":  # the main text only: later stages take it as an article, not a page
+            metadata["html_mode"] = "main"
         url = self.url or page.url
         if self.url and page.url and page.url != self.url:
             metadata["canonical_url"] = page.url

@@ -2,8 +2,9 @@
 
 Losing article text is worse than keeping a menu line, so a line goes only on evidence: a rule
 file names it, it repeats on many pages (of its site, or of the whole input) and stands there as
-a block of its own (`structure`: not inside a paragraph, a table or the title), or, on a page
-with menus, it lies outside every run of prose that makes up the article (`region`). Each
+a block of its own (`structure`: not inside a paragraph, a table or the title), it copies the
+page's own text above it (`copies`), or, on a page with menus, it lies outside every run of
+prose that makes up the article (`region`). Each
 removal is an edit whose rule id says which of these it was and whose detail holds the evidence.
 """
 
@@ -24,6 +25,7 @@ from corpus.patterns.budget import RegexTimeout
 from corpus.rules import RuleFile, site_of
 from corpus.stages.base import Stage
 from corpus.stages.boilerplate import metadata
+from corpus.stages.boilerplate.copies import page_copies
 from corpus.stages.boilerplate.lines import Layout, Unit, layout, units
 from corpus.stages.boilerplate.region import lists_below, main_runs, unit_score
 from corpus.stages.boilerplate.repetition import FIT_TABLES, LineCounts, batch_counts, count_lines, line_rows
@@ -33,17 +35,18 @@ from corpus.stages.boilerplate.structure import ends_sentence, standing_alone, t
 STAGE = "boilerplate"
 REPEAT_SITE = "repeat.site"
 REPEAT_CORPUS = "repeat.corpus"
+REPEAT_PAGE = "repeat.page"  # a copy of the page's own text just above it, or of several of its paragraphs
 SHORT_LINE = "generic.short_line"  # a short line (menu item, label) outside the article's runs
 TEASER = "generic.teaser"  # "...", a teaser of another page, outside the article's runs
 OUTSIDE = "generic.outside_main_text"  # prose outside the article's runs: other stories, comments
 COMMENT_THREAD = "generic.comment_thread"  # the comments under two or more comment headers
-STAGE_RULES = (REPEAT_SITE, REPEAT_CORPUS, SHORT_LINE, TEASER, OUTSIDE, COMMENT_THREAD)
+STAGE_RULES = (REPEAT_SITE, REPEAT_CORPUS, REPEAT_PAGE, SHORT_LINE, TEASER, OUTSIDE, COMMENT_THREAD)
 EMPTY = f"empty_after_{STAGE}"  # every line was boilerplate
 COMMENT_AUTHOR = "generic.comment_author"  # the generic.toml rule whose lines head comments
 # generic.toml's rules for chrome that sits inside an article (captions, credits, counters, labels):
 # their lines go, but they do not split the article into two runs.
 INLINE_RULES = frozenset(
-    {"generic.photo_credit", "generic.gallery_counter", "generic.advertisement", "generic.read_more_promo"}
+    {"generic.photo_credit", "generic.gallery_counter", "generic.advertisement", "generic.read_more_promo", REPEAT_PAGE}
 )
 # A sentence ("Originally published on Live Science.") repeats in a corpus only as often as prose
 # must before it counts as chrome: two pages sharing one are as likely two stories of one source.
@@ -60,6 +63,7 @@ CUT_MIN_WORDS_ABOVE = 100
 # than this many and the text is taken to be an article already, not searched for one.
 MENU_ITEM_WORDS = 3
 PAGE_MIN_MENU_ITEMS = 10
+HEADING_MAX_WORDS = 8  # a section heading inside an article
 CUT_RESUME_WORDS = 60  # an `until_prose` list stops where this many words of running prose follow
 
 
@@ -141,6 +145,13 @@ class BoilerplateStage(Stage):
                     if rules.applies_to_all and removed[first][0] == rule_id:
                         generic_lines.add(first)
         page = layout(found, lines)
+        if REPEAT_PAGE not in self.disabled and not page.plain:
+            for number, source in page_copies(found).items():
+                unit = found[number]
+                if not any(i in removed or i in protected for i in range(unit.first, unit.last + 1)):
+                    detail = orjson.dumps({"copy_of_line": found[source].first + 1}).decode()
+                    for index in range(unit.first, unit.last + 1):
+                        removed[index] = (REPEAT_PAGE, detail)
         title = doc.metadata.get("title")
         candidates = self._repeated(found, page, site, fitted)
         ruled = {n for n, unit in enumerate(found) if unit.first in generic_lines}
@@ -155,7 +166,9 @@ class BoilerplateStage(Stage):
         markers = {first for first, _, _ in generic_cuts}
         chrome = [any(i in removed or i in repeated or i in markers for i in range(u.first, u.last + 1)) for u in found]
         inline = [_inline(unit, removed) for unit in found]
-        kept_units = self._main_text(found, page, chrome, inline)
+        article = doc.metadata.get("html_mode") == "main"  # a main text extractor's output
+        menus = not article and _has_menus(found)
+        kept_units = self._main_text(found, page, chrome, inline, menus)
         for first, end, rule_id in generic_cuts:
             if self._rules[rule_id].until_prose:
                 end = _list_end(found, first, end)
@@ -167,7 +180,8 @@ class BoilerplateStage(Stage):
                 if index in removed or index in protected:
                     continue
                 if index in repeated:
-                    removed[index] = repeated[index]
+                    if page.plain or menus or not _heading_in_article(found, number, kept_units):
+                        removed[index] = repeated[index]
                 elif number not in kept_units:
                     rule = _outside_rule(unit)
                     if rule not in self.disabled:
@@ -231,7 +245,7 @@ class BoilerplateStage(Stage):
         return []
 
     def _main_text(
-        self, found: Sequence[Unit], page: Layout, chrome: Sequence[bool], inline: Sequence[bool]
+        self, found: Sequence[Unit], page: Layout, chrome: Sequence[bool], inline: Sequence[bool], menus: bool
     ) -> set[int]:
         """Indexes of the units in the article's runs, with the tables set inside its hard-wrapped
         paragraphs or right below it, and the headline lines just above."""
@@ -248,10 +262,10 @@ class BoilerplateStage(Stage):
             # an e-mail), not a web page's blocks: only rules and repetition remove lines.
             return set(range(len(found)))
         kept = {index for start, end, _ in runs for index in range(start, end)}
-        if not _has_menus(found):
+        if not menus:
             # An article already, without a page's menus around it (clean news, a main-text
-            # extractor's output): its tables, lists and credits stay; teasers of other pages
-            # ("... Read more", "…") outside its runs still go.
+            # extractor's output, whose tables and lists may look like menus): its tables, lists
+            # and credits stay; teasers of other pages ("... Read more", "…") outside its runs go.
             return {n for n, unit in enumerate(found) if n in kept or _outside_rule(unit) != TEASER}
         for block in page.text_blocks:
             if any(n in kept and found[n].prose for n in block):
@@ -328,6 +342,18 @@ def _inline(unit: Unit, removed: dict[int, tuple[str, str | None]]) -> bool:
     if not any(char.isalpha() for char in unit.text):
         return True
     return all(removed.get(i, ("",))[0] in INLINE_RULES for i in range(unit.first, unit.last + 1))
+
+
+def _heading_in_article(found: Sequence[Unit], n: int, kept: set[int]) -> bool:
+    """A repeated line between two paragraphs of an article (a text without a page's menus: a main
+    text extractor's output, clean news), shaped as a heading ("The bottom line", "Summary",
+    "Conclusion:") or a separator ("___"): the site's or the genre's template, not chrome
+    around them (a pitch between paragraphs is a sentence). On a page with menus the same shape is
+    as often a gallery's or a list's label ("Back to Gallery", "Trending News") between captions."""
+    if not (0 < n < len(found) - 1 and {n - 1, n, n + 1} <= kept and found[n - 1].prose and found[n + 1].prose):
+        return False
+    unit = found[n]
+    return unit.words <= HEADING_MAX_WORDS and not unit.ellipsis and not ends_sentence(unit.text)
 
 
 def _title_like(unit: Unit) -> bool:

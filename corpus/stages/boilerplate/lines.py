@@ -16,6 +16,12 @@ _WORD = re.compile(r"\w+")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
 _TERMINAL = re.compile(r"""[.!?。！？…:;]["'”’»)\]]*$""")
 _ELLIPSIS_END = re.compile(r"(\.\.\.|…)\s*[\])]?\s*[»›]?$")  # "...", "[…]", "… »"
+# A link to the rest of the text elsewhere: "... Read More", "… more", "Continue reading »".
+_READ_MORE_END = re.compile(
+    r"((\.\.\.|…)\s*\[?(read\s+)?more\]?|\S\s+\[?(read\s+more|continue\s+reading|read\s+the\s+(full|whole)\s+(story|article|post))\]?)"
+    r"\s*[»›→>]*$",
+    re.IGNORECASE,
+)
 _DIGITISH = re.compile(r"[\d\W_]")
 _UPPER_START = re.compile(r"^[\"'“‘(\[]*[A-ZÀ-ÖØ-ÞĀ-Ž]")
 
@@ -34,10 +40,11 @@ class Unit:
     text: str  # the unit's lines joined with spaces
     words: float  # word count; characters of unspaced scripts count as half a word
     terminal: bool  # ends like a sentence
-    ellipsis: bool  # ends in "..." (a teaser of another page)
+    ellipsis: bool  # ends in "..." or a "Read more" link (a teaser of another page)
     capitalised: float  # share of words starting with a capital letter (menus, title lists)
     symbols: float  # share of characters that are digits, punctuation or symbols
     wrapped: bool  # several hard-wrapped lines
+    read_more: bool = False  # ends in a "Read more" link: a teaser however long it is
 
     @property
     def prose(self) -> bool:
@@ -120,12 +127,15 @@ def _ends_mid_sentence(line: str) -> bool:
 
 def make_unit(lines: list[str], first: int, last: int) -> Unit:
     text = " ".join(line.strip() for line in lines[first : last + 1] if line.strip())
-    return Unit(first, last, text, *_features(text), wrapped=last > first)
+    words, terminal, ellipsis, capitalised, symbols, read_more = _features(text)
+    return Unit(
+        first, last, text, words, terminal, ellipsis, capitalised, symbols, wrapped=last > first, read_more=read_more
+    )
 
 
 @functools.lru_cache(maxsize=1 << 16)  # menus, share bars and footers recur on page after page
-def _features(text: str) -> tuple[float, bool, bool, float, float]:
-    """words, terminal, ellipsis, capitalised, symbols (see Unit)."""
+def _features(text: str) -> tuple[float, bool, bool, float, float, bool]:
+    """words, terminal, ellipsis, capitalised, symbols, read_more (see Unit)."""
     words = _WORD.findall(text)
     count = float(len(words))
     if _UNSPACED.search(text):
@@ -134,7 +144,9 @@ def _features(text: str) -> tuple[float, bool, bool, float, float]:
     capitalised = sum(1 for w in letters if w[0].isupper()) / len(letters) if letters else 0.0
     spaces = text.count(" ")  # _DIGITISH matches spaces too
     symbols = (len(_DIGITISH.findall(text)) - spaces) / max(1, len(text) - spaces)
-    return max(count, 0.0), bool(_TERMINAL.search(text)), bool(_ELLIPSIS_END.search(text)), capitalised, symbols
+    read_more = bool(_READ_MORE_END.search(text))
+    ellipsis = read_more or bool(_ELLIPSIS_END.search(text))
+    return max(count, 0.0), bool(_TERMINAL.search(text)), ellipsis, capitalised, symbols, read_more
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ LIST_MIN_ROWS = 3  # a table or list: this many rows of figures in a row
 def unit_score(unit: Unit, chrome: bool) -> float:
     if chrome:
         return CHROME_SCORE
-    if unit.ellipsis and not unit.wrapped and unit.words < 30:
+    if unit.ellipsis and not unit.wrapped and (unit.words < 30 or unit.read_more):
         return -3.0  # "Boeing is now heading to trial this summer, after a U.S. judge...": a teaser
     if unit.prose:
         return unit.words
