@@ -1,5 +1,6 @@
 """Run every benchmark, or the ones named: python -m benchmarks [NAME...], the names being
-pipeline decoding language html boilerplate typos dedup quality report scale replay hostile engines.
+pipeline decoding language html boilerplate typos dedup quality report scale replay hostile patterns
+engines.
 
 Options after a single benchmark's name go to it: python -m benchmarks boilerplate --only zyte-text.
 """
@@ -22,6 +23,7 @@ BENCHMARKS = (
     "scale",
     "replay",
     "hostile",
+    "patterns",
     "engines",
 )
 
