@@ -482,6 +482,16 @@ def chunks_done(folder: Path, out: Path, at_least: int) -> Callable[[], bool]:
     return reached
 
 
+def run_until(folder: Path, *, chunks: int) -> tuple[Path, subprocess.Popen[bytes], float, int]:
+    """A run on Reuters' stories, started and waited on until `chunks` chunks are done: OUT, the
+    process, when it started and the peak memory seen so far."""
+    reuters_input(folder)
+    out = folder / "out"
+    started = time.perf_counter()
+    process = start(folder, out)
+    return out, process, started, wait_until(process, chunks_done(folder, out, chunks))
+
+
 def workers_of(process: subprocess.Popen[bytes]) -> list[int]:
     children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
     try:
@@ -517,11 +527,7 @@ def worker_killed_mid_run(folder: Path) -> Result:
 
 def sigterm_mid_run(folder: Path) -> Result:
     """SIGTERM half-way: the run ends within seconds, keeps its work, and --resume finishes it."""
-    reuters_input(folder)
-    out = folder / "out"
-    started = time.perf_counter()
-    process = start(folder, out)
-    peak = wait_until(process, chunks_done(folder, out, 4))
+    out, process, started, peak = run_until(folder, chunks=4)
     signalled = time.perf_counter()
     process.send_signal(signal.SIGTERM)
     run = finish(process, started, peak)
@@ -546,11 +552,7 @@ def sigterm_mid_run(folder: Path) -> Result:
 def kill_9_of_the_run(folder: Path) -> Result:
     """kill -9 of the main process: no orphan workers, OUT not published; the next run says so in
     one line and --overwrite starts afresh."""
-    reuters_input(folder)
-    out = folder / "out"
-    started = time.perf_counter()
-    process = start(folder, out)
-    peak = wait_until(process, chunks_done(folder, out, 4))
+    out, process, started, peak = run_until(folder, chunks=4)
     os.kill(process.pid, signal.SIGKILL)
     run = finish(process, started, peak)
     time.sleep(1.0)
@@ -570,11 +572,7 @@ def kill_9_of_the_run(folder: Path) -> Result:
 
 def second_run_on_the_same_out(folder: Path) -> Result:
     """Two runs writing one OUT: the second stops at once with one line; the first finishes."""
-    reuters_input(folder)
-    out = folder / "out"
-    started = time.perf_counter()
-    first = start(folder, out)
-    peak = wait_until(first, chunks_done(folder, out, 1))
+    out, first, started, peak = run_until(folder, chunks=1)
     second = corpus("clean", "in", "-o", out, "--workers", "2", cwd=folder)
     run = finish(first, started, peak)
     handled = (
@@ -593,11 +591,7 @@ def second_run_on_the_same_out(folder: Path) -> Result:
 def folder_appears_at_out_during_the_run(folder: Path) -> Result:
     """A user creates OUT (with a file in it) while the run works: the publish stops with one line
     and leaves the user's folder as it was."""
-    reuters_input(folder)
-    out = folder / "out"
-    started = time.perf_counter()
-    process = start(folder, out)
-    peak = wait_until(process, chunks_done(folder, out, 1))
+    out, process, started, peak = run_until(folder, chunks=1)
     out.mkdir()
     (out / "notes.txt").write_text("mine")
     run = finish(process, started, peak)
