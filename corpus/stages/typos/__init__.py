@@ -85,6 +85,8 @@ class TyposConfig:
     seen_max_cost: float = 0.8  # ...unless its correction is one cheap slip away (a swap, a doubled,
     # dropped or neighbouring letter, one vowel for another: "recieve", "jewerly")...
     rare_gap: float = 2.0  # ...and this much more frequent ("recieve" 2.75, "receive" 5.0)...
+    doubt_gap: float = 1.5  # ...or this much, when both its neighbours pair with the correction and not with
+    # it ("a noticable difference": "noticable" 2.0, "noticeable" 3.8)...
     seen_far_gap: float = 2.5  # ...or one slip away and this much more frequent ("whith" 1.9, "with" 7.4)
     foreign_zipf: float = 3.5  # a word this frequent in another language and rare in English is foreign ("etapas")
     suspect_zipf: float = 2.5  # a listed word rarer than this in wordfreq...
@@ -208,12 +210,14 @@ class TyposStage(Stage):
         if not form.islower():
             return None
         split = spelling.run_together(lower, language, self.config)
+        slip = spelling.slip_not_two(lower, split, language, self.config)
+        split = None if slip else split
         if split is not None and spelling.doubtful_split(lower, split, language, self.config):
             return None  # "afair": "a fair" or "affair"
         derived = spelling.derived(lower, language, self.config) and not spelling.common_word_by_a_slip(lower, language)
         if split is not None and (morphology.plainly_two(split) or not derived):
             return split.text
-        if derived or spelling.two_words(lower, language, self.config):
+        if derived or (not slip and spelling.two_words(lower, language, self.config)):
             return None
         fix = spelling.nearest(lower, language, self.config)
         if fix is None or fix.word is None or not spelling.plausible(lower, fix.word, fix.cost, language):

@@ -31,10 +31,11 @@ class Fix:
     detail: dict
     seen: float = 0.0  # the word's own wordfreq zipf (0: wordfreq never saw it)
     costs: dict[str, float] = field(default_factory=dict)  # candidate -> weighted edits
+    doubtful: bool = False  # a seen word a cheap slip from a word not far more common: its neighbours decide
 
     @property
     def word(self) -> str | None:
-        return self.close[0][0] if len(self.close) == 1 else None
+        return self.close[0][0] if len(self.close) == 1 and not self.doubtful else None
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -90,10 +91,13 @@ def nearest(word: str, language: str, config: TyposConfig) -> Fix | None:
         return None
     score, cost, best = scored[0]
     seen = zipf(word, language)
-    if _real(word, best, cost, seen, language, config):
-        return None  # a rare real word ("subsea", "statins", "frunk"), not a misspelling of a common one
     candidates = [[candidate, round(cost_, 2), round(zipf_, 2)] for zipf_, cost_, candidate in
                   ((score_ + config.cost_weight * cost_, cost_, candidate) for score_, cost_, candidate in scored[:4])]
+    if _real(word, best, cost, seen, language, config):
+        if cost <= config.seen_max_cost and zipf(best, language) - seen >= config.doubt_gap:
+            # "noticable" (2.0) and "noticeable" (3.8): the word's neighbours must prefer the correction
+            return Fix(((best, score),), cost, {"candidates": candidates}, seen, {best: cost}, doubtful=True)
+        return None  # a rare real word ("subsea", "statins", "frunk"), not a misspelling of a common one
     # Of a seen word, only the candidates that pass the same test may win in context ("toing": not "thing").
     close = tuple((candidate, score_) for score_, cost_, candidate in scored[:6] if score - score_ < config.margin
                   and not _real(word, candidate, cost_, seen, language, config))
@@ -175,9 +179,31 @@ def doubtful_split(word: str, split: morphology.Split, language: str, config: Ty
     if split.pair_count:
         return False
     fix = nearest(word, language, config)
-    return fix is not None and any(
+    return fix is not None and not fix.doubtful and any(
         fix.costs[candidate] <= FAR_COST and plausible(word, candidate, fix.costs[candidate], language)
         for candidate, _ in fix.close)
+
+
+def slip_not_two(word: str, split: morphology.Split | None, language: str, config: TyposConfig) -> bool:
+    """One misspelt word rather than two run together: a cheap slip (a swap, a doubled or dropped
+    letter) of a common word, or one slip of the only common word near a word wordfreq has never
+    seen and splits nowhere, where no English word pair backs the two-word reading ("thsi": this,
+    not "ths i"; "ammount": amount, not "am mount"; "addopted": adopted, not "add opted";
+    "bedore": before, not "bed ore"). With a pair count ("afair": "a fair" or "affair") both
+    readings stand, and the word is left alone; a split that is one slip of a word ("playher":
+    "play her" or "player") too."""
+    if language != "en":
+        return False
+    if common_word_by_a_slip(word, language) is None:
+        if split is not None or zipf(word, language):
+            return False
+        fix = nearest(word, language, config)
+        if fix is None or fix.word is None or fix.cost > FAR_COST or zipf(fix.word, language) < SLIP_ZIPF:
+            return False
+    if split is not None:
+        return not split.pair_count
+    pairs = wordlist.bigrams()
+    return not any(f"{word[:cut]} {word[cut:]}" in pairs for cut in range(1, len(word)))
 
 
 CHEAP_SLIP = 0.6  # a swap, or a letter doubled or left out
