@@ -51,8 +51,9 @@ FORMS_MAX = 200_000  # word forms whose first-pass rows are remembered per proce
 
 # A correctable token: letters only, lower case after the first letter (so no acronyms, no
 # "iPhone"), not touching digits, @, #, /, dots inside (URLs, e-mail), hyphens or apostrophes
-# but a possessive's ("the goverment's policies").
-_TOKEN = re.compile(r"(?<![\w@#/\\.'’-])(?<![^\x00-\x7f\s“”‘’«»„–—…])([A-Za-z][a-z]+)(?![\w@/\\-]|['’](?!s\b)|\.[A-Za-z0-9])")
+# but a possessive's ("the goverment's policies"), nor an HTML entity left in the text
+# ("hasn&#8217;t" is no "has", "&rsquo;" no word).
+_TOKEN = re.compile(r"(?<![\w@#/\\.'’&-])(?<![^\x00-\x7f\s“”‘’«»„–—…])([A-Za-z][a-z]+)(?![\w@/\\-]|['’](?!s\b)|\.[A-Za-z0-9]|&#?\w+;)")
 # A lowercase compound's parts are words too ("a twpo-for-one split"); a capitalised one is a name
 # ("Suk-yeol").
 _COMPOUND = re.compile(r"(?<![\w@#/\\.'’-])[a-z]+(?:-[a-z]+)+(?![\w@/\\'’-]|\.[A-Za-z0-9])")
@@ -84,9 +85,9 @@ class TyposConfig:
     seen_zipf: float = 1.0  # a word wordfreq sees this often is real ("frunk" 1.1, "umami" 2.4)...
     seen_max_cost: float = 0.8  # ...unless its correction is one cheap slip away (a swap, a doubled,
     # dropped or neighbouring letter, one vowel for another: "recieve", "jewerly")...
-    rare_gap: float = 2.0  # ...and this much more frequent ("recieve" 2.75, "receive" 5.0)...
-    doubt_gap: float = 1.5  # ...or this much, when both its neighbours pair with the correction and not with
-    # it ("a noticable difference": "noticable" 2.0, "noticeable" 3.8)...
+    rare_gap: float = 2.5  # ...and this much more frequent ("jewerly" 1.3, "jewelry" 4.1)...
+    doubt_gap: float = 1.5  # ...or this much, when both its neighbours pair with the correction and not
+    # with it ("had recieved the": 2.75 and 5.16; "a guage of"); "an rsync cron job" stays (2.5, 4.6)...
     seen_far_gap: float = 2.5  # ...or one slip away and this much more frequent ("whith" 1.9, "with" 7.4)
     foreign_zipf: float = 3.5  # a word this frequent in another language and rare in English is foreign ("etapas")
     suspect_zipf: float = 2.5  # a listed word rarer than this in wordfreq...

@@ -218,7 +218,7 @@ class Checker:
         when a far more common word one slip away fits both its neighbours and it does not."""
         config = self.config
         seen = zipf(word, self.language)
-        if seen >= config.suspect_zipf or self.vocabulary.count(word) >= config.corpus_protects:
+        if (fix is None and seen >= config.suspect_zipf) or self.vocabulary.count(word) >= config.corpus_protects:
             return None
         fix = fix or self.lowercase_fix(word)
         if fix is None or fix.cost > config.suspect_cost or self.foreign_span(start, end):

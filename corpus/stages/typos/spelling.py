@@ -77,7 +77,9 @@ def nearest(word: str, language: str, config: TyposConfig) -> Fix | None:
     scale) less `cost_weight` per weighted edit, so "frome" is "from" (one plain edit, very common)
     rather than "forme" (a cheap swap, rare). A word wordfreq has seen (`seen_zipf` or more) is
     real unless its correction is one cheap slip away (`seen_max_cost`) and `rare_gap` more
-    frequent ("recieve" 2.75 -> "receive" 5.0, a swap); "umami" and "frunk" stay."""
+    frequent ("jewerly" 1.3 -> "jewelry" 4.1); only `doubt_gap` more frequent, the Fix is
+    `doubtful` and the word's neighbours decide ("had recieved the": 2.75 -> 5.16); "umami" and
+    "frunk" stay."""
     # The weighted cost of d edits is at least d / 2, so this bounds each score from above: only the
     # most promising candidates get the (slow, pure Python) weighted cost.
     promising = sorted(wordlist.dictionary(language).candidates(word),
@@ -95,7 +97,7 @@ def nearest(word: str, language: str, config: TyposConfig) -> Fix | None:
                   ((score_ + config.cost_weight * cost_, cost_, candidate) for score_, cost_, candidate in scored[:4])]
     if _real(word, best, cost, seen, language, config):
         if cost <= config.seen_max_cost and zipf(best, language) - seen >= config.doubt_gap:
-            # "noticable" (2.0) and "noticeable" (3.8): the word's neighbours must prefer the correction
+            # "recieved" (2.75) and "received" (5.16): the word's neighbours must prefer the correction
             return Fix(((best, score),), cost, {"candidates": candidates}, seen, {best: cost}, doubtful=True)
         return None  # a rare real word ("subsea", "statins", "frunk"), not a misspelling of a common one
     # Of a seen word, only the candidates that pass the same test may win in context ("toing": not "thing").
