@@ -178,7 +178,8 @@ class Checker:
         if word is None or name_like:
             word, evidence = self.by_neighbours(fix.close, start, end)
             rule, detail = IN_CONTEXT, {**fix.detail, **evidence}
-        if word is None or not spelling.plausible(lower, word, fix.costs[word], self.language):
+        if word is None or not spelling.plausible(lower, word, fix.costs[word], self.language) or spelling.short_guess(
+                lower, word, fix.costs[word], self.language):
             return None
         if self.repeated(lower) and (fix.costs[word] > spelling.FAR_COST or motor_slip(lower, word)):
             return None  # "temporao" twice: a slip of the finger does not repeat itself

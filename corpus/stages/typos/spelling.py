@@ -172,6 +172,16 @@ def plausible(typo: str, word: str, cost: float, language: str) -> bool:
     return cost <= FAR_COST or frequency >= FAR_VERY_COMMON or (len(typo) >= FAR_LENGTH and frequency >= FAR_ZIPF)
 
 
+def short_guess(typo: str, word: str, cost: float, language: str) -> bool:
+    """A short word a plain edit (not a swap, a doubled, dropped or neighbouring letter, a vowel)
+    from anything but the commonest words: many words, names and loanwords are as near ("frere":
+    free, "coden": code, "pyaza": plaza; "tghe": the, "anbd": and are fixed)."""
+    return len(typo) <= SHORT_TYPO and cost >= FAR_COST and zipf(word, language) < SHORT_TYPO_ZIPF
+
+
+SHORT_TYPO, SHORT_TYPO_ZIPF = 5, 6.0
+
+
 def doubtful_split(word: str, split: morphology.Split, language: str, config: TyposConfig) -> bool:
     """Two words run together, or one misspelt? Either the word is a cheap slip of a common word
     ("afair": "a fair" or "affair"), or the split has no pair count behind it and the word is one
