@@ -204,7 +204,7 @@ def slip_not_two(word: str, split: morphology.Split | None, language: str, confi
     "bedore": before, not "bed ore"). With a pair count ("afair": "a fair" or "affair") both
     readings stand, and the word is left alone; a split that is one slip of a word ("playher":
     "play her" or "player") too."""
-    if language != "en":
+    if language != "en" or (split is None and not two_words(word, language, config)):
         return False
     if common_word_by_a_slip(word, language) is None:
         if split is not None or zipf(word, language):
