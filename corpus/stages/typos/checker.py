@@ -227,6 +227,10 @@ class Checker:
         chosen, evidence = self.by_neighbours(((word, seen), *fix.close), start, end, config.suspect_margin)
         if chosen is None or chosen == word or len(evidence["neighbours"]) < 2 or not all(evidence["pair_counts"][chosen]):
             return None  # both neighbours must pair with the twin: "are beng sold", not "Malaysian refiner and"
+        if fix.doubtful and seen >= config.suspect_zipf and not any(
+                count for key, count in zip(evidence["neighbours"], evidence["pair_counts"][chosen], strict=True)
+                if key.replace("_", "").strip() not in morphology.FUNCTION_WORDS):
+            return None  # a word the web writes this often needs a content word's say: "to defund the" stays
         return chosen, IN_CONTEXT, {**fix.detail, **evidence, ("seen_word" if fix.doubtful else "known_word"): True}
 
     def lowercase_fix(self, word: str) -> Fix | None:

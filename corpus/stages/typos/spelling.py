@@ -117,12 +117,18 @@ def nearest(word: str, language: str, config: TyposConfig) -> Fix | None:
 def _real(word: str, candidate: str, cost: float, seen: float, language: str, config: TyposConfig) -> bool:
     """A word wordfreq has seen is real, not a slip of `candidate`, unless the slip is cheap and the
     candidate far more common (`seen_max_cost`, `rare_gap`: "recieve"), or one slip and the candidate
-    far more common still (`seen_far_gap`: "whith", "throught", "reccomend"), or a doubled letter."""
-    if seen < config.seen_zipf or _undoubled(word, candidate):
+    far more common still (`seen_far_gap`: "whith", "throught", "reccomend"), or a doubled letter
+    and the candidate `DOUBLED_GAP` more common ("occured")."""
+    if seen < config.seen_zipf:
         return False
     gap = zipf(candidate, language) - seen
+    if _undoubled(word, candidate):
+        return gap < DOUBLED_GAP  # "occured" (2.8, "occurred" 4.6), not "punny" (2.1, "puny" 2.8)
     return not ((cost <= config.seen_max_cost and gap >= config.rare_gap)
                 or (cost <= FAR_COST and gap >= config.seen_far_gap and _added_or_doubled(word, candidate)))
+
+
+DOUBLED_GAP = 1.5  # a doubled letter typed once or a letter doubled: the candidate 30 times as frequent
 
 
 def _added_or_doubled(typo: str, word: str) -> bool:
