@@ -8,6 +8,7 @@ hitting a neighbouring key cost less than an arbitrary edit, so "imporved" is ne
 from __future__ import annotations
 
 import functools
+import re
 
 SWAP = 0.6
 DOUBLING = 0.5  # a letter typed twice, or a double letter typed once
@@ -45,7 +46,7 @@ def typo_cost(typo: str, word: str) -> float:
     """Weighted optimal-string-alignment distance from the intended `word` to the `typo`; in a long
     typo, two or three letters typed twice over cost one slip ("determinining", "telelevision")."""
     cost = _aligned(typo, word)
-    if len(typo) >= STUTTER_LENGTH:
+    if len(typo) >= STUTTER_LENGTH and _REPEATED.search(typo):
         for size in (2, 3):
             for at in range(size, len(typo) - size + 1):
                 if typo[at : at + size] == typo[at - size : at]:
@@ -54,6 +55,7 @@ def typo_cost(typo: str, word: str) -> float:
 
 
 STUTTER = 0.6
+_REPEATED = re.compile(r"([a-z]{2,3})\1")
 STUTTER_LENGTH = 8  # shorter words repeat syllables of their own ("haha", "tutu")
 
 
