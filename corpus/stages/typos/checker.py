@@ -168,7 +168,7 @@ class Checker:
         fix = spelling.nearest(lower, self.language, self.config)
         if fix is None:
             return None
-        if fix.doubtful:  # "a noticable difference": only where both neighbours say so
+        if fix.doubtful:  # "it recieved funding": only where both neighbours say so
             return self.rare_word_in_context(lower, start, end, fix) if token.islower() else None
         word, rule, detail = fix.word, SPELLING, fix.detail
         # A capitalised word opening a sentence may be a name ("Nacco Industries"): beyond one cheap
@@ -215,7 +215,7 @@ class Checker:
 
     def rare_word_in_context(self, word: str, start: int, end: int, fix: Fix | None = None) -> tuple[str, str, dict] | None:
         """A word the lists know but barely ("beng", "withing", "soem"), or a word wordfreq has seen
-        a cheap slip from one not far more common (`fix`, doubtful: "noticable"), is a typo only
+        a cheap slip from one not far more common (`fix`, doubtful: "recieved"), is a typo only
         when a far more common word one slip away fits both its neighbours and it does not."""
         config = self.config
         seen = zipf(word, self.language)
