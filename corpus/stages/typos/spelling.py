@@ -78,7 +78,7 @@ def nearest(word: str, language: str, config: TyposConfig) -> Fix | None:
     rather than "forme" (a cheap swap, rare). A word wordfreq has seen (`seen_zipf` or more) is
     real unless its correction is one cheap slip away (`seen_max_cost`) and `rare_gap` more
     frequent ("jewerly" 1.3 -> "jewelry" 4.1); only `doubt_gap` more frequent, the Fix is
-    `doubtful` and the word's neighbours decide ("had recieved the": 2.75 -> 5.16); "umami" and
+    `doubtful` and the word's neighbours decide ("it recieved funding": 2.75 -> 5.16); "umami" and
     "frunk" stay."""
     # The weighted cost of d edits is at least d / 2, so this bounds each score from above: only the
     # most promising candidates get the (slow, pure Python) weighted cost.
