@@ -57,9 +57,10 @@ FORMS_MAX = 200_000  # word forms whose first-pass rows are remembered per proce
 
 # A correctable token: letters only, lower case after the first letter (so no acronyms, no
 # "iPhone"), not touching digits, @, #, /, dots inside (URLs, e-mail), hyphens or apostrophes
-# but a possessive's ("the goverment's policies").
+# but a possessive's ("the goverment's policies"), nor an HTML entity left in the text
+# ("hasn&#8217;t" is no "has", "&rsquo;" no word).
 _TOKEN = re.compile(
-    r"(?<![\w@#/\\.'’-])(?<![^\x00-\x7f\s“”‘’«»„–—…])([A-Za-z][a-z]+)(?![\w@/\\-]|['’](?!s\b)|\.[A-Za-z0-9])"
+    r"(?<![\w@#/\\.'’&-])(?<![^\x00-\x7f\s“”‘’«»„–—…])([A-Za-z][a-z]+)(?![\w@/\\-]|['’](?!s\b)|\.[A-Za-z0-9]|&#?\w+;)"
 )
 # A lowercase compound's parts are words too ("a twpo-for-one split"); a capitalised one is a name
 # ("Suk-yeol").
@@ -94,7 +95,9 @@ class TyposConfig:
     seen_zipf: float = 1.0  # a word wordfreq sees this often is real ("frunk" 1.1, "umami" 2.4)...
     seen_max_cost: float = 0.8  # ...unless its correction is one cheap slip away (a swap, a doubled,
     # dropped or neighbouring letter, one vowel for another: "recieve", "jewerly")...
-    rare_gap: float = 2.0  # ...and this much more frequent ("recieve" 2.75, "receive" 5.0)...
+    rare_gap: float = 2.5  # ...and this much more frequent ("jewerly" 1.3, "jewelry" 4.1)...
+    doubt_gap: float = 1.5  # ...or this much, when both its neighbours pair with the correction and not
+    # with it ("it recieved funding": 2.75 and 5.16; "a guage of"); "an rsync cron job" stays (2.5, 4.6)...
     seen_far_gap: float = 2.5  # ...or one slip away and this much more frequent ("whith" 1.9, "with" 7.4)
     foreign_zipf: float = 3.5  # a word this frequent in another language and rare in English is foreign ("etapas")
     suspect_zipf: float = 2.5  # a listed word rarer than this in wordfreq...
@@ -227,15 +230,22 @@ class TyposStage(Stage):
         if not form.islower():
             return None
         split = spelling.run_together(lower, language, self.config)
+        slip = spelling.slip_not_two(lower, split, language, self.config)
+        split = None if slip else split
         if split is not None and spelling.doubtful_split(lower, split, language, self.config):
             return None  # "afair": "a fair" or "affair"
         derived = spelling.derived(lower, language, self.config) and not spelling.common_word_by_a_slip(lower, language)
         if split is not None and (morphology.plainly_two(split) or not derived):
             return split.text
-        if derived or spelling.two_words(lower, language, self.config):
+        if derived or (not slip and spelling.two_words(lower, language, self.config)):
             return None
         fix = spelling.nearest(lower, language, self.config)
-        if fix is None or fix.word is None or not spelling.plausible(lower, fix.word, fix.cost, language):
+        if (
+            fix is None
+            or fix.word is None
+            or not spelling.plausible(lower, fix.word, fix.cost, language)
+            or (spelling.short_guess(lower, fix.word, fix.cost, language))
+        ):
             return None
         return fix.word
 

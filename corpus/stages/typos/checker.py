@@ -142,6 +142,8 @@ class Checker:
         if self.foreign(lower) or self.quoted(start, end) or self.foreign_span(start, end):
             return None
         split = spelling.run_together(lower, self.language, self.config)
+        slip = spelling.slip_not_two(lower, split, self.language, self.config)
+        split = None if slip else split
         if token[0].isupper():
             twin = self.in_context(token, start, end)
             if twin:
@@ -170,11 +172,13 @@ class Checker:
             if token[0].isupper():
                 return None  # "Juston", "Forfas": a name may split into words too
             return split.text, SPLIT, split.detail
-        if spelling.two_words(lower, self.language, self.config):
+        if not slip and spelling.two_words(lower, self.language, self.config):
             return None  # two words run together, without the evidence to split them: never one word
         fix = spelling.nearest(lower, self.language, self.config)
         if fix is None:
             return None
+        if fix.doubtful:  # "it recieved funding": only where both neighbours say so
+            return self.rare_word_in_context(lower, start, end, fix) if token.islower() else None
         word, rule, detail = fix.word, SPELLING, fix.detail
         # A capitalised word opening a sentence may be a name ("Nacco Industries"): beyond one cheap
         # slip (a swap, a doubled or dropped letter), or when wordfreq has seen it, its correction
@@ -183,7 +187,11 @@ class Checker:
         if word is None or name_like:
             word, evidence = self.by_neighbours(fix.close, start, end)
             rule, detail = IN_CONTEXT, {**fix.detail, **evidence}
-        if word is None or not spelling.plausible(lower, word, fix.costs[word], self.language):
+        if (
+            word is None
+            or not spelling.plausible(lower, word, fix.costs[word], self.language)
+            or spelling.short_guess(lower, word, fix.costs[word], self.language)
+        ):
             return None
         if self.repeated(lower) and (fix.costs[word] > spelling.FAR_COST or motor_slip(lower, word)):
             return None  # "temporao" twice: a slip of the finger does not repeat itself
@@ -227,14 +235,17 @@ class Checker:
             self._variety = spelling.variety(self.text, self.language)
         return self._variety  # type: ignore[return-value]
 
-    def rare_word_in_context(self, word: str, start: int, end: int) -> tuple[str, str, dict] | None:
-        """A word the lists know but barely ("beng", "withing", "soem") is a typo only when a far
-        more common word one slip away fits both its neighbours and it does not."""
+    def rare_word_in_context(
+        self, word: str, start: int, end: int, fix: Fix | None = None
+    ) -> tuple[str, str, dict] | None:
+        """A word the lists know but barely ("beng", "withing", "soem"), or a word wordfreq has seen
+        a cheap slip from one not far more common (`fix`, doubtful: "recieved"), is a typo only
+        when a far more common word one slip away fits both its neighbours and it does not."""
         config = self.config
         seen = zipf(word, self.language)
-        if seen >= config.suspect_zipf or self.vocabulary.count(word) >= config.corpus_protects:
+        if (fix is None and seen >= config.suspect_zipf) or self.vocabulary.count(word) >= config.corpus_protects:
             return None
-        fix = self.lowercase_fix(word)
+        fix = fix or self.lowercase_fix(word)
         if fix is None or fix.cost > config.suspect_cost or self.foreign_span(start, end):
             return None
         chosen, evidence = self.by_neighbours(((word, seen), *fix.close), start, end, config.suspect_margin)
@@ -245,7 +256,17 @@ class Checker:
             or not all(evidence["pair_counts"][chosen])
         ):
             return None  # both neighbours must pair with the twin: "are beng sold", not "Malaysian refiner and"
-        return chosen, IN_CONTEXT, {**fix.detail, **evidence, "known_word": True}
+        if (
+            fix.doubtful
+            and seen >= config.suspect_zipf
+            and not any(
+                count
+                for key, count in zip(evidence["neighbours"], evidence["pair_counts"][chosen], strict=True)
+                if key.replace("_", "").strip() not in morphology.FUNCTION_WORDS
+            )
+        ):
+            return None  # a word the web writes this often needs a content word's say: "to defund the" stays
+        return chosen, IN_CONTEXT, {**fix.detail, **evidence, ("seen_word" if fix.doubtful else "known_word"): True}
 
     def lowercase_fix(self, word: str) -> Fix | None:
         """What a lowercase word is a typo of, unless it recurs in the corpus: a name or jargon ("dlrs")."""

@@ -31,10 +31,11 @@ class Fix:
     detail: dict
     seen: float = 0.0  # the word's own wordfreq zipf (0: wordfreq never saw it)
     costs: dict[str, float] = field(default_factory=dict)  # candidate -> weighted edits
+    doubtful: bool = False  # a seen word a cheap slip from a word not far more common: its neighbours decide
 
     @property
     def word(self) -> str | None:
-        return self.close[0][0] if len(self.close) == 1 else None
+        return self.close[0][0] if len(self.close) == 1 and not self.doubtful else None
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -82,7 +83,9 @@ def nearest(word: str, language: str, config: TyposConfig) -> Fix | None:
     scale) less `cost_weight` per weighted edit, so "frome" is "from" (one plain edit, very common)
     rather than "forme" (a cheap swap, rare). A word wordfreq has seen (`seen_zipf` or more) is
     real unless its correction is one cheap slip away (`seen_max_cost`) and `rare_gap` more
-    frequent ("recieve" 2.75 -> "receive" 5.0, a swap); "umami" and "frunk" stay."""
+    frequent ("jewerly" 1.3 -> "jewelry" 4.1); only `doubt_gap` more frequent, the Fix is
+    `doubtful` and the word's neighbours decide ("it recieved funding": 2.75 -> 5.16); "umami" and
+    "frunk" stay."""
     # The weighted cost of d edits is at least d / 2, so this bounds each score from above: only the
     # most promising candidates get the (slow, pure Python) weighted cost.
     promising = sorted(
@@ -98,14 +101,17 @@ def nearest(word: str, language: str, config: TyposConfig) -> Fix | None:
         return None
     score, cost, best = scored[0]
     seen = zipf(word, language)
-    if _real(word, best, cost, seen, language, config):
-        return None  # a rare real word ("subsea", "statins", "frunk"), not a misspelling of a common one
     candidates = [
         [candidate, round(cost_, 2), round(zipf_, 2)]
         for zipf_, cost_, candidate in (
             (score_ + config.cost_weight * cost_, cost_, candidate) for score_, cost_, candidate in scored[:4]
         )
     ]
+    if _real(word, best, cost, seen, language, config):
+        if cost <= config.seen_max_cost and zipf(best, language) - seen >= config.doubt_gap:
+            # "recieved" (2.75) and "received" (5.16): the word's neighbours must prefer the correction
+            return Fix(((best, score),), cost, {"candidates": candidates}, seen, {best: cost}, doubtful=True)
+        return None  # a rare real word ("subsea", "statins", "frunk"), not a misspelling of a common one
     # Of a seen word, only the candidates that pass the same test may win in context ("toing": not "thing").
     close = tuple(
         (candidate, score_)
@@ -130,14 +136,20 @@ def nearest(word: str, language: str, config: TyposConfig) -> Fix | None:
 def _real(word: str, candidate: str, cost: float, seen: float, language: str, config: TyposConfig) -> bool:
     """A word wordfreq has seen is real, not a slip of `candidate`, unless the slip is cheap and the
     candidate far more common (`seen_max_cost`, `rare_gap`: "recieve"), or one slip and the candidate
-    far more common still (`seen_far_gap`: "whith", "throught", "reccomend"), or a doubled letter."""
-    if seen < config.seen_zipf or _undoubled(word, candidate):
+    far more common still (`seen_far_gap`: "whith", "throught", "reccomend"), or a doubled letter
+    and the candidate `DOUBLED_GAP` more common ("occured")."""
+    if seen < config.seen_zipf:
         return False
     gap = zipf(candidate, language) - seen
+    if _undoubled(word, candidate):
+        return gap < DOUBLED_GAP  # "occured" (2.8, "occurred" 4.6), not "punny" (2.1, "puny" 2.8)
     return not (
         (cost <= config.seen_max_cost and gap >= config.rare_gap)
         or (cost <= FAR_COST and gap >= config.seen_far_gap and _added_or_doubled(word, candidate))
     )
+
+
+DOUBLED_GAP = 1.5  # a doubled letter typed once or a letter doubled: the candidate 30 times as frequent
 
 
 def _added_or_doubled(typo: str, word: str) -> bool:
@@ -187,6 +199,16 @@ def plausible(typo: str, word: str, cost: float, language: str) -> bool:
     return cost <= FAR_COST or frequency >= FAR_VERY_COMMON or (len(typo) >= FAR_LENGTH and frequency >= FAR_ZIPF)
 
 
+def short_guess(typo: str, word: str, cost: float, language: str) -> bool:
+    """A short word a plain edit (not a swap, a doubled, dropped or neighbouring letter, a vowel)
+    from anything but the commonest words: many words, names and loanwords are as near ("frere":
+    free, "coden": code, "pyaza": plaza; "tghe": the, "anbd": and are fixed)."""
+    return len(typo) <= SHORT_TYPO and cost >= FAR_COST and zipf(word, language) < SHORT_TYPO_ZIPF
+
+
+SHORT_TYPO, SHORT_TYPO_ZIPF = 5, 6.0
+
+
 def doubtful_split(word: str, split: morphology.Split, language: str, config: TyposConfig) -> bool:
     """Two words run together, or one misspelt? Either the word is a cheap slip of a common word
     ("afair": "a fair" or "affair"), or the split has no pair count behind it and the word is one
@@ -196,10 +218,36 @@ def doubtful_split(word: str, split: morphology.Split, language: str, config: Ty
     if split.pair_count:
         return False
     fix = nearest(word, language, config)
-    return fix is not None and any(
-        fix.costs[candidate] <= FAR_COST and plausible(word, candidate, fix.costs[candidate], language)
-        for candidate, _ in fix.close
+    return (
+        fix is not None
+        and not fix.doubtful
+        and any(
+            fix.costs[candidate] <= FAR_COST and plausible(word, candidate, fix.costs[candidate], language)
+            for candidate, _ in fix.close
+        )
     )
+
+
+def slip_not_two(word: str, split: morphology.Split | None, language: str, config: TyposConfig) -> bool:
+    """One misspelt word rather than two run together: a cheap slip (a swap, a doubled or dropped
+    letter) of a common word, or one slip of the only common word near a word wordfreq has never
+    seen and splits nowhere, where no English word pair backs the two-word reading ("thsi": this,
+    not "ths i"; "ammount": amount, not "am mount"; "addopted": adopted, not "add opted";
+    "bedore": before, not "bed ore"). With a pair count ("afair": "a fair" or "affair") both
+    readings stand, and the word is left alone; a split that is one slip of a word ("playher":
+    "play her" or "player") too."""
+    if language != "en" or (split is None and not two_words(word, language, config)):
+        return False
+    if common_word_by_a_slip(word, language) is None:
+        if split is not None or zipf(word, language):
+            return False
+        fix = nearest(word, language, config)
+        if fix is None or fix.word is None or fix.cost > FAR_COST or zipf(fix.word, language) < SLIP_ZIPF:
+            return False
+    if split is not None:
+        return not split.pair_count
+    pairs = wordlist.bigrams()
+    return not any(f"{word[:cut]} {word[cut:]}" in pairs for cut in range(1, len(word)))
 
 
 CHEAP_SLIP = 0.6  # a swap, or a letter doubled or left out
