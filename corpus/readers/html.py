@@ -7,7 +7,7 @@ Two routes, both followed by the boilerplate stage:
   left (share bars, promos, contact lines; see corpus/rules/generic.toml). Measured with
   `python -m benchmarks boilerplate` (token 4-gram F1 as Zyte's evaluate.py) it is the better
   route on Zyte's 181 news pages and on trafilatura's 258-page eval set, and about even on
-  CleanPortalEval's 71 (see README). Its settings (`_MAIN_TEXT_OPTIONS`) were chosen by
+  CleanPortalEval's 71 (see docs/benchmarks.md). Its settings (`_MAIN_TEXT_OPTIONS`) were chosen by
   measurement, see there. A page where it finds no main text is not given its visible text
   instead: the reader drops it as `no_main_text` (the dropped record keeps the visible text),
   since quietly falling back would put whole menus and footers into a corpus of articles.

@@ -32,7 +32,7 @@ from corpus.readers.webpage import UnparsedHtml
 from corpus.stages.encoding import EncodingConfig, EncodingStage
 from tests.conftest import DATA, SEEDS
 
-# Every reason a read can give (README's reasons table, stage `read`).
+# Every reason a read can give (docs/output.md's reasons table, stage `read`).
 READ_REASONS = {
     "invalid_json",
     "not_an_object",

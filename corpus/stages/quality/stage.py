@@ -3,8 +3,8 @@ that drop junk, each drop naming its rule and carrying every signal's value.
 
 The stage never edits text. It runs after the language stage (rules can be limited to
 languages) and before typos and dedup: a junk page dropped here neither protects its
-misspellings in the typo stage's word counts nor becomes the copy dedup keeps (README,
-"Quality").
+misspellings in the typo stage's word counts nor becomes the copy dedup keeps (docs/stages/quality.md,
+"Where it runs").
 """
 
 from __future__ import annotations
