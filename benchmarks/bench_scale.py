@@ -130,7 +130,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="20000,200000,2000000", help="documents, --skip language,typos")
     parser.add_argument("--all-stages", default="20000,200000", help="documents, with every stage")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--resume-trials", type=int, default=0, help="kill -9 and resume a 50k run this often")
+    parser.add_argument("--resume-trials", type=int, default=0, help="kill -9 and resume a run this often")
+    parser.add_argument("--resume-documents", type=int, default=50_000, help="the size of that run")
     parser.add_argument(
         "--dedup-check",
         type=int,
@@ -173,7 +174,7 @@ def main(argv: list[str] | None = None) -> None:
     if before is not None and args.dedup_check:
         _same_dedup_decisions(work, args.dedup_check, args.workers, before)
     if args.resume_trials:
-        _resume_trials(work, args.resume_trials, args.workers)
+        _resume_trials(work, args.resume_trials, args.workers, args.resume_documents)
 
 
 def _same_dedup_decisions(work: Path, docs: int, workers: int, before: Path) -> None:
