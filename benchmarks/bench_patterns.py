@@ -11,6 +11,7 @@ whether both ways remove exactly the same lines.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import subprocess
@@ -38,7 +39,8 @@ def documents() -> dict[str, list[Document]]:
 
 
 def run(docs: Sequence[Document]) -> tuple[float, list[str]]:
-    """CPU seconds of the stage over `docs`, and its output."""
+    """CPU seconds of the stage over copies of `docs` (it edits the documents it is given), and its output."""
+    docs = copy.deepcopy(list(docs))
     started = time.process_time()
     stage = BoilerplateStage(BoilerplateConfig(), load_rule_files(None))
     with tempfile.TemporaryDirectory() as folder:
