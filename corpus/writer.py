@@ -103,39 +103,27 @@ def document_row(ordinal: int, doc: Document) -> dict[str, Any]:
 
 
 def edit_rows(ordinal: int, doc_id: str, edits: Sequence[Edit]) -> list[dict[str, Any]]:
-    return [
-        {
-            ORDINAL: ordinal,
-            "id": doc_id,
-            "seq": e.seq,
-            "stage": e.stage,
-            "rule": e.rule,
-            "start": e.start,
-            "end": e.end,
-            "before": e.before,
-            "after": e.after,
-            "detail": e.detail,
-        }
-        for e in edits
-    ]
+    return [{ORDINAL: ordinal, "id": doc_id, **_edit_fields(e)} for e in edits]
 
 
 def spill_row(ordinal: int, doc: Document) -> dict[str, Any]:
     row = document_row(ordinal, doc)
-    row["edits"] = [
-        {
-            "seq": e.seq,
-            "stage": e.stage,
-            "rule": e.rule,
-            "start": e.start,
-            "end": e.end,
-            "before": e.before,
-            "after": e.after,
-            "detail": e.detail,
-        }
-        for e in doc.edits
-    ]
+    row["edits"] = [_edit_fields(e) for e in doc.edits]
     return row
+
+
+def _edit_fields(e: Edit) -> dict[str, Any]:
+    """An edit's fields, in the column order of edits.parquet and of the spill's edits."""
+    return {
+        "seq": e.seq,
+        "stage": e.stage,
+        "rule": e.rule,
+        "start": e.start,
+        "end": e.end,
+        "before": e.before,
+        "after": e.after,
+        "detail": e.detail,
+    }
 
 
 def read_spill(path: Path) -> Iterator[tuple[int, Document]]:
