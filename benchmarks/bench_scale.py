@@ -62,6 +62,12 @@ def inputs(work: Path, docs: int) -> Path:
     return folder
 
 
+def clean_command(source: Path, out: Path, *, workers: int, skip: str | None, extra: tuple[str, ...] = ()) -> list[str]:
+    """`corpus clean` as this benchmark runs it, with this interpreter."""
+    command = [sys.executable, "-m", "corpus", "clean", str(source), "-o", str(out), "--workers", str(workers)]
+    return [*command, *(["--skip", skip] if skip else []), *extra]
+
+
 def clean(
     source: Path,
     out: Path,
@@ -72,20 +78,7 @@ def clean(
     extra: tuple[str, ...] = (),
 ) -> tuple[Measured, int]:
     """One `corpus clean`, measured: the process tree's peak memory and the largest disk use seen."""
-    command = [
-        sys.executable,
-        "-m",
-        "corpus",
-        "clean",
-        str(source),
-        "-o",
-        str(out),
-        "--overwrite",
-        "--workers",
-        str(workers),
-        *(["--skip", skip] if skip else []),
-        *extra,
-    ]
+    command = clean_command(source, out, workers=workers, skip=skip, extra=("--overwrite", *extra))
     environment = dict(os.environ)
     if pythonpath is not None:
         environment["PYTHONPATH"] = str(pythonpath)
@@ -240,19 +233,7 @@ def _resume_trials(work: Path, trials: int, workers: int, docs: int = 50_000) ->
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(work / ".resume-out.partial", ignore_errors=True)
         moment = rng.uniform(0.05, 0.95) * measured.seconds
-        command = [
-            sys.executable,
-            "-m",
-            "corpus",
-            "clean",
-            str(source),
-            "-o",
-            str(out),
-            "--workers",
-            str(workers),
-            "--skip",
-            f"{SKIP},{NEW_STAGES}",
-        ]
+        command = clean_command(source, out, workers=workers, skip=f"{SKIP},{NEW_STAGES}")
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(moment)
