@@ -229,7 +229,10 @@ def _resume_trials(work: Path, trials: int, workers: int, docs: int = 50_000) ->
     identical = 0
     redone: list[float] = []
     out = work / "resume-out"
-    for trial in range(trials):
+    attempts = 0
+    while len(redone) < trials and attempts < 3 * trials:  # a run that finishes before its kill moment is drawn again
+        attempts += 1
+        trial = len(redone)
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(work / ".resume-out.partial", ignore_errors=True)
         moment = rng.uniform(0.05, 0.95) * measured.seconds
@@ -238,7 +241,7 @@ def _resume_trials(work: Path, trials: int, workers: int, docs: int = 50_000) ->
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(moment)
         if process.poll() is not None:  # it finished first: no kill to resume from
-            print(f"  trial {trial + 1:>2}: the run finished within {moment:.1f} s, before the kill", flush=True)
+            print(f"  (the run finished within {moment:.1f} s, before its kill: drawn again)", flush=True)
             continue
         process.send_signal(signal.SIGKILL)
         process.wait()
