@@ -97,7 +97,7 @@ def clean(
     done[0] = True
     watcher.join()
     if measured.returncode != 0:
-        raise RuntimeError(f"corpus clean failed on {source}: {measured.stderr.strip().splitlines()[-1:]}")
+        raise RuntimeError(f"corpus clean failed on {source}:\n{measured.stderr.strip()[-2000:]}")
     return measured, max(peak_disk[0], disk_bytes(out))
 
 

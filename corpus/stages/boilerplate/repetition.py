@@ -90,11 +90,18 @@ def line_rows(docs: Sequence[Document], max_chars: int) -> dict[str, dict[str, l
 def count_lines(store: Any) -> None:
     """Count each distinct page identity once (per site, and over the input), keep the lines seen
     on two pages or more, and hand each batch its lines' counts."""
+    # The distinct (line, page) pairs are a table of their own before they are counted: a grouped
+    # count(DISTINCT ...), or the two GROUP BYs in one query, ran out of DuckDB's memory limit on 2
+    # million documents (30 million lines), where each step alone spills to disk.
+    store.execute("CREATE TEMP TABLE line_pages AS SELECT line, page FROM lines GROUP BY line, page")
     store.execute("""CREATE TEMP TABLE corpus_counts AS
-        SELECT line, count(DISTINCT page) AS documents FROM lines GROUP BY line HAVING documents >= 2""")
+        SELECT line, count(*) AS documents FROM line_pages GROUP BY line HAVING documents >= 2""")
+    store.execute("DROP TABLE line_pages")
+    store.execute("""CREATE TEMP TABLE site_line_pages AS
+        SELECT site, line, page FROM lines WHERE site IS NOT NULL GROUP BY site, line, page""")
     store.execute("""CREATE TEMP TABLE site_counts AS
-        SELECT site, line, count(DISTINCT page) AS documents FROM lines WHERE site IS NOT NULL
-        GROUP BY site, line HAVING documents >= 2""")
+        SELECT site, line, count(*) AS documents FROM site_line_pages GROUP BY site, line HAVING documents >= 2""")
+    store.execute("DROP TABLE site_line_pages")
     store.lookup("""SELECT l._batch, l.site, l.line, c.documents AS corpus, s.documents AS on_site
         FROM lines l LEFT JOIN corpus_counts c ON c.line = l.line
         LEFT JOIN site_counts s ON s.site = l.site AND s.line = l.line

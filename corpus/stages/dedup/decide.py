@@ -228,9 +228,14 @@ def _passages(store: Any, settings: Settings, earlier: int) -> None:
     union_earlier = "UNION SELECT passage_hash FROM previous_passages" if earlier else ""
     earlier_id = "e.id" if earlier else "NULL"
     earlier_join = "LEFT JOIN previous_passages e ON e.passage_hash = p.hash" if earlier else ""
+    # The distinct (passage, document) pairs as a table of their own, then counted: a grouped
+    # count(DISTINCT ...) holds its groups' sets in memory, where a plain GROUP BY spills to disk.
+    store.execute("""CREATE TEMP TABLE passage_documents AS
+        SELECT hash, _ordinal FROM paragraphs WHERE _ordinal NOT IN (SELECT _ordinal FROM duplicates)
+        GROUP BY hash, _ordinal""")
     store.execute(f"""CREATE TEMP TABLE repeated AS
-        SELECT hash FROM paragraphs WHERE _ordinal NOT IN (SELECT _ordinal FROM duplicates)
-        GROUP BY hash HAVING count(DISTINCT _ordinal) > 1 {union_earlier}""")
+        SELECT hash FROM passage_documents GROUP BY hash HAVING count(*) > 1 {union_earlier}""")
+    store.execute("DROP TABLE passage_documents")
     query = f"""
         SELECT p._ordinal, p.number, p.hash, p.words, d.words AS total, {earlier_id} AS earlier
           FROM paragraphs p SEMI JOIN repeated r ON r.hash = p.hash JOIN docs d USING (_ordinal) {earlier_join}
