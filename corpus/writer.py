@@ -10,10 +10,12 @@ be put together a chunk at a time, in bounded memory.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +46,9 @@ QUALITY_STRUCT = pl.Struct(
         for family in FAMILIES
     }
 )
+# documents.parquet's columns, in order: the one place they are declared. Each holds the Document field
+# of its name but those `_WRITTEN` makes otherwise (`document_row`); the spill adds the edits, and is
+# read back into Documents (`read_spill`).
 DOCUMENT_SCHEMA = {
     "id": pl.String,
     "source": pl.String,
@@ -83,23 +88,17 @@ PART_ROWS = 4096  # rows of one table buffered before they are written (a chunk 
 PART_BYTES = 32 << 20  # ...or fewer, when their text is this long
 
 
+# The columns that are not a Document field as it stands: how each is made from the document.
+_WRITTEN: dict[str, Callable[[Document], Any]] = {
+    "n_edits": lambda doc: len(doc.edits),  # the edits themselves go to edits.parquet (and the spill)
+    "metadata": lambda doc: metadata_json(doc.metadata),
+}
+_COLUMNS = tuple((column, _WRITTEN.get(column) or attrgetter(column)) for column in DOCUMENT_SCHEMA)
+_FIELDS = tuple(field.name for field in dataclasses.fields(Document))
+
+
 def document_row(ordinal: int, doc: Document) -> dict[str, Any]:
-    return {
-        ORDINAL: ordinal,
-        "id": doc.id,
-        "source": doc.source,
-        "url": doc.url,
-        "text": doc.text,
-        "language": doc.language,
-        "language_score": doc.language_score,
-        "published": doc.published,
-        "author": doc.author,
-        "encoding": doc.encoding,
-        "original_sha256": doc.original_sha256,
-        "n_edits": len(doc.edits),
-        "metadata": metadata_json(doc.metadata),
-        "quality": doc.quality,
-    }
+    return {ORDINAL: ordinal, **{column: value(doc) for column, value in _COLUMNS}}
 
 
 def edit_rows(ordinal: int, doc_id: str, edits: Sequence[Edit]) -> list[dict[str, Any]]:
@@ -128,23 +127,11 @@ def _edit_fields(e: Edit) -> dict[str, Any]:
 
 def read_spill(path: Path) -> Iterator[tuple[int, Document]]:
     for row in pl.read_parquet(path).iter_rows(named=True):
-        doc = Document(
-            id=row["id"],
-            source=row["source"],
-            text=row["text"],
-            url=row["url"],
-            # stdlib json: orjson would turn integers beyond 64 bits into floats
-            encoding=row["encoding"],
-            metadata=json.loads(row["metadata"]),
-            original_sha256=row["original_sha256"],
-            language=row["language"],
-            language_score=row["language_score"],
-            published=row["published"],
-            author=row["author"],
-            quality=row["quality"],
-            edits=[Edit(**edit) for edit in row["edits"]],
-        )
-        yield row[ORDINAL], doc
+        fields = {name: row[name] for name in _FIELDS}  # a Document field without a column fails here
+        # stdlib json: orjson would turn integers beyond 64 bits into floats
+        fields["metadata"] = json.loads(fields["metadata"])
+        fields["edits"] = [Edit(**edit) for edit in fields["edits"]]
+        yield row[ORDINAL], Document(**fields)
 
 
 def fsync_file(path: Path) -> None:

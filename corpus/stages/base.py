@@ -39,7 +39,7 @@ STAGE_ERROR = "stage_error"
 
 
 class Stage:
-    """Base class for pipeline stages; the module name is the stage's name everywhere."""
+    """Base class for pipeline stages; the module's (or package's) name is the stage's name everywhere."""
 
     name: ClassVar[str]
     config_class: ClassVar[type]

@@ -18,11 +18,12 @@ from rapidfuzz.distance import OSA
 from corpus.stages.typos import morphology, spelling
 from corpus.stages.typos import words as wordlist
 from corpus.stages.typos.spelling import Fix
+from corpus.stages.typos.tokens import WORD
 from corpus.stages.typos.weights import motor_slip
 from corpus.stages.typos.words import zipf
 
 if TYPE_CHECKING:
-    from corpus.stages.typos import TyposConfig, TyposStage
+    from corpus.stages.typos.stage import TyposConfig, TyposStage
     from corpus.stages.typos.vocabulary import Counts
 
 SPELLING = "typos.spelling"
@@ -36,7 +37,6 @@ FOREIGN_GAP = 2.0  # ...and this much more frequent there than in English ("roda
 MISSING_PAIR = 5.0  # log10 of how often a pair missing from symspellpy's counts is taken to occur
 TWIN_ZIPF = 3.5  # a capitalised word's corpus twin must be a common English word ("South"), not a name ("Zelensky")
 
-_WORD = re.compile(r"[A-Za-z]+(?:['’.-][A-Za-z]+)*")  # a word form as the first pass counts it: no outer punctuation
 _NEIGHBOUR_BEFORE = re.compile(r"([A-Za-z]+)[ \t]+$")
 _NEIGHBOUR_AFTER = re.compile(r"[ \t]+([A-Za-z]+)")
 _SPAN_BEFORE = re.compile(r"(\S+)[ \t]+$")
@@ -364,7 +364,7 @@ def capitalised_neighbours(text: str, start: int, end: int) -> list[tuple[str | 
     (word before, None) and (None, word after): the only evidence for a capitalised word's twin
     ("Soth Korea", "U.S. Preident"; "Pont said" is none). Words as the first pass counts them."""
     window_before, window_after = text[max(0, start - 40) : start], text[end : end + 40]
-    before, after = _WORD.findall(window_before), _WORD.findall(window_after)
+    before, after = WORD.findall(window_before), WORD.findall(window_after)
     neighbours: list[tuple[str | None, str | None]] = []
     if before and window_before.rstrip(" \t").endswith(before[-1]) and before[-1][0].isupper():
         neighbours.append((before[-1], None))

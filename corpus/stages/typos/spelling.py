@@ -16,7 +16,7 @@ from corpus.stages.typos.weights import typo_cost
 from corpus.stages.typos.words import zipf
 
 if TYPE_CHECKING:
-    from corpus.stages.typos import TyposConfig
+    from corpus.stages.typos.stage import TyposConfig
 
 MAX_SCORED = 12  # candidates per unknown word given the weighted cost
 
