@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import subprocess
 import sys
 import warnings
@@ -19,6 +20,9 @@ from corpus import cli
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
+# The progress line a run prints on stderr every 30 s when stderr is not a terminal ("corpus:
+# pass 1/4: 512 documents read, ..."): how many a run prints depends on the machine's load.
+_PROGRESS = re.compile(r"corpus: (?!error:)[^:]+: ")
 DATA = Path(os.environ.get("CORPUS_BENCH_DATA", REPO.parent / "shared" / "benchmarks" / "data"))
 
 
@@ -30,6 +34,12 @@ def shared_data(*parts: str) -> Path:
             pytest.fail(f"benchmark data missing in CI: {path}")
         pytest.skip(f"benchmark data not found: {path}")
     return path
+
+
+def messages(stderr: str | bytes) -> list[str]:
+    """The lines of a run's stderr but its progress lines, which come with time, not behaviour."""
+    text = stderr.decode() if isinstance(stderr, bytes) else stderr
+    return [line for line in text.strip().splitlines() if not _PROGRESS.match(line)]
 
 
 @dataclass(frozen=True)
