@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -586,24 +586,32 @@ def _print_summary(summary: pipeline.RunSummary, out: str | Path) -> None:
 
 
 def main() -> None:
+    """The installed `corpus` command."""
     signal.signal(signal.SIGTERM, _terminated)  # clean up like Ctrl-C: no staging folder, no orphan workers
+    sys.exit(run())
+
+
+def run(args: Sequence[str] | None = None, prog_name: str | None = None) -> int:
+    """The command line on `args` (default: sys.argv[1:]), its exit status returned and any error
+    printed as one line on stderr: `main` without the process around it, so tests run it in-process."""
     try:
-        cli.main(standalone_mode=False)
+        cli.main(args=args, prog_name=prog_name, standalone_mode=False)
     except CorpusError as error:
-        _fail(error.line(), error.exit_code)
+        return _fail(error.line(), error.exit_code)
     except click.exceptions.Abort:
-        _fail("interrupted", 1)
+        return _fail("interrupted", 1)
     except click.ClickException as error:  # usage errors from click itself
         ctx = getattr(error, "ctx", None)  # a UsageError's: the command it was given to
-        _fail(f"{ctx.command_path if ctx else 'corpus'}: {error.format_message()}", 2)
+        return _fail(f"{ctx.command_path if ctx else 'corpus'}: {error.format_message()}", 2)
     except KeyboardInterrupt:
-        _fail("interrupted", 130)
+        return _fail("interrupted", 130)
+    return 0
 
 
 def _terminated(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _fail(line: str, code: int) -> None:
+def _fail(line: str, code: int) -> int:
     print(f"corpus: error: {line}", file=sys.stderr)
-    sys.exit(code)
+    return code

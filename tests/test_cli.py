@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from tests.conftest import SEEDS, run_cli
+from tests.conftest import SEEDS, run_cli, run_installed
 from tests.test_readers import broken_inputs
 
 TABLES = ("documents.parquet", "edits.parquet", "dropped.parquet")
@@ -101,6 +101,15 @@ def test_errors_are_one_line_with_where_what_and_how(tmp_path: Path) -> None:
 
     usage = run_cli("clean", SEEDS)
     assert usage.returncode == 2 and usage.stderr.startswith("corpus: error:") and "--out" in usage.stderr
+
+
+def test_the_installed_command_exits_with_the_status_and_the_line_the_tests_see_in_process(tmp_path: Path) -> None:
+    """The other tests run the command in-process (run_cli); the entry point wraps the same code."""
+    for run in (run_cli, run_installed):
+        missing = run("clean", tmp_path / "nope", "-o", tmp_path / "out")
+        assert missing.returncode == 2
+        assert missing.stderr == f"corpus: error: {tmp_path / 'nope'}: no such file or folder (check the input path)\n"
+        assert missing.stdout == ""
 
 
 def test_config_file_and_flags_override_defaults(tmp_path: Path) -> None:

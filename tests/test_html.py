@@ -11,7 +11,6 @@ import gzip
 import json
 import random
 import re
-import subprocess
 import sys
 import tarfile
 from functools import cache
@@ -24,7 +23,7 @@ from corpus.document import Document, ReadFailure
 from corpus.errors import ConfigError
 from corpus.readers.html import HtmlPage, html_page, sniff_charset
 from corpus.readers.webpage import UnparsedHtml
-from tests.conftest import shared_data
+from tests.conftest import run_cli, shared_data
 
 ZYTE = "boilerplate-zyte-article-extraction-benchmark"
 GUARDIAN = "5fa3154ec031ab35411a457d78eb5aa92c0e803c5329bd05c001e6d64009e206"  # en, 730 KB
@@ -319,17 +318,13 @@ def test_main_mode_without_trafilatura_is_a_config_error(monkeypatch: pytest.Mon
         html_page(_raw(GUARDIAN), mode="main")  # the library call says so too, not an empty page
 
 
-def test_cli_without_trafilatura_fails_in_one_line_before_reading(tmp_path: Path) -> None:
+def test_cli_without_trafilatura_fails_in_one_line_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "page.html").write_bytes(_raw(GUARDIAN))
     (tmp_path / "corpus.toml").write_text('[read]\nhtml_mode = "main"\n')
-    hide = "import sys; sys.modules['trafilatura'] = None; from corpus.cli import main; sys.argv[0] = 'corpus'; main()"
-    result = subprocess.run(
-        [sys.executable, "-c", hide, "clean", "page.html", "-o", "out"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=300,
-    )
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # import trafilatura now raises ImportError
+    result = run_cli("clean", "page.html", "-o", "out", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         'corpus: error: [read] html_mode = "main": needs trafilatura, which is not installed '

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEEDS, run_cli
+from tests.conftest import SEEDS, messages, run_cli
 from tests.test_resume import inputs, journal, start, stories, wait_for  # noqa: F401  (fixtures)
 
 
@@ -39,10 +39,10 @@ def test_a_full_disk_is_one_line_and_leaves_the_previous_output_as_it_was(small_
         "language,typos",
     )
     assert result.returncode == 1
-    assert result.stderr == (
+    assert messages(result.stderr) == [
         f"corpus: error: {small_disk / 'out'}: cannot write the output: No space left on "
-        "device; nothing was published (free space, then run again)\n"
-    )
+        "device; nothing was published (free space, then run again)"
+    ]
     assert sorted(path.name for path in small_disk.iterdir()) == ["out"]  # no staging folder, no lock
     assert {path.name: path.read_bytes() for path in (small_disk / "out").iterdir()} == before
 
@@ -90,7 +90,7 @@ def test_what_appears_at_the_output_during_a_run_is_never_replaced(inputs: Path)
     (inputs / "out-taken" / "mine.txt").write_text("a user's file")
     _, stderr = process.communicate(timeout=300)
     assert process.returncode == 1
-    assert stderr.decode().strip().splitlines() == [
+    assert messages(stderr) == [
         f"corpus: error: {inputs / 'out-taken'}: something else appeared at the output path during the run, "
         f"so the finished output was not put there; it is complete in {inputs / '.out-taken.partial'} "
         "(move it into place yourself)"

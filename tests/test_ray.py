@@ -22,7 +22,7 @@ import pytest
 from corpus import pipeline
 from corpus.config import load_config
 from corpus.stages.encoding import EncodingStage
-from tests.conftest import SEEDS, run_cli, shared_data
+from tests.conftest import SEEDS, run_cli, run_installed, shared_data
 from tests.stages_for_tests import KillingStage, RepeatedLinesStage
 from tests.test_dedup import (
     _FIELD,
@@ -209,7 +209,8 @@ def test_ray_is_imported_only_for_the_ray_engine(tmp_path: Path) -> None:
 
 
 def test_an_unreachable_cluster_is_one_line(tmp_path: Path) -> None:
-    result = run_cli("clean", SEEDS, "-o", tmp_path / "out", "--engine", "ray", "--ray-address", "127.0.0.1:9")
+    # the installed command: this test process is connected to the session's cluster already
+    result = run_installed("clean", SEEDS, "-o", tmp_path / "out", "--engine", "ray", "--ray-address", "127.0.0.1:9")
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "cannot start or reach the Ray cluster at 127.0.0.1:9" in result.stderr
     assert not (tmp_path / "out").exists()

@@ -15,7 +15,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import messages, run_cli
 from tests.test_dedup import lightly_edited, resendable, stories  # noqa: F401  (a fixture)
 
 TABLES = (
@@ -83,17 +83,33 @@ def wait_for(process: subprocess.Popen[bytes], folder: Path, out: str, reached) 
     raise AssertionError("the run never reached the point to stop it at")
 
 
-def run_processes(marker: str) -> list[int]:
-    """Processes (the run and its workers) whose command line names `marker`."""
+def run_processes(folder: Path, out: str) -> list[int]:
+    """Processes (the run and its workers) working in `folder` whose command line names `-o out`:
+    the working folder tells them from another test session's runs of the same command."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if marker.encode() in (entry / "cmdline").read_bytes():
+                if (
+                    f"-o\0{out}\0".encode() in (entry / "cmdline").read_bytes()
+                    and (entry / "cwd").resolve() == folder.resolve()
+                ):
                     found.append(int(entry.name))
             except OSError:
                 pass
     return found
+
+
+def gone(folder: Path, out: str, seconds: float = 60) -> bool:
+    """Whether the run writing `out` from `folder` and its workers are all gone within `seconds`
+    (the workers see their parent die through PR_SET_PDEATHSIG at once; exiting takes what the
+    machine's load gives)."""
+    deadline = time.monotonic() + seconds
+    while run_processes(folder, out):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 def identical(first: Path, second: Path) -> bool:
@@ -121,8 +137,7 @@ def test_a_run_killed_at_any_point_resumes_to_the_same_bytes(inputs: Path, refer
     process.communicate(timeout=60)
     if stopped:
         assert not (inputs / out).exists()  # never published half-made
-        time.sleep(0.5)  # the workers see their parent gone (PR_SET_PDEATHSIG) at once
-        assert run_processes(f"-o\0{out}\0") == [], "workers outlived the killed run"
+        assert gone(inputs, out), "workers outlived the killed run"
         refused = run_cli("clean", "part0.jsonl", "part1.jsonl", "-o", out, cwd=inputs)
         assert refused.returncode == 2
         assert "an unfinished run is in" in refused.stderr and "--resume" in refused.stderr
@@ -141,7 +156,7 @@ def test_sigterm_keeps_the_work_done_and_resume_finishes_it(inputs: Path, refere
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=60)  # returns only once no worker holds the pipes
     assert process.returncode == 130
-    assert stderr.decode().strip().splitlines() == [
+    assert messages(stderr) == [
         "corpus: error: out-term: interrupted; the work done so far is kept "
         "(continue it with the same command and --resume)"
     ]

@@ -1,4 +1,5 @@
-"""The time budget of `re` matching per document: a timer signal interrupts a pattern that runs past it."""
+"""The time budget of `re` matching per document: a CPU timer's signal interrupts a pattern that
+runs past it."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar
 
-# Seconds a document's rule matching may take, per rule file, before `re` matching is cut short
-# and the document dropped: the shipped rules take about 2 ms for a whole web page (8
-# microseconds a line), so only a runaway pattern comes near.
+# CPU seconds a document's rule matching may take, per rule file, before `re` matching is cut
+# short and the document dropped: the shipped rules take about 2 ms for a whole web page (8
+# microseconds a line), so only a runaway pattern comes near. CPU time, not the clock's: a loaded
+# machine (other processes, swapping) must not drop a document that an idle one keeps.
 BUDGET_SECONDS = 1.0
 PER_LINE_SECONDS = 0.0001
 
@@ -37,22 +39,23 @@ class _Alarm(RegexTimeout):
 @contextmanager
 def time_budget(seconds: float = BUDGET_SECONDS) -> Iterator[None]:
     """`re` matching inside the block (UserPattern's fallback) is interrupted with RegexTimeout
-    once the block has run `seconds`; RE2 and other code are never interrupted. A timer signal
-    does it (`re` checks for signals as it backtracks): one per block, not per match, so the
-    cost is a few system calls per document. Nested blocks share the outer budget; off the main
+    once the process has spent `seconds` of CPU time in the block; RE2 and other code are never
+    interrupted. A timer signal on the process's CPU time in user mode (ITIMER_VIRTUAL) does it
+    (`re` checks for signals as it backtracks): one per block, not per match, so the cost is a
+    few system calls per document. Nested blocks share the outer budget; off the main
     thread, where signals cannot be used, there is no budget."""
     global _deadline_armed, _expired
     if _deadline_armed or threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    previous = signal.signal(signal.SIGVTALRM, _on_alarm)
     _deadline_armed, _expired = True, False
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, previous)
         _deadline_armed = False
 
 
