@@ -18,11 +18,11 @@ from benchmarks.boilerplate_sets import cleaneval_gold
 from corpus import Edit, replay
 from corpus.document import Document
 from corpus.readers.html import html_page
-from corpus.rules import load_rule_files
+from corpus.rules import load_rules, normalise_line
 from corpus.stages.boilerplate import BoilerplateConfig, BoilerplateStage
 from corpus.stages.boilerplate.lines import make_unit
 from corpus.stages.boilerplate.repetition import LineCounts
-from corpus.stages.boilerplate.site_rules import SiteRules, compile_rule_files, normalise_line, removals
+from corpus.stages.boilerplate.site_rules import SiteRules, removals, site_rules
 from tests.conftest import shared_data
 from tests.test_boilerplate import SIGN_OFF, run, stage_edits, text_lines
 
@@ -168,7 +168,7 @@ GOLD_CHROME = {
 def _generic_rules(empty: Path) -> SiteRules:
     """generic.toml as shipped (`empty`: a rules folder with nothing in it)."""
     empty.mkdir(exist_ok=True)
-    (generic,) = [rules for rules in compile_rule_files(load_rule_files(empty)) if rules.applies_to_all]
+    (generic,) = [rules for rules in site_rules(load_rules(empty)) if rules.applies_to_all]
     return generic
 
 
@@ -211,7 +211,7 @@ def test_no_generic_rule_removes_a_line_of_a_wire_story(tmp_path: Path) -> None:
     from benchmarks.bench_pipeline import reuters_stories
 
     (tmp_path / "rules").mkdir()
-    stage = BoilerplateStage(BoilerplateConfig(), load_rule_files(tmp_path / "rules"))
+    stage = BoilerplateStage(BoilerplateConfig(), load_rules(tmp_path / "rules"))
     hits = []
     for story in reuters_stories():
         doc = stage.apply(Document(id=story["id"], source=story["id"], text=story["text"]), LineCounts())
