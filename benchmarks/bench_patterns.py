@@ -26,7 +26,7 @@ from benchmarks.boilerplate_sets import zyte_text
 from corpus import patterns
 from corpus.document import Document
 from corpus.firstpass import apply_in_process
-from corpus.rules import load_rule_files
+from corpus.rules import load_rules
 from corpus.stages.boilerplate import BoilerplateConfig, BoilerplateStage
 
 TRIALS = 3
@@ -42,7 +42,7 @@ def run(docs: Sequence[Document]) -> tuple[float, list[str]]:
     """CPU seconds of the stage over copies of `docs` (it edits the documents it is given), and its output."""
     docs = copy.deepcopy(list(docs))
     started = time.process_time()
-    stage = BoilerplateStage(BoilerplateConfig(), load_rule_files(None))
+    stage = BoilerplateStage(BoilerplateConfig(), load_rules(None))
     with tempfile.TemporaryDirectory() as folder:
         outcomes = apply_in_process(stage, docs, Path(folder))
     texts = [outcome.text if isinstance(outcome, Document) else "" for outcome in outcomes]
