@@ -38,6 +38,7 @@ __all__ = [
     "CutBefore",
     "ExactLine",
     "LinePattern",
+    "NO_RULES",
     "RuleFile",
     "RuleSet",
     "Site",
