@@ -1,5 +1,6 @@
 """Rule patterns: what running them on RE2 (linear time, unable to hang) costs the boilerplate
-stage, against every pattern on Python's `re` (what the stage did before), in the same run.
+stage, against every pattern on Python's `re` (what the stage did before), in the same run; and
+what the literal prefilter (stages/boilerplate/site_rules.py) saves, against RE2 without it.
 
     python -m benchmarks patterns
 
@@ -26,8 +27,8 @@ from benchmarks.boilerplate_sets import zyte_text
 from corpus import patterns
 from corpus.document import Document
 from corpus.firstpass import apply_in_process
-from corpus.rules import load_rule_files
-from corpus.stages.boilerplate import BoilerplateConfig, BoilerplateStage
+from corpus.rules import load_rules
+from corpus.stages.boilerplate import BoilerplateConfig, BoilerplateStage, site_rules
 
 TRIALS = 3
 
@@ -42,7 +43,7 @@ def run(docs: Sequence[Document]) -> tuple[float, list[str]]:
     """CPU seconds of the stage over copies of `docs` (it edits the documents it is given), and its output."""
     docs = copy.deepcopy(list(docs))
     started = time.process_time()
-    stage = BoilerplateStage(BoilerplateConfig(), load_rule_files(None))
+    stage = BoilerplateStage(BoilerplateConfig(), load_rules(None))
     with tempfile.TemporaryDirectory() as folder:
         outcomes = apply_in_process(stage, docs, Path(folder))
     texts = [outcome.text if isinstance(outcome, Document) else "" for outcome in outcomes]
@@ -54,6 +55,8 @@ def measure(engine: str) -> dict[str, tuple[float, float, str]]:
     hash of the first run's output."""
     if engine == "re":
         patterns.re2 = None  # every pattern falls back to re, as without google-re2
+    if engine == "re2, no prefilter":
+        site_rules.needs = lambda source, flags: None  # every pattern tried on every line
     found = {}
     for name, docs in documents().items():
         runs = [run(docs) for _ in range(TRIALS)]
@@ -78,7 +81,7 @@ def main(argv: list[str] | None = None) -> None:
                 check=True,
             ).stdout
         )
-        for engine in ("re2", "re")
+        for engine in ("re2", "re", "re2, no prefilter")
     }
     print(
         "boilerplate stage, one process, CPU seconds: rule patterns on RE2 (as shipped) against every pattern "
@@ -88,6 +91,13 @@ def main(argv: list[str] | None = None) -> None:
         (first2, best2, hash2), (first, best, hash_) = sides["re2"][name], sides["re"][name]
         print(
             f"{name:<24} RE2 {best2:5.2f} s (first {first2:5.2f})   re {best:5.2f} s (first {first:5.2f})   "
+            f"{best2 / best:.2f}x   same output: {hash2 == hash_}"
+        )
+    print("the same, RE2 without the literal prefilter: the patterns that can match anywhere tried on every line")
+    for name in sides["re2"]:
+        (first2, best2, hash2), (first, best, hash_) = sides["re2"][name], sides["re2, no prefilter"][name]
+        print(
+            f"{name:<24} with {best2:5.2f} s (first {first2:5.2f})   without {best:5.2f} s (first {first:5.2f})   "
             f"{best2 / best:.2f}x   same output: {hash2 == hash_}"
         )
 

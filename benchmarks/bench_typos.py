@@ -191,7 +191,7 @@ class Corrector:
 
     def __init__(self, module: ModuleType | str) -> None:
         self.missing = module if isinstance(module, str) else None
-        self.stage = None if isinstance(module, str) else module.TyposStage(module.TyposConfig(), [])
+        self.stage = None if isinstance(module, str) else module.TyposStage(module.TyposConfig())
 
     def correct(self, documents: Sequence[Document]) -> dict[str, str]:
         if self.stage is None:

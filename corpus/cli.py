@@ -400,25 +400,25 @@ def rules_check(rules_dir: Path | None) -> None:
     Example: corpus rules check --rules my-rules/
     """
     from corpus.patterns import backtracking_warning
-    from corpus.rules import check_rule_file, load_rule_files
-    from corpus.stages.boilerplate.site_rules import check_examples, compile_rule_files
+    from corpus.rules import load_rules
+    from corpus.stages.boilerplate.site_rules import check_examples, site_rules
 
-    files = load_rule_files(rules_dir)
-    checked = [(file, check_rule_file(file), compile_rule_files([file])) for file in files]  # schema first
-    if not files:
+    rules = load_rules(rules_dir)  # every file checked before any example runs
+    indexed = {site.file.name: site for site in site_rules(rules)}
+    if not rules.files:
         click.echo("no rule files in effect (none shipped, and no ./rules folder or --rules)")
     total = failed = 0
-    for file, tables, compiled in checked:
+    for file in rules.files:
         parts = []
         failures: list[ExampleFailure] = []
-        if compiled:
-            count, failures = check_examples(compiled[0])
+        if file.name in indexed:
+            count, failures = check_examples(indexed[file.name])
             total += count
             failed += len(failures)
-            parts.append(f"{_plural(len(tables.boilerplate), 'rule')}, {_plural(count, 'example')}")
-        if tables.typos:
+            parts.append(f"{_plural(len(file.boilerplate), 'rule')}, {_plural(count, 'example')}")
+        if file.typos:
             parts.append(
-                f"typos: {len(tables.typos.protect)} protected, {_plural(len(tables.typos.correct), 'correction')}"
+                f"typos: {len(file.typos.protect)} protected, {_plural(len(file.typos.correct), 'correction')}"
             )
         status = f"{len(failures)} failed" if failures else "OK"
         click.echo(f"{file.name} ({file.origin}): {'; '.join(parts) or 'no rules'}: {status}")
@@ -427,8 +427,8 @@ def rules_check(rules_dir: Path | None) -> None:
                 f"  FAIL {failure.rule_id}: {failure.expected} example {failure.number} "
                 f"{failure.problem}: {_preview(failure.example)}"
             )
-        for rule in compiled[0].rules if compiled else ():
-            for warning in filter(None, map(backtracking_warning, (rule.pattern, rule.end))):
+        for rule in file.boilerplate:
+            for warning in filter(None, map(backtracking_warning, rule.patterns())):
                 click.echo(f"  WARNING {rule.id}: {warning}")
     quality_total, quality_failed = _check_quality_presets()
     total, failed = total + quality_total, failed + quality_failed
@@ -500,8 +500,8 @@ def rules_suggest(
 
     Example: corpus rules suggest out/ --site antiwar.com > rules/antiwar.com.toml
     """
-    from corpus.rules import frequent_lines, load_rule_files, suggest_site_file
-    from corpus.stages.boilerplate.site_rules import compile_rule_files, removals
+    from corpus.audit.suggest import frequent_lines, not_yet_removed, suggest_site_file
+    from corpus.rules import load_rules
 
     if min_documents < 1:
         raise UsageError("--min-documents", f"must be at least 1, not {min_documents}")
@@ -520,14 +520,7 @@ def rules_suggest(
     if any(not marker.strip() for marker in markers):
         raise UsageError("--marker", "is empty", "give text only that site's documents contain")
     candidates = frequent_lines(out / "line_stats.parquet", site, min_documents=min_documents, limit=0)
-    in_effect = [
-        site_rules
-        for site_rules in compile_rule_files(load_rule_files(rules_dir))
-        if site_rules.applies_to_all or site_rules.applies_to(site, "\n".join(markers))
-    ]
-    lines = [
-        (line, count) for line, count in candidates if not any(removals(site_rules, [line]) for site_rules in in_effect)
-    ]
+    lines = not_yet_removed(candidates, load_rules(rules_dir), site, markers)
     if not lines:
         raise UsageError(
             "--min-documents",

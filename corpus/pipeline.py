@@ -39,7 +39,7 @@ from corpus.ids import IdRegistry, as_array
 from corpus.manifest import SCHEMA_VERSION, input_entries, library_versions, write_manifest
 from corpus.plugins import plugin_entries, stage_libraries
 from corpus.readers import InputFile, find_inputs, read_input
-from corpus.rules import RuleFile, load_rule_files
+from corpus.rules import RuleSet, load_rules
 from corpus.stages.base import Stage
 from corpus.stages.boilerplate import BoilerplateStage
 from corpus.stages.dedup import DedupStage
@@ -186,26 +186,26 @@ def run(
     started = time.perf_counter()
     _check_not_overlapping(inputs, out)
     files = find_inputs(inputs, exclude=out) if files is None else files
-    rule_files = load_rule_files(rules_dir)
+    rules = load_rules(rules_dir)  # checked and compiled once: the stages and the workers get them so
     stages = stages or config.pipeline or STAGES
     active = [(stage, config.stages[stage.name]) for stage in stages if stage.name not in config.run.skip]
     # Built here so a stage's complaints about its config or rules come before any work; the
     # instances also aggregate the first passes (the workers build their own).
-    built = {stage: stage(stage_config, rule_files) for stage, stage_config in active}
+    built = {stage: stage(stage_config, rules) for stage, stage_config in active}
     for instance in built.values():
         instance.check()
-    key = _run_key(files, config, active, rule_files)
+    key = _run_key(files, config, active, rules)
     try:
         with (
             staging_folder(out, overwrite=overwrite, resume=resume, key=key, warn=on_warning) as staging,
             _executor(engine, config, staging.work, ray_address) as workers,
         ):
-            runner = _Runner(staging, key, config, files, active, built, rule_files, workers, on_progress)
+            runner = _Runner(staging, key, config, files, active, built, rules, workers, on_progress)
             summary = runner.run()
             summary.wall_seconds = time.perf_counter() - started
             shutil.rmtree(staging.work, ignore_errors=True)
             summary.engine = engine
-            write_manifest(staging.folder / "manifest.json", _manifest(config, active, rule_files, files, summary))
+            write_manifest(staging.folder / "manifest.json", _manifest(config, active, rules, files, summary))
     except Exception as error:
         problem = storage_problem(error)
         if problem is None:
@@ -253,7 +253,7 @@ class _Runner:
         files: Sequence[InputFile],
         active: Sequence[StageSpec],
         built: dict[type[Stage], Stage],
-        rule_files: Sequence[RuleFile],
+        rules: RuleSet,
         workers: Workers,
         on_progress: Callable[[Progress], None] | None,
     ) -> None:
@@ -262,7 +262,7 @@ class _Runner:
         self.config = config
         self.files = files
         self.built = built
-        self.rules = rule_files
+        self.rules = rules
         self.workers = workers
         self.on_progress = on_progress
         self.passes = _plan_passes(active)
@@ -757,9 +757,7 @@ def _plan_passes(active: Sequence[StageSpec]) -> list[Pass]:
     ]
 
 
-def _run_key(
-    files: Sequence[InputFile], config: Config, active: Sequence[StageSpec], rule_files: Sequence[RuleFile]
-) -> dict[str, Any]:
+def _run_key(files: Sequence[InputFile], config: Config, active: Sequence[StageSpec], rules: RuleSet) -> dict[str, Any]:
     """What makes a run this run: a resumed run must have the same."""
     inputs = []
     for input_file in files:
@@ -772,7 +770,7 @@ def _run_key(
     return {
         "inputs": inputs,
         "config": hashlib.sha256(config_text.encode()).hexdigest(),
-        "rules": [[r.name, r.sha256] for r in rule_files],
+        "rules": [[r.name, r.sha256] for r in rules.files],
         "stages": [stage.name for stage, _ in active],
         "versions": library_versions(stage_libraries(stage for stage, _ in active)),  # a plugin upgraded: no resume
         "layout": [BATCH_DOCS, config.run.chunk_documents, SCHEMA_VERSION],
@@ -782,7 +780,7 @@ def _run_key(
 def _manifest(
     config: Config,
     active: Sequence[StageSpec],
-    rule_files: Sequence[RuleFile],
+    rules: RuleSet,
     files: Sequence[InputFile],
     summary: RunSummary,
 ) -> dict[str, Any]:
@@ -792,7 +790,7 @@ def _manifest(
         "stages": [stage.name for stage, _ in active],
         "plugins": plugin_entries(stage for stage, _ in active),
         "config": config.reproducible_dict(),
-        "rule_files": [{"name": r.name, "origin": r.origin, "sha256": r.sha256} for r in rule_files],
+        "rule_files": [{"name": r.name, "origin": r.origin, "sha256": r.sha256} for r in rules.files],
         "libraries": library_versions(stage_libraries(stage for stage, _ in active), html_mode=config.read.html_mode),
         "inputs": input_entries(files),
         "files": summary.files,

@@ -35,7 +35,7 @@ from typing import Any
 from corpus.document import Document, Drop, ReadFailure
 from corpus.errors import RunError
 from corpus.readers.webpage import UnparsedHtml
-from corpus.rules import RuleFile
+from corpus.rules import NO_RULES, RuleSet
 from corpus.stages.base import Stage
 
 Item = tuple[int, Document | UnparsedHtml | ReadFailure]  # (input ordinal, record)
@@ -50,7 +50,7 @@ class PassPlan:
     stages: Sequence[tuple[type[Stage], Any]]  # (stage class, its config)
     fitted: Any = None  # the first stage's merged state, for a first pass kept in memory
     fit_next: tuple[type[Stage], Any] | None = None
-    rules: Sequence[RuleFile] = ()  # every rule file in effect, for the stages that read them
+    rules: RuleSet = NO_RULES  # every rule file in effect, checked and compiled in the main process
 
 
 @dataclass

@@ -16,7 +16,7 @@ import pytest
 
 from corpus import pipeline
 from corpus.config import load_config
-from corpus.stages.boilerplate.site_rules import normalise_line
+from corpus.rules import normalise_line
 from tests.conftest import REPO, SEEDS, run_cli, shared_data
 
 RULES = REPO / "rules"  # the seeds' site files

@@ -18,11 +18,11 @@ from benchmarks.boilerplate_sets import cleaneval_gold
 from corpus import Edit, replay
 from corpus.document import Document
 from corpus.readers.html import html_page
-from corpus.rules import load_rule_files
+from corpus.rules import load_rules, normalise_line
 from corpus.stages.boilerplate import BoilerplateConfig, BoilerplateStage
 from corpus.stages.boilerplate.lines import make_unit
 from corpus.stages.boilerplate.repetition import LineCounts
-from corpus.stages.boilerplate.site_rules import SiteRules, compile_rule_files, normalise_line, removals
+from corpus.stages.boilerplate.site_rules import SiteRules, removals, site_rules
 from tests.conftest import shared_data
 from tests.test_boilerplate import SIGN_OFF, run, stage_edits, text_lines
 
@@ -168,7 +168,7 @@ GOLD_CHROME = {
 def _generic_rules(empty: Path) -> SiteRules:
     """generic.toml as shipped (`empty`: a rules folder with nothing in it)."""
     empty.mkdir(exist_ok=True)
-    (generic,) = [rules for rules in compile_rule_files(load_rule_files(empty)) if rules.applies_to_all]
+    (generic,) = [rules for rules in site_rules(load_rules(empty)) if rules.applies_to_all]
     return generic
 
 
@@ -211,7 +211,7 @@ def test_no_generic_rule_removes_a_line_of_a_wire_story(tmp_path: Path) -> None:
     from benchmarks.bench_pipeline import reuters_stories
 
     (tmp_path / "rules").mkdir()
-    stage = BoilerplateStage(BoilerplateConfig(), load_rule_files(tmp_path / "rules"))
+    stage = BoilerplateStage(BoilerplateConfig(), load_rules(tmp_path / "rules"))
     hits = []
     for story in reuters_stories():
         doc = stage.apply(Document(id=story["id"], source=story["id"], text=story["text"]), LineCounts())
@@ -244,7 +244,7 @@ def test_a_page_showing_its_article_twice_keeps_one_copy() -> None:
     """Business Insider's page holds its whole article again as one line of metadata; Chron's shows a
     caption in full and again cut short: the copies go, the article's own paragraphs stay once."""
     docs = _zyte_text_docs()
-    stage = BoilerplateStage(BoilerplateConfig(), ())
+    stage = BoilerplateStage(BoilerplateConfig())
     for prefix, (kept_text, copy) in ZYTE_TEXT_PAGES.items():
         (key,) = [key for key in docs if key.startswith(prefix)]
         doc = stage.apply(Document(id=key, source=key, text=docs[key]), LineCounts())
@@ -259,7 +259,7 @@ def test_a_lede_repeating_part_of_a_video_caption_above_it_stays() -> None:
     """NBC's page has a video's caption, then the article's lede saying part of it again: the lede is the article's."""
     docs = _zyte_text_docs()
     (key,) = [key for key in docs if "A video showing the dramatic moment a kidnapped 8-year-old" in docs[key]]
-    doc = BoilerplateStage(BoilerplateConfig(), ()).apply(Document(id=key, source=key, text=docs[key]), LineCounts())
+    doc = BoilerplateStage(BoilerplateConfig()).apply(Document(id=key, source=key, text=docs[key]), LineCounts())
     assert isinstance(doc, Document)
     lede = (
         "A video showing the dramatic moment a kidnapped 8-year-old Fort Worth girl was rescued by police "
@@ -305,7 +305,7 @@ def test_text_repeated_farther_down_the_page_stays(page: str, line: str) -> None
     assert sum(each.startswith(line) for each in text.split("\n")) >= 1, (
         "the page no longer shows the line: the test shows nothing"
     )
-    doc = BoilerplateStage(BoilerplateConfig(), ()).apply(Document(id=page, source=page, text=text), LineCounts())
+    doc = BoilerplateStage(BoilerplateConfig()).apply(Document(id=page, source=page, text=text), LineCounts())
     assert isinstance(doc, Document)
     assert sum(each.startswith(line) for each in doc.text.split("\n")) == sum(
         each.startswith(line) for each in text.split("\n")
@@ -332,7 +332,7 @@ def test_the_main_text_is_taken_as_an_article_its_tables_and_lists_stay(page: st
     assert any(each.startswith(line) for each in doc.text.split("\n")), (
         "the page no longer shows the line: the test shows nothing"
     )
-    out = BoilerplateStage(BoilerplateConfig(), ()).apply(doc, LineCounts())
+    out = BoilerplateStage(BoilerplateConfig()).apply(doc, LineCounts())
     assert isinstance(out, Document)
     assert any(each.startswith(line) for each in out.text.split("\n"))
     assert not any(edit.rule == "generic.short_line" for edit in out.edits)

@@ -21,9 +21,8 @@ import pytest
 
 from corpus.pipeline import STAGES
 from corpus.readers.reasons import READ_REASONS
-from corpus.rules import load_rule_files
+from corpus.rules import load_rules
 from corpus.stages.base import STAGE_ERROR, declares
-from corpus.stages.boilerplate.site_rules import rule_ids
 from corpus.stages.quality.presets import preset_names, select_rules
 from corpus.workers import RUN_REASONS
 from tests.conftest import REPO, SEEDS, run_cli, shared_data
@@ -116,7 +115,7 @@ def test_a_run_edits_only_under_declared_rule_ids(varied_run: Path) -> None:
     assert undeclared == []
     assert {stage for stage, _ in edited} >= {"encoding", "boilerplate", "typos", "dedup"}
     assert any(rule.startswith("ftfy.") for stage, rule in edited if stage == "encoding")
-    site = rule_ids(load_rule_files(None)) | set(STAGE_CLASSES["boilerplate"].rule_ids)
+    site = load_rules(None).rule_ids() | set(STAGE_CLASSES["boilerplate"].rule_ids)
     assert {rule for stage, rule in edited if stage == "boilerplate"} <= site  # "<rule file>.<rule>": real rules
 
 

@@ -272,7 +272,7 @@ def test_each_kind_of_damage_is_not_done_and_real_typos_are_fixed(path: Path, ca
 
 def test_a_word_touching_an_html_entity_left_in_the_text_is_not_corrected() -> None:
     """ "hasn&#8217;t" is "hasn't", not a typo of "has" (which it is with a space after it)."""
-    stage = TyposStage(TyposConfig(), [])
+    stage = TyposStage(TyposConfig())
     story = "Ryan co-sponsored a bill that declared that an egg that {} even been fertilised is a person."
     for word, expected in (("hasn&#8217;t", "hasn&#8217;t"), ("hasn", "has")):
         doc = Document(id="1", source="test", text=story.format(word), language="en", language_score=1.0)

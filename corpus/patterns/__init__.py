@@ -51,10 +51,14 @@ def compile_pattern(source: str, *, label: str = "") -> UserPattern:
     """A rule file's pattern, which searches like a compiled `re` pattern but cannot hang;
     `label` (the rule's id) names it in a timeout. Raises re.error for a bad pattern.
 
-    Cached: a run builds its stages in the main process, then again in each worker for each
-    pass; forked workers then find the patterns compiled (RE2 takes about 0.6 s for the shipped
-    rules, with their Unicode classes spelled out)."""
+    Cached: the rule files are read once, in the main process; the workers get the rules
+    pickled, and a forked worker finds their patterns compiled here (RE2 takes about 0.6 s for the
+    shipped rules, with their Unicode classes spelled out)."""
     return UserPattern(source, label)
+
+
+def _restore(source: str, label: str) -> UserPattern:
+    return compile_pattern(source, label=label)
 
 
 class UserPattern:
@@ -77,8 +81,10 @@ class UserPattern:
         except Untranslatable as reason:
             self.fallback = str(reason)
 
-    def __reduce__(self) -> tuple[Any, ...]:  # RE2 objects do not pickle: compile again
-        return (UserPattern, (self.pattern, self.label))
+    def __reduce__(self) -> tuple[Any, ...]:
+        # RE2 objects do not pickle: compile again, through the cache, so that a forked worker
+        # finds the patterns its parent compiled and a spawned one compiles each once.
+        return (_restore, (self.pattern, self.label))
 
     def __repr__(self) -> str:
         return f"UserPattern({self.pattern!r})"
@@ -121,7 +127,7 @@ class CombinedPattern(UserPattern):
         self.members = members
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (CombinedPattern, (self.pattern, self.members))
+        return (_combined, (self.pattern, self.members))
 
     def _fall_back(self, text: str, *, anchored: bool) -> bool | None:
         return True if any(member.match(text) if anchored else member.search(text) for member in self.members) else None

@@ -13,8 +13,12 @@ import functools
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from re import _constants as _sre  # type: ignore[attr-defined]  # CPython's, as corpus.patterns reads patterns
 from typing import Any
+
+try:  # CPython's, as corpus.patterns reads patterns
+    from re import _constants as _sre  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - another Python: translate.py translates nothing, so this is unused
+    _sre = None
 
 MAX_CODE_POINT = 0x10FFFF
 SURROGATES = (0xD800, 0xDFFF)
@@ -112,7 +116,7 @@ _CATEGORY_SOURCE = {
 
 
 @functools.cache
-def _every_character() -> str:
+def every_character() -> str:
     """Every code point but the surrogates, in order."""
     codes = array.array("I", range(SURROGATES[0]))
     codes.extend(range(SURROGATES[1] + 1, MAX_CODE_POINT + 1))
@@ -126,7 +130,7 @@ def _code(index: int) -> int:
 @functools.cache
 def _category(name: str, ascii_only: bool) -> Ranges:
     """What `re` matches with \\d, \\s, \\w (and their negations), found by asking it."""
-    found = re.finditer(("(?a)" if ascii_only else "") + _CATEGORY_SOURCE[name] + "+", _every_character())
+    found = re.finditer(("(?a)" if ascii_only else "") + _CATEGORY_SOURCE[name] + "+", every_character())
     return tuple((_code(m.start()), _code(m.end() - 1)) for m in found)
 
 
@@ -134,7 +138,7 @@ def _category(name: str, ascii_only: bool) -> Ranges:
 def _case_relevant() -> tuple[int, ...]:
     """Every code point with a case, or that another's case mapping gives: where IGNORECASE
     can change what a character class matches."""
-    text = _every_character()
+    text = every_character()
     codes: set[int] = set()
     for mapping in (str.lower, str.upper):
         for index in _changed(text, 0, len(text), mapping):

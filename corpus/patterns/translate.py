@@ -23,12 +23,17 @@ def to_re2(source: str) -> tuple[str, bool]:
     on ASCII text when the second value is true); Untranslatable otherwise."""
     if _sre_parse is None:
         raise Untranslatable("this Python's regex parser is unknown")
-    tree = _sre_parse.parse(source, 0)
-    flags = tree.state.flags
-    if flags & re.LOCALE:
-        raise Untranslatable("LOCALE flag")
-    translator = _Translator()
-    return translator.sequence(list(tree), flags), translator.ascii_only
+    try:
+        tree = _sre_parse.parse(source, 0)
+        flags = tree.state.flags
+        if flags & re.LOCALE:
+            raise Untranslatable("LOCALE flag")
+        translator = _Translator()
+        return translator.sequence(list(tree), flags), translator.ascii_only
+    except Untranslatable:
+        raise
+    except Exception as error:  # noqa: BLE001 - a private parser that changed: the pattern runs on re
+        raise Untranslatable(f"this Python's regex parser is not the one known here ({error!r})") from None
 
 
 class _Translator:

@@ -13,9 +13,9 @@ A stage that needs corpus-wide knowledge declares `needs_fit = True` and impleme
 A stage's first pass may also leave a table in OUT for users (`tables(fitted)`), such as the
 line counts behind the boilerplate stage's repetition signal.
 
-Stages that read rule files (see corpus/rules.py) get every rule file in effect as `rules`;
-their constructor validates what they need from them and raises ConfigError on a mistake,
-which the runner triggers before reading any input.
+Every stage's constructor gets the rule files in effect as `rules` (see corpus/rules/), checked
+and compiled once in the main process before any input is read; the workers get them pickled
+and never check them again.
 
 The runner spills the documents to Parquet shards between the passes, merges the partials
 and then calls `apply(doc, fitted)` for each document. Stages never iterate the corpus,
@@ -32,7 +32,7 @@ from typing import Any, ClassVar
 import polars as pl
 
 from corpus.document import Document, Drop
-from corpus.rules import RuleFile
+from corpus.rules import NO_RULES, RuleSet
 
 # The drop reason of a document that makes a stage raise (`apply_many`): any stage may give it.
 STAGE_ERROR = "stage_error"
@@ -55,9 +55,9 @@ class Stage:
     # `aggregate` and `batch_state` replace `merge`. Empty: `fit`/`merge` in memory.
     fit_tables: ClassVar[dict[str, dict[str, Any]]] = {}
 
-    def __init__(self, config: Any, rules: Sequence[RuleFile] = ()) -> None:
+    def __init__(self, config: Any, rules: RuleSet = NO_RULES) -> None:
         self.config = config
-        self.rules = tuple(rules)
+        self.rules = rules
 
     def check(self) -> None:
         """Checks of the files a config names (an earlier run's output, say): called once, in the

@@ -13,7 +13,7 @@ import orjson
 
 from corpus import edits
 from corpus.document import Document, Drop
-from corpus.rules import RuleFile
+from corpus.rules import NO_RULES, RuleSet
 from corpus.stages.base import Stage
 
 STAGE = "encoding"
@@ -73,7 +73,7 @@ class EncodingStage(Stage):
         "whitespace.strip",
     )
 
-    def __init__(self, config: EncodingConfig, rules: Sequence[RuleFile] = ()) -> None:
+    def __init__(self, config: EncodingConfig, rules: RuleSet = NO_RULES) -> None:
         super().__init__(config, rules)
         # Conservative, as datatrove and NeMo Curator use ftfy: no quote uncurling, no
         # width or ligature folding, no NFKC, so curly quotes and typography survive.

@@ -32,9 +32,8 @@ from typing import Any
 import polars as pl
 
 from corpus.document import Document
-from corpus.rules import site_of
+from corpus.rules import normalise_line, site_of
 from corpus.stages.boilerplate.lines import units
-from corpus.stages.boilerplate.site_rules import normalise_line
 
 FIT_TABLES: dict[str, dict[str, Any]] = {
     "lines": {"doc": pl.Int32, "site": pl.String, "page": pl.Binary, "line": pl.String},

@@ -23,8 +23,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 
+from corpus.rules import normalise_line
 from corpus.stages.boilerplate.lines import Layout, Unit
-from corpus.stages.boilerplate.site_rules import normalise_line
 
 # Numbers as wire tables and lists write them: digits, or words ("Pay May One", "Record April Three").
 _NUMBER = re.compile(

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from corpus import edits
 from corpus.document import Document, Drop
-from corpus.rules import RuleFile
+from corpus.rules import NO_RULES, RuleSet
 from corpus.stages.base import Stage
 from corpus.stages.dedup.decide import EXACT, NEAR, SHORT, Decisions, Settings, batch_decisions, decide
 from corpus.stages.dedup.fingerprints import FIT_TABLES, fingerprint, fingerprint_rows
@@ -75,7 +75,7 @@ class DedupStage(Stage):
     drop_reasons = (EXACT, NEAR, SHORT)
     rule_ids = (RULE,)
 
-    def __init__(self, config: DedupConfig, rules: Sequence[RuleFile] = ()) -> None:
+    def __init__(self, config: DedupConfig, rules: RuleSet = NO_RULES) -> None:
         super().__init__(config, rules)
         self.shingler = Shingler(config.shingle_words)
         self.hasher = MinHasher(config.num_perm)

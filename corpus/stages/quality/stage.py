@@ -9,14 +9,14 @@ misspellings in the typo stage's word counts nor becomes the copy dedup keeps (d
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import version
 
 import orjson
 
 from corpus.document import Document, Drop
-from corpus.rules import RuleFile
+from corpus.rules import NO_RULES, RuleSet
 from corpus.stages.base import Stage
 from corpus.stages.quality.presets import preset_names, select_rules
 from corpus.stages.quality.signals import measure
@@ -42,7 +42,7 @@ class QualityStage(Stage):
     config_class = QualityConfig
     drop_reasons = ("quality.<preset>.<rule>",)  # the first rule of the presets in effect the document failed
 
-    def __init__(self, config: QualityConfig, rules: Sequence[RuleFile] = ()) -> None:
+    def __init__(self, config: QualityConfig, rules: RuleSet = NO_RULES) -> None:
         super().__init__(config, rules)
         self.quality_rules = select_rules(config.presets, config.disable, config.thresholds)
         self.cutter = WordCutter()

@@ -28,8 +28,7 @@ import orjson
 
 from corpus import edits
 from corpus.document import Document, Drop
-from corpus.errors import ConfigError
-from corpus.rules import RuleFile, check_rule_file, site_of
+from corpus.rules import NO_RULES, RuleSet, site_of
 from corpus.stages.base import Stage
 from corpus.stages.typos import forms, morphology, spelling, vocabulary
 from corpus.stages.typos import words as wordlist
@@ -108,18 +107,13 @@ class TyposStage(Stage):
     needs_fit = True
     fit_tables = vocabulary.FIT_TABLES
 
-    def __init__(self, config: TyposConfig, rules: Sequence[RuleFile] = ()) -> None:
+    def __init__(self, config: TyposConfig, rules: RuleSet = NO_RULES) -> None:
         super().__init__(config, rules)
         self.word_rules = []  # (site table or None for everywhere, protect set, corrections)
-        for file in rules:
-            checked = check_rule_file(file)
-            if checked.typos is None:
-                continue
-            for wrong, right in checked.typos.correct:
-                if not right.strip():
-                    raise ConfigError(str(file.path), f"[typos] correct: {wrong!r} has an empty correction")
-            protect = frozenset(word.casefold() for word in checked.typos.protect)
-            self.word_rules.append((checked.site, protect, dict(checked.typos.correct)))
+        for file in rules.files:
+            if file.typos is not None:  # corrections are never empty: the rule files' schema says so
+                protect = frozenset(word.casefold() for word in file.typos.protect)
+                self.word_rules.append((file.site, protect, dict(file.typos.correct)))
         self._protected_everywhere = frozenset().union(*(p for table, p, _ in self.word_rules if table is None))
         self._settled: dict[str, _BoundedSet] = {}
         self._forms: dict[tuple[str, str], Any] = {}  # (form, language) -> what the first pass records
