@@ -35,6 +35,7 @@ SHORT_WORD_SEEN = 3.1  # ...unless English writes it often itself ("au jus": 3.1
 COMPOUND_PART_ZIPF = 2.0  # "opto" (2.1) is a prefix; "threee" (1.1), in "threee-for-two", a slip
 FOREIGN_GAP = 2.0  # ...and this much more frequent there than in English ("roda": 4.8 in Portuguese, 2.0)
 MISSING_PAIR = 5.0  # log10 of how often a pair missing from symspellpy's counts is taken to occur
+SPLIT_CONTEXT_MARGIN = 1.0  # one word over two run together: ten times likelier in its sentence
 TWIN_ZIPF = 3.5  # a capitalised word's corpus twin must be a common English word ("South"), not a name ("Zelensky")
 
 _NEIGHBOUR_BEFORE = re.compile(r"([A-Za-z]+)[ \t]+$")
@@ -148,11 +149,10 @@ class Checker:
             twin = self.in_context(token, start, end)
             if twin:
                 return twin
-        if split is not None and (
-            spelling.doubtful_split(lower, split, self.language, self.config)
-            or (self.repeated(lower) and not morphology.STANDALONE & {split.first, split.second})
-        ):
-            return None  # "afair": "a fair" or "affair"; "snowcover" twice: a word the document means
+        if split is not None and self.repeated(lower) and not morphology.STANDALONE & {split.first, split.second}:
+            return None  # "snowcover" twice: a word the document means
+        if split is not None and spelling.doubtful_split(lower, split, self.language, self.config):
+            return self.one_word_by_neighbours(token, start, end)  # "afair": "a fair" or "affair"?
         if token[0].isupper():
             if split is not None and morphology.splits_capitalised(
                 split, zipf(lower, self.language) >= self.config.seen_zipf, at_start, self.known
@@ -173,7 +173,9 @@ class Checker:
                 return None  # "Juston", "Forfas": a name may split into words too
             return split.text, SPLIT, split.detail
         if not slip and spelling.two_words(lower, self.language, self.config):
-            return None  # two words run together, without the evidence to split them: never one word
+            # two words run together, without the evidence to split them: one word only where the
+            # neighbours read it and not the two ("can adress its")
+            return self.one_word_by_neighbours(token, start, end)
         fix = spelling.nearest(lower, self.language, self.config)
         if fix is None:
             return None
@@ -322,6 +324,50 @@ class Checker:
             return best[1], evidence
         return None, evidence
 
+    def one_word_by_neighbours(self, token: str, start: int, end: int) -> tuple[str, str, dict] | None:
+        """A lowercase word that is both a cheap slip of a common word and two words run together
+        ("arival": arrival, or "a rival"): the one word when it is written beside both its
+        neighbours and the sentence reads it `SPLIT_CONTEXT_MARGIN` powers of ten likelier than
+        any two-word reading ("the arival of" -> "the arrival of"; "is allready to" stays, as
+        "is all ready to" may be meant). Each reading is scored as a chain of word pairs, in
+        log10 per billion words: pair(before, w1) + pair(w1, w2) - zipf(w1) + ..."""
+        common = token.islower() and not self.recurs(token) and not self.repeated(token)
+        word = spelling.common_word_by_a_slip(token, self.language) if common else None
+        left = _NEIGHBOUR_BEFORE.search(self.text, max(0, start - 30), start)
+        right = _NEIGHBOUR_AFTER.match(self.text, end)
+        if word is None or left is None or right is None or self.language != "en":
+            return None
+        before, after = left.group(1).lower(), right.group(1).lower()
+        pairs = wordlist.bigrams()
+        beside = [pairs.get(f"{before} {word}", 0), pairs.get(f"{word} {after}", 0)]
+        if not all(beside):
+            return None
+
+        def chain(*words: str) -> float:
+            links = sum(_pair_zipf(pairs.get(f"{a} {b}", 0)) for a, b in zip(words, words[1:], strict=False))
+            return links - sum(zipf(inner, self.language) for inner in words[1:-1])
+
+        one = chain(before, word, after)
+        two = max(
+            (
+                chain(before, token[:cut], token[cut:], after)
+                for cut in range(1, len(token))
+                if self.known(token[:cut]) and self.known(token[cut:])
+            ),
+            default=-math.inf,
+        )
+        if one - two < SPLIT_CONTEXT_MARGIN:
+            return None
+        word = spelling.in_variety(
+            word, spelling.variety_of(token, word, self.language) or self.variety(), self.language
+        )
+        evidence = {
+            "neighbours": [f"{before} _", f"_ {after}"],
+            "pair_counts": {word: beside},
+            "over_two": round(one - two, 2),
+        }
+        return word, IN_CONTEXT, evidence
+
     def in_context(self, token: str, start: int, end: int) -> tuple[str, str, dict] | None:
         """A capitalised word is changed only to a twin one edit away that the corpus writes often
         beside the same capitalised neighbour, and that is a common English word ("Soth Korea" ->
@@ -357,6 +403,11 @@ class Checker:
             return None
         count, twin, pair = best
         return twin, IN_CONTEXT, {"pair": pair, "pair_count": count, "twin_count": twin_counts[twin]}
+
+
+def _pair_zipf(count: int) -> float:
+    """A pair's count in log10 per billion words; a pair missing from the counts as `MISSING_PAIR`."""
+    return math.log10(count or 10**MISSING_PAIR) - morphology.PAIR_SCALE
 
 
 def capitalised_neighbours(text: str, start: int, end: int) -> list[tuple[str | None, str | None]]:
