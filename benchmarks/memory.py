@@ -84,5 +84,13 @@ def _descendants(pid: int) -> list[int]:
 
 
 def disk_bytes(folder: Path) -> int:
-    """Bytes of the files under `folder` (0 when it does not exist)."""
-    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file()) if folder.exists() else 0
+    """Bytes of the files under `folder` (0 when it does not exist). The folder may be a running
+    job's: files and folders that vanish while it is walked are not counted."""
+    total = 0
+    for root, _, files in os.walk(folder):  # os.walk ignores a folder that vanished; rglob raises
+        for name in files:
+            try:
+                total += os.stat(os.path.join(root, name)).st_size
+            except FileNotFoundError:
+                continue
+    return total
