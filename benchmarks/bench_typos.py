@@ -29,6 +29,10 @@ splits     1,000 paragraphs (Zyte bodies and CleanEval, half each) with the spac
            split right, collapsed to one word, changed otherwise, or missed.
 isolated   Norvig's two test sets and the Wikipedia list, each misspelling alone in a neutral
            sentence (apply after a first pass over those sentences).
+holbrook   Held out, never used for tuning: Mitton's tagged Holbrook corpus (children's free
+           writing, 2,600 misspellings tagged in place), a passage per writer, in process as
+           English: every change is a fix, a wrong fix (a tagged word made something else) or
+           damage (an untagged word changed); recall is fixes over tagged misspellings.
 speed      The stage alone in this process over the Reuters stories (all 19,043 by default):
            first pass and apply, word lists loaded in the measured time, CPU seconds; repeated
            (--speed-repeats) to show the spread, since the machine is shared.
@@ -70,6 +74,7 @@ from benchmarks.typos_sets import (
     context,
     count_tokens,
     dolma_cc,
+    holbrook,
     inject,
     injected_sentences,
     misspellings,
@@ -86,7 +91,7 @@ from corpus.firstpass import apply_in_process
 from corpus.stages.base import Stage
 
 STAGE = "typos"
-SECTIONS = ("precision", "recall", "splits", "isolated", "speed")
+SECTIONS = ("precision", "recall", "splits", "isolated", "holbrook", "speed")
 LABELS = Path(__file__).with_name("typos_labels")
 SEEDS = REPO / "seeds"
 # The seeds' names, acronyms and British spellings: the stage must change none of them.
@@ -570,6 +575,53 @@ def section_isolated(now: Corrector, before: Corrector, baseline: Baseline) -> N
             )
 
 
+def section_holbrook(now: Corrector, before: Corrector, baseline: Baseline) -> None:
+    """Held out (never used to tune the stage): children's writing with every misspelling tagged
+    by hand in place. A change is a fix when it gives what was meant, a wrong fix when it changes a
+    tagged misspelling into anything else, and damage elsewhere."""
+    passages = holbrook()
+    docs = [Document(id=p.key, source="holbrook", text=p.text, language="en", language_score=1.0) for p in passages]
+    base = baseline.fresh()
+    outputs = {
+        NOW: now.correct(docs),
+        BEFORE: before.correct(docs),
+        BASELINE: {p.key: base.correct(p.text) for p in passages},
+    }
+    tokens = count_tokens([p.text for p in passages])
+    tagged = sum(1 for p in passages for _, _, meant in p.errors if meant != "?")
+    print(
+        f"\n5. Held out: Holbrook's tagged children's writing ({len(passages)} passages, {tokens:,} tokens, "
+        f"{tagged:,} tagged misspellings), in process, each passage English"
+    )
+    print(
+        f"  {'':<28} {'changes':>7} {'fixes':>6} {'wrong':>6} {'damage':>6} {'precision':>9} "
+        f"{'damage/1k':>9} {'recall':>7}"
+    )
+    for name, out in outputs.items():
+        if not out:
+            continue
+        counts: Counter[str] = Counter()
+        examples: list[str] = []
+        for passage in passages:
+            for change in changes(passage.text, out[passage.key]):
+                meant = [m for start, end, m in passage.errors if start < change.end and change.start < end]
+                kind = "damage" if not meant else "fix" if _plain(change.after) in map(_plain, meant) else "wrong"
+                counts[kind] += 1
+                if kind != "fix" and len(examples) < 8:
+                    examples.append(f"{kind} {change.before} -> {change.after}" + (f" ({meant[0]})" if meant else ""))
+        made = sum(counts.values())
+        print(
+            f"  {name:<28} {made:7d} {counts['fix']:6d} {counts['wrong']:6d} {counts['damage']:6d} "
+            f"{pct(counts['fix'], made):>9} {1000 * counts['damage'] / tokens:9.3f} {pct(counts['fix'], tagged):>7}"
+        )
+        if name == NOW and examples:
+            print(f"  {'':<28} not fixes: " + "; ".join(examples))
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.findall(r"[a-z']+", text.lower()))
+
+
 def _clear_caches(prefix: str) -> None:
     """Empty every per-process cache of a stage's modules (word lists, pair counts, per-word
     decisions, edit costs), so the measured time includes filling them, as in a fresh worker."""
@@ -652,6 +704,8 @@ def main(argv: list[str] | None = None) -> None:
             section_splits(run, lambda word: spelling.known(word, "en", now.stage.config))
     if "isolated" in only:
         section_isolated(now, before, baseline)
+    if "holbrook" in only:
+        section_holbrook(now, before, baseline)
     if "speed" in only:
         section_speed(args.speed_stories, args.speed_repeats, now, before, baseline)
     print(

@@ -24,6 +24,7 @@ from benchmarks.data import data_dir
 
 WIKIPEDIA = "typos-wikipedia-common-misspellings"
 NORVIG = "typos-norvig-spell-testsets"
+HOLBROOK = "typos-birkbeck-holbrook"
 SEED = 5  # issue 5; any fixed value: the same sentences, words and misspellings on every run
 
 # What is counted per 1,000 tokens: words and numbers, with internal apostrophes, dots and hyphens
@@ -107,6 +108,38 @@ def norvig(name: str) -> dict[str, set[str]]:
             for wrong in wrongs.split():
                 pairs[wrong].add(right.strip())
     return dict(pairs)
+
+
+@dataclass(frozen=True, slots=True)
+class Tagged:
+    """One writer's passage of Holbrook's corpus as written, with each tagged error: (start, end,
+    what was meant) in `text`."""
+
+    key: str
+    text: str
+    errors: tuple[tuple[int, int, str], ...]
+
+
+_ERROR_TAG = re.compile(r"<ERR targ=(.*?)> (.*?) </ERR>")
+_WRITER = re.compile(r"^[A-Z][A-Z .'-]+ page \d+\s*$", re.MULTILINE)  # "NIGEL THRUSH page 48"
+
+
+def holbrook() -> list[Tagged]:
+    """Mitton's tagged Holbrook corpus (children's free writing, 1964), a passage per writer: a
+    held-out set, never used to tune the stage, with every misspelling tagged in place."""
+    raw = (data_dir() / HOLBROOK / "holbrook-tagged.dat").read_text("ascii", errors="replace")
+    starts = [m.start() for m in _WRITER.finditer(raw)] + [len(raw)]
+    passages = []
+    for number, (start, end) in enumerate(zip(starts, starts[1:])):
+        text, errors, last = "", [], 0
+        chunk = raw[start:end]
+        for tag in _ERROR_TAG.finditer(chunk):
+            text += chunk[last : tag.start()]
+            errors.append((len(text), len(text) + len(tag.group(2)), tag.group(1)))
+            text += tag.group(2)
+            last = tag.end()
+        passages.append(Tagged(f"holbrook-{number}", text + chunk[last:], tuple(errors)))
+    return passages
 
 
 def with_case(word: str, like: str) -> str:
