@@ -197,9 +197,7 @@ class Checker:
             return None
         if self.repeated(lower) and (fix.costs[word] > spelling.FAR_COST or motor_slip(lower, word)):
             return None  # "temporao" twice: a slip of the finger does not repeat itself
-        word = spelling.in_variety(
-            word, spelling.variety_of(lower, word, self.language) or self.variety(), self.language
-        )
+        word = self.in_variety(lower, word)
         return (word.capitalize() if token[0].isupper() else word), rule, detail
 
     def decide_short(self, token: str, start: int, end: int) -> tuple[str, str, dict] | None:
@@ -236,6 +234,18 @@ class Checker:
         if self._variety is False:
             self._variety = spelling.variety(self.text, self.language)
         return self._variety  # type: ignore[return-value]
+
+    def in_variety(self, typo: str, word: str) -> str:
+        """The correction as the misspelling's own variety writes it, else as the document's."""
+        return spelling.in_variety(
+            word, spelling.variety_of(typo, word, self.language) or self.variety(), self.language
+        )
+
+    def neighbours(self, start: int, end: int) -> tuple[str | None, str | None]:
+        """The words (lowercase) just before and after text[start:end] on its line, with only spaces between."""
+        left = _NEIGHBOUR_BEFORE.search(self.text, max(0, start - 30), start)
+        right = _NEIGHBOUR_AFTER.match(self.text, end)
+        return (left.group(1).lower() if left else None), (right.group(1).lower() if right else None)
 
     def rare_word_in_context(
         self, word: str, start: int, end: int, fix: Fix | None = None
@@ -288,22 +298,16 @@ class Checker:
         (Counting it as never seen, a candidate in one frequent pair won whatever the others.)"""
         if self.language != "en":
             return None, {}
-        left = _NEIGHBOUR_BEFORE.search(self.text, max(0, start - 30), start)
-        right = _NEIGHBOUR_AFTER.match(self.text, end)
-        keys = [(lambda c, w=left.group(1).lower(): f"{w} {c}")] if left else []  # noqa: B008 (bound now)
-        keys += [(lambda c, w=right.group(1).lower(): f"{c} {w}")] if right else []  # noqa: B008
+        left, right = self.neighbours(start, end)
+        keys = [(lambda c, w=left: f"{w} {c}")] if left else []  # noqa: B008 (bound now)
+        keys += [(lambda c, w=right: f"{c} {w}")] if right else []  # noqa: B008
         specific = [
-            index
-            for index, match in enumerate(m for m in (left, right) if m)
-            if match.group(1).lower() not in morphology.FUNCTION_WORDS
+            index for index, word in enumerate(w for w in (left, right) if w) if word not in morphology.FUNCTION_WORDS
         ]
         pairs = wordlist.bigrams()
         counts = {candidate: [pairs.get(key(candidate), 0) for key in keys] for candidate, _ in close}
         scores = sorted(
-            (
-                (score + sum(math.log10(n) if n else MISSING_PAIR for n in counts[candidate]), candidate)
-                for candidate, score in close
-            ),
+            ((score + sum(map(_pair_log10, counts[candidate])), candidate) for candidate, score in close),
             key=lambda entry: (-entry[0], entry[1]),
         )
         best, second = scores[0], scores[1][0] if len(scores) > 1 else -math.inf
@@ -331,20 +335,22 @@ class Checker:
         any two-word reading ("the arival of" -> "the arrival of"; "is allready to" stays, as
         "is all ready to" may be meant). Each reading is scored as a chain of word pairs, in
         log10 per billion words: pair(before, w1) + pair(w1, w2) - zipf(w1) + ..."""
-        common = token.islower() and not self.recurs(token) and not self.repeated(token)
-        word = spelling.common_word_by_a_slip(token, self.language) if common else None
-        left = _NEIGHBOUR_BEFORE.search(self.text, max(0, start - 30), start)
-        right = _NEIGHBOUR_AFTER.match(self.text, end)
-        if word is None or left is None or right is None or self.language != "en":
+        if self.language != "en" or not token.islower():
             return None
-        before, after = left.group(1).lower(), right.group(1).lower()
+        word = spelling.common_word_by_a_slip(token, self.language)
+        before, after = self.neighbours(start, end)
+        if word is None or before is None or after is None or self.recurs(token) or self.repeated(token):
+            return None
         pairs = wordlist.bigrams()
         beside = [pairs.get(f"{before} {word}", 0), pairs.get(f"{word} {after}", 0)]
         if not all(beside):
             return None
 
         def chain(*words: str) -> float:
-            links = sum(_pair_zipf(pairs.get(f"{a} {b}", 0)) for a, b in zip(words, words[1:], strict=False))
+            links = sum(
+                _pair_log10(pairs.get(f"{a} {b}", 0)) - morphology.PAIR_SCALE  # per billion words
+                for a, b in zip(words, words[1:], strict=False)
+            )
             return links - sum(zipf(inner, self.language) for inner in words[1:-1])
 
         one = chain(before, word, after)
@@ -358,9 +364,7 @@ class Checker:
         )
         if one - two < SPLIT_CONTEXT_MARGIN:
             return None
-        word = spelling.in_variety(
-            word, spelling.variety_of(token, word, self.language) or self.variety(), self.language
-        )
+        word = self.in_variety(token, word)
         evidence = {
             "neighbours": [f"{before} _", f"_ {after}"],
             "pair_counts": {word: beside},
@@ -405,9 +409,9 @@ class Checker:
         return twin, IN_CONTEXT, {"pair": pair, "pair_count": count, "twin_count": twin_counts[twin]}
 
 
-def _pair_zipf(count: int) -> float:
-    """A pair's count in log10 per billion words; a pair missing from the counts as `MISSING_PAIR`."""
-    return math.log10(count or 10**MISSING_PAIR) - morphology.PAIR_SCALE
+def _pair_log10(count: int) -> float:
+    """A pair's count in powers of ten; a pair missing from the counts as `MISSING_PAIR`."""
+    return math.log10(count) if count else MISSING_PAIR
 
 
 def capitalised_neighbours(text: str, start: int, end: int) -> list[tuple[str | None, str | None]]:
