@@ -270,6 +270,36 @@ def test_each_kind_of_damage_is_not_done_and_real_typos_are_fixed(path: Path, ca
         assert case["expect"] in cases_cleaned[case["text"]], case["text"]
 
 
+@pytest.mark.parametrize(
+    ("text", "control", "fixed"),
+    [
+        # A contraction whose apostrophe was lost to a replacement character is not "should".
+        (
+            "Google should\ufffdt change the PageRank of the linked page.",
+            "Google shouldd change the PageRank",
+            "should",
+        ),
+        # A Slovene place name in an address: "nad" is no "and" where no word around reads "and".
+        (
+            "Jarmila Fiedlerová\n\n009 Slovenčeva 51\n Suite 632\n Črni Vrh nad Idrijo\n Slovenia 15755",
+            "Prices of cats nad dogs rose.",
+            "cats and dogs",
+        ),
+        # Romanised Japanese in a table of Japanese words.
+        ("| 呼ぶ | yobu | call |\n| 警察 | keisatsu | police |", "They said it was a graet day.", "great"),
+    ],
+)
+def test_words_in_broken_or_foreign_text_are_left_alone(text: str, control: str, fixed: str) -> None:
+    stage = TyposStage(TyposConfig())
+
+    def apply(body: str) -> str:
+        doc = Document(id="1", source="test", text=body, language="en", language_score=1.0)
+        return stage.apply(doc, Counts()).text
+
+    assert apply(text) == text
+    assert fixed in apply(control)  # the stage does correct the word where English surrounds it
+
+
 def test_a_word_touching_an_html_entity_left_in_the_text_is_not_corrected() -> None:
     """ "hasn&#8217;t" is "hasn't", not a typo of "has" (which it is with a space after it)."""
     stage = TyposStage(TyposConfig())

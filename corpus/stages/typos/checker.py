@@ -48,6 +48,11 @@ _EDGE_PUNCTUATION = "\"'“”‘’()[],.;:!?*"
 _VOWEL = re.compile(r"[aeiouy]")
 _SPEECH_VERB_AFTER = re.compile(r",? (?:said|says|told|added|adds|stated|noted|wrote|asked)\b")
 _INITIAL_BEFORE = re.compile(r"(?<![\w.])[A-Z]$")
+_LINE_ENDS = re.compile(r"[^\w\n]*(?:\n|\Z)")
+_LINE_STARTS = re.compile(r"(?:\A|\n)[^\w\n]*\Z")
+_NAME_GOES_ON = re.compile(r"\.|[ \t]+[A-Z][a-z]*\.")
+_OTHER_SCRIPT = re.compile(r"[\u0370-\u1fff\u3040-\u9fff\uac00-\ud7af]")  # Greek to Ethiopic, kana, CJK, Hangul
+_NAMING_BEFORE = re.compile(r"(?<![\w-])(?:called|named|dubbed|titled|entitled)[ \t]+$", re.IGNORECASE)
 _CLOSERS = "'\"”’)]"
 _QUOTES_OPEN = "\"“‘'«"
 _QUOTES_CLOSE = "\"”’'»"
@@ -84,12 +89,16 @@ class Checker:
         counts = self.vocabulary
         return counts.count(word) + counts.count(word.capitalize()) >= self.config.corpus_protects
 
-    def foreign(self, word: str) -> bool:
-        """A word another language writes often and English does not ("etapas", "roda")."""
+    def foreign(self, word: str, *, beside: bool = False) -> bool:
+        """A word another language writes often and English does not ("etapas", "roda"). Beside
+        the word to decide, also one English writes but far less often, mostly in names: a
+        lowercase "des" or "nad" is French or Slovene ("rue des lieutemants"), not "Des Moines"."""
         lower = word.lower()
         other, english = wordlist.foreign_zipf(lower, self.language), zipf(lower, self.language)
         return (
-            other >= self.config.foreign_zipf and other - english >= FOREIGN_GAP and english < self.config.common_zipf
+            other >= self.config.foreign_zipf
+            and other - english >= FOREIGN_GAP
+            and (beside or english < self.config.common_zipf)
         )
 
     def _not_english(self, token: str) -> bool:
@@ -102,17 +111,22 @@ class Checker:
             return True  # a foreign word, or a letter alone: a word the text broke ("Arte mis m oon")
         if not _LETTERS.fullmatch(word) or not word.islower() or len(word) < 2:
             return False
-        if self.foreign(word):
+        if self.foreign(word, beside=True):
             return True
         if self.known(word) or zipf(word, self.language) >= self.config.seen_zipf:
             return False
         return spelling.derived(word, self.language, self.config) is None
 
     def foreign_span(self, start: int, end: int) -> bool:
-        """Either neighbour (on the same line) is not English: "suster ngesot", "ratione materiae"."""
+        """Either neighbour (on the same line) is not English ("suster ngesot", "ratione materiae"),
+        or the line holds another script's letters: "| 呼ぶ | yobu | call |" spells Japanese."""
         left = _SPAN_BEFORE.search(self.text, max(0, start - 40), start)
         right = _SPAN_AFTER.match(self.text, end)
-        return bool((left and self._not_english(left.group(1))) or (right and self._not_english(right.group(1))))
+        if (left and self._not_english(left.group(1))) or (right and self._not_english(right.group(1))):
+            return True
+        line_end = self.text.find("\n", end)
+        line = self.text[self.text.rfind("\n", 0, start) + 1 : line_end if line_end >= 0 else None]
+        return bool(_OTHER_SCRIPT.search(line))
 
     def repeated(self, word: str) -> bool:
         """The document writes this (unknown) word twice or more, in any case: it means it."""
@@ -149,6 +163,12 @@ class Checker:
             twin = self.in_context(token, start, end)
             if twin:
                 return twin
+            if _LINE_ENDS.match(self.text, end) or (at_start and _NAME_GOES_ON.match(self.text, end)):
+                return None  # a heading, a place ("Muel" ending a line), a title ("Lepr Rev. 2012"; "Lepr.")
+        if _NAMING_BEFORE.search(self.text, max(0, start - 12), start) or (
+            _LINE_ENDS.match(self.text, end) and _LINE_STARTS.search(self.text, max(0, start - 12), start)
+        ):
+            return None  # "a library called fasterer", "recentf" alone in a list: a name
         if split is not None and self.repeated(lower) and not morphology.STANDALONE & {split.first, split.second}:
             return None  # "snowcover" twice: a word the document means
         if split is not None and spelling.doubtful_split(lower, split, self.language, self.config):
@@ -189,13 +209,16 @@ class Checker:
         if word is None or name_like:
             word, evidence = self.by_neighbours(fix.close, start, end)
             rule, detail = IN_CONTEXT, {**fix.detail, **evidence}
+        cost = fix.costs.get(word, math.inf) if word else math.inf
+        if word is not None and lower == word + "s" and not word.endswith("s"):
+            word = self.plural(word)  # "inverted indexs": the writer's plural, "indexes", never "index"
         if (
             word is None
-            or not spelling.plausible(lower, word, fix.costs[word], self.language)
-            or spelling.short_guess(lower, word, fix.costs[word], self.language)
+            or not spelling.plausible(lower, word, cost, self.language)
+            or spelling.short_guess(lower, word, cost, self.language)
         ):
             return None
-        if self.repeated(lower) and (fix.costs[word] > spelling.FAR_COST or motor_slip(lower, word)):
+        if self.repeated(lower) and (cost > spelling.FAR_COST or motor_slip(lower, word)):
             return None  # "temporao" twice: a slip of the finger does not repeat itself
         word = self.in_variety(lower, word)
         return (word.capitalize() if token[0].isupper() else word), rule, detail
@@ -221,7 +244,19 @@ class Checker:
         fix = self.lowercase_fix(token)
         if not fix or not fix.word or fix.cost > SHORT_WORD_COST or zipf(fix.word, self.language) < SHORT_WORD_ZIPF:
             return None
+        if not self.written_beside(fix.word, start, end):
+            return None  # "Črni Vrh nad Idrijo": no neighbour reads "and"
         return fix.word, SPELLING, fix.detail
+
+    def written_beside(self, word: str, start: int, end: int) -> bool:
+        """English writes `word` beside one of the words around text[start:end] (symspellpy's pair
+        counts), if there are any: a short word's correction must read as English around it
+        ("1,850 adn 1,880" has no words around it to say otherwise)."""
+        before, after = self.neighbours(start, end)
+        pairs = wordlist.bigrams()
+        return (before is None and after is None) or bool(
+            (before and pairs.get(f"{before} {word}")) or (after and pairs.get(f"{word} {after}"))
+        )
 
     def decide_compound_part(self, token: str, start: int, end: int) -> tuple[str, str, dict] | None:
         """A part of a lowercase compound ("a twpo-for-one split") is corrected like a word, never split."""
@@ -229,6 +264,11 @@ class Checker:
             return None  # a part English knows ("opto-electronic")
         decision = self.decide(token, start, end, False)
         return None if decision is None or decision[1] == SPLIT else decision
+
+    def plural(self, word: str) -> str | None:
+        """The plural (or third person) English writes for `word`, if it knows it: "indexes", "babies"."""
+        forms = [word + "es"] + ([word[:-1] + "ies"] if word.endswith("y") else [])
+        return next((form for form in forms if self.known(form)), None)
 
     def variety(self) -> str | None:
         if self._variety is False:
@@ -255,7 +295,8 @@ class Checker:
         when a far more common word one slip away fits both its neighbours and it does not."""
         config = self.config
         seen = zipf(word, self.language)
-        if (fix is None and seen >= config.suspect_zipf) or self.vocabulary.count(word) >= config.corpus_protects:
+        listed = fix is None
+        if (listed and seen >= config.suspect_zipf) or self.vocabulary.count(word) >= config.corpus_protects:
             return None
         fix = fix or self.lowercase_fix(word)
         if fix is None or fix.cost > config.suspect_cost or self.foreign_span(start, end):
@@ -264,6 +305,7 @@ class Checker:
         if (
             chosen is None
             or chosen == word
+            or (listed and _doubling_only(word, chosen))  # "focusses" and "focuses": both English
             or len(evidence["neighbours"]) < 2
             or not all(evidence["pair_counts"][chosen])
         ):

@@ -250,6 +250,9 @@ def split(
                 or (
                     (clause_pair(first, second, solid) or long_pair(first, second))
                     and min(zipf(first), zipf(second)) >= PART_ZIPF
+                    and (
+                        min(len(first), len(second)) >= MIN_PART or zipf(min(first, second, key=len)) >= SHORT_PART_ZIPF
+                    )
                 )
             )
         ):
@@ -309,6 +312,11 @@ def long_pair(first: str, second: str) -> bool:
 
 
 AGENT_ENDINGS = ("er", "ers", "or", "ors")  # "wheatgrowers", "steelworkers": a noun and who works it
+
+
+def inflects(word: str, seen: Callable[[str], bool]) -> bool:
+    """A past tense or gerund of a word English writes ("forklifted", "airlifting")."""
+    return _inflected(word, ("ed", "ing"), seen)
 
 
 def _inflected(word: str, suffixes: tuple[str, ...], solid: Callable[[str], bool]) -> bool:

@@ -55,8 +55,8 @@ def derived(word: str, language: str, config: TyposConfig) -> str | None:
 @functools.lru_cache(maxsize=1 << 16)
 def run_together(word: str, language: str, config: TyposConfig) -> morphology.Split | None:
     """The two words a lowercase word ran together from ("eitherin" -> "either in"), if clear."""
-    if language != "en":
-        return None
+    if language != "en" or morphology.inflects(word, lambda stem: zipf(stem, language) >= INFLECTED_STEM_ZIPF):
+        return None  # "forklifted": a word English writes ("forklift"), inflected
     return morphology.split(
         word,
         lambda part: known(part, language, config),
@@ -129,6 +129,17 @@ def nearest(word: str, language: str, config: TyposConfig) -> Fix | None:
     )
     if len(close) == 1 and endings and _common_prefix(word, best) >= head:
         close += tuple(entry for entry in endings if entry not in close)
+    # "foor": for, or floor as near? "cald": cold, or the nearer clad and calf? A common word no
+    # farther than the winner is as good a reading: only the neighbours can say.
+    close += tuple(
+        (candidate, score_)
+        for score_, cost_, candidate in scored[1:6]
+        if cost_ <= cost
+        and score - score_ < RIVAL_MARGIN
+        and zipf(candidate, language) >= RIVAL_ZIPF
+        and (candidate, score_) not in close
+        and not _real(word, candidate, cost_, seen, language, config)
+    )
     costs = {candidate: cost_ for _, cost_, candidate in scored}
     return Fix(close, cost, {"candidates": candidates}, seen, costs)
 
@@ -149,6 +160,9 @@ def _real(word: str, candidate: str, cost: float, seen: float, language: str, co
     )
 
 
+INFLECTED_STEM_ZIPF = 2.5  # "forklift" (2.9) + "ed" is one word, not "fork lifted"
+RIVAL_ZIPF = 2.5  # a rival as near as the winner: a word a writer may well mean ("foor": floor)
+RIVAL_MARGIN = 1.5  # ...and not far rarer ("wich" is "which", not "witch")
 DOUBLED_GAP = 1.5  # a doubled letter typed once or a letter doubled: the candidate 30 times as frequent
 
 

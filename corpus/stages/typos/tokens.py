@@ -10,18 +10,25 @@ from collections.abc import Container
 # A correctable token: letters only, lower case after the first letter (so no acronyms, no
 # "iPhone"), not touching digits, @, #, /, dots inside (URLs, e-mail), hyphens or apostrophes
 # but a possessive's ("the goverment's policies"), nor an HTML entity left in the text
-# ("hasn&#8217;t" is no "has", "&rsquo;" no word).
+# ("hasn&#8217;t" is no "has", "&rsquo;" no word), nor a character outside ASCII but spaces, quotes and
+# dashes on either side ("shouldn\ufffdt", a contraction whose apostrophe was lost, is no "should").
+_OUTSIDE_ASCII = r"[^\x00-\x7f\s“”‘’«»„–—…]"
 TOKEN = re.compile(
-    r"(?<![\w@#/\\.'’&-])(?<![^\x00-\x7f\s“”‘’«»„–—…])([A-Za-z][a-z]+)(?![\w@/\\-]|['’](?!s\b)|\.[A-Za-z0-9]|&#?\w+;)"
+    rf"(?<![\w@#/\\.'’&-])(?<!{_OUTSIDE_ASCII})([A-Za-z][a-z]+)"
+    rf"(?![\w@/\\-]|['’](?!s\b)|\.[A-Za-z0-9]|&#?\w+;|{_OUTSIDE_ASCII})"
 )
 # A lowercase compound's parts are words too ("a twpo-for-one split"); a capitalised one is a name
 # ("Suk-yeol").
 _COMPOUND = re.compile(r"(?<![\w@#/\\.'’-])[a-z]+(?:-[a-z]+)+(?![\w@/\\'’-]|\.[A-Za-z0-9])")
 _PART = re.compile(r"[a-z]+")
-_CODE_HINT = re.compile(r"[<=(\x1b]")
-# Markup and code, never corrected: a tag, an attribute or assignment, a call, an escape sequence.
+_CODE_HINT = re.compile(r"[<=(\x1b]|^[ \t]*(?:import|from|def|class|#include|>>>|\$)[ \t]", re.MULTILINE)
+# Markup and code, never corrected: a line of code ("import atexit", "def cleanup(handle):", a shell
+# prompt's command), a tag, an attribute or assignment, a call, an escape sequence.
 _CODE = re.compile(
-    r"<[A-Za-z/!][^<>\n]*>|(?<!\w)\w+(?:\s*=\s*(?:\"[^\"\n]*\"|'[^'\n]*'|\S+)|\([^()\n]*\))|\x1b[^\x07\n]*\x07?"
+    r"^[ \t]*(?:import [\w.]+(?:, ?[\w.]+)*(?: as \w+)?;?|from [\w.]+ import [\w., ()*]+"
+    r"|def \w+\(.*\):|class \w+(?:\(.*\))?:|#include\b.*|>>> .*|\$ [a-z].*)[ \t]*$|"
+    r"<[A-Za-z/!][^<>\n]*>|(?<!\w)\w+(?:\s*=\s*(?:\"[^\"\n]*\"|'[^'\n]*'|\S+)|\([^()\n]*\))|\x1b[^\x07\n]*\x07?",
+    re.MULTILINE,
 )
 # A word form as the first pass counts it: letters, with inner apostrophes, dots and hyphens, and no
 # punctuation around it (a sentence's full stop is not part of "Siever").
