@@ -308,6 +308,7 @@ def _alnum(tokens: Sequence[str]) -> str:
 ZYTE = "boilerplate-zyte-article-extraction-benchmark"
 CLEANEVAL = "boilerplate-cleaneval"
 DOLMA = "webtext-commoncrawl-samples/dolma-cc"
+WEB_PAGES = "boilerplate-trafilatura-eval/html"
 CLEANEVAL_SEED, CLEANEVAL_PARAGRAPHS, CLEANEVAL_MIN_TOKENS = 14, 2000, 15
 _CLEANEVAL_MARK = re.compile(r"<([phl])>", re.IGNORECASE)
 _CLEANEVAL_URL = re.compile(r"\A\ufeff?\s*URL:[^\n]*\n")
@@ -327,6 +328,19 @@ def dolma_cc() -> list[dict[str, str]]:
             for number, line in enumerate(lines):
                 records.append({"id": f"{path.name.split('.')[0]}-{number}", "text": json.loads(line)["text"]})
     return records
+
+
+def web_pages() -> list[dict[str, str]]:
+    """The main text of trafilatura's 258 evaluation pages (blogs, news, shops, forums, recipes,
+    software docs, several languages), as `corpus clean` reads an HTML page by default."""
+    from corpus.readers.html import html_page
+
+    pages = []
+    for path in sorted((data_dir() / WEB_PAGES).glob("*.html.gz")):
+        text = html_page(gzip.decompress(path.read_bytes()), mode="main").text
+        if text.strip():
+            pages.append({"id": path.name.removesuffix(".html.gz"), "text": text})
+    return pages
 
 
 @functools.cache
