@@ -447,7 +447,7 @@ def section_precision(run: Callable[[Sequence[dict[str, str]], str], Texts], reu
         ("Zyte article bodies", zyte_bodies(), "zyte"),
         ("CleanEval paragraphs", cleaneval_documents(), "cleaneval"),
         ("Dolma Common Crawl", dolma_cc(), "dolma-cc"),
-        ("web pages (held out)", web_pages(), "web-pages"),
+        ("trafilatura's pages", web_pages(), "web-pages"),
     ]
     print("\n1. Precision on real text: every change, classified against the hand-labelled misspellings of the text")
     print(
@@ -641,7 +641,7 @@ def section_speed(stories: int | None, repeats: int, now: Corrector, before: Cor
     texts = [story["text"] for story in reuters_stories(stories)]
     tokens = count_tokens(texts)
     print(
-        f"\n5. Speed: {len(texts):,} Reuters stories ({tokens:,} tokens), one process, CPU seconds, "
+        f"\n6. Speed: {len(texts):,} Reuters stories ({tokens:,} tokens), one process, CPU seconds, "
         f"{repeats} runs each (the machine is shared: the spread shows how much)"
     )
     print(f"  {'':<28} {'tokens/s min':>12} {'median':>10} {'max':>10}  target")
