@@ -157,12 +157,14 @@ def _real(word: str, candidate: str, cost: float, seen: float, language: str, co
     return not (
         (cost <= config.seen_max_cost and gap >= config.rare_gap)
         or (cost <= FAR_COST and gap >= config.seen_far_gap and _added_or_doubled(word, candidate))
+        or (cost <= FAR_COST and gap >= FAR_SLIP_GAP)
     )
 
 
 INFLECTED_STEM_ZIPF = 2.5  # "forklift" (2.9) + "ed" is one word, not "fork lifted"
 RIVAL_ZIPF = 2.5  # a rival as near as the winner: a word a writer may well mean ("foor": floor)
 RIVAL_MARGIN = 1.5  # ...and not far rarer ("wich" is "which", not "witch")
+FAR_SLIP_GAP = 3.0  # any one slip from a word 1,000 times as frequent ("convertion", "negociations")
 DOUBLED_GAP = 1.5  # a doubled letter typed once or a letter doubled: the candidate 30 times as frequent
 
 
