@@ -764,3 +764,17 @@ def test_a_caption_ending_in_its_credit_above_the_story_goes(
     key, text, removed = zyte_page(zyte_out, name)
     assert any(line.startswith(caption) for _, line in removed)
     assert not any(line.startswith(caption) for line in text_lines(text))
+
+
+def test_a_comments_button_above_the_last_paragraph_does_not_cut_it_off(
+    zyte_out: tuple[Path, dict[str, str]],
+) -> None:
+    """National Review shows a "Comments" button above an article's last paragraph, and the comments'
+    own "Comments" header below it: the cut starts at the header, the button alone goes."""
+    key, text, removed = zyte_page(zyte_out, "national_review")
+    last = "When Democratic inquisitors are reduced to lecturing the nation that"
+    assert last in zyte_out[1][key], "not in the gold: the test shows nothing"
+    kept = text_lines(text)
+    assert any(line.startswith(last) for line in kept)
+    assert "Comments" not in kept
+    assert ("generic.comment_section", "Something to Consider") in removed  # the section below still goes

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -173,6 +173,13 @@ class BoilerplateStage(Stage):
         kept_units = self._main_text(found, page, chrome, inline, menus)
         for first, end, rule_id in generic_cuts:
             cut = self._rules[rule_id]
+            if (
+                isinstance(cut, CutAfter)
+                and cut.include_marker
+                and (later := _past_button(found, first, cut, kept_units))
+            ):
+                removed.setdefault(first, (rule_id, None))  # the button itself goes
+                first = later
             if isinstance(cut, CutAfter) and cut.until_prose:
                 end = _list_end(found, first, end)
             if self._article_survives_cut(found, first):
@@ -301,6 +308,24 @@ class BoilerplateStage(Stage):
     def _article_survives_cut(found: Sequence[Unit], first: int) -> bool:
         """A generic cut ("Top Rated Comments" and all below) must leave the article above it."""
         return sum(u.words for u in found if u.prose and u.last < first) >= CUT_MIN_WORDS_ABOVE
+
+
+def _past_button(found: Sequence[Unit], first: int, cut: CutAfter, article: Collection[int]) -> int | None:
+    """Where a cut starts when its marker line is a button inside the article: the article's
+    paragraphs go on right below it, up to the marker's next match, the section's real header.
+
+    National Review shows a "Comments" button above an article's last paragraph, and the
+    comments' own "Comments" header below it.
+    """
+    n = next((i for i, unit in enumerate(found) if unit.first == first), None)
+    if n is None:
+        return None
+    below = n + 1
+    while below < len(found) and below in article and found[below].prose:
+        below += 1
+    if below == n + 1 or below == len(found) or not cut.marker.search(found[below].text):
+        return None
+    return found[below].first
 
 
 def _list_end(found: Sequence[Unit], first: int, end: int) -> int:
