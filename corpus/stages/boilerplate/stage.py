@@ -173,17 +173,15 @@ class BoilerplateStage(Stage):
         kept_units = self._main_text(found, page, chrome, inline, menus)
         for first, end, rule_id in generic_cuts:
             cut = self._rules[rule_id]
-            if (
-                isinstance(cut, CutAfter)
-                and cut.include_marker
-                and (later := _past_button(found, first, cut, kept_units))
-            ):
-                removed.setdefault(first, (rule_id, None))  # the button itself goes
-                first = later
+            button: list[int] = []  # a marker line inside the article: it goes alone, the cut starts below
+            if isinstance(cut, CutAfter) and cut.include_marker:
+                later = _past_button(found, first, cut, kept_units)
+                if later is not None:
+                    button, first = [first], later
             if isinstance(cut, CutAfter) and cut.until_prose:
                 end = _list_end(found, first, end)
             if self._article_survives_cut(found, first):
-                for index in range(first, end):
+                for index in [*button, *range(first, end)]:
                     removed.setdefault(index, (rule_id, None))
         for number, unit in enumerate(found):
             for index in range(unit.first, unit.last + 1):
@@ -285,7 +283,7 @@ class BoilerplateStage(Stage):
         # A paragraph that lacks its full stop right below a paragraph of the article ends it.
         kept |= {
             n + 1
-            for n in list(kept)
+            for n in kept
             if n + 1 < len(found)
             and n + 1 not in kept
             and not chrome[n + 1]
