@@ -551,6 +551,12 @@ ZYTE_PAGE = {  # the first characters of a page's key in Zyte's benchmark -> wha
     "wccftech": "e100c961",  # "Share Tweet Submit"
     "catchitkansas": "3ce1c8fd",  # a weather widget: "55°F Clear", "67° 46°"
     "sfgate": "aec5deea",  # a gallery counter written "Image 1 of / 13"
+    "linknaija": "358cc4a0",  # the story's two opening sentences typed without a full stop
+    "jeongdong": "52111884",  # an opening sentence ending in an emoji, not a full stop
+    "my6sense": "dfd43bc0",  # the press release's last sentence without its full stop
+    "nj_com": "3f65af7b",  # the story ends in an embedded tweet, whose text ends in its link
+    "national_review": "f5c90a6d",  # a photo's caption above the first paragraph, ending in its credit
+    "guardian": "5fa3154e",  # a pull quote's caption ending in "Photograph: AFP via Getty"
 }
 
 
@@ -713,3 +719,62 @@ def test_share_bars_and_widgets_go(zyte_out: tuple[Path, dict[str, str]], name: 
     assert (rule, line) in removed
     assert line not in text_lines(text)
     assert all(paragraph in text for paragraph in gold_paragraphs(zyte_out, key))
+
+
+@pytest.mark.parametrize(
+    ("name", "lines"),
+    [
+        (
+            "linknaija",
+            (
+                "Chelsea have this morning paid the £71.6million fee to the Spanish league this morning to secure "
+                "the world record signing of Athletic Bilbao keeper Kepa Arrizabalaga",
+                "This has freed of the £38million move of Thibaut Courtois to Real Madrid",
+            ),
+        ),
+        ("jeongdong", ("Visitors who booked their tickets through KLOOK came to Jeongdong Theater to watch",)),
+        ("my6sense", ("my6sense’s Cross-Network Exchange offers out of the box scalability",)),
+        ("nj_com", ("While we focus on South Dakota’s “Meth. We’re on it.” ad campaign",)),
+    ],
+)
+def test_a_sentence_without_its_full_stop_at_the_edge_of_the_story_stays(
+    zyte_out: tuple[Path, dict[str, str]], name: str, lines: tuple[str, ...]
+) -> None:
+    """A long sentence in sentence case that lacks its full stop, just above the story's first
+    paragraph (a lede, a standfirst) or just below its last (an embedded post), is the story's:
+    these went as generic.short_line."""
+    key, text, _ = zyte_page(zyte_out, name)
+    for line in lines:
+        assert line in zyte_out[1][key], "not in the gold: the test shows nothing"
+        assert any(kept.startswith(line) for kept in text_lines(text)), line
+
+
+@pytest.mark.parametrize(
+    ("name", "caption"),
+    [
+        ("national_review", "House Intelligence Committee chairman Rep. Adam Schiff speaks during a media briefing"),
+        ("guardian", "‘Excessive force and police brutality have accelerated and magnified these protests"),
+    ],
+)
+def test_a_caption_ending_in_its_credit_above_the_story_goes(
+    zyte_out: tuple[Path, dict[str, str]], name: str, caption: str
+) -> None:
+    """Captions look like sentences without a full stop too, but end in a credit: "(Joshua Roberts/Reuters)",
+    "Photograph: AFP via Getty"."""
+    key, text, removed = zyte_page(zyte_out, name)
+    assert any(line.startswith(caption) for _, line in removed)
+    assert not any(line.startswith(caption) for line in text_lines(text))
+
+
+def test_a_comments_button_above_the_last_paragraph_does_not_cut_it_off(
+    zyte_out: tuple[Path, dict[str, str]],
+) -> None:
+    """National Review shows a "Comments" button above an article's last paragraph, and the comments'
+    own "Comments" header below it: the cut starts at the header, the button alone goes."""
+    key, text, removed = zyte_page(zyte_out, "national_review")
+    last = "When Democratic inquisitors are reduced to lecturing the nation that"
+    assert last in zyte_out[1][key], "not in the gold: the test shows nothing"
+    kept = text_lines(text)
+    assert any(line.startswith(last) for line in kept)
+    assert "Comments" not in kept
+    assert ("generic.comment_section", "Something to Consider") in removed  # the section below still goes

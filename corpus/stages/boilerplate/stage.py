@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +62,9 @@ CUT_MIN_WORDS_ABOVE = 100
 # than this many and the text is taken to be an article already, not searched for one.
 MENU_ITEM_WORDS = 3
 PAGE_MIN_MENU_ITEMS = 10
+# A sentence without its full stop: a headline rarely has this many words, or most of them capitalised.
+UNFINISHED_MIN_WORDS = 20
+UNFINISHED_MAX_CAPITALISED = 0.5
 HEADING_MAX_WORDS = 8  # a section heading inside an article
 CUT_RESUME_WORDS = 60  # an `until_prose` list stops where this many words of running prose follow
 
@@ -170,10 +173,15 @@ class BoilerplateStage(Stage):
         kept_units = self._main_text(found, page, chrome, inline, menus)
         for first, end, rule_id in generic_cuts:
             cut = self._rules[rule_id]
+            button: list[int] = []  # a marker line inside the article: it goes alone, the cut starts below
+            if isinstance(cut, CutAfter) and cut.include_marker:
+                later = _past_button(found, first, cut, kept_units)
+                if later is not None:
+                    button, first = [first], later
             if isinstance(cut, CutAfter) and cut.until_prose:
                 end = _list_end(found, first, end)
             if self._article_survives_cut(found, first):
-                for index in range(first, end):
+                for index in [*button, *range(first, end)]:
                     removed.setdefault(index, (rule_id, None))
         for number, unit in enumerate(found):
             for index in range(unit.first, unit.last + 1):
@@ -248,7 +256,8 @@ class BoilerplateStage(Stage):
         self, found: Sequence[Unit], page: Layout, chrome: Sequence[bool], inline: Sequence[bool], menus: bool
     ) -> set[int]:
         """Indexes of the units in the article's runs, with the tables set inside its hard-wrapped
-        paragraphs or right below it, and the headline lines just above."""
+        paragraphs or right below it, a sentence lacking its full stop right below a paragraph, and
+        the headline and standfirst lines just above."""
         config = self.config
         scores = [unit_score(unit, is_chrome) for unit, is_chrome in zip(found, chrome)]
         runs = main_runs(
@@ -271,9 +280,24 @@ class BoilerplateStage(Stage):
             if any(n in kept and found[n].prose for n in block):
                 kept.update(block)
         kept |= lists_below(found, chrome, kept, table_row, _title_like)
+        # A paragraph that lacks its full stop right below a paragraph of the article ends it.
+        kept |= {
+            n + 1
+            for n in kept
+            if n + 1 < len(found)
+            and n + 1 not in kept
+            and not chrome[n + 1]
+            and found[n].prose
+            and _unfinished_sentence(found[n + 1])
+        }
         top = min(kept)
         above = top - 1
-        while above >= 0 and top - above <= config.headline_lines and not chrome[above] and _title_like(found[above]):
+        while (
+            above >= 0
+            and top - above <= config.headline_lines
+            and not chrome[above]
+            and (_title_like(found[above]) or _unfinished_sentence(found[above]))
+        ):
             kept.add(above)
             above -= 1
         return kept
@@ -282,6 +306,24 @@ class BoilerplateStage(Stage):
     def _article_survives_cut(found: Sequence[Unit], first: int) -> bool:
         """A generic cut ("Top Rated Comments" and all below) must leave the article above it."""
         return sum(u.words for u in found if u.prose and u.last < first) >= CUT_MIN_WORDS_ABOVE
+
+
+def _past_button(found: Sequence[Unit], first: int, cut: CutAfter, article: Collection[int]) -> int | None:
+    """Where a cut starts when its marker line is a button inside the article: the article's
+    paragraphs go on right below it, up to the marker's next match, the section's real header.
+
+    National Review shows a "Comments" button above an article's last paragraph, and the
+    comments' own "Comments" header below it.
+    """
+    n = next((i for i, unit in enumerate(found) if unit.first == first), None)
+    if n is None:
+        return None
+    below = n + 1
+    while below < len(found) and below in article and found[below].prose:
+        below += 1
+    if below == n + 1 or below == len(found) or not cut.marker.search(found[below].text):
+        return None
+    return found[below].first
 
 
 def _list_end(found: Sequence[Unit], first: int, end: int) -> int:
@@ -354,6 +396,20 @@ def _heading_in_article(found: Sequence[Unit], n: int, kept: set[int]) -> bool:
         return False
     unit = found[n]
     return unit.words <= HEADING_MAX_WORDS and not unit.ellipsis and not ends_sentence(unit.text)
+
+
+def _unfinished_sentence(unit: Unit) -> bool:
+    """A sentence that lacks its full stop (a standfirst, a lede typed without one, an embedded post):
+    long, in sentence case, not a teaser, and not ending in brackets (a caption's credit or date:
+    "... speaks during a briefing. (Joshua Roberts/Reuters)", "... to the Moon [SpaceX via Nasa]")."""
+    return (
+        not unit.wrapped
+        and not unit.text.endswith((")", "]"))
+        and not unit.terminal
+        and not unit.ellipsis
+        and unit.words >= UNFINISHED_MIN_WORDS
+        and unit.capitalised < UNFINISHED_MAX_CAPITALISED
+    )
 
 
 def _title_like(unit: Unit) -> bool:
