@@ -52,7 +52,9 @@ _LINE_ENDS = re.compile(r"[^\w\n]*(?:\n|\Z)")
 _LINE_STARTS = re.compile(r"(?:\A|\n)[^\w\n]*\Z")
 _NAME_GOES_ON = re.compile(r"\.|[ \t]+[A-Z][a-z]*\.")
 _OTHER_SCRIPT = re.compile(r"[\u0370-\u1fff\u3040-\u9fff\uac00-\ud7af]")  # Greek to Ethiopic, kana, CJK, Hangul
-_NAMING_BEFORE = re.compile(r"(?<![\w-])(?:called|named|dubbed|titled|entitled)[ \t]+$", re.IGNORECASE)
+_NAMING_BEFORE = re.compile(
+    r"(?<![\w-])(?:(?:called|named|dubbed|titled|entitled)|name(?: is|'s|’s)(?:[ \t]+[A-Za-z]+)?)[ \t]+$", re.IGNORECASE
+)
 _CLOSERS = "'\"”’)]"
 _QUOTES_OPEN = "\"“‘'«"
 _QUOTES_CLOSE = "\"”’'»"
@@ -165,10 +167,10 @@ class Checker:
                 return twin
             if _LINE_ENDS.match(self.text, end) or (at_start and _NAME_GOES_ON.match(self.text, end)):
                 return None  # a heading, a place ("Muel" ending a line), a title ("Lepr Rev. 2012"; "Lepr.")
-        if _NAMING_BEFORE.search(self.text, max(0, start - 12), start) or (
+        if _NAMING_BEFORE.search(self.text, max(0, start - 30), start) or (
             _LINE_ENDS.match(self.text, end) and _LINE_STARTS.search(self.text, max(0, start - 12), start)
         ):
-            return None  # "a library called fasterer", "recentf" alone in a list: a name
+            return None  # "a library called fasterer", "my name is lena andersson", "recentf" alone in a list
         if split is not None and self.repeated(lower) and not morphology.STANDALONE & {split.first, split.second}:
             return None  # "snowcover" twice: a word the document means
         if split is not None and spelling.doubtful_split(lower, split, self.language, self.config):
