@@ -55,10 +55,11 @@ def before_checkout(work: Path) -> Path | None:
 
 def inputs(work: Path, docs: int) -> Path:
     folder = work / f"input-{docs}"
-    if not (folder / "done").exists():
+    done = work / f"input-{docs}.done"  # beside the folder: inside, `corpus clean` would read it as an input
+    if not done.exists():
         shutil.rmtree(folder, ignore_errors=True)
         scale_data.write(docs, folder)
-        (folder / "done").touch()
+        done.touch()
     return folder
 
 
