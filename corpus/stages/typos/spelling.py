@@ -147,8 +147,9 @@ def nearest(word: str, language: str, config: TyposConfig) -> Fix | None:
 def _real(word: str, candidate: str, cost: float, seen: float, language: str, config: TyposConfig) -> bool:
     """A word wordfreq has seen is real, not a slip of `candidate`, unless the slip is cheap and the
     candidate far more common (`seen_max_cost`, `rare_gap`: "recieve"), or one slip and the candidate
-    far more common still (`seen_far_gap`: "whith", "throught", "reccomend"), or a doubled letter
-    and the candidate `DOUBLED_GAP` more common ("occured")."""
+    far more common still (`seen_far_gap`: "whith", "throught", "reccomend"), any one slip from a
+    candidate `FAR_SLIP_GAP` more common ("convertion"), or a doubled letter and the candidate
+    `DOUBLED_GAP` more common ("occured")."""
     if seen < config.seen_zipf:
         return False
     gap = zipf(candidate, language) - seen
