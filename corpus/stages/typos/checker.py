@@ -52,8 +52,14 @@ _LINE_ENDS = re.compile(r"[^\w\n]*(?:\n|\Z)")
 _LINE_STARTS = re.compile(r"(?:\A|\n)[^\w\n]*\Z")
 _NAME_GOES_ON = re.compile(r"\.|[ \t]+[A-Z][a-z]*\.")
 _OTHER_SCRIPT = re.compile(r"[\u0370-\u1fff\u3040-\u9fff\uac00-\ud7af]")  # Greek to Ethiopic, kana, CJK, Hangul
+_TITLE_BEFORE = re.compile(
+    r"(?<![\w.])(?:Dr|Mr|Mrs|Ms|Mme|Prof|Sir|Dame|Lady|Lord|Rev|Fr|Sr|Gen|Col|Capt|Sgt|Lt)\.?[ \t]+$"
+)
+_FRAGMENT_BEFORE = re.compile(r"[A-Za-z]-[ \t]+$")
 _NAMING_BEFORE = re.compile(
-    r"(?<![\w-])(?:(?:called|named|dubbed|titled|entitled)|name(?: is|'s|’s)(?:[ \t]+[A-Za-z]+)?)[ \t]+$", re.IGNORECASE
+    r"(?<![\w-])(?:(?:called|named|dubbed|titled|entitled)|name(?: is|'s|’s)(?:[ \t]+[A-Za-z]+)?"
+    r"|(?:by|from|source|author|user|username):)[ \t]+$",
+    re.IGNORECASE,
 )
 _CLOSERS = "'\"”’)]"
 _QUOTES_OPEN = "\"“‘'«"
@@ -136,6 +142,10 @@ class Checker:
             self._lower_text = self.text.lower()
         return len(re.findall(rf"(?<![a-z]){re.escape(word)}(?![a-z])", self._lower_text)) > 1
 
+    def named(self, start: int) -> bool:
+        """The word is given as a name: "a library called fasterer", "Posted by: oly"."""
+        return bool(_NAMING_BEFORE.search(self.text, max(0, start - 30), start))
+
     def quoted(self, start: int, end: int) -> bool:
         """The word alone in quotation marks is mentioned, not used: `or “frunk,”`."""
         before = self.text[start - 1 : start]
@@ -162,15 +172,19 @@ class Checker:
         slip = spelling.slip_not_two(lower, split, self.language, self.config)
         split = None if slip else split
         if token[0].isupper():
+            if _TITLE_BEFORE.search(self.text, max(0, start - 8), start):
+                return None  # "Dr. Codd", "Mrs. Dalloway": a name
             twin = self.in_context(token, start, end)
             if twin:
                 return twin
             if _LINE_ENDS.match(self.text, end) or (at_start and _NAME_GOES_ON.match(self.text, end)):
                 return None  # a heading, a place ("Muel" ending a line), a title ("Lepr Rev. 2012"; "Lepr.")
-        if _NAMING_BEFORE.search(self.text, max(0, start - 30), start) or (
+        if lower.endswith("ii") or _FRAGMENT_BEFORE.search(self.text, max(0, start - 30), start):
+            return None  # a Latin epithet ("Hoya darwinii"), the end of a word broken at a line ("ex- ploited")
+        if self.named(start) or (
             _LINE_ENDS.match(self.text, end) and _LINE_STARTS.search(self.text, max(0, start - 12), start)
         ):
-            return None  # "a library called fasterer", "my name is lena andersson", "recentf" alone in a list
+            return None  # "a library called fasterer", "my name is lena andersson", "Posted by: oly", "recentf" alone
         if split is not None and self.repeated(lower) and not morphology.STANDALONE & {split.first, split.second}:
             return None  # "snowcover" twice: a word the document means
         if split is not None and spelling.doubtful_split(lower, split, self.language, self.config):
@@ -241,6 +255,7 @@ class Checker:
             or self.foreign(token)
             or self.quoted(start, end)
             or self.foreign_span(start, end)
+            or self.named(start)
         ):
             return None
         fix = self.lowercase_fix(token)
@@ -307,7 +322,7 @@ class Checker:
         if (
             chosen is None
             or chosen == word
-            or (listed and _doubling_only(word, chosen))  # "focusses" and "focuses": both English
+            or (listed and (_doubling_only(word, chosen) or _inflections(word, chosen)))  # "focusses", "revises"
             or len(evidence["neighbours"]) < 2
             or not all(evidence["pair_counts"][chosen])
         ):
@@ -476,6 +491,18 @@ def _one_edit(token: str, twin: str) -> bool:
     """One edit (a letter deleted, inserted, replaced, or two swapped) past the first letter: a
     typo rarely hits the first letter."""
     return twin[0] == token[0] and bool(_LOWER.fullmatch(twin, 1)) and OSA.distance(token, twin, score_cutoff=1) == 1
+
+
+def _inflections(a: str, b: str) -> bool:
+    """Two forms of one word ("revises" and "revised"): the writer chose the tense or number."""
+    return _stem(a) == _stem(b)
+
+
+def _stem(word: str) -> str:
+    for ending in ("ing", "ies", "ied", "es", "ed", "s", "d", "e", "y"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
 
 
 def _doubling_only(a: str, b: str) -> bool:

@@ -176,8 +176,11 @@ def derived(word: str, solid: Callable[[str], bool], zipf: Callable[[str], float
             return f"{prefix}+{base}"
     for suffix in SUFFIXES:
         base = word[: -len(suffix)]
-        if word.endswith(suffix) and len(base) >= MIN_BASE and solid(base):
-            return f"{base}+{suffix}"
+        if not word.endswith(suffix):
+            continue
+        for stem in (base, base[:-1] + "y" if base.endswith("i") else ""):  # "bugginess": buggy + ness
+            if len(stem) >= MIN_BASE and solid(stem):
+                return f"{stem}+{suffix}"
     sibilant = word.endswith(("ses", "xes", "zes", "ches", "shes"))  # "launches", not "launchs"
     agent = word[:-2] if word.endswith("rs") else word[:-1]  # "profilers", "awardees": who does it
     for suffix, base in (
