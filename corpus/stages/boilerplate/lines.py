@@ -18,8 +18,8 @@ _TERMINAL = re.compile(r"""[.!?。！？…:;]["'”’»)\]]*$""")
 _ELLIPSIS_END = re.compile(r"(\.\.\.|…)\s*[\])]?\s*[»›]?$")  # "...", "[…]", "… »"
 # A link to the rest of the text elsewhere: "... Read More", "… more", "Continue reading »".
 _READ_MORE_END = re.compile(
-    r"((\.\.\.|…)\s*\[?(read\s+)?more\]?|\S\s+\[?(read\s+more|continue\s+reading|read\s+the\s+(full|whole)\s+(story|article|post))\]?)"
-    r"\s*[»›→>]*$",
+    r"((\.\.\.|…)\s*\[?(read\s+)?more\]?|\S\s+\[?(read\s+more|continue\s+reading|read\s+the\s+(full|whole)\s+(story|article|post))\]?"
+    r"|[\w,;]\s+(\.\.\.|…))\s*[»›→>]*$",
     re.IGNORECASE,
 )
 _DIGITISH = re.compile(r"[\d\W_]")
