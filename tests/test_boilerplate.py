@@ -557,6 +557,10 @@ ZYTE_PAGE = {  # the first characters of a page's key in Zyte's benchmark -> wha
     "nj_com": "3f65af7b",  # the story ends in an embedded tweet, whose text ends in its link
     "national_review": "f5c90a6d",  # a photo's caption above the first paragraph, ending in its credit
     "guardian": "5fa3154e",  # a pull quote's caption ending in "Photograph: AFP via Getty"
+    "venturebeat": "06e5123e",  # Reuters' credit "(Reporting by ..., with reporting by ..., editing by ....)"
+    "remember8090": "b6fb53e9",  # "(Leggi anche su: I Cavalieri dello Zodiaco: ...)" under the article
+    "ap_nba": "eecd2575",  # AP's "More AP NBA: https://apnews.com/NBA and https://twitter.com/AP_Sports"
+    "business_insider": "fde930b0",  # the page's share image and logo, each an address alone on a line
 }
 
 
@@ -609,6 +613,40 @@ def test_teasers_ending_in_a_bracketed_ellipsis_go(zyte_out: tuple[Path, dict[st
     key, text, removed = zyte_page(zyte_out, "game_blog")
     assert ("generic.teaser", "Sometimes people ask me why this or that location become […]") in removed
     assert all(paragraph in text for paragraph in gold_paragraphs(zyte_out, key))
+
+
+def test_an_excerpt_cut_off_mid_sentence_is_a_teaser_however_long(zyte_out: tuple[Path, dict[str, str]]) -> None:
+    """A hundred words of another post ending in "word …": cut by the page, not by its writer."""
+    key, text, removed = zyte_page(zyte_out, "mensagens")
+    assert any(
+        rule == "generic.teaser"
+        and line.startswith("Gratidão pela vida está nos detalhes")
+        and line.endswith("mesmo …")
+        for rule, line in removed
+    )
+    assert all(paragraph in text for paragraph in gold_paragraphs(zyte_out, key))
+
+
+def test_credits_promos_and_image_addresses_below_the_story_go(zyte_out: tuple[Path, dict[str, str]]) -> None:
+    key, text, removed = zyte_page(zyte_out, "venturebeat")
+    assert any(
+        rule == "generic.contributor_credit" and line.startswith("(Reporting by Greg Roumeliotis")
+        for rule, line in removed
+    )
+    assert all(paragraph in text for paragraph in gold_paragraphs(zyte_out, key))
+    key, text, removed = zyte_page(zyte_out, "remember8090")
+    assert any(rule == "generic.read_more_promo" and line.startswith("(Leggi anche su: ") for rule, line in removed)
+    assert all(paragraph in text for paragraph in gold_paragraphs(zyte_out, key))
+    key, text, removed = zyte_page(zyte_out, "ap_nba")
+    assert (
+        "generic.read_more_promo",
+        "More AP NBA: https://apnews.com/NBA and https://twitter.com/AP_Sports",
+    ) in removed
+    assert all(paragraph in text for paragraph in gold_paragraphs(zyte_out, key))
+    key, text, removed = zyte_page(zyte_out, "business_insider")
+    image = "https://static6.businessinsider.de/image/5dd3a081695b58675837525e-500-250/10-things-in-tech-you-need-to-know-today.jpg"
+    assert ("generic.image_url", image) in removed
+    assert image not in text
 
 
 def test_a_comment_thread_without_a_header_goes_under_its_post(zyte_out: tuple[Path, dict[str, str]]) -> None:
