@@ -561,6 +561,7 @@ ZYTE_PAGE = {  # the first characters of a page's key in Zyte's benchmark -> wha
     "remember8090": "b6fb53e9",  # "(Leggi anche su: I Cavalieri dello Zodiaco: ...)" under the article
     "ap_nba": "eecd2575",  # AP's "More AP NBA: https://apnews.com/NBA and https://twitter.com/AP_Sports"
     "business_insider": "fde930b0",  # the page's share image and logo, each an address alone on a line
+    "dealbreaker": "55bb6340",  # a newsletter's pitch of three sentences above the story
 }
 
 
@@ -643,6 +644,13 @@ def test_credits_promos_and_image_addresses_below_the_story_go(zyte_out: tuple[P
         "More AP NBA: https://apnews.com/NBA and https://twitter.com/AP_Sports",
     ) in removed
     assert all(paragraph in text for paragraph in gold_paragraphs(zyte_out, key))
+    key, text, removed = zyte_page(zyte_out, "dealbreaker")
+    assert any(
+        rule == "generic.newsletter" and line.startswith("Start your day with the Opening Bell powered by")
+        for rule, line in removed
+    )
+    # The story stays; its one link line in the gold ("... It's Complicated [ Bloomberg ]") went before.
+    assert len([paragraph for paragraph in gold_paragraphs(zyte_out, key) if paragraph not in text]) <= 1
     key, text, removed = zyte_page(zyte_out, "business_insider")
     image = "https://static6.businessinsider.de/image/5dd3a081695b58675837525e-500-250/10-things-in-tech-you-need-to-know-today.jpg"
     assert ("generic.image_url", image) in removed
