@@ -562,6 +562,7 @@ ZYTE_PAGE = {  # the first characters of a page's key in Zyte's benchmark -> wha
     "ap_nba": "eecd2575",  # AP's "More AP NBA: https://apnews.com/NBA and https://twitter.com/AP_Sports"
     "business_insider": "fde930b0",  # the page's share image and logo, each an address alone on a line
     "dealbreaker": "55bb6340",  # a newsletter's pitch of three sentences above the story
+    "foxbusiness": "51374560",  # "GET FOX BUSINESS ON THE GO BY CLICKING HERE" between two paragraphs
 }
 
 
@@ -651,6 +652,9 @@ def test_credits_promos_and_image_addresses_below_the_story_go(zyte_out: tuple[P
     )
     # The story stays; its one link line in the gold ("... It's Complicated [ Bloomberg ]") went before.
     assert len([paragraph for paragraph in gold_paragraphs(zyte_out, key) if paragraph not in text]) <= 1
+    key, text, removed = zyte_page(zyte_out, "foxbusiness")
+    assert ("generic.ui_message", "GET FOX BUSINESS ON THE GO BY CLICKING HERE") in removed
+    assert all(paragraph in text for paragraph in gold_paragraphs(zyte_out, key))
     key, text, removed = zyte_page(zyte_out, "business_insider")
     image = "https://static6.businessinsider.de/image/5dd3a081695b58675837525e-500-250/10-things-in-tech-you-need-to-know-today.jpg"
     assert ("generic.image_url", image) in removed
