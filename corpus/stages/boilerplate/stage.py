@@ -157,8 +157,9 @@ class BoilerplateStage(Stage):
                     for index in range(unit.first, unit.last + 1):
                         removed[index] = (REPEAT_PAGE, detail)
         if doc.url and OWN_ADDRESS not in self.disabled:
+            own = _address(doc.url)
             for unit in found:
-                if unit.first == unit.last and _address(lines[unit.first]) == _address(doc.url):
+                if unit.first == unit.last and _address(lines[unit.first]) == own:
                     removed.setdefault(unit.first, (OWN_ADDRESS, None))
         title = doc.metadata.get("title")
         candidates = self._repeated(found, page, site, fitted)
