@@ -557,6 +557,12 @@ ZYTE_PAGE = {  # the first characters of a page's key in Zyte's benchmark -> wha
     "nj_com": "3f65af7b",  # the story ends in an embedded tweet, whose text ends in its link
     "national_review": "f5c90a6d",  # a photo's caption above the first paragraph, ending in its credit
     "guardian": "5fa3154e",  # a pull quote's caption ending in "Photograph: AFP via Getty"
+    "venturebeat": "06e5123e",  # Reuters' credit "(Reporting by ..., with reporting by ..., editing by ....)"
+    "remember8090": "b6fb53e9",  # "(Leggi anche su: I Cavalieri dello Zodiaco: ...)" under the article
+    "ap_nba": "eecd2575",  # AP's "More AP NBA: https://apnews.com/NBA and https://twitter.com/AP_Sports"
+    "business_insider": "fde930b0",  # the page's share image and logo, each an address alone on a line
+    "dealbreaker": "55bb6340",  # a newsletter's pitch of three sentences above the story
+    "foxbusiness": "51374560",  # "GET FOX BUSINESS ON THE GO BY CLICKING HERE" between two paragraphs
 }
 
 
@@ -609,6 +615,46 @@ def test_teasers_ending_in_a_bracketed_ellipsis_go(zyte_out: tuple[Path, dict[st
     key, text, removed = zyte_page(zyte_out, "game_blog")
     assert ("generic.teaser", "Sometimes people ask me why this or that location become […]") in removed
     assert all(paragraph in text for paragraph in gold_paragraphs(zyte_out, key))
+
+
+def test_an_excerpt_cut_off_mid_sentence_is_a_teaser_however_long(zyte_out: tuple[Path, dict[str, str]]) -> None:
+    """A hundred words of another post ending in "word …": cut by the page, not by its writer."""
+    key, text, removed = zyte_page(zyte_out, "mensagens")
+    assert any(
+        rule == "generic.teaser"
+        and line.startswith("Gratidão pela vida está nos detalhes")
+        and line.endswith("mesmo …")
+        for rule, line in removed
+    )
+    assert all(paragraph in text for paragraph in gold_paragraphs(zyte_out, key))
+
+
+@pytest.mark.parametrize(
+    ("page", "rule", "start", "gold_lost"),
+    [
+        ("venturebeat", "generic.contributor_credit", "(Reporting by Greg Roumeliotis, Joshua Franklin", 0),
+        ("remember8090", "generic.read_more_promo", "(Leggi anche su: I Cavalieri dello Zodiaco", 0),
+        (
+            "ap_nba",
+            "generic.read_more_promo",
+            "More AP NBA: https://apnews.com/NBA and https://twitter.com/AP_Sports",
+            0,
+        ),
+        # The story stays; its one link line in the gold ("... It's Complicated [ Bloomberg ]") went before.
+        ("dealbreaker", "generic.newsletter", "Start your day with the Opening Bell powered by The Water Coolest.", 1),
+        ("foxbusiness", "generic.ui_message", "GET FOX BUSINESS ON THE GO BY CLICKING HERE", 0),
+        # Its gold's last line ends in '..."...' and went before, as a teaser.
+        ("business_insider", "generic.image_url", "https://static6.businessinsider.de/image/5dd3a081695b", 1),
+    ],
+)
+def test_credits_promos_pitches_and_image_addresses_go_and_the_story_stays(
+    zyte_out: tuple[Path, dict[str, str]], page: str, rule: str, start: str, gold_lost: int
+) -> None:
+    key, text, removed = zyte_page(zyte_out, page)
+    lines = [line for each, line in removed if each == rule and line.startswith(start)]
+    assert lines
+    assert not any(line in text_lines(text) for line in lines)
+    assert len([paragraph for paragraph in gold_paragraphs(zyte_out, key) if paragraph not in text]) <= gold_lost
 
 
 def test_a_comment_thread_without_a_header_goes_under_its_post(zyte_out: tuple[Path, dict[str, str]]) -> None:

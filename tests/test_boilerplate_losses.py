@@ -336,3 +336,28 @@ def test_the_main_text_is_taken_as_an_article_its_tables_and_lists_stay(page: st
     assert isinstance(out, Document)
     assert any(each.startswith(line) for each in out.text.split("\n"))
     assert not any(edit.rule == "generic.short_line" for edit in out.edits)
+
+
+@pytest.mark.parametrize(
+    ("page", "address"),
+    [
+        (
+            "ef2b3f26",
+            "https://www.mysanantonio.com/news/article/Cat-found-in-New-Mexico-after-going-missing-in-14848175.php",
+        ),
+        ("f8ff621a", "https://www.barrons.com/articles/home-depot-stock-earnings-report-51574168486"),  # a print footer
+    ],
+)
+def test_the_page_s_own_address_alone_on_a_line_goes(page: str, address: str) -> None:
+    """trafilatura's main text of these Zyte pages holds the page's own URL as a line of its own."""
+    from corpus.readers.webpage import UnparsedHtml
+
+    folder = shared_data("boilerplate-zyte-article-extraction-benchmark")
+    (path,) = (folder / "html").glob(f"{page}*.html.gz")
+    doc = UnparsedHtml(source=path.name, data=gzip.decompress(path.read_bytes()), mode="main").parse()
+    assert isinstance(doc, Document) and doc.url == address
+    assert address in doc.text.split("\n"), "the page no longer shows its address: the test shows nothing"
+    out = BoilerplateStage(BoilerplateConfig()).apply(doc, LineCounts())
+    assert isinstance(out, Document)
+    assert ("generic.own_address", address) in [(edit.rule, edit.before.strip()) for edit in out.edits]
+    assert address not in out.text

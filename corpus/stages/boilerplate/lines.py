@@ -16,10 +16,11 @@ _WORD = re.compile(r"\w+")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
 _TERMINAL = re.compile(r"""[.!?。！？…:;]["'”’»)\]]*$""")
 _ELLIPSIS_END = re.compile(r"(\.\.\.|…)\s*[\])]?\s*[»›]?$")  # "...", "[…]", "… »"
-# A link to the rest of the text elsewhere: "... Read More", "… more", "Continue reading »".
+# A link to the rest of the text elsewhere: "... Read More", "… more", "Continue reading »"; or a text the
+# page cut off mid-sentence, "... a word …" (no gold line of any shared set ends so, however long).
 _READ_MORE_END = re.compile(
-    r"((\.\.\.|…)\s*\[?(read\s+)?more\]?|\S\s+\[?(read\s+more|continue\s+reading|read\s+the\s+(full|whole)\s+(story|article|post))\]?)"
-    r"\s*[»›→>]*$",
+    r"((\.\.\.|…)\s*\[?(read\s+)?more\]?|\S\s+\[?(read\s+more|continue\s+reading|read\s+the\s+(full|whole)\s+(story|article|post))\]?"
+    r"|[\w,;]\s+(\.\.\.|…))\s*[»›→>]*$",
     re.IGNORECASE,
 )
 _DIGITISH = re.compile(r"[\d\W_]")
@@ -44,7 +45,7 @@ class Unit:
     capitalised: float  # share of words starting with a capital letter (menus, title lists)
     symbols: float  # share of characters that are digits, punctuation or symbols
     wrapped: bool  # several hard-wrapped lines
-    read_more: bool = False  # ends in a "Read more" link: a teaser however long it is
+    read_more: bool = False  # ends in a "Read more" link or is cut mid-sentence: a teaser however long it is
 
     @property
     def prose(self) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -40,7 +41,8 @@ SHORT_LINE = "generic.short_line"  # a short line (menu item, label) outside the
 TEASER = "generic.teaser"  # "...", a teaser of another page, outside the article's runs
 OUTSIDE = "generic.outside_main_text"  # prose outside the article's runs: other stories, comments
 COMMENT_THREAD = "generic.comment_thread"  # the comments under two or more comment headers
-STAGE_RULES = (REPEAT_SITE, REPEAT_CORPUS, REPEAT_PAGE, SHORT_LINE, TEASER, OUTSIDE, COMMENT_THREAD)
+OWN_ADDRESS = "generic.own_address"  # the page's own URL alone on a line (a share box, a print footer)
+STAGE_RULES = (REPEAT_SITE, REPEAT_CORPUS, REPEAT_PAGE, SHORT_LINE, TEASER, OUTSIDE, COMMENT_THREAD, OWN_ADDRESS)
 EMPTY = f"empty_after_{STAGE}"  # every line was boilerplate
 COMMENT_AUTHOR = "generic.comment_author"  # the generic.toml rule whose lines head comments
 # generic.toml's rules for chrome that sits inside an article (captions, credits, counters, labels):
@@ -154,6 +156,11 @@ class BoilerplateStage(Stage):
                     detail = orjson.dumps({"copy_of_line": found[source].first + 1}).decode()
                     for index in range(unit.first, unit.last + 1):
                         removed[index] = (REPEAT_PAGE, detail)
+        if doc.url and OWN_ADDRESS not in self.disabled:
+            own = _address(doc.url)
+            for unit in found:
+                if unit.first == unit.last and _address(lines[unit.first]) == own:
+                    removed.setdefault(unit.first, (OWN_ADDRESS, None))
         title = doc.metadata.get("title")
         candidates = self._repeated(found, page, site, fitted)
         ruled = {n for n, unit in enumerate(found) if unit.first in generic_lines}
@@ -376,6 +383,11 @@ def _has_menus(found: Sequence[Unit]) -> bool:
             if items >= PAGE_MIN_MENU_ITEMS:
                 return True
     return False
+
+
+def _address(url: str) -> str:
+    """A URL without its scheme, "www." and trailing slash: the forms a page writes its address in."""
+    return re.sub(r"^(https?://)?(www\.)?", "", url.strip().lower()).rstrip("/")
 
 
 def _inline(unit: Unit, removed: dict[int, tuple[str, str | None]]) -> bool:
