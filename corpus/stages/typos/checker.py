@@ -168,9 +168,6 @@ class Checker:
             return None
         if self.foreign(lower) or self.quoted(start, end) or self.foreign_span(start, end):
             return None
-        split = spelling.run_together(lower, self.language, self.config)
-        slip = spelling.slip_not_two(lower, split, self.language, self.config)
-        split = None if slip else split
         if token[0].isupper():
             if _TITLE_BEFORE.search(self.text, max(0, start - 8), start):
                 return None  # "Dr. Codd", "Mrs. Dalloway": a name
@@ -185,6 +182,9 @@ class Checker:
             _LINE_ENDS.match(self.text, end) and _LINE_STARTS.search(self.text, max(0, start - 12), start)
         ):
             return None  # "a library called fasterer", "my name is lena andersson", "Posted by: oly", "recentf" alone
+        split = spelling.run_together(lower, self.language, self.config)
+        slip = spelling.slip_not_two(lower, split, self.language, self.config)
+        split = None if slip else split
         if split is not None and self.repeated(lower) and not morphology.STANDALONE & {split.first, split.second}:
             return None  # "snowcover" twice: a word the document means
         if split is not None and spelling.doubtful_split(lower, split, self.language, self.config):
