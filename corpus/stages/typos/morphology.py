@@ -322,6 +322,11 @@ def inflects(word: str, seen: Callable[[str], bool]) -> bool:
     return _inflected(word, ("ed", "ing"), seen)
 
 
+def inflected(word: str, solid: Callable[[str], bool]) -> bool:
+    """A known word with an ending English adds to any noun or verb ("stockers", "lagering")."""
+    return _inflected(word, ("s", "ed", "ing", "ings", "er", "ers"), solid)
+
+
 def _inflected(word: str, suffixes: tuple[str, ...], solid: Callable[[str], bool]) -> bool:
     """The word is a known word with one of these endings ("convicted", "charging", "stopped")."""
     for suffix in suffixes:

@@ -159,7 +159,24 @@ def _real(word: str, candidate: str, cost: float, seen: float, language: str, co
         (cost <= config.seen_max_cost and gap >= config.rare_gap)
         or (cost <= FAR_COST and gap >= config.seen_far_gap and _added_or_doubled(word, candidate))
         or (cost <= FAR_COST and gap >= FAR_SLIP_GAP)
+        or (
+            cost <= config.seen_max_cost
+            and gap >= config.doubt_gap
+            and _inside_long_word(word, candidate)
+            and not morphology.inflected(word, lambda stem: known(stem, language, config))
+        )
     )
+
+
+def _inside_long_word(typo: str, word: str) -> bool:
+    """A slip inside a long word, its first and last two letters as the word writes them: how
+    people misspell a word they believe they know ("seperately", "existant", "recieved"). A rare
+    real word near a common one more often differs at its start or in its ending ("solvation",
+    "brigaded"), or is a known word's inflection ("stockers", "lagering": `morphology.inflected`)."""
+    return len(typo) >= LONG_SLIP_LENGTH and typo[:2] == word[:2] and typo[-2:] == word[-2:]
+
+
+LONG_SLIP_LENGTH = 8
 
 
 INFLECTED_STEM_ZIPF = 2.5  # "forklift" (2.9) + "ed" is one word, not "fork lifted"

@@ -7,7 +7,8 @@ edit (13 s for "accomadate" here), while rapidfuzz's optimal string alignment in
 word with the few thousand common words of its initials and length in about 0.3 ms, and needs no
 index (a hand-written deletion index took 0.8 s to build per process and could not reach three
 edits). Intended words are common, so only the 37,679 words pyspellchecker counts at least
-MIN_CANDIDATE_COUNT times are offered.
+MIN_CANDIDATE_COUNT times are offered, and to a long typo the long words wordfreq sees often enough
+to be meant (a long word has few neighbours to be confused with).
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ LONG_WORD = 7  # words this long or longer get candidates up to LONG_WORD_DISTAN
 LONG_WORD_DISTANCE = 3  # "gaurentee" -> "guarantee"
 MIN_CANDIDATE_COUNT = 200  # pyspellchecker's frequency of the rarest word offered as a correction...
 CANDIDATE_ZIPF = 3.5  # ...unless wordfreq sees it this often (more would be near more typos: "thge", "the" or "thug")
+LONG_CANDIDATE = 8  # a long word has few neighbours: one this long is offered to a long typo...
+LONG_CANDIDATE_ZIPF = 2.5  # ...when wordfreq sees it this often ("plebicite": plebiscite, 2.8)
 BRITISH_CANDIDATE_ZIPF = 2.0  # a British form offered as a correction must be this common ("organise" 3.3)
-CHOICE_LISTS = 4096  # candidate lists kept per process (by initials, length and distance)
+CHOICE_LISTS = 4096  # candidate lists kept per process (by initials, length, distance and pool)
 
 # British spellings pyspellchecker (American) lacks, by the regular correspondences: a word is real
 # when its American form is ("defence" -> "defense", "apologised" -> "apologized").
@@ -71,8 +74,9 @@ class Dictionary:
         self.language = language
         self.frequency: dict[str, int] = dict(SpellChecker(language=language, distance=1).word_frequency.dictionary)
         self._by_initial: dict[tuple[str, int], list[str]] | None = None  # (first letter, length) -> words
+        self._long_by_initial: dict[tuple[str, int], list[str]] = {}  # the rarer long words, offered to long typos
         self._counts: dict[str, int] = {}  # candidate -> pyspellchecker's count (a British form: its American one's)
-        self._choice_lists: dict[tuple[str, int, int], list[str]] = {}
+        self._choice_lists: dict[tuple[str, int, int, bool], list[str]] = {}
 
     def knows(self, word: str) -> bool:
         """A real word: in the list; or (English) in symspellpy's list of words Google Books prints
@@ -104,7 +108,11 @@ class Dictionary:
         rapidfuzz's optimal string alignment in C++ over those words takes about 0.3 ms a word."""
         limit = LONG_WORD_DISTANCE if len(word) >= LONG_WORD else 2
         found = process.extract(
-            word, self._choices(word[:2], len(word), limit), scorer=OSA.distance, score_cutoff=limit, limit=None
+            word,
+            self._choices(word[:2], len(word), limit, len(word) >= LONG_CANDIDATE),
+            scorer=OSA.distance,
+            score_cutoff=limit,
+            limit=None,
         )
         return sorted(
             ((candidate, int(distance), self._counts[candidate]) for candidate, distance, _ in found),
@@ -118,7 +126,12 @@ class Dictionary:
         "entre" beside "enter" turned "entree" into "enter".)"""
         self._by_initial = {}
         for word, count in self.frequency.items():
-            if not (word.isalpha() and (count >= MIN_CANDIDATE_COUNT or zipf(word, self.language) >= CANDIDATE_ZIPF)):
+            if not word.isalpha():
+                continue
+            if not (count >= MIN_CANDIDATE_COUNT or zipf(word, self.language) >= CANDIDATE_ZIPF):
+                if len(word) >= LONG_CANDIDATE and zipf(word, self.language) >= LONG_CANDIDATE_ZIPF:
+                    self._counts.setdefault(word, count)
+                    self._long_by_initial.setdefault((word[0], len(word)), []).append(word)
                 continue
             forms = [word]
             if self.language == "en":
@@ -133,19 +146,21 @@ class Dictionary:
                 self._counts.setdefault(form, count)
                 self._by_initial.setdefault((form[0], len(form)), []).append(form)
 
-    def _choices(self, initials: str, length: int, limit: int) -> list[str]:
-        key = (initials, length, limit)
+    def _choices(self, initials: str, length: int, limit: int, long: bool) -> list[str]:
+        key = (initials, length, limit, long)
         if key not in self._choice_lists:
             if len(self._choice_lists) >= CHOICE_LISTS:  # bounded: forget the oldest
                 del self._choice_lists[next(iter(self._choice_lists))]
             if self._by_initial is None:
                 self._build_index()
             assert self._by_initial is not None
+            indexes = (self._by_initial, self._long_by_initial) if long else (self._by_initial,)
             self._choice_lists[key] = [
                 word
                 for initial in dict.fromkeys(initials)
                 for size in range(length - limit, length + limit + 1)
-                for word in self._by_initial.get((initial, size), ())
+                for index in indexes
+                for word in index.get((initial, size), ())
             ]
         return self._choice_lists[key]
 
