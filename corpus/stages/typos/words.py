@@ -105,15 +105,20 @@ class Dictionary:
         shorter words) that begin with the typo's first or second letter: a typo rarely hits the
         first letter, and then mostly by a swap ("hwihc"). (Adding the keys beside the first letter,
         for "wupport", restored fewer typos on the benchmark: more near words compete.)
-        rapidfuzz's optimal string alignment in C++ over those words takes about 0.3 ms a word."""
+        rapidfuzz's optimal string alignment in C++ over those words takes about 0.3 ms a word.
+        A long typo with no common word one edit away is also offered the rarer long words."""
         limit = LONG_WORD_DISTANCE if len(word) >= LONG_WORD else 2
         found = process.extract(
-            word,
-            self._choices(word[:2], len(word), limit, len(word) >= LONG_CANDIDATE),
-            scorer=OSA.distance,
-            score_cutoff=limit,
-            limit=None,
+            word, self._choices(word[:2], len(word), limit, False), scorer=OSA.distance, score_cutoff=limit, limit=None
         )
+        if len(word) >= LONG_CANDIDATE and not any(distance <= 1 for _, distance, _ in found):
+            found += process.extract(
+                word,
+                self._choices(word[:2], len(word), limit, True),
+                scorer=OSA.distance,
+                score_cutoff=limit,
+                limit=None,
+            )
         return sorted(
             ((candidate, int(distance), self._counts[candidate]) for candidate, distance, _ in found),
             key=lambda c: (c[1], -c[2], c[0]),
@@ -146,20 +151,19 @@ class Dictionary:
                 self._counts.setdefault(form, count)
                 self._by_initial.setdefault((form[0], len(form)), []).append(form)
 
-    def _choices(self, initials: str, length: int, limit: int, long: bool) -> list[str]:
-        key = (initials, length, limit, long)
+    def _choices(self, initials: str, length: int, limit: int, rare: bool) -> list[str]:
+        key = (initials, length, limit, rare)
         if key not in self._choice_lists:
             if len(self._choice_lists) >= CHOICE_LISTS:  # bounded: forget the oldest
                 del self._choice_lists[next(iter(self._choice_lists))]
             if self._by_initial is None:
                 self._build_index()
             assert self._by_initial is not None
-            indexes = (self._by_initial, self._long_by_initial) if long else (self._by_initial,)
+            index = self._long_by_initial if rare else self._by_initial
             self._choice_lists[key] = [
                 word
                 for initial in dict.fromkeys(initials)
                 for size in range(length - limit, length + limit + 1)
-                for index in indexes
                 for word in index.get((initial, size), ())
             ]
         return self._choice_lists[key]
