@@ -189,6 +189,8 @@ def derived(word: str, solid: Callable[[str], bool], zipf: Callable[[str], float
         ("ily", word[:-3] + "y"),
         ("r", agent) if agent.endswith("e") else ("s", ""),
         ("ees", word[:-3]),
+        ("bly", word[:-1] + "e"),  # "scalably": the adverb of "scalable"
+        ("ic", word + "al"),  # "topologic", "geologic": the other form of "topological"
     ):
         if (
             word.endswith(suffix)
@@ -197,7 +199,7 @@ def derived(word: str, solid: Callable[[str], bool], zipf: Callable[[str], float
             and solid(base)
             and not (suffix == "s" and not sibilant and base.endswith(("s", "x", "z", "ch", "sh")))
         ):
-            return f"{base}+{suffix}"  # "repartees", "independences", "cheesily"
+            return f"{base}+{suffix}"  # "repartees", "independences", "cheesily", "scalably"
     for cut in range(MIN_PART, len(word) - MIN_PART + 1):
         first, second = word[:cut], word[cut:]
         if (

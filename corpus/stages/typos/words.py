@@ -106,19 +106,21 @@ class Dictionary:
         first letter, and then mostly by a swap ("hwihc"). (Adding the keys beside the first letter,
         for "wupport", restored fewer typos on the benchmark: more near words compete.)
         rapidfuzz's optimal string alignment in C++ over those words takes about 0.3 ms a word.
-        A long typo with no common word one edit away is also offered the rarer long words."""
+        A long typo with no common word one edit away is also offered the rarer long words that end
+        as it does: a slip inside the word, where a different ending makes another word or form."""
         limit = LONG_WORD_DISTANCE if len(word) >= LONG_WORD else 2
         found = process.extract(
             word, self._choices(word[:2], len(word), limit, False), scorer=OSA.distance, score_cutoff=limit, limit=None
         )
         if len(word) >= LONG_CANDIDATE and not any(distance <= 1 for _, distance, _ in found):
-            found += process.extract(
+            rare = process.extract(
                 word,
                 self._choices(word[:2], len(word), limit, True),
                 scorer=OSA.distance,
                 score_cutoff=limit,
                 limit=None,
             )
+            found += [entry for entry in rare if entry[0][-2:] == word[-2:]]  # "dysplasic" is not "dysplasia"
         return sorted(
             ((candidate, int(distance), self._counts[candidate]) for candidate, distance, _ in found),
             key=lambda c: (c[1], -c[2], c[0]),
