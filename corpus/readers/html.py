@@ -65,6 +65,7 @@ import html_text
 from lxml import etree
 
 from corpus.errors import ConfigError
+from corpus.readers import main_text
 from corpus.readers.decoding import decode
 
 # What text a page gives: "visible" as a browser shows it, "noscript" as one without JavaScript
@@ -238,9 +239,9 @@ def _page(text: str, encoding: str, mode: HtmlMode) -> HtmlPage:
         invisible = _VISIBLE_WITHOUT_JS if mode == "noscript" else _INVISIBLE
         return HtmlPage(_visible(root, invisible), title, url, encoding)
     main, why = _main_text(raw.decode("utf-8"))
-    if main:
-        return HtmlPage(main, title, url, encoding)
     visible = _visible(root, _INVISIBLE)  # a page with none is simply empty, as in "visible"
+    if main:
+        return HtmlPage(main_text.recover(main, visible, root) if visible else main, title, url, encoding)
     return HtmlPage("", title, url, encoding, no_main_text=why if visible else None, visible_text=visible or None)
 
 
