@@ -12,7 +12,8 @@ Two routes, both followed by the boilerplate stage:
   story split around an ad, a lede in bare text) is put back from the visible text by
   `corpus.readers.main_text`, which says what qualifies and why. A page where it finds no
   main text is not given its visible text instead: the reader drops it as `no_main_text` (the
-  dropped record keeps the visible text), since quietly falling back would put whole menus and footers into a corpus of articles.
+  dropped record keeps the visible text), since quietly falling back would put whole menus
+  and footers into a corpus of articles.
 * `html_mode = "visible"`: every visible line, site chrome included, for users who want all of
   a page's text or who clean it with their own rules. The boilerplate stage removes menus,
   footers and share links line by line, using what repeats across a site, so this has to keep
