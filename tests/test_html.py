@@ -349,3 +349,40 @@ def test_a_main_mode_run_names_trafilatura_in_the_manifest(tmp_path: Path) -> No
         pipeline.run([page.parent], out, config)
         libraries = json.loads((out / "manifest.json").read_text())["libraries"]
         assert ("trafilatura" in libraries) is named
+
+
+# ------------------------------------------------------------------ main mode: article prose put back
+
+WIRED_BANKS = "2f42ef1d3ea0c96e56355d3db93d0e06b47e760b74f6f4261278b8cd1c246dd6"  # article in two containers
+MACRUMORS = "232a43fb15abde807427b2a7bf4f772e27b8760554370956d8291df4e8166dbf"  # lede as bare text before <br>
+RT_BOLIVIA = "4a44ab3e4c41d56ce9b79eb07acb06aed1bc52aba68a950f06e7de7ef848400a"  # lede as bare text in a <div>
+
+
+def _main_lines(key: str) -> list[str]:
+    return html_page(_raw(key), mode="main").text.split("\n")
+
+
+def test_main_mode_keeps_the_half_of_an_article_split_around_an_ad() -> None:
+    # wired.com splits the story into two containers of one class around "Advertisement";
+    # trafilatura reads the first only
+    lines = _main_lines(WIRED_BANKS)
+    visible = html_page(_raw(WIRED_BANKS)).text.split("\n")
+    assert "But there are two problems with this potential disruption." in lines  # a short one, between
+    assert any(line.startswith("A second problem is more serious. Ultimately,") for line in lines)
+    assert lines[-1].startswith("A second problem is more serious.")  # the story's last paragraph ends it
+    for chrome in ("Advertisement", "SUBSCRIBE", "More Great WIRED Stories"):
+        assert chrome in visible and chrome not in lines
+    assert not any(line.startswith("Subscribe to WIRED") for line in lines)  # the promo between the two halves
+
+
+def test_main_mode_keeps_a_lede_written_as_bare_text() -> None:
+    lines = _main_lines(MACRUMORS)
+    title = lines.index("13-Inch MacBook Pro With Scissor Keyboard Expected in First Half of 2020")
+    assert lines[title + 1].startswith("Following the 16-inch MacBook Pro, Apple plans to release")  # in place
+    assert "16-inch MacBook Pro's new scissor switch keyboard via iFixit" not in lines  # its photo caption
+    assert not any(line.startswith("Monday November 18, 2019") for line in lines)  # the byline
+
+    lines = _main_lines(RT_BOLIVIA)
+    assert any(line.startswith("Three people have died during protests in Bolivia") for line in lines)
+    assert not any("© Reuters / David Mercado" in line for line in lines)  # the photo caption above it
+    assert "Follow RT on" not in lines

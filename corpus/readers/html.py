@@ -8,9 +8,12 @@ Two routes, both followed by the boilerplate stage:
   `python -m benchmarks boilerplate` (token 4-gram F1 as Zyte's evaluate.py) it is the better
   route on Zyte's 181 news pages and on trafilatura's 258-page eval set, and about even on
   CleanPortalEval's 71 (see docs/benchmarks.md). Its settings (`_MAIN_TEXT_OPTIONS`) were chosen by
-  measurement, see there. A page where it finds no main text is not given its visible text
-  instead: the reader drops it as `no_main_text` (the dropped record keeps the visible text),
-  since quietly falling back would put whole menus and footers into a corpus of articles.
+  measurement, see there. Article prose the extractor dropped (the second half of a
+  story split around an ad, a lede in bare text) is put back from the visible text by
+  `corpus.readers.main_text`, which says what qualifies and why. A page where it finds no
+  main text is not given its visible text instead: the reader drops it as `no_main_text` (the
+  dropped record keeps the visible text), since quietly falling back would put whole menus
+  and footers into a corpus of articles.
 * `html_mode = "visible"`: every visible line, site chrome included, for users who want all of
   a page's text or who clean it with their own rules. The boilerplate stage removes menus,
   footers and share links line by line, using what repeats across a site, so this has to keep
@@ -65,6 +68,7 @@ import html_text
 from lxml import etree
 
 from corpus.errors import ConfigError
+from corpus.readers import main_text
 from corpus.readers.decoding import decode
 
 # What text a page gives: "visible" as a browser shows it, "noscript" as one without JavaScript
@@ -238,9 +242,9 @@ def _page(text: str, encoding: str, mode: HtmlMode) -> HtmlPage:
         invisible = _VISIBLE_WITHOUT_JS if mode == "noscript" else _INVISIBLE
         return HtmlPage(_visible(root, invisible), title, url, encoding)
     main, why = _main_text(raw.decode("utf-8"))
-    if main:
-        return HtmlPage(main, title, url, encoding)
     visible = _visible(root, _INVISIBLE)  # a page with none is simply empty, as in "visible"
+    if main:
+        return HtmlPage(main_text.recover(main, visible, root) if visible else main, title, url, encoding)
     return HtmlPage("", title, url, encoding, no_main_text=why if visible else None, visible_text=visible or None)
 
 
