@@ -21,6 +21,7 @@ import pytest
 from corpus.config import ReadConfig
 from corpus.document import Document, ReadFailure
 from corpus.errors import ConfigError
+from corpus.readers import main_text
 from corpus.readers.html import HtmlPage, html_page, sniff_charset
 from corpus.readers.webpage import UnparsedHtml
 from tests.conftest import run_cli, shared_data
@@ -386,3 +387,15 @@ def test_main_mode_keeps_a_lede_written_as_bare_text() -> None:
     assert any(line.startswith("Three people have died during protests in Bolivia") for line in lines)
     assert not any("© Reuters / David Mercado" in line for line in lines)  # the photo caption above it
     assert "Follow RT on" not in lines
+
+
+def test_main_mode_gives_trafilaturas_text_when_recovery_would_cost_too_much(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a hostile page (markup nested hundreds deep, tens of thousands of lines) must not make reading
+    # quadratic: past the bound on characters read, the page keeps trafilatura's text as it is
+    recovered = _main_lines(WIRED_BANKS)
+    monkeypatch.setattr(main_text, "_MAX_WORK", 10_000)
+    bounded = _main_lines(WIRED_BANKS)
+    assert "But there are two problems with this potential disruption." in recovered
+    assert "But there are two problems with this potential disruption." not in bounded
+    assert bounded == [line for line in recovered if line in bounded]  # trafilatura's lines, in order
+    assert bounded[0] == recovered[0]

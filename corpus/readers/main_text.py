@@ -51,6 +51,14 @@ _MIN_CJK = 25  # CJK text has no spaces: characters instead of words
 _LONG_KEY = 20  # characters of a line's key above which containment counts as the same text
 _MAX_GAP = 3  # lines at an edge that may separate recovered ones (an ad label, a promo)
 _ANCESTORS = 3  # how far up two blocks must look alike to be parts of one split article
+# Bounds on the work, so that a hostile page (tens of thousands of lines, markup nested thousands
+# deep) cannot make reading quadratic. An article page has a few hundred visible lines; its
+# elements' texts add up to 10 to 140 times its text (each character is read once per element
+# around it: 7 million characters at most on Zyte's pages), and the searches for each line in the
+# kept and the chrome text read a few million more. Past either bound the page keeps
+# trafilatura's text as it is: a second or two of work at most.
+_MAX_LINE_PAIRS = 4_000_000  # visible lines x main lines compared
+_MAX_WORK = 32_000_000  # characters read: the elements' texts, and the texts each line is searched in
 # Elements whose text is not the article's prose, by tag or by a class/id that names chrome.
 _CHROME_TAGS = frozenset(
     ("figcaption", "figure", "aside", "nav", "footer", "header", "form", "button", "label", "select", "table")
@@ -84,25 +92,41 @@ def recover(main: str, visible: str, root: etree._Element) -> str:
     """
     main_lines = main.split("\n")
     lines = visible.split("\n")
+    if len(lines) * len(main_lines) > _MAX_LINE_PAIRS:
+        return main
     keys = [_key(line) for line in lines]
     anchors = sorted({i for i in _align([_key(m) for m in main_lines], keys) if i is not None})
     if not anchors:
         return main
-    page = _Page(root, [keys[i] for i in anchors if len(keys[i]) > _LONG_KEY])
+    budget = _Budget(_MAX_WORK)
+    try:
+        return _recover(
+            main_lines,
+            lines,
+            keys,
+            anchors,
+            _Page(root, [keys[i] for i in anchors if len(keys[i]) > _LONG_KEY], budget),
+            budget,
+        )
+    except _OverBudget:
+        return main
+
+
+def _recover(
+    main_lines: list[str], lines: list[str], keys: list[str], anchors: list[int], page: _Page, budget: _Budget
+) -> str:
     main_keys = [_key(m) for m in main_lines]
     kept_text = "\x00".join(main_keys)
     long_main = [k for k in main_keys if len(k) > _LONG_KEY]
     counts = Counter(keys)
+    search = len(kept_text) + len(page.chrome_text)
 
     def candidate(i: int, min_words: int = _MIN_WORDS) -> bool:
         k = keys[i]
-        return (
-            _prose(lines[i], min_words)
-            and counts[k] == 1
-            and k not in kept_text
-            and not any(m in k for m in long_main)
-            and not page.chrome(k)
-        )
+        if not _prose(lines[i], min_words) or counts[k] != 1:
+            return False
+        budget.spend(search + len(k) * len(long_main))
+        return k not in kept_text and not any(m in k for m in long_main) and not page.chrome(k)
 
     kept = set(anchors)
     found = {i for a, b in zip(anchors, anchors[1:]) for i in range(a + 1, b) if candidate(i)}
@@ -122,19 +146,35 @@ def recover(main: str, visible: str, root: etree._Element) -> str:
         for i in range(1, len(lines) - 1)
         if i not in article and i - 1 in article and i + 1 in article and candidate(i, _MIN_SHORT_WORDS)
     }
-    return _merge(main_lines, _align(main_keys, keys), lines, found) if found else main
+    return _merge(main_lines, _align(main_keys, keys), lines, found) if found else "\n".join(main_lines)
+
+
+class _OverBudget(Exception):
+    """The page would take more reading than `_MAX_WORK`."""
+
+
+class _Budget:
+    def __init__(self, characters: int) -> None:
+        self.left = characters
+
+    def spend(self, characters: int) -> None:
+        self.left -= characters
+        if self.left < 0:
+            raise _OverBudget
 
 
 class _Page:
     """What the page's markup tells about a line (found by its key): chrome, or where it stands."""
 
-    def __init__(self, root: etree._Element, article_keys: Sequence[str]) -> None:
+    def __init__(self, root: etree._Element, article_keys: Sequence[str], budget: _Budget) -> None:
         body = root.find("body")
         chrome, self.links, self.blocks = [], set(), {}
         for element in (body if body is not None else root).iter():
             if not isinstance(element.tag, str):
                 continue
-            k = _key("".join(element.itertext()))
+            text = "".join(element.itertext())
+            budget.spend(len(text))
+            k = _key(text)
             if not k:
                 continue
             self.blocks[k] = element  # the innermost element holding exactly this text
