@@ -56,6 +56,7 @@ _TITLE_BEFORE = re.compile(
     r"(?<![\w.])(?:Dr|Mr|Mrs|Ms|Mme|Prof|Sir|Dame|Lady|Lord|Rev|Fr|Sr|Gen|Col|Capt|Sgt|Lt)\.?[ \t]+$"
 )
 _FRAGMENT_BEFORE = re.compile(r"[A-Za-z]-[ \t]+$")
+_CUT_OFF_AFTER = re.compile(r"\.\.|…")  # "the hepati.. word": a word the writer broke off
 _NAMING_BEFORE = re.compile(
     r"(?<![\w-])(?:(?:called|named|dubbed|titled|entitled)|name(?: is|'s|’s)(?:[ \t]+[A-Za-z]+)?"
     r"|(?:by|from|source|author|user|username):)[ \t]+$",
@@ -198,10 +199,8 @@ class Checker:
                 return None  # "Stepp said": a name
         if self.recurs(lower) and not (split and morphology.plainly_two(split)):
             return None  # jargon the corpus repeats ("dlrs")
-        if (
-            spelling.derived(lower, self.language, self.config)
-            and not (split and morphology.plainly_two(split))
-            and not spelling.common_word_by_a_slip(lower, self.language)
+        if spelling.made_by_english(lower, self.language, self.config) and not (
+            split and morphology.plainly_two(split)
         ):
             return None  # a word English makes ("understaffing"), unless a slip of a common word ("successfull")
         if split is not None:
@@ -236,6 +235,8 @@ class Checker:
             return None
         if self.repeated(lower) and (cost > spelling.FAR_COST or motor_slip(lower, word)):
             return None  # "temporao" twice: a slip of the finger does not repeat itself
+        if word.startswith(lower) and _CUT_OFF_AFTER.match(self.text, end):
+            return None  # "not going to use the hepati.. word": broken off on purpose, not misspelt
         word = self.in_variety(lower, word)
         return (word.capitalize() if token[0].isupper() else word), rule, detail
 

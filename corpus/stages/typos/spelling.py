@@ -52,6 +52,19 @@ def derived(word: str, language: str, config: TyposConfig) -> str | None:
     return morphology.derived(word, lambda part: known(part, language, config), lambda part: zipf(part, language))
 
 
+def made_by_english(word: str, language: str, config: TyposConfig) -> bool:
+    """English makes this word from known ones (`derived`: "understaffing"), and it is no slip of a
+    common word: not a cheap one ("successfull": success+full), nor one as cheap as a vowel in a
+    word wordfreq has never seen ("magasine": maga+sine, "colateral": co+lateral). A word it has
+    seen is English's however near a common word ("defunding", "repotted", "soilless")."""
+    if derived(word, language, config) is None or common_word_by_a_slip(word, language):
+        return False
+    if zipf(word, language):
+        return True
+    fix = nearest(word, language, config)
+    return fix is None or fix.word is None or fix.cost > config.seen_max_cost or zipf(fix.word, language) < SLIP_ZIPF
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def run_together(word: str, language: str, config: TyposConfig) -> morphology.Split | None:
     """The two words a lowercase word ran together from ("eitherin" -> "either in"), if clear."""

@@ -200,7 +200,7 @@ class TyposStage(Stage):
         split = None if slip else split
         if split is not None and spelling.doubtful_split(lower, split, language, self.config):
             return None  # "afair": "a fair" or "affair"
-        derived = spelling.derived(lower, language, self.config) and not spelling.common_word_by_a_slip(lower, language)
+        derived = spelling.made_by_english(lower, language, self.config)
         if split is not None and (morphology.plainly_two(split) or not derived):
             return split.text
         if derived or (not slip and spelling.two_words(lower, language, self.config)):
