@@ -563,6 +563,8 @@ ZYTE_PAGE = {  # the first characters of a page's key in Zyte's benchmark -> wha
     "business_insider": "fde930b0",  # the page's share image and logo, each an address alone on a line
     "dealbreaker": "55bb6340",  # a newsletter's pitch of three sentences above the story
     "foxbusiness": "51374560",  # "GET FOX BUSINESS ON THE GO BY CLICKING HERE" between two paragraphs
+    "9to5mac": "ad826691",  # the story ends in the site's own embedded tweet
+    "top_22": "20b2b649",  # the story is a numbered list, "1) ..." to "22) ...", each item over its link
 }
 
 
@@ -824,3 +826,23 @@ def test_a_comments_button_above_the_last_paragraph_does_not_cut_it_off(
     assert any(line.startswith(last) for line in kept)
     assert "Comments" not in kept
     assert ("generic.comment_section", "Something to Consider") in removed  # the section below still goes
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        ("nj_com", "— Cooper Lund (@cooperlund) November 18, 2019"),
+        ("9to5mac", "— 9to5Mac.com (@9to5mac) November 4, 2019"),
+        ("top_22", "22) Hasbro Gaming – L’ALLEGRO CHIRURGO"),
+    ],
+)
+def test_the_line_finishing_the_story_s_last_lines_stays(
+    zyte_out: tuple[Path, dict[str, str]], name: str, line: str
+) -> None:
+    """A story that ends in an embedded post or a numbered list: the post's attribution (its author,
+    handle and date) and the list's short last item read as menu lines below the story, and went as
+    generic.short_line; the menus below them still go."""
+    key, text, removed = zyte_page(zyte_out, name)
+    assert line in zyte_out[1][key], "not in the gold: the test shows nothing"
+    assert line in text_lines(text)
+    assert any(rule == "generic.short_line" for rule, _ in removed)

@@ -28,7 +28,7 @@ from corpus.stages.base import Stage
 from corpus.stages.boilerplate import metadata
 from corpus.stages.boilerplate.copies import page_copies
 from corpus.stages.boilerplate.lines import Layout, Unit, layout, units
-from corpus.stages.boilerplate.region import lists_below, main_runs, unit_score
+from corpus.stages.boilerplate.region import article_ends, lists_below, main_runs, unit_score
 from corpus.stages.boilerplate.repetition import FIT_TABLES, LineCounts, batch_counts, count_lines, line_rows
 from corpus.stages.boilerplate.site_rules import SiteRules, removals, site_rules
 from corpus.stages.boilerplate.structure import ends_sentence, standing_alone, table_row
@@ -297,6 +297,7 @@ class BoilerplateStage(Stage):
             and found[n].prose
             and _unfinished_sentence(found[n + 1])
         }
+        kept |= article_ends(found, chrome, kept)
         top = min(kept)
         above = top - 1
         while (
