@@ -28,7 +28,7 @@ from corpus.stages.base import Stage
 from corpus.stages.boilerplate import metadata
 from corpus.stages.boilerplate.copies import page_copies
 from corpus.stages.boilerplate.lines import Layout, Unit, layout, units
-from corpus.stages.boilerplate.region import article_ends, lists_below, main_runs, unit_score
+from corpus.stages.boilerplate.region import article_ends, embed_attribution, lists_below, main_runs, unit_score
 from corpus.stages.boilerplate.repetition import FIT_TABLES, LineCounts, batch_counts, count_lines, line_rows
 from corpus.stages.boilerplate.site_rules import SiteRules, removals, site_rules
 from corpus.stages.boilerplate.structure import ends_sentence, standing_alone, table_row
@@ -341,7 +341,8 @@ def _list_end(found: Sequence[Unit], first: int, end: int) -> int:
     """
     streak = 0.0
     start: int | None = None
-    for unit in found:
+    embedded = _embedded_posts(found)
+    for n, unit in enumerate(found):
         if unit.first <= first or unit.first >= end:
             continue
         if unit.prose and not unit.ellipsis:
@@ -349,11 +350,20 @@ def _list_end(found: Sequence[Unit], first: int, end: int) -> int:
             streak += unit.words
             if streak >= CUT_RESUME_WORDS:
                 return start
-        elif start is not None and unit.terminal and not unit.ellipsis:
-            continue  # a subheading or a short sentence of the article: "How is the plague spread?"
+        elif start is not None and ((unit.terminal and not unit.ellipsis) or n in embedded):
+            # A subheading or a short sentence of the article ("How is the plague spread?"), or a post
+            # embedded in it: Sky's "Club statement" over "— Tottenham Hotspur (@SpursOfficial) November 20, 2019".
+            continue
         else:
             streak, start = 0.0, None
     return end
+
+
+def _embedded_posts(found: Sequence[Unit]) -> set[int]:
+    """Units of the posts embedded in the page: each attribution line and the post's text right above it
+    (a tweet's line is as short as a teaser's title, and would end the article's paragraphs there)."""
+    lines = {n for n, unit in enumerate(found) if embed_attribution(unit)}
+    return lines | {n - 1 for n in lines if n > 0}
 
 
 def _comment_thread(found: Sequence[Unit], removed: dict[int, tuple[str, str | None]]) -> tuple[int, int] | None:
