@@ -835,14 +835,16 @@ def test_a_comments_button_above_the_last_paragraph_does_not_cut_it_off(
         ("nj_com", "— Cooper Lund (@cooperlund) November 18, 2019"),
         ("9to5mac", "— 9to5Mac.com (@9to5mac) November 4, 2019"),
         ("top_22", "22) Hasbro Gaming – L’ALLEGRO CHIRURGO"),
+        ("reuters_photo", "(Graphic: Global assets in 2019 - here)"),  # notes in brackets under the last paragraph
+        ("reuters_photo", "(Graphic: Emerging markets in 2019 - here)"),
     ],
 )
 def test_the_line_finishing_the_story_s_last_lines_stays(
     zyte_out: tuple[Path, dict[str, str]], name: str, line: str
 ) -> None:
-    """A story that ends in an embedded post or a numbered list: the post's attribution (its author,
-    handle and date) and the list's short last item read as menu lines below the story, and went as
-    generic.short_line; the menus below them still go."""
+    """A story that ends in an embedded post, a numbered list or notes in brackets: the post's attribution
+    (its author, handle and date), the list's short last item and Reuters' links to its graphics read as
+    menu lines below the story, and went as generic.short_line; the menus below them still go."""
     key, text, removed = zyte_page(zyte_out, name)
     assert line in zyte_out[1][key], "not in the gold: the test shows nothing"
     assert line in text_lines(text)

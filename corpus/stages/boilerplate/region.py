@@ -151,19 +151,35 @@ def embed_attribution(unit: Unit) -> bool:
 
 def article_ends(found: Sequence[Unit], chrome: Sequence[bool], kept: set[int]) -> set[int]:
     """Units right below the article that finish what its last lines began: the attribution of a post
-    embedded there, and the next items of a numbered list it ends with (a top-N list's short last item
-    scores as a menu line: "22) Hasbro Gaming – L’ALLEGRO CHIRURGO" under "21) Pesca pazza ...")."""
+    embedded there, the notes in brackets under its last paragraph ("(Graphic: Global assets in 2019 -
+    here)", "(updated 10/28/02)"), and the next items of a numbered list it ends with (a top-N list's short
+    last item scores as a menu line: "22) Hasbro Gaming – L’ALLEGRO CHIRURGO" under "21) Pesca pazza ...")."""
     joined: set[int] = set()
     for last in sorted(n for n in kept if n + 1 not in kept):
         below = last + 1
         if below < len(found) and not chrome[below] and embed_attribution(found[below]):
             joined.add(below)
             continue
-        number = _ITEM_NUMBER.match(found[last].text)
-        while number and below < len(found) and not chrome[below]:
-            following = _ITEM_NUMBER.match(found[below].text)
-            if not (following and following[2] == number[2] and int(following[1]) == int(number[1]) + 1):
-                break
+        while found[last].prose and below < len(found) and not chrome[below] and _bracketed(found[below]):
             joined.add(below)
-            number, below = following, below + 1
+            below += 1
+        joined |= _next_items(found, chrome, last)
     return joined
+
+
+def _bracketed(unit: Unit) -> bool:
+    return not unit.wrapped and unit.text.startswith("(") and unit.text.endswith(")")
+
+
+def _next_items(found: Sequence[Unit], chrome: Sequence[bool], last: int) -> set[int]:
+    """The units below `last` that go on with its list's numbering, in the same style ("22)" after "21)")."""
+    items: set[int] = set()
+    number = _ITEM_NUMBER.match(found[last].text)
+    below = last + 1
+    while number and below < len(found) and not chrome[below]:
+        following = _ITEM_NUMBER.match(found[below].text)
+        if not (following and following[2] == number[2] and int(following[1]) == int(number[1]) + 1):
+            break
+        items.add(below)
+        number, below = following, below + 1
+    return items
