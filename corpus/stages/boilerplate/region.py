@@ -144,9 +144,16 @@ def lists_below(
     return joined
 
 
-def embed_attribution(unit: Unit) -> bool:
+def _embed_attribution(unit: Unit) -> bool:
     """Is the unit the attribution line under an embedded post (its author, handle and date)?"""
     return not unit.wrapped and _EMBED_ATTRIBUTION.match(unit.text) is not None
+
+
+def embedded_posts(found: Sequence[Unit]) -> set[int]:
+    """Units of the posts embedded in the page: each attribution line and the post's text right above it
+    (a tweet's line is as short as a teaser's title, and would end the article's paragraphs there)."""
+    lines = {n for n, unit in enumerate(found) if _embed_attribution(unit)}
+    return lines | {n - 1 for n in lines if n > 0}
 
 
 def article_ends(found: Sequence[Unit], chrome: Sequence[bool], kept: set[int]) -> set[int]:
@@ -157,7 +164,7 @@ def article_ends(found: Sequence[Unit], chrome: Sequence[bool], kept: set[int]) 
     joined: set[int] = set()
     for last in sorted(n for n in kept if n + 1 not in kept):
         below = last + 1
-        if below < len(found) and not chrome[below] and embed_attribution(found[below]):
+        if below < len(found) and not chrome[below] and _embed_attribution(found[below]):
             joined.add(below)
             continue
         while found[last].prose and below < len(found) and not chrome[below] and _bracketed(found[below]):
@@ -168,6 +175,7 @@ def article_ends(found: Sequence[Unit], chrome: Sequence[bool], kept: set[int]) 
 
 
 def _bracketed(unit: Unit) -> bool:
+    """A line wholly in brackets: a note on the text above it, a link to its graphic."""
     return not unit.wrapped and unit.text.startswith("(") and unit.text.endswith(")")
 
 

@@ -28,7 +28,7 @@ from corpus.stages.base import Stage
 from corpus.stages.boilerplate import metadata
 from corpus.stages.boilerplate.copies import page_copies
 from corpus.stages.boilerplate.lines import Layout, Unit, layout, units
-from corpus.stages.boilerplate.region import article_ends, embed_attribution, lists_below, main_runs, unit_score
+from corpus.stages.boilerplate.region import article_ends, embedded_posts, lists_below, main_runs, unit_score
 from corpus.stages.boilerplate.repetition import FIT_TABLES, LineCounts, batch_counts, count_lines, line_rows
 from corpus.stages.boilerplate.site_rules import SiteRules, removals, site_rules
 from corpus.stages.boilerplate.structure import ends_sentence, standing_alone, table_row
@@ -341,7 +341,7 @@ def _list_end(found: Sequence[Unit], first: int, end: int) -> int:
     """
     streak = 0.0
     start: int | None = None
-    embedded = _embedded_posts(found)
+    embedded = embedded_posts(found)
     for n, unit in enumerate(found):
         if unit.first <= first or unit.first >= end:
             continue
@@ -357,13 +357,6 @@ def _list_end(found: Sequence[Unit], first: int, end: int) -> int:
         else:
             streak, start = 0.0, None
     return end
-
-
-def _embedded_posts(found: Sequence[Unit]) -> set[int]:
-    """Units of the posts embedded in the page: each attribution line and the post's text right above it
-    (a tweet's line is as short as a teaser's title, and would end the article's paragraphs there)."""
-    lines = {n for n, unit in enumerate(found) if embed_attribution(unit)}
-    return lines | {n - 1 for n in lines if n > 0}
 
 
 def _comment_thread(found: Sequence[Unit], removed: dict[int, tuple[str, str | None]]) -> tuple[int, int] | None:
