@@ -563,6 +563,9 @@ ZYTE_PAGE = {  # the first characters of a page's key in Zyte's benchmark -> wha
     "business_insider": "fde930b0",  # the page's share image and logo, each an address alone on a line
     "dealbreaker": "55bb6340",  # a newsletter's pitch of three sentences above the story
     "foxbusiness": "51374560",  # "GET FOX BUSINESS ON THE GO BY CLICKING HERE" between two paragraphs
+    "9to5mac": "ad826691",  # the story ends in the site's own embedded tweet
+    "top_22": "20b2b649",  # the story is a numbered list, "1) ..." to "22) ...", each item over its link
+    "sky": "92101975",  # "More from UK" and six teasers inside the story, then a quote and an embedded tweet
 }
 
 
@@ -824,3 +827,42 @@ def test_a_comments_button_above_the_last_paragraph_does_not_cut_it_off(
     assert any(line.startswith(last) for line in kept)
     assert "Comments" not in kept
     assert ("generic.comment_section", "Something to Consider") in removed  # the section below still goes
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        ("nj_com", "— Cooper Lund (@cooperlund) November 18, 2019"),
+        ("9to5mac", "— 9to5Mac.com (@9to5mac) November 4, 2019"),
+        ("top_22", "22) Hasbro Gaming – L’ALLEGRO CHIRURGO"),
+        ("reuters_photo", "(Graphic: Global assets in 2019 - here)"),  # notes in brackets under the last paragraph
+        ("reuters_photo", "(Graphic: Emerging markets in 2019 - here)"),
+    ],
+)
+def test_the_line_finishing_the_story_s_last_lines_stays(
+    zyte_out: tuple[Path, dict[str, str]], name: str, line: str
+) -> None:
+    """A story that ends in an embedded post, a numbered list or notes in brackets: the post's attribution
+    (its author, handle and date), the list's short last item and Reuters' links to its graphics read as
+    menu lines below the story, and went as generic.short_line; the menus below them still go."""
+    key, text, removed = zyte_page(zyte_out, name)
+    assert line in zyte_out[1][key], "not in the gold: the test shows nothing"
+    assert line in text_lines(text)
+    assert any(rule == "generic.short_line" for rule, _ in removed)
+
+
+def test_a_post_embedded_below_a_list_of_teasers_inside_the_story_stays(zyte_out: tuple[Path, dict[str, str]]) -> None:
+    """Sky's story holds "More from UK" and six teasers, then a quote and the club's tweet ("Club statement",
+    "— Tottenham Hotspur (@SpursOfficial) November 20, 2019"), then the story's paragraphs: the list ends
+    at the quote, as the tweet's two short lines belong to the story (all three went as generic.related_list)."""
+    key, text, removed = zyte_page(zyte_out, "sky")
+    kept = text_lines(text)
+    for line in (
+        '"He is renowned for his tactical prowess and has managed FC Porto, Inter Milan, Chelsea, Real Madrid and '
+        "Manchester United.",
+        "Club statement",
+        "— Tottenham Hotspur (@SpursOfficial) November 20, 2019",
+    ):
+        assert line in zyte_out[1][key], "not in the gold: the test shows nothing"
+        assert line in kept
+    assert ("generic.related_list", "EuroMillions: UK ticket holder wins £105m jackpot prize") in removed

@@ -15,10 +15,16 @@ results): lists of other stories are text, not figures.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Sequence
 
 from corpus.stages.boilerplate.lines import Unit
 
+# The line an embedded post ends with, as Twitter's embed code writes it: "— Cooper Lund (@cooperlund)
+# November 18, 2019". The post is the article's (a quote, a source), however short its line.
+_EMBED_ATTRIBUTION = re.compile(r"^[—–-]\s*[^()]{1,60}\(@\w{1,30}\)\s+\S[^()]{0,30}\d{4}$")
+# A numbered list's item: "22) Hasbro Gaming – L’ALLEGRO CHIRURGO", "3. Preheat the oven".
+_ITEM_NUMBER = re.compile(r"^(\d{1,3})([.)])\s")
 CHROME_SCORE = -20.0  # a unit a rule or the repetition count already marks as chrome
 LIST_MIN_ROWS = 3  # a table or list: this many rows of figures in a row
 
@@ -136,3 +142,52 @@ def lists_below(
         if end - first_row >= LIST_MIN_ROWS:
             joined.update(range(start, end))
     return joined
+
+
+def _embed_attribution(unit: Unit) -> bool:
+    """Is the unit the attribution line under an embedded post (its author, handle and date)?"""
+    return not unit.wrapped and _EMBED_ATTRIBUTION.match(unit.text) is not None
+
+
+def embedded_posts(found: Sequence[Unit]) -> set[int]:
+    """Units of the posts embedded in the page: each attribution line and the post's text right above it
+    (a tweet's line is as short as a teaser's title, and would end the article's paragraphs there)."""
+    lines = {n for n, unit in enumerate(found) if _embed_attribution(unit)}
+    return lines | {n - 1 for n in lines if n > 0}
+
+
+def article_ends(found: Sequence[Unit], chrome: Sequence[bool], kept: set[int]) -> set[int]:
+    """Units right below the article that finish what its last lines began: the attribution of a post
+    embedded there, the notes in brackets under its last paragraph ("(Graphic: Global assets in 2019 -
+    here)", "(updated 10/28/02)"), and the next items of a numbered list it ends with (a top-N list's short
+    last item scores as a menu line: "22) Hasbro Gaming – L’ALLEGRO CHIRURGO" under "21) Pesca pazza ...")."""
+    joined: set[int] = set()
+    for last in sorted(n for n in kept if n + 1 not in kept):
+        below = last + 1
+        if below < len(found) and not chrome[below] and _embed_attribution(found[below]):
+            joined.add(below)
+            continue
+        while found[last].prose and below < len(found) and not chrome[below] and _bracketed(found[below]):
+            joined.add(below)
+            below += 1
+        joined |= _next_items(found, chrome, last)
+    return joined
+
+
+def _bracketed(unit: Unit) -> bool:
+    """A line wholly in brackets: a note on the text above it, a link to its graphic."""
+    return not unit.wrapped and unit.text.startswith("(") and unit.text.endswith(")")
+
+
+def _next_items(found: Sequence[Unit], chrome: Sequence[bool], last: int) -> set[int]:
+    """The units below `last` that go on with its list's numbering, in the same style ("22)" after "21)")."""
+    items: set[int] = set()
+    number = _ITEM_NUMBER.match(found[last].text)
+    below = last + 1
+    while number and below < len(found) and not chrome[below]:
+        following = _ITEM_NUMBER.match(found[below].text)
+        if not (following and following[2] == number[2] and int(following[1]) == int(number[1]) + 1):
+            break
+        items.add(below)
+        number, below = following, below + 1
+    return items

@@ -28,7 +28,7 @@ from corpus.stages.base import Stage
 from corpus.stages.boilerplate import metadata
 from corpus.stages.boilerplate.copies import page_copies
 from corpus.stages.boilerplate.lines import Layout, Unit, layout, units
-from corpus.stages.boilerplate.region import lists_below, main_runs, unit_score
+from corpus.stages.boilerplate.region import article_ends, embedded_posts, lists_below, main_runs, unit_score
 from corpus.stages.boilerplate.repetition import FIT_TABLES, LineCounts, batch_counts, count_lines, line_rows
 from corpus.stages.boilerplate.site_rules import SiteRules, removals, site_rules
 from corpus.stages.boilerplate.structure import ends_sentence, standing_alone, table_row
@@ -297,6 +297,7 @@ class BoilerplateStage(Stage):
             and found[n].prose
             and _unfinished_sentence(found[n + 1])
         }
+        kept |= article_ends(found, chrome, kept)
         top = min(kept)
         above = top - 1
         while (
@@ -340,7 +341,8 @@ def _list_end(found: Sequence[Unit], first: int, end: int) -> int:
     """
     streak = 0.0
     start: int | None = None
-    for unit in found:
+    embedded = embedded_posts(found)
+    for n, unit in enumerate(found):
         if unit.first <= first or unit.first >= end:
             continue
         if unit.prose and not unit.ellipsis:
@@ -348,8 +350,10 @@ def _list_end(found: Sequence[Unit], first: int, end: int) -> int:
             streak += unit.words
             if streak >= CUT_RESUME_WORDS:
                 return start
-        elif start is not None and unit.terminal and not unit.ellipsis:
-            continue  # a subheading or a short sentence of the article: "How is the plague spread?"
+        elif start is not None and ((unit.terminal and not unit.ellipsis) or n in embedded):
+            # A subheading or a short sentence of the article ("How is the plague spread?"), or a post
+            # embedded in it: Sky's "Club statement" over "— Tottenham Hotspur (@SpursOfficial) November 20, 2019".
+            continue
         else:
             streak, start = 0.0, None
     return end
