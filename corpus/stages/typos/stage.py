@@ -133,10 +133,12 @@ class TyposStage(Stage):
             capitals: set[str] = set()
             twins: set[str] = set()
             names: list[str] = []  # capitalised words that ask for counts: their neighbours are wanted too
+            asked_before = self._forms  # looked up here first: a call per token is a tenth of the pass
             for form, count in Counter(tokens).items():
                 if form[0].isupper():
                     capitals.add(form)
-                asked = self._asked(form, doc.language)
+                key = (form, doc.language)
+                asked = asked_before[key] if key in asked_before else self._asked(form, doc.language)
                 if asked is None:
                     continue
                 counted, twin, wanted, capitalised, unknown = asked
