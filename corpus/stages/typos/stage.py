@@ -137,8 +137,8 @@ class TyposStage(Stage):
             for form, count in Counter(tokens).items():
                 if form[0].isupper():
                     capitals.add(form)
-                key = (form, doc.language)
-                asked = asked_before[key] if key in asked_before else self._asked(form, doc.language)
+                form_key = (form, doc.language)
+                asked = asked_before[form_key] if form_key in asked_before else self._asked(form, doc.language)
                 if asked is None:
                     continue
                 counted, twin, wanted, capitalised, unknown = asked
