@@ -170,12 +170,12 @@ def _real(word: str, candidate: str, cost: float, seen: float, language: str, co
         return gap < DOUBLED_GAP  # "occured" (2.8, "occurred" 4.6), not "punny" (2.1, "puny" 2.8)
     return not (
         (cost <= config.seen_max_cost and gap >= config.rare_gap)
-        or (cost <= FAR_COST and gap >= config.seen_far_gap and _added_or_doubled(word, candidate))
         or (cost <= FAR_COST and gap >= FAR_SLIP_GAP)
         or (
-            cost <= config.seen_max_cost
-            and gap >= config.doubt_gap
-            and _inside_long_word(word, candidate)
+            (
+                (cost <= FAR_COST and gap >= config.seen_far_gap and _added_or_doubled(word, candidate))
+                or (cost <= config.seen_max_cost and gap >= config.doubt_gap and _inside_long_word(word, candidate))
+            )
             and not morphology.inflected(word, lambda stem: known(stem, language, config))
         )
     )
