@@ -2,7 +2,8 @@
 
 "article words lost": gold words (tokens, as a multiset) missing from the output, over all pages.
 "pages losing": pages where a gold sentence of 5 tokens or more that the page's visible text
-holds (the keep-everything row) is missing from the output; for the stage's rows, "by the stage"
+holds (the keep-everything row) is missing from the output, even with its words run together
+(inline elements spaced another way are no loss); for the stage's rows, "by the stage"
 counts only the sentences its own input held, so a sentence the HTML mode never read is not
 charged to the stage.
 """
