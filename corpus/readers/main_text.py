@@ -95,27 +95,24 @@ def recover(main: str, visible: str, root: etree._Element) -> str:
     if len(lines) * len(main_lines) > _MAX_LINE_PAIRS:
         return main
     keys = [_key(line) for line in lines]
-    anchors = sorted({i for i in _align([_key(m) for m in main_lines], keys) if i is not None})
+    main_keys = [_key(m) for m in main_lines]
+    matched = _align(main_keys, keys)
+    anchors = sorted({i for i in matched if i is not None})
     if not anchors:
         return main
     budget = _Budget(_MAX_WORK)
     try:
-        return _recover(
-            main_lines,
-            lines,
-            keys,
-            anchors,
-            _Page(root, [keys[i] for i in anchors if len(keys[i]) > _LONG_KEY], budget),
-            budget,
-        )
+        page = _Page(root, [keys[i] for i in anchors if len(keys[i]) > _LONG_KEY], budget)
+        found = _dropped_prose(lines, keys, main_keys, anchors, page, budget)
     except _OverBudget:
         return main
+    return _merge(main_lines, matched, lines, found) if found else main
 
 
-def _recover(
-    main_lines: list[str], lines: list[str], keys: list[str], anchors: list[int], page: _Page, budget: _Budget
-) -> str:
-    main_keys = [_key(m) for m in main_lines]
+def _dropped_prose(
+    lines: list[str], keys: list[str], main_keys: list[str], anchors: list[int], page: _Page, budget: _Budget
+) -> set[int]:
+    """The visible lines to put back (their indexes), by the rules of the module docstring."""
     kept_text = "\x00".join(main_keys)
     long_main = [k for k in main_keys if len(k) > _LONG_KEY]
     counts = Counter(keys)
@@ -141,12 +138,11 @@ def _recover(
                 gap += 1
             i += step
     article = kept | found
-    found |= {
+    return found | {
         i
         for i in range(1, len(lines) - 1)
         if i not in article and i - 1 in article and i + 1 in article and candidate(i, _MIN_SHORT_WORDS)
     }
-    return _merge(main_lines, _align(main_keys, keys), lines, found) if found else "\n".join(main_lines)
 
 
 class _OverBudget(Exception):
