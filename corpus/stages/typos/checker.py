@@ -323,7 +323,9 @@ class Checker:
         if (
             chosen is None
             or chosen == word
-            or (listed and (_doubling_only(word, chosen) or _inflections(word, chosen)))  # "focusses", "revises"
+            or (
+                listed and (spelling.doubled_letter_apart(word, chosen) or _inflections(word, chosen))
+            )  # "focusses", "revises"
             or len(evidence["neighbours"]) < 2
             or not all(evidence["pair_counts"][chosen])
         ):
@@ -455,7 +457,7 @@ class Checker:
                 twin_counts[twin] < self.config.corpus_protects
                 or zipf(twin.lower(), self.language) < TWIN_ZIPF
                 or not _one_edit(token, twin)
-                or _doubling_only(token, twin)
+                or spelling.doubled_letter_apart(token, twin)
                 or token == twin + "s"
             ):  # "the Husseins", "Saddam Husseins"
                 continue
@@ -504,15 +506,6 @@ def _stem(word: str) -> str:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             return word[: -len(ending)]
     return word
-
-
-def _doubling_only(a: str, b: str) -> bool:
-    """The two differ by one doubled letter ("Zelenskyy"/"Zelensky", "Joonas"/"Jonas"): a name's
-    other spelling more often than a slip."""
-    shorter, longer = sorted((a, b), key=len)
-    if len(longer) != len(shorter) + 1:
-        return False
-    return any(longer[i] == longer[i + 1] and longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer) - 1))
 
 
 def at_sentence_start(text: str, start: int) -> bool:

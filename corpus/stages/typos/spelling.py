@@ -166,7 +166,7 @@ def _real(word: str, candidate: str, cost: float, seen: float, language: str, co
     if seen < config.seen_zipf:
         return False
     gap = zipf(candidate, language) - seen
-    if _undoubled(word, candidate):
+    if doubled_letter_apart(word, candidate):
         return gap < DOUBLED_GAP  # "occured" (2.8, "occurred" 4.6), not "punny" (2.1, "puny" 2.8)
     return not (
         (cost <= config.seen_max_cost and gap >= config.rare_gap)
@@ -211,10 +211,11 @@ def _added_or_doubled(typo: str, word: str) -> bool:
 _RUNS = re.compile(r"(.)\1+")
 
 
-def _undoubled(typo: str, word: str) -> bool:
-    """The typo is the word with one doubled letter typed once ("prefered") or one letter doubled
-    ("untill"): the commonest slip, which a rare real word rarely mimics."""
-    shorter, longer = sorted((typo, word), key=len)
+def doubled_letter_apart(a: str, b: str) -> bool:
+    """The two differ by one doubled letter: a doubled letter typed once ("prefered") or one letter
+    doubled ("untill"), the commonest slip, which a rare real word rarely mimics; between two names,
+    or a listed word and its rival, one name's or word's other spelling ("Zelenskyy", "focusses")."""
+    shorter, longer = sorted((a, b), key=len)
     if len(longer) != len(shorter) + 1:
         return False
     return any(longer[i] == longer[i + 1] and longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer) - 1))
