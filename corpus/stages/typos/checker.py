@@ -33,6 +33,7 @@ FORCED = "typos.forced"
 SHORT_WORD, SHORT_WORD_COST, SHORT_WORD_ZIPF = 3, 0.6, 6.0  # "teh" -> "the": a swap from a word as common as "you"
 SHORT_WORD_SEEN = 3.1  # ...unless English writes it often itself ("au jus": 3.15; "teh" is 3.04)
 COMPOUND_PART_ZIPF = 2.0  # "opto" (2.1) is a prefix; "threee" (1.1), in "threee-for-two", a slip
+FOREIGN_TYPO_LENGTH = 6  # a foreign word this long, alone in English, may be a typo ("exemple")
 FOREIGN_GAP = 2.0  # ...and this much more frequent there than in English ("roda": 4.8 in Portuguese, 2.0)
 MISSING_PAIR = 5.0  # log10 of how often a pair missing from symspellpy's counts is taken to occur
 SPLIT_CONTEXT_MARGIN = 1.0  # one word over two run together: ten times likelier in its sentence
@@ -167,8 +168,10 @@ class Checker:
             if lower not in self.protect:  # known for every site, not by a site's protect list
                 self.plain.add(token)
             return None
-        if self.foreign(lower) or self.quoted(start, end) or self.foreign_span(start, end):
+        if self.quoted(start, end) or self.foreign_span(start, end):
             return None
+        if self.foreign(lower):
+            return self.foreign_word_in_context(token, start, end)
         if token[0].isupper():
             if _TITLE_BEFORE.search(self.text, max(0, start - 8), start):
                 return None  # "Dr. Codd", "Mrs. Dalloway": a name
@@ -239,6 +242,28 @@ class Checker:
             return None  # "not going to use the hepati.. word": broken off on purpose, not misspelt
         word = self.in_variety(lower, word)
         return (word.capitalize() if token[0].isupper() else word), rule, detail
+
+    def foreign_word_in_context(self, token: str, start: int, end: int) -> tuple[str, str, dict] | None:
+        """A word another language writes often ("anual", "trafic", "personel"), alone among English
+        words, is a typo only where a common English word one slip away reads with both its
+        neighbours ("the anual report", "proposed in personel income taxes"); a loanword mostly
+        stands where English pairs nothing with its twin ("buying elotes: corn", "chilies padi at").
+        A short one is left alone: short words of two languages meet by chance ("having a roda or
+        practising" is capoeira's ring, not a road; "repot" is gardening)."""
+        if len(token) < FOREIGN_TYPO_LENGTH or not token.islower() or self.recurs(token) or self.repeated(token):
+            return None
+        fix = spelling.nearest(token, self.language, self.config)
+        if fix is None or fix.doubtful:
+            return None
+        word, evidence = self.by_neighbours(fix.close, start, end)
+        if word is None or len(evidence["neighbours"]) < 2 or not all(evidence["pair_counts"][word]):
+            return None
+        cost = fix.costs[word]
+        if not spelling.plausible(token, word, cost, self.language) or spelling.short_guess(
+            token, word, cost, self.language
+        ):
+            return None
+        return self.in_variety(token, word), IN_CONTEXT, {**fix.detail, **evidence, "foreign_word": True}
 
     def decide_short(self, token: str, start: int, end: int) -> tuple[str, str, dict] | None:
         """A lowercase word shorter than `min_length` is jargon ("mln", "pct") unless it is one cheap
@@ -399,7 +424,7 @@ class Checker:
         log10 per billion words: pair(before, w1) + pair(w1, w2) - zipf(w1) + ..."""
         if self.language != "en" or not token.islower():
             return None
-        word = spelling.common_word_by_a_slip(token, self.language)
+        word = spelling.common_word_by_a_slip(token, self.language) or self._clear_winner(token)
         before, after = self.neighbours(start, end)
         if word is None or before is None or after is None or self.recurs(token) or self.repeated(token):
             return None
@@ -433,6 +458,15 @@ class Checker:
             "over_two": round(one - two, 2),
         }
         return word, IN_CONTEXT, evidence
+
+    def _clear_winner(self, token: str) -> str | None:
+        """The word a lowercase token is one slip from, winning alone out of context ("responce",
+        "thyat", "independant"), when no cheap slip of a common word is ("thy at", "in dependant")."""
+        fix = spelling.nearest(token, self.language, self.config)
+        if fix is None or fix.word is None or fix.cost > spelling.FAR_COST:
+            return None
+        plausible = spelling.plausible(token, fix.word, fix.cost, self.language)
+        return fix.word if plausible and not spelling.short_guess(token, fix.word, fix.cost, self.language) else None
 
     def in_context(self, token: str, start: int, end: int) -> tuple[str, str, dict] | None:
         """A capitalised word is changed only to a twin one edit away that the corpus writes often
