@@ -202,6 +202,11 @@ class Checker:
                 return None  # "Stepp said": a name
         if self.recurs(lower) and not (split and morphology.plainly_two(split)):
             return None  # jargon the corpus repeats ("dlrs")
+        spelled = spelling.spelled_by_rule(lower, self.language, self.config)
+        if spelled is not None and split is None:
+            form, parts = spelled  # "desireable": desire + able, which English spells "desirable"
+            form = self.in_variety(lower, form)
+            return (form.capitalize() if token[0].isupper() else form), SPELLING, {"spelled_by_rule": parts}
         if spelling.made_by_english(lower, self.language, self.config) and not (
             split and morphology.plainly_two(split)
         ):

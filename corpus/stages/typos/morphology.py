@@ -369,3 +369,39 @@ _TWO_LETTER_WORDS = frozenset("ad ah ax ex go hi ok oh ow ox pa tv uh".split())
 SHORT_PART_ZIPF = 5.0  # a part of two or three letters that is no function word must be among the
 # commonest words ("two", "get", "ago"): a short noun makes compounds ("videocam", "webapp")
 COMMON_PART = 2.5  # without the pair in the counts, both words must be common ("a" + "laundromat" 2.7)
+
+
+# Suffixes that begin with a vowel: before them English drops a stem's silent e ("desire" ->
+# "desirable") and doubles the last consonant after one short vowel ("program" -> "programmable").
+VOWEL_SUFFIXES = ("able", "ible", "er", "or", "ance", "ence", "ation", "ous", "ity", "ing", "ed", "al", "ive")
+SPELLED_SUFFIXES = (*VOWEL_SUFFIXES, "hood", "ness", "ment", "ly", "ful", "less")
+_SUFFIX_TWINS = {"able": "ible", "ible": "able", "er": "or", "or": "er"}  # "accessable", "contributer"
+TWIN_SUFFIX_STEM = 5  # "govern" + "or"; shorter stems are other words ("suppor" is not "supper")
+
+
+def spelling_rule_forms(word: str, solid: Callable[[str], bool]) -> list[tuple[str, str]]:
+    """The forms English spells for a word a writer made by putting a suffix on a known stem as
+    it stands: (form, "stem+suffix"). A silent e dropped ("desireable": desirable), a y made i
+    ("likelyhood": likelihood), a consonant doubled ("programable": programmable), or the suffix's
+    twin ("accessable": accessible, "contributer": contributor). The caller says which form, if
+    any, English writes so much more often that the word is its misspelling."""
+    forms: list[tuple[str, str]] = []
+    for suffix in SPELLED_SUFFIXES:
+        if not word.endswith(suffix):
+            continue
+        base = word[: -len(suffix)]
+        for stem in (base, base + "e") if suffix == "er" else (base,):
+            if len(stem) < MIN_PART or not solid(stem):
+                continue
+            twin = _SUFFIX_TWINS.get(suffix)
+            for ending in (suffix, twin) if twin and len(stem) >= TWIN_SUFFIX_STEM else (suffix,):
+                vowel = ending in VOWEL_SUFFIXES
+                if stem.endswith("e") and vowel:
+                    forms.append((stem[:-1] + ending, f"{stem}+{suffix}"))
+                if stem.endswith("y") and stem[-2] not in "aeiou" and not ending.startswith("i"):
+                    forms.append((stem[:-1] + "i" + ending, f"{stem}+{suffix}"))
+                if vowel and stem[-1] not in "aeiouywx" and stem[-2] in "aeiou":
+                    forms.append((stem + stem[-1] + ending, f"{stem}+{suffix}"))
+                if ending != suffix:
+                    forms.append((stem + ending, f"{stem}+{suffix}"))
+    return [(form, parts) for form, parts in forms if form != word]

@@ -66,6 +66,28 @@ def made_by_english(word: str, language: str, config: TyposConfig) -> bool:
 
 
 @functools.lru_cache(maxsize=1 << 16)
+def spelled_by_rule(word: str, language: str, config: TyposConfig) -> tuple[str, str] | None:
+    """The one form English's spelling rules give a suffixed word that the writer joined as it
+    stands ("desireable": desirable, "likelyhood": likelihood), when that form is common and 100
+    times as frequent: (form, "stem+suffix"). Accepted variants are words of their own and are
+    never asked about (`likeable`, `sizeable`); a rarer form is no sure correction (`tradeable`)."""
+    if language != "en" or known(word, language, config):
+        return None
+    seen = zipf(word, language)
+    found = {
+        (form, parts)
+        for form, parts in morphology.spelling_rule_forms(word, lambda part: known(part, language, config))
+        if known(form, language, config)
+        and zipf(form, language) >= SPELLED_ZIPF
+        and zipf(form, language) - seen >= SPELLED_GAP
+    }
+    return min(found) if len({form for form, _ in found}) == 1 else None
+
+
+SPELLED_ZIPF, SPELLED_GAP = 3.0, 2.0
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def run_together(word: str, language: str, config: TyposConfig) -> morphology.Split | None:
     """The two words a lowercase word ran together from ("eitherin" -> "either in"), if clear."""
     if language != "en" or morphology.inflects(word, lambda stem: zipf(stem, language) >= INFLECTED_STEM_ZIPF):
