@@ -448,3 +448,17 @@ def test_main_mode_keeps_a_lede_written_as_bare_text_above_the_first_heading() -
     welcome = "Welcome to IGN's Daily Deals, your source for the best deals on the stuff you actually want to buy."
     assert any(line.startswith(welcome) for line in visible)  # the disclaimer box just above: not the article's
     assert not any(line.startswith(welcome) for line in lines)
+
+
+POLITIFACT_TARIFFS = "b6906ca016bbfc64c90426e098c75b3e8c84457a77f51f1e7ea6941cb80c2147"  # questions as subheadings
+
+
+def test_main_mode_keeps_a_four_word_question_between_paragraphs() -> None:
+    lines = _main_lines(POLITIFACT_TARIFFS)
+    question = lines.index("Don’t tariffs produce revenue?")
+    assert (
+        lines[question + 1]
+        == "Revenues from the Trump-imposed tariffs have totaled about $63 billion through June 30, 2019."
+    )
+    assert lines[question - 1].startswith("Meanwhile, tariffs could mean that producers pay more")
+    assert "Who pays the cost of a tariff?" in lines  # six words: put back before too

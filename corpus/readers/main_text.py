@@ -27,7 +27,8 @@ So a visible line comes back only when all of these hold:
   other lines between recovered ones.
 
 A sentence of 5 to 9 words is taken back only between two lines that are kept or recovered
-("But there are two problems with this potential disruption.").
+("But there are two problems with this potential disruption."), a question of 4 words or
+more there too (a subheading: "Don't tariffs produce revenue?").
 
 A post embedded from a social network with its own markup (Twitter's <blockquote
 class="twitter-tweet">: its text, then "— Name (@handle) date") comes back whole, whatever its
@@ -52,10 +53,12 @@ from lxml import etree
 _WORD = re.compile(r"\w+")
 _CLOSING = r"(?:\s*[\"'”’»)\]])*$"  # closing quotes and brackets, a space before one too ("... stalker? ”")
 _SENTENCE_END = re.compile(r"[.!?。！？]" + _CLOSING)
+_QUESTION = re.compile(r"[?？]" + _CLOSING)
 _TEASER_END = re.compile(r"(?:\.\.\.|…)" + _CLOSING)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _MIN_WORDS = 10  # a full sentence of article prose; shorter lines are labels, bylines, buttons
 _MIN_SHORT_WORDS = 5  # between two article lines, a short sentence is article text too
+_MIN_QUESTION_WORDS = 4  # a question between them, a subheading: "Don't tariffs produce revenue?"
 _MIN_CJK = 25  # CJK text has no spaces: characters instead of words
 _LONG_KEY = 20  # characters of a line's key above which containment counts as the same text
 _MAX_GAP = 3  # lines at an edge that may separate recovered ones (an ad label, a promo)
@@ -159,7 +162,10 @@ def _dropped_prose(
     return found | {
         i
         for i in range(1, len(lines) - 1)
-        if i not in article and i - 1 in article and i + 1 in article and candidate(i, _MIN_SHORT_WORDS)
+        if i not in article
+        and i - 1 in article
+        and i + 1 in article
+        and candidate(i, _MIN_QUESTION_WORDS if _QUESTION.search(lines[i]) else _MIN_SHORT_WORDS)
     }
 
 
