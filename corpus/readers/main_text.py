@@ -176,11 +176,11 @@ def _posts(keys: Sequence[str], start: int, stop: int, posts: Sequence[str], bud
     while i < stop:
         for post in posts if keys[i] else ():
             budget.spend(len(post))
-            j, joined = i, ""
-            while j < stop and len(joined) < len(post) and post.startswith(joined + keys[j]):
-                joined += keys[j]
+            j, at = i, 0
+            while j < stop and at < len(post) and post.startswith(keys[j], at):
+                at += len(keys[j])
                 j += 1
-            if joined == post:
+            if at == len(post):
                 found.update(range(i, j))
                 i = j - 1
                 break
