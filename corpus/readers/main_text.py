@@ -32,8 +32,8 @@ more there too (a subheading: "Don't tariffs produce revenue?").
 
 A post embedded from a social network with its own markup (Twitter's <blockquote
 class="twitter-tweet">: its text, then "— Name (@handle) date") comes back whole, whatever its
-lines look like, when it stands between two lines trafilatura kept: the story quotes it, and
-trafilatura drops it with the widgets.
+lines look like, when it stands between two lines trafilatura kept: the story quotes it
+(trafilatura keeps such posts on most pages, and drops them on some: nj.com's, Sky's).
 
 Lines before trafilatura's first line are not recovered by position alone: there they were
 mostly standfirsts and key-point boxes that Zyte's gold leaves out, and the measured F1 fell.
@@ -85,7 +85,7 @@ _INLINE_TAGS = frozenset(
     + ("sub", "sup", "time", "u")
 )
 # A post from a social network embedded with its own markup (the text, then "— Name (@handle) date"):
-# the article quoting it, which trafilatura drops with its widgets.
+# the article quoting it.
 _EMBEDDED_POST = re.compile(r"\btwitter-tweet\b")
 
 
