@@ -399,3 +399,66 @@ def test_main_mode_gives_trafilaturas_text_when_recovery_would_cost_too_much(mon
     assert "But there are two problems with this potential disruption." not in bounded
     assert bounded == [line for line in recovered if line in bounded]  # trafilatura's lines, in order
     assert bounded[0] == recovered[0]
+
+
+WIRED_INSTAGRAM = "d48aeb9cf2f2ff15769a57513249b4a6a669159f3e50b335e741d4206a824e88"  # split article, a quote's odd end
+NJ_METH = "3f65af7b6b98b1c9ae9a3e0d8a09a85600cdc44e26e4b3a6db96a31f4b1767e3"  # tweets embedded in the story
+IGN_DEALS = (
+    "287e4d9f4af31733aad6534aefb2bd00fb344ec8d6ebf1ac99dbc4d762da0ca4"  # a lede as bare text above the first <h2>
+)
+
+
+def test_main_mode_keeps_a_paragraph_whose_closing_quote_follows_a_space() -> None:
+    # the second half of a split wired.com story: "... could I have a cyberstalker? ”" ends a sentence too
+    lines = _main_lines(WIRED_INSTAGRAM)
+    stunned = next(n for n, line in enumerate(lines) if line.startswith("“I was stunned just to see how many people"))
+    assert lines[stunned].endswith("could I have a cyberstalker? ”")
+    assert lines[stunned - 1].startswith("I learned that over a dozen people tapped on the profile")
+    assert lines[stunned + 1].startswith("Instagram also lets you see how people interact with your stories")
+
+
+def test_main_mode_keeps_the_tweets_a_story_embeds() -> None:
+    # nj.com quotes five tweets between its paragraphs; trafilatura drops them with the widgets
+    lines = _main_lines(NJ_METH)
+    said = lines.index(
+        "And if you haven’t yet noticed what might be wrong, a whole lot of people on Twitter pointed it out."
+    )
+    assert lines[said + 1 : said + 3] == [
+        "Yes this is real and yes the state spent nearly half a million dollars on it: https://t.co/Nc0nKoXGBP",
+        "— Dianna E. Anderson 🏳️‍🌈 (@diannaeanderson) November 18, 2019",
+    ]
+    assert lines[said + 3].startswith("So many people were talking about South Dakota’s odd new slogan")
+    noem = lines.index("— Governor Kristi Noem (@govkristinoem) November 18, 2019")
+    assert lines[noem - 2 : noem] == [
+        "Hey Twitter, the whole point of this ad campaign is to raise awareness. So I think that’s working... "
+        "#thanks #MethWeAreOnIt",
+        "⬇️⬇️⬇️ https://t.co/hopPjqa95w",
+    ]
+    assert lines[noem + 1] == "Still, this isn’t the first time a slogan has gone awry in South Dakota."
+    assert sum(line.startswith("— ") and line.endswith(", 2019") for line in lines) == 5
+    assert not any(line.startswith("By Amy Kuperinsky") for line in lines)  # the byline stays out
+
+
+def test_main_mode_keeps_a_lede_written_as_bare_text_above_the_first_heading() -> None:
+    # ign.com's deals page: the lede is bare text in the section whose <h2>s and paragraphs trafilatura kept
+    lines = _main_lines(IGN_DEALS)
+    assert lines[0].startswith("We bring you the best deals we've found today on video games")
+    assert lines[1] == "PS4 DualShock Controller in Crystal for $39.99"
+    visible = html_page(_raw(IGN_DEALS)).text.split("\n")
+    welcome = "Welcome to IGN's Daily Deals, your source for the best deals on the stuff you actually want to buy."
+    assert any(line.startswith(welcome) for line in visible)  # the disclaimer box just above: not the article's
+    assert not any(line.startswith(welcome) for line in lines)
+
+
+POLITIFACT_TARIFFS = "b6906ca016bbfc64c90426e098c75b3e8c84457a77f51f1e7ea6941cb80c2147"  # questions as subheadings
+
+
+def test_main_mode_keeps_a_four_word_question_between_paragraphs() -> None:
+    lines = _main_lines(POLITIFACT_TARIFFS)
+    question = lines.index("Don’t tariffs produce revenue?")
+    assert (
+        lines[question + 1]
+        == "Revenues from the Trump-imposed tariffs have totaled about $63 billion through June 30, 2019."
+    )
+    assert lines[question - 1].startswith("Meanwhile, tariffs could mean that producers pay more")
+    assert "Who pays the cost of a tariff?" in lines  # six words: put back before too

@@ -11,9 +11,10 @@ precision fell from 0.942 to 0.887.
 
 So a visible line comes back only when all of these hold:
 
-* it reads as prose: it ends like a sentence (. ! ? or their CJK forms, not "..." or "…",
-  which end teasers), has 10 words or more (25 CJK characters), under half of them
-  capitalised (a title-case line is a headline or a teaser);
+* it reads as prose: it ends like a sentence (. ! ? or their CJK forms, then closing quotes or
+  brackets, a space before them too; not "..." or "…", which end teasers), has 10 words or more
+  (25 CJK characters), under half of them capitalised (a title-case line is a headline or a
+  teaser);
 * it is not a copy of text trafilatura kept, and it appears once on the page (a repeated
   line is a widget);
 * it is not the whole text of a link, and not inside a caption, figure, aside, nav, header,
@@ -21,10 +22,18 @@ So a visible line comes back only when all of these hold:
   share, newsletter, byline, ...), unless that element also holds trafilatura's text;
 * it stands between two lines trafilatura kept, or after its last line (before its first)
   in a block whose three nearest ancestors have the same tags and classes as that line's,
-  the split-container case, with at most three other lines between recovered ones.
+  the split-container case, or as bare text of the element that holds that line's block (a
+  lede typed straight into the article's <section>, above its first <h2>), with at most three
+  other lines between recovered ones.
 
 A sentence of 5 to 9 words is taken back only between two lines that are kept or recovered
-("But there are two problems with this potential disruption.").
+("But there are two problems with this potential disruption."), a question of 4 words or
+more there too (a subheading: "Don't tariffs produce revenue?").
+
+A post embedded from a social network with its own markup (Twitter's <blockquote
+class="twitter-tweet">: its text, then "— Name (@handle) date") comes back whole, whatever its
+lines look like, when it stands between two lines trafilatura kept: the story quotes it
+(trafilatura keeps such posts on most pages, and drops them on some: nj.com's, Sky's).
 
 Lines before trafilatura's first line are not recovered by position alone: there they were
 mostly standfirsts and key-point boxes that Zyte's gold leaves out, and the measured F1 fell.
@@ -42,11 +51,14 @@ from collections.abc import Sequence
 from lxml import etree
 
 _WORD = re.compile(r"\w+")
-_SENTENCE_END = re.compile(r"[.!?。！？][\"'”’»)\]]*$")
-_TEASER_END = re.compile(r"(?:\.\.\.|…)[\"'”’»)\]]*$")
+_CLOSING = r"(?:\s*[\"'”’»)\]])*$"  # closing quotes and brackets, a space before one too ("... stalker? ”")
+_SENTENCE_END = re.compile(r"[.!?。！？]" + _CLOSING)
+_QUESTION = re.compile(r"[?？]" + _CLOSING)
+_TEASER_END = re.compile(r"(?:\.\.\.|…)" + _CLOSING)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _MIN_WORDS = 10  # a full sentence of article prose; shorter lines are labels, bylines, buttons
 _MIN_SHORT_WORDS = 5  # between two article lines, a short sentence is article text too
+_MIN_QUESTION_WORDS = 4  # a question between them, a subheading: "Don't tariffs produce revenue?"
 _MIN_CJK = 25  # CJK text has no spaces: characters instead of words
 _LONG_KEY = 20  # characters of a line's key above which containment counts as the same text
 _MAX_GAP = 3  # lines at an edge that may separate recovered ones (an ad label, a promo)
@@ -68,6 +80,13 @@ _CHROME_NAME = re.compile(
     r"|recommend|subscri|signup|cookie|consent|breadcrumb|menu|footer|header|\bnav",
     re.IGNORECASE,
 )
+_INLINE_TAGS = frozenset(
+    ("a", "abbr", "b", "bdi", "cite", "code", "dfn", "em", "font", "i", "mark", "q", "s", "small", "span", "strong")
+    + ("sub", "sup", "time", "u")
+)
+# A post from a social network embedded with its own markup (the text, then "— Name (@handle) date"):
+# the article quoting it.
+_EMBEDDED_POST = re.compile(r"\btwitter-tweet\b")
 
 
 def _key(text: str) -> str:
@@ -127,11 +146,13 @@ def _dropped_prose(
 
     kept = set(anchors)
     found = {i for a, b in zip(anchors, anchors[1:]) for i in range(a + 1, b) if candidate(i)}
+    found |= {i for a, b in zip(anchors, anchors[1:]) for i in _posts(keys, a + 1, b, page.posts, budget)}
     for start, step in ((anchors[-1] + 1, 1), (anchors[0] - 1, -1)):
         home = page.place(keys[start - step])
+        loose = page.loose_text(keys[start - step])
         gap, i = 0, start
         while home is not None and 0 <= i < len(lines) and gap <= _MAX_GAP:
-            if i not in kept and candidate(i) and page.place(keys[i]) == home:
+            if i not in kept and candidate(i) and (page.place(keys[i]) == home or keys[i] in loose):
                 found.add(i)
                 gap = 0
             else:
@@ -141,8 +162,30 @@ def _dropped_prose(
     return found | {
         i
         for i in range(1, len(lines) - 1)
-        if i not in article and i - 1 in article and i + 1 in article and candidate(i, _MIN_SHORT_WORDS)
+        if i not in article
+        and i - 1 in article
+        and i + 1 in article
+        and candidate(i, _MIN_QUESTION_WORDS if _QUESTION.search(lines[i]) else _MIN_SHORT_WORDS)
     }
+
+
+def _posts(keys: Sequence[str], start: int, stop: int, posts: Sequence[str], budget: _Budget) -> set[int]:
+    """The lines from `start` to `stop` that make up, whole and in a run, one of the page's embedded posts."""
+    found: set[int] = set()
+    i = start
+    while i < stop:
+        for post in posts if keys[i] else ():
+            budget.spend(len(post))
+            j, at = i, 0
+            while j < stop and at < len(post) and post.startswith(keys[j], at):
+                at += len(keys[j])
+                j += 1
+            if at == len(post):
+                found.update(range(i, j))
+                i = j - 1
+                break
+        i += 1
+    return found
 
 
 class _OverBudget(Exception):
@@ -163,8 +206,9 @@ class _Page:
     """What the page's markup tells about a line (found by its key): chrome, or where it stands."""
 
     def __init__(self, root: etree._Element, article_keys: Sequence[str], budget: _Budget) -> None:
+        self.budget = budget
         body = root.find("body")
-        chrome, self.links, self.blocks = [], set(), {}
+        chrome, self.links, self.blocks, self.posts = [], set(), {}, []
         for element in (body if body is not None else root).iter():
             if not isinstance(element.tag, str):
                 continue
@@ -176,6 +220,8 @@ class _Page:
             self.blocks[k] = element  # the innermost element holding exactly this text
             if element.tag == "a":
                 self.links.add(k)
+            if element.tag == "blockquote" and _EMBEDDED_POST.search(element.get("class") or ""):
+                self.posts.append(k)
             named = f"{element.get('class') or ''} {element.get('id') or ''}"
             if (element.tag in _CHROME_TAGS or _CHROME_NAME.search(named)) and not any(a in k for a in article_keys):
                 chrome.append(k)
@@ -183,6 +229,22 @@ class _Page:
 
     def chrome(self, k: str) -> bool:
         return k in self.links or k in self.chrome_text
+
+    def loose_text(self, k: str) -> str:
+        """The key of the text that the block's parent holds outside its blocks: bare text beside the
+        block's paragraphs, with its links and emphasis (ign.com's lede, before the first <h2>)."""
+        element = self.blocks.get(k)
+        parent = element.getparent() if element is not None else None
+        if parent is None:
+            return ""
+        parts = [parent.text or ""]
+        for child in parent:
+            if isinstance(child.tag, str) and child.tag in _INLINE_TAGS:
+                parts.append("".join(child.itertext()))
+            parts.append(child.tail or "")
+        loose = _key("".join(parts))
+        self.budget.spend(len(loose))
+        return loose
 
     def place(self, k: str) -> tuple[tuple[str, str | None], ...] | None:
         """The tags and classes of the block's nearest ancestors, or None if there are too few."""
