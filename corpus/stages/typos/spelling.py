@@ -282,7 +282,7 @@ def _common_prefix(a: str, b: str) -> int:
 
 GUESS_ZIPF = 2.5  # a correction rarer than this is a guess ("bandie" -> "bandied", "bipedally" -> "bipedal")
 FAR_COST = 1.0  # beyond one slip, a correction must be common and the word long ("accomadate"), or very common ("hvea")
-FAR_LENGTH, FAR_ZIPF, FAR_VERY_COMMON = 9, 3.5, 5.0
+FAR_LENGTH, FAR_ZIPF, FAR_VERY_COMMON = 8, 3.5, 5.0
 
 
 def plausible(typo: str, word: str, cost: float, language: str) -> bool:
