@@ -753,6 +753,20 @@ def test_a_list_of_figures_below_the_story_stays(
     assert [row for row in gold_rows if row not in kept] == []
 
 
+def test_a_list_of_dates_and_times_written_with_a_tilde_below_the_story_stays(
+    zyte_out: tuple[Path, dict[str, str]],
+) -> None:
+    """A show's facts under the story: its run ("2018.04.05 ~ OPEN RUN": a range written with a tilde, as
+    Korean, Japanese and Chinese pages write them), its days and hours, its age limit; they went as
+    generic.short_line."""
+    key, text, removed = zyte_page(zyte_out, "jeongdong")
+    kept = text_lines(text)
+    for line in ("2018.04.05 ~ OPEN RUN", "Tue – Sat 4PM (Closed on Sun & Mon)", "Viewing age of 48 months and above"):
+        assert line in zyte_out[1][key], "not in the gold: the test shows nothing"
+        assert line in kept
+    assert ("generic.share_prompt", "Share on Facebook") in removed  # the share bar right below still goes
+
+
 @pytest.mark.parametrize(
     ("name", "rule", "line"),
     [
