@@ -564,6 +564,7 @@ ZYTE_PAGE = {  # the first characters of a page's key in Zyte's benchmark -> wha
     "dealbreaker": "55bb6340",  # a newsletter's pitch of three sentences above the story
     "foxbusiness": "51374560",  # "GET FOX BUSINESS ON THE GO BY CLICKING HERE" between two paragraphs
     "9to5mac": "ad826691",  # the story ends in the site's own embedded tweet
+    "indiewire": "3d8f3404",  # an editor's bookmark (a line of HTML tags) above the story's last sentence
     "top_22": "20b2b649",  # the story is a numbered list, "1) ..." to "22) ...", each item over its link
     "sky": "92101975",  # "More from UK" and six teasers inside the story, then a quote and an embedded tweet
 }
@@ -863,6 +864,18 @@ def test_the_line_finishing_the_story_s_last_lines_stays(
     assert line in zyte_out[1][key], "not in the gold: the test shows nothing"
     assert line in text_lines(text)
     assert any(rule == "generic.short_line" for rule, _ in removed)
+
+
+def test_the_story_s_last_sentence_below_a_line_of_leftover_markup_stays(zyte_out: tuple[Path, dict[str, str]]) -> None:
+    """IndieWire's story ends in "“Wild Rose” is now available on DVD and VOD." under an editor's bookmark left
+    in the text (a line of HTML tags, no words of its own): the sentence went as generic.short_line, cut off the
+    story's run by the markup; the lists below it still go."""
+    key, text, _ = zyte_page(zyte_out, "indiewire")
+    last = "“Wild Rose” is now available on DVD and VOD."
+    assert last in zyte_out[1][key], "not in the gold: the test shows nothing"
+    kept = text_lines(text)
+    assert last in kept
+    assert "Popular on IndieWire" not in kept
 
 
 def test_a_post_embedded_below_a_list_of_teasers_inside_the_story_stays(zyte_out: tuple[Path, dict[str, str]]) -> None:
