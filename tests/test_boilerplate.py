@@ -564,6 +564,7 @@ ZYTE_PAGE = {  # the first characters of a page's key in Zyte's benchmark -> wha
     "dealbreaker": "55bb6340",  # a newsletter's pitch of three sentences above the story
     "foxbusiness": "51374560",  # "GET FOX BUSINESS ON THE GO BY CLICKING HERE" between two paragraphs
     "9to5mac": "ad826691",  # the story ends in the site's own embedded tweet
+    "ctv": "b37be353",  # a "Related Links" box of one link above the story's last paragraph
     "indiewire": "3d8f3404",  # an editor's bookmark (a line of HTML tags) above the story's last sentence
     "top_22": "20b2b649",  # the story is a numbered list, "1) ..." to "22) ...", each item over its link
     "sky": "92101975",  # "More from UK" and six teasers inside the story, then a quote and an embedded tweet
@@ -864,6 +865,17 @@ def test_the_line_finishing_the_story_s_last_lines_stays(
     assert line in zyte_out[1][key], "not in the gold: the test shows nothing"
     assert line in text_lines(text)
     assert any(rule == "generic.short_line" for rule, _ in removed)
+
+
+def test_the_story_s_paragraph_below_a_box_of_one_related_link_stays(zyte_out: tuple[Path, dict[str, str]]) -> None:
+    """CTV's story has a "Related Links" box (one link, "European Space Agency website") above its last
+    paragraph, which went with the box as generic.related_list; the box and the lists below still go."""
+    key, text, removed = zyte_page(zyte_out, "ctv")
+    last = "Challenges include designing the spacecraft to operate largely autonomously while the crew"
+    assert last in zyte_out[1][key], "not in the gold: the test shows nothing"
+    assert any(line.startswith(last) for line in text_lines(text))
+    for line in ("Related Links", "European Space Agency website", "Top Video"):
+        assert ("generic.related_list", line) in removed
 
 
 def test_the_story_s_last_sentence_below_a_line_of_leftover_markup_stays(zyte_out: tuple[Path, dict[str, str]]) -> None:
