@@ -564,6 +564,7 @@ ZYTE_PAGE = {  # the first characters of a page's key in Zyte's benchmark -> wha
     "dealbreaker": "55bb6340",  # a newsletter's pitch of three sentences above the story
     "foxbusiness": "51374560",  # "GET FOX BUSINESS ON THE GO BY CLICKING HERE" between two paragraphs
     "9to5mac": "ad826691",  # the story ends in the site's own embedded tweet
+    "vortex": "a860fb5e",  # a game's page: "Dare to Play 3:" above five features, each a phrase in sentence case
     "ctv": "b37be353",  # a "Related Links" box of one link above the story's last paragraph
     "indiewire": "3d8f3404",  # an editor's bookmark (a line of HTML tags) above the story's last sentence
     "top_22": "20b2b649",  # the story is a numbered list, "1) ..." to "22) ...", each item over its link
@@ -865,6 +866,20 @@ def test_the_line_finishing_the_story_s_last_lines_stays(
     assert line in zyte_out[1][key], "not in the gold: the test shows nothing"
     assert line in text_lines(text)
     assert any(rule == "generic.short_line" for rule, _ in removed)
+
+
+def test_a_list_the_article_introduces_with_a_colon_stays(zyte_out: tuple[Path, dict[str, str]]) -> None:
+    """A game's page ends its text with "Dare to Play 3:" over five features, each a phrase in sentence case
+    without a full stop: they went as generic.short_line, as menu items would; the share buttons below go."""
+    key, text, removed = zyte_page(zyte_out, "vortex")
+    kept = text_lines(text)
+    for line in (
+        "Hundreds of cool erotic tasks that will make your sex life fuller and more interesting",
+        "Additional quizzes, surprises and bonuses, so that each game was unique and unforgettable",
+    ):
+        assert line in zyte_out[1][key], "not in the gold: the test shows nothing"
+        assert line in kept
+    assert ("generic.share_button", "Pinterest") in removed
 
 
 def test_the_story_s_paragraph_below_a_box_of_one_related_link_stays(zyte_out: tuple[Path, dict[str, str]]) -> None:

@@ -10,8 +10,9 @@ run, so a caption beside it is not taken for the article, but it does not keep t
 paragraphs apart (it cut The Sun's two-sentence lede off its story).
 
 Right below the runs, a table or list of figures joins them (tour dates, a group table, match
-results): lists of other stories are text, not figures. Below the article's last paragraph, the lines
-that finish it join it too (`article_ends`).
+results): lists of other stories are text, not figures; so does a list of phrases the article
+introduces with a colon. Below the article's last paragraph, the lines that finish it join it too
+(`article_ends`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ _ITEM_NUMBER = re.compile(r"^(\d{1,3})([.)])\s")
 _MARKUP = re.compile(r"(<[^<>]*>\s*)+")
 CHROME_SCORE = -20.0  # a unit a rule or the repetition count already marks as chrome
 LIST_MIN_ROWS = 3  # a table or list: this many rows of figures in a row
+HEADER_MAX_WORDS = 6  # a list's header ("Dare to Play 3:", "Features:")
 
 
 def unit_score(unit: Unit, chrome: bool) -> float:
@@ -145,6 +147,36 @@ def lists_below(
         if end - first_row >= LIST_MIN_ROWS:
             joined.update(range(start, end))
     return joined
+
+
+def introduced_list(found: Sequence[Unit], chrome: Sequence[bool], kept: set[int]) -> set[int]:
+    """The items of a list the article introduces right below its last lines: a short line ending in a
+    colon ("Dare to Play 3:"), then `LIST_MIN_ROWS` or more lines of one block, each five words or more
+    in sentence case ("Hundreds of cool erotic tasks that will make your sex life fuller and more
+    interesting"), where menus and lists of other stories are short or capitalised. The header itself
+    is judged as any line: a site may repeat it on its other pages."""
+    joined: set[int] = set()
+    for last in sorted(n for n in kept if n + 1 not in kept):
+        header = last + 1
+        if header >= len(found) or not found[header].text.endswith(":") or found[header].words > HEADER_MAX_WORDS:
+            continue
+        end = header + 1
+        while (
+            end < len(found)
+            and end not in kept
+            and not chrome[end]
+            and _sentence_item(found[end])
+            and (end == header + 1 or found[end].first == found[end - 1].last + 1)
+        ):
+            end += 1
+        if end - header - 1 >= LIST_MIN_ROWS:
+            joined.update(range(header + 1, end))
+    return joined
+
+
+def _sentence_item(unit: Unit) -> bool:
+    """A list item that reads as a phrase: five words or more, under half of them capitalised."""
+    return not unit.wrapped and not unit.ellipsis and unit.words >= 5 and unit.capitalised < 0.5
 
 
 def _embed_attribution(unit: Unit) -> bool:

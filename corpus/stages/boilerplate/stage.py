@@ -28,7 +28,14 @@ from corpus.stages.base import Stage
 from corpus.stages.boilerplate import metadata
 from corpus.stages.boilerplate.copies import page_copies
 from corpus.stages.boilerplate.lines import Layout, Unit, layout, units
-from corpus.stages.boilerplate.region import article_ends, embedded_posts, lists_below, main_runs, unit_score
+from corpus.stages.boilerplate.region import (
+    article_ends,
+    embedded_posts,
+    introduced_list,
+    lists_below,
+    main_runs,
+    unit_score,
+)
 from corpus.stages.boilerplate.repetition import FIT_TABLES, LineCounts, batch_counts, count_lines, line_rows
 from corpus.stages.boilerplate.site_rules import SiteRules, removals, site_rules
 from corpus.stages.boilerplate.structure import ends_sentence, standing_alone, table_row
@@ -266,8 +273,8 @@ class BoilerplateStage(Stage):
         self, found: Sequence[Unit], page: Layout, chrome: Sequence[bool], inline: Sequence[bool], menus: bool
     ) -> set[int]:
         """Indexes of the units in the article's runs, with the tables set inside its hard-wrapped
-        paragraphs or right below it, a sentence lacking its full stop right below a paragraph, and
-        the headline and standfirst lines just above."""
+        paragraphs or right below it, a list it introduces with a colon, a sentence lacking its full
+        stop right below a paragraph, and the headline and standfirst lines just above."""
         config = self.config
         scores = [unit_score(unit, is_chrome) for unit, is_chrome in zip(found, chrome)]
         runs = main_runs(
@@ -290,6 +297,7 @@ class BoilerplateStage(Stage):
             if any(n in kept and found[n].prose for n in block):
                 kept.update(block)
         kept |= lists_below(found, chrome, kept, table_row, _title_like)
+        kept |= introduced_list(found, chrome, kept)
         # A paragraph that lacks its full stop right below a paragraph of the article ends it.
         kept |= {
             n + 1
