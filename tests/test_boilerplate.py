@@ -564,6 +564,9 @@ ZYTE_PAGE = {  # the first characters of a page's key in Zyte's benchmark -> wha
     "dealbreaker": "55bb6340",  # a newsletter's pitch of three sentences above the story
     "foxbusiness": "51374560",  # "GET FOX BUSINESS ON THE GO BY CLICKING HERE" between two paragraphs
     "9to5mac": "ad826691",  # the story ends in the site's own embedded tweet
+    "vortex": "a860fb5e",  # a game's page: "Dare to Play 3:" above five features, each a phrase in sentence case
+    "ctv": "b37be353",  # a "Related Links" box of one link above the story's last paragraph
+    "indiewire": "3d8f3404",  # an editor's bookmark (a line of HTML tags) above the story's last sentence
     "top_22": "20b2b649",  # the story is a numbered list, "1) ..." to "22) ...", each item over its link
     "sky": "92101975",  # "More from UK" and six teasers inside the story, then a quote and an embedded tweet
 }
@@ -753,6 +756,20 @@ def test_a_list_of_figures_below_the_story_stays(
     assert [row for row in gold_rows if row not in kept] == []
 
 
+def test_a_list_of_dates_and_times_written_with_a_tilde_below_the_story_stays(
+    zyte_out: tuple[Path, dict[str, str]],
+) -> None:
+    """A show's facts under the story: its run ("2018.04.05 ~ OPEN RUN": a range written with a tilde, as
+    Korean, Japanese and Chinese pages write them), its days and hours, its age limit; they went as
+    generic.short_line."""
+    key, text, removed = zyte_page(zyte_out, "jeongdong")
+    kept = text_lines(text)
+    for line in ("2018.04.05 ~ OPEN RUN", "Tue – Sat 4PM (Closed on Sun & Mon)", "Viewing age of 48 months and above"):
+        assert line in zyte_out[1][key], "not in the gold: the test shows nothing"
+        assert line in kept
+    assert ("generic.share_prompt", "Share on Facebook") in removed  # the share bar right below still goes
+
+
 @pytest.mark.parametrize(
     ("name", "rule", "line"),
     [
@@ -849,6 +866,43 @@ def test_the_line_finishing_the_story_s_last_lines_stays(
     assert line in zyte_out[1][key], "not in the gold: the test shows nothing"
     assert line in text_lines(text)
     assert any(rule == "generic.short_line" for rule, _ in removed)
+
+
+def test_a_list_the_article_introduces_with_a_colon_stays(zyte_out: tuple[Path, dict[str, str]]) -> None:
+    """A game's page ends its text with "Dare to Play 3:" over five features, each a phrase in sentence case
+    without a full stop: they went as generic.short_line, as menu items would; the share buttons below go."""
+    key, text, removed = zyte_page(zyte_out, "vortex")
+    kept = text_lines(text)
+    for line in (
+        "Hundreds of cool erotic tasks that will make your sex life fuller and more interesting",
+        "Additional quizzes, surprises and bonuses, so that each game was unique and unforgettable",
+    ):
+        assert line in zyte_out[1][key], "not in the gold: the test shows nothing"
+        assert line in kept
+    assert ("generic.share_button", "Pinterest") in removed
+
+
+def test_the_story_s_paragraph_below_a_box_of_one_related_link_stays(zyte_out: tuple[Path, dict[str, str]]) -> None:
+    """CTV's story has a "Related Links" box (one link, "European Space Agency website") above its last
+    paragraph, which went with the box as generic.related_list; the box and the lists below still go."""
+    key, text, removed = zyte_page(zyte_out, "ctv")
+    last = "Challenges include designing the spacecraft to operate largely autonomously while the crew"
+    assert last in zyte_out[1][key], "not in the gold: the test shows nothing"
+    assert any(line.startswith(last) for line in text_lines(text))
+    for line in ("Related Links", "European Space Agency website", "Top Video"):
+        assert ("generic.related_list", line) in removed
+
+
+def test_the_story_s_last_sentence_below_a_line_of_leftover_markup_stays(zyte_out: tuple[Path, dict[str, str]]) -> None:
+    """IndieWire's story ends in "“Wild Rose” is now available on DVD and VOD." under an editor's bookmark left
+    in the text (a line of HTML tags, no words of its own): the sentence went as generic.short_line, cut off the
+    story's run by the markup; the lists below it still go."""
+    key, text, _ = zyte_page(zyte_out, "indiewire")
+    last = "“Wild Rose” is now available on DVD and VOD."
+    assert last in zyte_out[1][key], "not in the gold: the test shows nothing"
+    kept = text_lines(text)
+    assert last in kept
+    assert "Popular on IndieWire" not in kept
 
 
 def test_a_post_embedded_below_a_list_of_teasers_inside_the_story_stays(zyte_out: tuple[Path, dict[str, str]]) -> None:

@@ -10,7 +10,9 @@ run, so a caption beside it is not taken for the article, but it does not keep t
 paragraphs apart (it cut The Sun's two-sentence lede off its story).
 
 Right below the runs, a table or list of figures joins them (tour dates, a group table, match
-results): lists of other stories are text, not figures.
+results): lists of other stories are text, not figures; so does a list of phrases the article
+introduces with a colon. Below the article's last paragraph, the lines that finish it join it too
+(`article_ends`).
 """
 
 from __future__ import annotations
@@ -25,8 +27,11 @@ from corpus.stages.boilerplate.lines import Unit
 _EMBED_ATTRIBUTION = re.compile(r"^[—–-]\s*[^()]{1,60}\(@\w{1,30}\)\s+\S[^()]{0,30}\d{4}$")
 # A numbered list's item: "22) Hasbro Gaming – L’ALLEGRO CHIRURGO", "3. Preheat the oven".
 _ITEM_NUMBER = re.compile(r"^(\d{1,3})([.)])\s")
+# A line of HTML tags and nothing else: markup a page's editor left in its text.
+_MARKUP = re.compile(r"(<[^<>]*>\s*)+")
 CHROME_SCORE = -20.0  # a unit a rule or the repetition count already marks as chrome
 LIST_MIN_ROWS = 3  # a table or list: this many rows of figures in a row
+HEADER_MAX_WORDS = 6  # a list's header ("Dare to Play 3:", "Features:")
 
 
 def unit_score(unit: Unit, chrome: bool) -> float:
@@ -144,6 +149,36 @@ def lists_below(
     return joined
 
 
+def introduced_list(found: Sequence[Unit], chrome: Sequence[bool], kept: set[int]) -> set[int]:
+    """The items of a list the article introduces right below its last lines: a short line ending in a
+    colon ("Dare to Play 3:"), then `LIST_MIN_ROWS` or more lines of one block, each five words or more
+    in sentence case ("Hundreds of cool erotic tasks that will make your sex life fuller and more
+    interesting"), where menus and lists of other stories are short or capitalised. The header itself
+    is judged as any line: a site may repeat it on its other pages."""
+    joined: set[int] = set()
+    for last in sorted(n for n in kept if n + 1 not in kept):
+        header = last + 1
+        if header >= len(found) or not found[header].text.endswith(":") or found[header].words > HEADER_MAX_WORDS:
+            continue
+        end = header + 1
+        while (
+            end < len(found)
+            and end not in kept
+            and not chrome[end]
+            and _sentence_item(found[end])
+            and (end == header + 1 or found[end].first == found[end - 1].last + 1)
+        ):
+            end += 1
+        if end - header - 1 >= LIST_MIN_ROWS:
+            joined.update(range(header + 1, end))
+    return joined
+
+
+def _sentence_item(unit: Unit) -> bool:
+    """A list item that reads as a phrase: five words or more, under half of them capitalised."""
+    return not unit.wrapped and not unit.ellipsis and unit.words >= 5 and unit.capitalised < 0.5
+
+
 def _embed_attribution(unit: Unit) -> bool:
     """Is the unit the attribution line under an embedded post (its author, handle and date)?"""
     return not unit.wrapped and _EMBED_ATTRIBUTION.match(unit.text) is not None
@@ -159,8 +194,9 @@ def embedded_posts(found: Sequence[Unit]) -> set[int]:
 def article_ends(found: Sequence[Unit], chrome: Sequence[bool], kept: set[int]) -> set[int]:
     """Units right below the article that finish what its last lines began: the attribution of a post
     embedded there, the notes in brackets under its last paragraph ("(Graphic: Global assets in 2019 -
-    here)", "(updated 10/28/02)"), and the next items of a numbered list it ends with (a top-N list's short
-    last item scores as a menu line: "22) Hasbro Gaming – L’ALLEGRO CHIRURGO" under "21) Pesca pazza ...")."""
+    here)", "(updated 10/28/02)"), the next items of a numbered list it ends with (a top-N list's short
+    last item scores as a menu line: "22) Hasbro Gaming – L’ALLEGRO CHIRURGO" under "21) Pesca pazza ..."),
+    and its closing sentences below a line of leftover markup."""
     joined: set[int] = set()
     for last in sorted(n for n in kept if n + 1 not in kept):
         below = last + 1
@@ -171,7 +207,28 @@ def article_ends(found: Sequence[Unit], chrome: Sequence[bool], kept: set[int]) 
             joined.add(below)
             below += 1
         joined |= _next_items(found, chrome, last)
+        joined |= _closing_sentences(found, chrome, last)
     return joined
+
+
+def _closing_sentences(found: Sequence[Unit], chrome: Sequence[bool], last: int) -> set[int]:
+    """The short sentences that close the article below a line of leftover markup under its last
+    paragraph: an editor's bookmark ("<span data-mce-type="bookmark" ...></span>", no text of its own)
+    above "“Wild Rose” is now available on DVD and VOD." cut the sentence off the article's run."""
+    below = last + 1
+    if not found[last].prose or below >= len(found) or chrome[below] or not _MARKUP.fullmatch(found[below].text):
+        return set()
+    taken: set[int] = set()
+    below += 1
+    while below < len(found) and not chrome[below] and _closing(found[below]):
+        taken.add(below)
+        below += 1
+    return taken
+
+
+def _closing(unit: Unit) -> bool:
+    """A sentence of five words or more, not a teaser's."""
+    return not unit.wrapped and unit.terminal and not unit.ellipsis and unit.words >= 5
 
 
 def _bracketed(unit: Unit) -> bool:

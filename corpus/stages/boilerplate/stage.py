@@ -28,7 +28,14 @@ from corpus.stages.base import Stage
 from corpus.stages.boilerplate import metadata
 from corpus.stages.boilerplate.copies import page_copies
 from corpus.stages.boilerplate.lines import Layout, Unit, layout, units
-from corpus.stages.boilerplate.region import article_ends, embedded_posts, lists_below, main_runs, unit_score
+from corpus.stages.boilerplate.region import (
+    article_ends,
+    embedded_posts,
+    introduced_list,
+    lists_below,
+    main_runs,
+    unit_score,
+)
 from corpus.stages.boilerplate.repetition import FIT_TABLES, LineCounts, batch_counts, count_lines, line_rows
 from corpus.stages.boilerplate.site_rules import SiteRules, removals, site_rules
 from corpus.stages.boilerplate.structure import ends_sentence, standing_alone, table_row
@@ -185,11 +192,14 @@ class BoilerplateStage(Stage):
                 later = _past_button(found, first, cut, kept_units)
                 if later is not None:
                     button, first = [first], later
+            spared: range = range(0)
             if isinstance(cut, CutAfter) and cut.until_prose:
                 end = _list_end(found, first, end)
+                spared = _paragraph_below_box(found, first, kept_units if menus else ())
             if self._article_survives_cut(found, first):
                 for index in [*button, *range(first, end)]:
-                    removed.setdefault(index, (rule_id, None))
+                    if index not in spared:
+                        removed.setdefault(index, (rule_id, None))
         for number, unit in enumerate(found):
             for index in range(unit.first, unit.last + 1):
                 if index in removed or index in protected:
@@ -263,8 +273,8 @@ class BoilerplateStage(Stage):
         self, found: Sequence[Unit], page: Layout, chrome: Sequence[bool], inline: Sequence[bool], menus: bool
     ) -> set[int]:
         """Indexes of the units in the article's runs, with the tables set inside its hard-wrapped
-        paragraphs or right below it, a sentence lacking its full stop right below a paragraph, and
-        the headline and standfirst lines just above."""
+        paragraphs or right below it, a list it introduces with a colon, a sentence lacking its full
+        stop right below a paragraph, and the headline and standfirst lines just above."""
         config = self.config
         scores = [unit_score(unit, is_chrome) for unit, is_chrome in zip(found, chrome)]
         runs = main_runs(
@@ -287,6 +297,7 @@ class BoilerplateStage(Stage):
             if any(n in kept and found[n].prose for n in block):
                 kept.update(block)
         kept |= lists_below(found, chrome, kept, table_row, _title_like)
+        kept |= introduced_list(found, chrome, kept)
         # A paragraph that lacks its full stop right below a paragraph of the article ends it.
         kept |= {
             n + 1
@@ -357,6 +368,25 @@ def _list_end(found: Sequence[Unit], first: int, end: int) -> int:
         else:
             streak, start = 0.0, None
     return end
+
+
+def _paragraph_below_box(found: Sequence[Unit], first: int, article: Collection[int]) -> range:
+    """The lines of the article's paragraph right below a generic cut's marker set inside the article
+    as the header of a box of one link, if there is one.
+
+    CTV puts a "Related Links" box of one link between its story's paragraphs: the story's run of
+    prose goes on below it, and its last paragraph is the article's, not the list's. A list of
+    teasers holds more than one line before any paragraph, and goes whole.
+    """
+    n = next((i for i, unit in enumerate(found) if unit.first == first), None)
+    if n is None or n == 0 or n + 2 >= len(found) or not {n - 1, n + 1, n + 2} <= set(article):
+        return range(0)
+    above, paragraph = found[n - 1], found[n + 2]
+    if not (above.prose and paragraph.prose and not paragraph.wrapped and not paragraph.ellipsis):
+        return range(0)
+    if found[n + 1].prose or not ends_sentence(paragraph.text):
+        return range(0)
+    return range(paragraph.first, paragraph.last + 1)
 
 
 def _comment_thread(found: Sequence[Unit], removed: dict[int, tuple[str, str | None]]) -> tuple[int, int] | None:

@@ -35,9 +35,9 @@ _NUMBER = re.compile(
 )
 # A finished sentence: a colon or a semicolon introduces what follows ("...as follows:" above a table).
 _FINISHED = re.compile(r"""[.!?。！？…]["'”’»)\]]*$""")
-# After a row's first word: a separator or another number ("June 9 – Tampa, FL", "Rockledge 14 11 6 15 — 44"),
-# which a numbered headline has not ("27 Oddest Medical Case Reports").
-_ROW_REST = re.compile(r"[–—:|@,()/]|\d")
+# After a row's first word: a separator or another number ("June 9 – Tampa, FL", "Rockledge 14 11 6 15 — 44",
+# "2018.04.05 ~ OPEN RUN": a range with a tilde), which a numbered headline has not ("27 Oddest Medical Case Reports").
+_ROW_REST = re.compile(r"[–—~:|@,()/]|\d")
 TITLE_MAX_WORDS = 25  # a longer first line is a paragraph, not a title
 
 
