@@ -228,8 +228,13 @@ class Checker:
         word, rule, detail = fix.word, SPELLING, fix.detail
         # A capitalised word opening a sentence may be a name ("Nacco Industries"): beyond one cheap
         # slip (a swap, a doubled or dropped letter), or when wordfreq has seen it, its correction
-        # must also fit the next word ("Althought there" -> "Although there").
-        name_like = token[0].isupper() and (fix.cost > self.config.sentence_start_cost or fix.seen > 0)
+        # must also fit the next word ("Althought there" -> "Although there"), unless it is a sentence
+        # adverb set off by a comma ("Finaly, the company said": names do not read as "finally").
+        name_like = (
+            token[0].isupper()
+            and (fix.cost > self.config.sentence_start_cost or fix.seen > 0)
+            and not (fix.word and _sentence_adverb(fix.word) and self.text.startswith(",", end))
+        )
         if word is None or name_like:
             word, evidence = self.by_neighbours(fix.close, start, end, unseen=not fix.seen)
             rule, detail = IN_CONTEXT, {**fix.detail, **evidence}
@@ -522,6 +527,17 @@ class Checker:
             return None
         count, twin, pair = best
         return twin, IN_CONTEXT, {"pair": pair, "pair_count": count, "twin_count": twin_counts[twin]}
+
+
+_CONNECTIVES = frozenset(
+    "furthermore moreover however therefore nevertheless nonetheless meanwhile otherwise instead besides "
+    "consequently likewise accordingly hence thus".split()
+)
+
+
+def _sentence_adverb(word: str) -> bool:
+    """A word that opens a sentence followed by a comma: "finally", "furthermore"."""
+    return word.endswith("ly") or word in _CONNECTIVES
 
 
 def _pair_log10(count: int) -> float:
