@@ -50,6 +50,7 @@ _EDGE_PUNCTUATION = "\"'“”‘’()[],.;:!?*"
 _VOWEL = re.compile(r"[aeiouy]")
 _SPEECH_VERB_AFTER = re.compile(r",? (?:said|says|told|added|adds|stated|noted|wrote|asked)\b")
 _INITIAL_BEFORE = re.compile(r"(?<![\w.])[A-Z]$")
+_LOWER_AFTER = re.compile(r"[ \t]+[a-z]")
 _LINE_ENDS = re.compile(r"[^\w\n]*(?:\n|\Z)")
 _LINE_STARTS = re.compile(r"(?:\A|\n)[^\w\n]*\Z")
 _NAME_GOES_ON = re.compile(r"\.|[ \t]+[A-Z][a-z]*\.")
@@ -229,11 +230,14 @@ class Checker:
         # A capitalised word opening a sentence may be a name ("Nacco Industries"): beyond one cheap
         # slip (a swap, a doubled or dropped letter), or when wordfreq has seen it, its correction
         # must also fit the next word ("Althought there" -> "Although there"), unless it is a sentence
-        # adverb set off by a comma ("Finaly, the company said": names do not read as "finally").
+        # adverb set off by a comma ("Finaly, the company said": names do not read as "finally"), or
+        # a word nobody has written one slip from its correction, before a lowercase word
+        # ("Controvercy exists over"; a name goes on capitalised or says: "Nacco Industries").
         name_like = (
             token[0].isupper()
             and (fix.cost > self.config.sentence_start_cost or fix.seen > 0)
             and not (fix.word and _sentence_adverb(fix.word) and self.text.startswith(",", end))
+            and not (fix.word and not fix.seen and fix.cost <= spelling.FAR_COST and _LOWER_AFTER.match(self.text, end))
         )
         if word is None or name_like:
             word, evidence = self.by_neighbours(fix.close, start, end, unseen=not fix.seen)
