@@ -37,7 +37,6 @@ LONG_FOREIGN_TYPO = 8  # ...and this long, one slip from the English word that w
 FOREIGN_TYPO_LENGTH = 6  # a foreign word this long, alone in English, may be a typo ("exemple")
 FOREIGN_GAP = 2.0  # ...and this much more frequent there than in English ("roda": 4.8 in Portuguese, 2.0)
 MISSING_PAIR = 5.0  # log10 of how often a pair missing from symspellpy's counts is taken to occur
-FUNCTION_WORD_MARGINS = 3.0  # a winner beside a function word alone must lead by this many margins
 SPLIT_CONTEXT_MARGIN = 1.0  # one word over two run together: ten times likelier in its sentence
 TWIN_ZIPF = 3.5  # a capitalised word's corpus twin must be a common English word ("South"), not a name ("Zelensky")
 
@@ -51,7 +50,6 @@ _EDGE_PUNCTUATION = "\"'“”‘’()[],.;:!?*"
 _VOWEL = re.compile(r"[aeiouy]")
 _SPEECH_VERB_AFTER = re.compile(r",? (?:said|says|told|added|adds|stated|noted|wrote|asked)\b")
 _INITIAL_BEFORE = re.compile(r"(?<![\w.])[A-Z]$")
-_LOWER_AFTER = re.compile(r"[ \t]+[a-z]")
 _LINE_ENDS = re.compile(r"[^\w\n]*(?:\n|\Z)")
 _LINE_STARTS = re.compile(r"(?:\A|\n)[^\w\n]*\Z")
 _NAME_GOES_ON = re.compile(r"\.|[ \t]+[A-Z][a-z]*\.")
@@ -231,17 +229,14 @@ class Checker:
         # A capitalised word opening a sentence may be a name ("Nacco Industries"): beyond one cheap
         # slip (a swap, a doubled or dropped letter), or when wordfreq has seen it, its correction
         # must also fit the next word ("Althought there" -> "Although there"), unless it is a sentence
-        # adverb set off by a comma ("Finaly, the company said": names do not read as "finally"), or
-        # a word nobody has written one slip from its correction, before a lowercase word
-        # ("Controvercy exists over"; a name goes on capitalised or says: "Nacco Industries").
+        # adverb set off by a comma ("Finaly, the company said": names do not read as "finally").
         name_like = (
             token[0].isupper()
             and (fix.cost > self.config.sentence_start_cost or fix.seen > 0)
             and not (fix.word and _sentence_adverb(fix.word) and self.text.startswith(",", end))
-            and not (fix.word and not fix.seen and fix.cost <= spelling.FAR_COST and _LOWER_AFTER.match(self.text, end))
         )
         if word is None or name_like:
-            word, evidence = self.by_neighbours(fix.close, start, end, unseen=not fix.seen)
+            word, evidence = self.by_neighbours(fix.close, start, end)
             rule, detail = IN_CONTEXT, {**fix.detail, **evidence}
         cost = fix.costs.get(word, math.inf) if word else math.inf
         if word is not None and lower == word + "s" and not word.endswith("s"):
@@ -396,13 +391,7 @@ class Checker:
         return None if self.recurs(word) else spelling.nearest(word, self.language, self.config)
 
     def by_neighbours(
-        self,
-        close: Sequence[tuple[str, float]],
-        start: int,
-        end: int,
-        margin: float | None = None,
-        *,
-        unseen: bool = False,
+        self, close: Sequence[tuple[str, float]], start: int, end: int, margin: float | None = None
     ) -> tuple[str | None, dict]:
         """Close candidates told apart by the words around them ("farmers have sould a" -> "sold"):
         each one's score plus how often, in powers of ten, it follows the word before and precedes
@@ -433,22 +422,15 @@ class Checker:
         # where no rival is written beside the other ("food processor"): a function word alone fits
         # a whole class of words ("to procued hyaluronic": "to proceed" is common, but so would any
         # verb be; "produce" was meant).
-        # A function word decides alone only for a word nobody has written, and a winner a thousand
-        # times as likely that no rival is written beside ("meet annualy to" -> "annually"); a word
-        # wordfreq has seen may be jargon ("a truthy value", "the deamon facility").
         won = counts[best[1]]
-        needed = self.config.context_margin if margin is None else margin
-        unmatched = all(won[index] or not any(other[index] for other in counts.values()) for index in range(len(keys)))
-        alone = any(
-            count and not any(counts[rival][index] for rival in counts if rival != best[1])
-            for index, count in enumerate(won)
-        )
         supported = bool(won) and (
             all(won)
-            or (any(won[index] for index in specific) and unmatched)
-            or (alone and unmatched and unseen and best[0] - second >= FUNCTION_WORD_MARGINS * needed)
+            or (
+                any(won[index] for index in specific)
+                and all(won[index] or not any(other[index] for other in counts.values()) for index in range(len(keys)))
+            )
         )
-        if best[0] - second >= needed and supported:
+        if best[0] - second >= (self.config.context_margin if margin is None else margin) and supported:
             return best[1], evidence
         return None, evidence
 

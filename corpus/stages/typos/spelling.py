@@ -65,15 +65,16 @@ def made_by_english(word: str, language: str, config: TyposConfig) -> bool:
     return fix is None or fix.word is None or fix.cost > config.seen_max_cost or zipf(fix.word, language) < SLIP_ZIPF
 
 
-UNSEEN_LENGTH, UNSEEN_MAX_COST = 8, 2.0
+UNSEEN_LENGTH, UNSEEN_MAX_COST = 8, 1.6
 
 
 def _unseen_far(
     word: str, scored: list[tuple[float, float, str]], config: TyposConfig
 ) -> list[tuple[float, float, str]]:
     """The candidates beyond `max_cost` kept for a long word nobody has written, a misspelling most
-    often two slips from its word ("relitavely", "equivilant", "nessecary"): English has no unseen
-    words that long but made ones, which are asked about before. The best of them must keep the
+    often two cheap slips from its word ("relitavely", "equivilant"): English has few unseen words
+    that long but made ones, which are asked about before; up to `UNSEEN_MAX_COST`, as two plain
+    slips make other words of jargon ("episcopes" is not "episodes", "ergonomical" not "economical"). The best of them must keep the
     word's last two letters and its length within a letter, and lead the next by `margin`, or none
     is kept: "convertables" may be "convertibles", "examinated" is no more "eliminated" than
     "examined", "wesmaster" is not "westminster", slang such as "backasswards" is not "backwards"."""
@@ -282,7 +283,7 @@ def _common_prefix(a: str, b: str) -> int:
 
 GUESS_ZIPF = 2.5  # a correction rarer than this is a guess ("bandie" -> "bandied", "bipedally" -> "bipedal")
 FAR_COST = 1.0  # beyond one slip, a correction must be common and the word long ("accomadate"), or very common ("hvea")
-FAR_LENGTH, FAR_ZIPF, FAR_VERY_COMMON = 8, 3.5, 5.0
+FAR_LENGTH, FAR_ZIPF, FAR_VERY_COMMON = 9, 3.5, 5.0
 
 
 def plausible(typo: str, word: str, cost: float, language: str) -> bool:
