@@ -231,14 +231,15 @@ def test_real_misspellings_are_fixed_and_real_rare_words_kept(tmp_path: Path) ->
 
 def test_a_tie_is_settled_by_the_neighbouring_words_and_says_so(tmp_path: Path) -> None:
     source = tmp_path / "in.jsonl"
-    source.write_bytes(orjson.dumps({"id": "d", "text": STORY + REUTERS_FIXED[2][0]}) + b"\n")
+    tie = "No reduction has been proposed in personel income taxes, which will discourage savings, economists said."
+    source.write_bytes(orjson.dumps({"id": "d", "text": STORY + tie}) + b"\n")
     assert run_cli("clean", source, "-o", tmp_path / "out", "--workers", "1").returncode == 0
     [row] = typo_edits(tmp_path / "out").iter_rows(named=True)
     detail = json.loads(row["detail"])
-    assert (row["before"], row["after"], row["rule"]) == ("processer", "processor", "typos.spelling_in_context")
-    assert [c[0] for c in detail["candidates"][:2]] == ["processed", "processor"]  # as near, as common
-    assert detail["neighbours"] == ["food _", "_ reported"]
-    assert detail["pair_counts"]["processor"][0] > 0 and detail["pair_counts"]["processed"] == [0, 0]
+    assert (row["before"], row["after"], row["rule"]) == ("personel", "personal", "typos.spelling_in_context")
+    assert [c[0] for c in detail["candidates"][:2]] == ["personnel", "personal"]  # as near, the first more likely
+    assert detail["neighbours"] == ["in _", "_ income"]
+    assert all(detail["pair_counts"]["personal"]) and detail["pair_counts"]["personnel"][1] == 0
 
 
 CASES = Path(__file__).parent / "cases" / "typos"

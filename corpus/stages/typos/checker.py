@@ -33,7 +33,6 @@ FORCED = "typos.forced"
 SHORT_WORD, SHORT_WORD_COST, SHORT_WORD_ZIPF = 3, 0.6, 6.0  # "teh" -> "the": a swap from a word as common as "you"
 SHORT_WORD_SEEN = 3.1  # ...unless English writes it often itself ("au jus": 3.15; "teh" is 3.04)
 COMPOUND_PART_ZIPF = 2.0  # "opto" (2.1) is a prefix; "threee" (1.1), in "threee-for-two", a slip
-LONG_FOREIGN_TYPO = 8  # ...and this long, one slip from the English word that wins alone ("substancial")
 FOREIGN_TYPO_LENGTH = 6  # a foreign word this long, alone in English, may be a typo ("exemple")
 FOREIGN_GAP = 2.0  # ...and this much more frequent there than in English ("roda": 4.8 in Portuguese, 2.0)
 MISSING_PAIR = 5.0  # log10 of how often a pair missing from symspellpy's counts is taken to occur
@@ -260,22 +259,14 @@ class Checker:
         neighbours ("the anual report", "proposed in personel income taxes"); a loanword mostly
         stands where English pairs nothing with its twin ("buying elotes: corn", "chilies padi at").
         A short one is left alone: short words of two languages meet by chance ("having a roda or
-        practising" is capoeira's ring, not a road; "repot" is gardening). A long one (eight letters)
-        one slip from the English word that wins alone is that word ("substancial", "confortable"):
-        long words of two languages are rarely a slip apart but as cognates."""
+        practising" is capoeira's ring, not a road; "repot" is gardening)."""
         if len(token) < FOREIGN_TYPO_LENGTH or not token.islower() or self.recurs(token) or self.repeated(token):
             return None
         fix = spelling.nearest(token, self.language, self.config)
         if fix is None or fix.doubtful:
             return None
-        if len(token) >= LONG_FOREIGN_TYPO and fix.word is not None and fix.cost <= spelling.FAR_COST:
-            word, evidence = fix.word, {"long_foreign_word": True}
-        else:
-            word, evidence = self.by_neighbours(fix.close, start, end)
-        if word is None or not (
-            evidence.get("long_foreign_word")
-            or (len(evidence["neighbours"]) >= 2 and all(evidence["pair_counts"][word]))
-        ):
+        word, evidence = self.by_neighbours(fix.close, start, end)
+        if word is None or len(evidence["neighbours"]) < 2 or not all(evidence["pair_counts"][word]):
             return None
         cost = fix.costs[word]
         if not spelling.plausible(token, word, cost, self.language) or spelling.short_guess(

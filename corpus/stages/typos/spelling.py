@@ -65,31 +65,6 @@ def made_by_english(word: str, language: str, config: TyposConfig) -> bool:
     return fix is None or fix.word is None or fix.cost > config.seen_max_cost or zipf(fix.word, language) < SLIP_ZIPF
 
 
-UNSEEN_LENGTH, UNSEEN_MAX_COST = 8, 1.6
-
-
-def _unseen_far(
-    word: str, scored: list[tuple[float, float, str]], config: TyposConfig
-) -> list[tuple[float, float, str]]:
-    """The candidates beyond `max_cost` kept for a long word nobody has written, a misspelling most
-    often two cheap slips from its word ("relitavely", "equivilant"): English has few unseen words
-    that long but made ones, which are asked about before; up to `UNSEEN_MAX_COST`, as two plain
-    slips make other words of jargon ("episcopes" is not "episodes", "ergonomical" not "economical"). The best of them must keep the
-    word's last two letters and its length within a letter, and lead the next by `margin`, or none
-    is kept: "convertables" may be "convertibles", "examinated" is no more "eliminated" than
-    "examined", "wesmaster" is not "westminster", slang such as "backasswards" is not "backwards"."""
-    far = [entry for entry in scored if entry[1] > config.max_cost]
-    if not far:
-        return scored
-    best = far[0][2]
-    kept = (
-        best[-2:] == word[-2:]
-        and abs(len(best) - len(word)) <= 1
-        and (len(far) == 1 or far[0][0] - far[1][0] >= config.margin)
-    )
-    return [entry for entry in scored if entry[1] <= config.max_cost or (kept and entry[2] == best)]
-
-
 @functools.lru_cache(maxsize=1 << 16)
 def spelled_by_rule(word: str, language: str, config: TyposConfig) -> tuple[str, str] | None:
     """The one form English's spelling rules give a suffixed word that the writer joined as it
@@ -152,17 +127,15 @@ def nearest(word: str, language: str, config: TyposConfig) -> Fix | None:
         wordlist.dictionary(language).candidates(word),
         key=lambda c: -(zipf(c[0], language) - config.cost_weight * c[1] / 2),
     )[:MAX_SCORED]
-    seen = zipf(word, language)
-    far = UNSEEN_MAX_COST if not seen and len(word) >= UNSEEN_LENGTH else config.max_cost
     scored = sorted(
         (zipf(candidate, language) - config.cost_weight * cost, cost, candidate)
         for candidate, _, _ in promising
-        if (cost := typo_cost(word, candidate)) <= far
+        if (cost := typo_cost(word, candidate)) <= config.max_cost
     )[::-1]
-    scored = _unseen_far(word, scored, config)
     if not scored:
         return None
     score, cost, best = scored[0]
+    seen = zipf(word, language)
     candidates = [
         [candidate, round(cost_, 2), round(zipf_, 2)]
         for zipf_, cost_, candidate in (
