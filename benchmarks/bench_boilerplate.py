@@ -351,7 +351,9 @@ def bench_html_gold(
         rows.append(_stage_row(stage, run, len(cases), target(stage, keep) if mode == DEFAULT_MODE else None))
         kept_by[rows[-1].name] = keep
     rows += _trafilatura_rows(cases, opts)
-    counts = report_gold(title, cases, rows, visible if visible is not None else rows[0].outputs)
+    if visible is None:  # "pages" counts sentences the visible text holds, whichever modes are run
+        visible = list(_corpus(cases, tmp, f"{name}-visible-reference", "visible", opts).before.values())
+    counts = report_gold(title, cases, rows, visible)
     for row in rows:
         if row.run is not None:
             _dump_gold(opts, f"{name}-{row.run.label.rsplit('-', 1)[1]}", cases, row, counts, kept_by[row.name])
