@@ -127,6 +127,11 @@ def _maximal_segments(scores: Sequence[float]) -> list[tuple[int, int, float]]:
     return [(int(s), int(e), right - left) for s, e, left, right in segments]
 
 
+def _stretch_ends(kept: Collection[int]) -> list[int]:
+    """The last unit of each stretch of kept units, in order: where what follows the article starts."""
+    return sorted(n for n in kept if n + 1 not in kept)
+
+
 def lists_below(
     found: Sequence[Unit],
     chrome: Sequence[bool],
@@ -137,7 +142,7 @@ def lists_below(
     """Units of the tables and lists of figures that follow a kept unit directly, or under a header
     line that does ("The Doobie Brothers Tour Dates" above "June 9 – West Palm Beach, FL @ ...")."""
     joined: set[int] = set()
-    for last in sorted(n for n in kept if n + 1 not in kept):  # the last unit of each kept stretch
+    for last in _stretch_ends(kept):
         start = last + 1
         header = start < len(found) and not chrome[start] and not is_row(found[start]) and is_header(found[start])
         first_row = start + 1 if header else start
@@ -156,7 +161,7 @@ def introduced_list(found: Sequence[Unit], chrome: Sequence[bool], kept: set[int
     interesting"), where menus and lists of other stories are short or capitalised. The header itself
     is judged as any line: a site may repeat it on its other pages."""
     joined: set[int] = set()
-    for last in sorted(n for n in kept if n + 1 not in kept):
+    for last in _stretch_ends(kept):
         header = last + 1
         if header >= len(found) or not found[header].text.endswith(":") or found[header].words > HEADER_MAX_WORDS:
             continue
@@ -198,7 +203,7 @@ def article_ends(found: Sequence[Unit], chrome: Sequence[bool], kept: set[int]) 
     last item scores as a menu line: "22) Hasbro Gaming – L’ALLEGRO CHIRURGO" under "21) Pesca pazza ..."),
     and its closing sentences below a line of leftover markup."""
     joined: set[int] = set()
-    for last in sorted(n for n in kept if n + 1 not in kept):
+    for last in _stretch_ends(kept):
         below = last + 1
         if below < len(found) and not chrome[below] and _embed_attribution(found[below]):
             joined.add(below)
