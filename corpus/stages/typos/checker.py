@@ -202,8 +202,8 @@ class Checker:
                 return None  # "Stepp said": a name
         if self.recurs(lower) and not (split and morphology.plainly_two(split)):
             return None  # jargon the corpus repeats ("dlrs")
-        spelled = spelling.spelled_by_rule(lower, self.language, self.config)
-        if spelled is not None and split is None:
+        spelled = spelling.spelled_by_rule(lower, self.language, self.config) if split is None else None
+        if spelled is not None:
             form, parts = spelled  # "desireable": desire + able, which English spells "desirable"
             form = self.in_variety(lower, form)
             return (form.capitalize() if token[0].isupper() else form), SPELLING, {"spelled_by_rule": parts}
@@ -240,11 +240,7 @@ class Checker:
         cost = fix.costs.get(word, math.inf) if word else math.inf
         if word is not None and lower == word + "s" and not word.endswith("s"):
             word = self.plural(word)  # "inverted indexs": the writer's plural, "indexes", never "index"
-        if (
-            word is None
-            or not spelling.plausible(lower, word, cost, self.language)
-            or spelling.short_guess(lower, word, cost, self.language)
-        ):
+        if word is None or not spelling.editor_would_put(lower, word, cost, self.language):
             return None
         if self.repeated(lower) and (cost > spelling.FAR_COST or motor_slip(lower, word)):
             return None  # "temporao" twice: a slip of the finger does not repeat itself
@@ -268,10 +264,7 @@ class Checker:
         word, evidence = self.by_neighbours(fix.close, start, end)
         if word is None or len(evidence["neighbours"]) < 2 or not all(evidence["pair_counts"][word]):
             return None
-        cost = fix.costs[word]
-        if not spelling.plausible(token, word, cost, self.language) or spelling.short_guess(
-            token, word, cost, self.language
-        ):
+        if not spelling.editor_would_put(token, word, fix.costs[word], self.language):
             return None
         return self.in_variety(token, word), IN_CONTEXT, {**fix.detail, **evidence, "foreign_word": True}
 
@@ -475,8 +468,7 @@ class Checker:
         fix = spelling.nearest(token, self.language, self.config)
         if fix is None or fix.word is None or fix.cost > spelling.FAR_COST:
             return None
-        plausible = spelling.plausible(token, fix.word, fix.cost, self.language)
-        return fix.word if plausible and not spelling.short_guess(token, fix.word, fix.cost, self.language) else None
+        return fix.word if spelling.editor_would_put(token, fix.word, fix.cost, self.language) else None
 
     def in_context(self, token: str, start: int, end: int) -> tuple[str, str, dict] | None:
         """A capitalised word is changed only to a twin one edit away that the corpus writes often

@@ -279,6 +279,12 @@ def short_guess(typo: str, word: str, cost: float, language: str) -> bool:
 SHORT_TYPO, SHORT_TYPO_ZIPF = 5, 6.0
 
 
+def editor_would_put(typo: str, word: str, cost: float, language: str) -> bool:
+    """`word` is a correction an editor would make for `typo` unasked: `plausible`, and no
+    `short_guess`. Asked last wherever a word is corrected towards one of its candidates."""
+    return plausible(typo, word, cost, language) and not short_guess(typo, word, cost, language)
+
+
 def doubtful_split(word: str, split: morphology.Split, language: str, config: TyposConfig) -> bool:
     """Two words run together, or one misspelt? Either the word is a cheap slip of a common word
     ("afair": "a fair" or "affair"), or the split has no pair count behind it and the word is one

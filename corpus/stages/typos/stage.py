@@ -208,12 +208,7 @@ class TyposStage(Stage):
         if derived or (not slip and spelling.two_words(lower, language, self.config)):
             return None
         fix = spelling.nearest(lower, language, self.config)
-        if (
-            fix is None
-            or fix.word is None
-            or not spelling.plausible(lower, fix.word, fix.cost, language)
-            or (spelling.short_guess(lower, fix.word, fix.cost, language))
-        ):
+        if fix is None or fix.word is None or not spelling.editor_would_put(lower, fix.word, fix.cost, language):
             return None
         return fix.word
 
