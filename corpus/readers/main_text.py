@@ -38,14 +38,14 @@ lines look like, when it stands between two lines trafilatura kept: the story qu
 Lines before trafilatura's first line are not recovered by position alone: there they were
 mostly standfirsts and key-point boxes that Zyte's gold leaves out, and the measured F1 fell.
 
-Chrome set inside the article stays out on purpose, although Zyte's gold keeps it and it is why
-16 of its pages lack a gold sentence after recovery: a pull quote repeating one of the article's
-sentences (The Verge's <aside>, the attribution line of the LA Times' quote box), an embedded video's
-caption, a link to another story in a list in the article's body, buy buttons and product
-lists, image credits, affiliate and promo notes, a citation box ("More information: ... DOI:
-...", "Provided by ..."). Without the chrome and link checks one of those pages gets its line back
-(the link), and 32 lines of chrome come back on 19 of Zyte's pages: captions, newsletter
-prompts, teasers (precision 0.955 -> 0.952 with the stage).
+Chrome set inside the article stays out on purpose, although Zyte's gold keeps it and it is
+why 16 of its pages lack a gold sentence after recovery: a pull quote repeating one of the
+article's sentences (The Verge's <aside>, the attribution line of the LA Times' quote box), an
+embedded video's caption, a link to another story in a list in the article's body, buy buttons
+and product lists, image credits, affiliate and promo notes, a citation box ("More information:
+... DOI: ...", "Provided by ..."). Without the chrome and link checks one of those pages gets
+its line back (the link), and 32 lines of chrome come back on 19 of Zyte's pages: captions,
+newsletter prompts, teasers (precision 0.955 -> 0.952 with the stage).
 
 The recovered lines keep the page's order among trafilatura's lines. This is the reader's
 choice of text, not an edit: the document's text is what the reader gives.
