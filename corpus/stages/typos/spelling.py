@@ -131,6 +131,7 @@ def nearest(word: str, language: str, config: TyposConfig) -> Fix | None:
         (zipf(candidate, language) - config.cost_weight * cost, cost, candidate)
         for candidate, _, _ in promising
         if (cost := typo_cost(word, candidate)) <= config.max_cost
+        or _far_sound_spelling(word, candidate, cost, language)
     )[::-1]
     if not scored:
         return None
@@ -193,6 +194,7 @@ def _real(word: str, candidate: str, cost: float, seen: float, language: str, co
     return not (
         (cost <= config.seen_max_cost and gap >= config.rare_gap)
         or (cost <= FAR_COST and gap >= FAR_SLIP_GAP)
+        or (cost <= FAR_COST and gap >= SOUNDED_GAP and spelt_as_sounded(word, candidate))
         or (
             (
                 (cost <= FAR_COST and gap >= config.seen_far_gap and _added_or_doubled(word, candidate))
@@ -200,6 +202,41 @@ def _real(word: str, candidate: str, cost: float, seen: float, language: str, co
             )
             and not morphology.inflected(word, lambda stem: known(stem, language, config))
         )
+    )
+
+
+def spelt_as_sounded(typo: str, word: str) -> bool:
+    """The typo writes the word as it sounds: only vowels after the first one and doubled letters
+    differ, the last letter as the word's ("collosal", "permenant", "relitavely", "competiveness").
+    People misspell unstressed vowels and doubled consonants; another first vowel ("solvation",
+    "spired", "merch"), another consonant ("cron", "sesshins") or another last letter ("truthy",
+    "volatily") makes another word or another form of it."""
+    return (
+        typo[-1] == word[-1]
+        and _first_vowel(typo) == _first_vowel(word)
+        and _RUNS.sub(r"\1", _VOWELS.sub("", typo)) == _RUNS.sub(r"\1", _VOWELS.sub("", word))
+    )
+
+
+def _first_vowel(word: str) -> str:
+    found = _VOWELS.search(word)
+    return found.group() if found else ""
+
+
+_VOWELS = re.compile("[aeiouy]")
+SOUNDED_GAP = 2.0  # a seen word spelt as a word 100 times as frequent sounds is that word ("collosal")
+SOUNDED_COST, SOUNDED_LENGTH = 2.0, 8  # how far a long word nobody has written may be from it
+
+
+def _far_sound_spelling(typo: str, word: str, cost: float, language: str) -> bool:
+    """A long word no language has written ("relitavely"), beyond `max_cost` from a word it spells
+    as it sounds: a writer's guess at the spelling, not a slip, so more letters differ. A word
+    another language writes is a loanword ("anti-transpirant", "pingouin")."""
+    return (
+        cost <= SOUNDED_COST
+        and len(typo) >= SOUNDED_LENGTH
+        and spelt_as_sounded(typo, word)
+        and not wordlist.foreign_zipf(typo, language)
     )
 
 
@@ -266,6 +303,8 @@ def plausible(typo: str, word: str, cost: float, language: str) -> bool:
     frequency = zipf(word, language)
     if frequency < GUESS_ZIPF or not (word[0] == typo[0] or word[:2] == typo[1::-1]):
         return False  # rare, or another first letter: a typo rarely hits it but by a swap ("hte")
+    if len(typo) >= SOUNDED_LENGTH and frequency >= FAR_ZIPF and spelt_as_sounded(typo, word):
+        return True  # "permenant": a guess at how the word is spelt
     return cost <= FAR_COST or frequency >= FAR_VERY_COMMON or (len(typo) >= FAR_LENGTH and frequency >= FAR_ZIPF)
 
 
