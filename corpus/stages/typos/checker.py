@@ -57,6 +57,8 @@ _TITLE_BEFORE = re.compile(
     r"(?<![\w.])(?:Dr|Mr|Mrs|Ms|Mme|Prof|Sir|Dame|Lady|Lord|Rev|Fr|Sr|Gen|Col|Capt|Sgt|Lt)\.?[ \t]+$"
 )
 _FRAGMENT_BEFORE = re.compile(r"[A-Za-z]-[ \t]+$")
+_DETERMINERS = frozenset("a an the its their my our your every".split())
+_WORD_AFTER = re.compile(r"[ \t]+[^\s.,;:!?)\]]")
 _CUT_OFF_AFTER = re.compile(r"\.\.|…")  # "the hepati.. word": a word the writer broke off
 _NAMING_BEFORE = re.compile(
     r"(?<![\w-])(?:(?:called|named|dubbed|titled|entitled)|name(?: is|'s|’s)(?:[ \t]+[A-Za-z]+)?"
@@ -214,6 +216,8 @@ class Checker:
         if split is not None:
             if token[0].isupper():
                 return None  # "Juston", "Forfas": a name may split into words too
+            if split.second in _DETERMINERS and not _WORD_AFTER.match(self.text, end):
+                return None  # "ordered logits, etc.": a determiner ends no phrase, so no "log its"
             return split.text, SPLIT, split.detail
         if not slip and spelling.two_words(lower, self.language, self.config):
             # two words run together, without the evidence to split them: one word only where the

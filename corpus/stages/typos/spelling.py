@@ -330,8 +330,8 @@ def doubtful_split(word: str, split: morphology.Split, language: str, config: Ty
     slip of a word ("consentrated": "consent rated" or "concentrated")."""
     if common_word_by_a_slip(word, language):
         return True
-    if split.pair_count:
-        return False
+    if split.pair_count and len(split.first) > 1:
+        return False  # "a" pairs with almost any word: "agreen" is as likely "agreed", "amound" "amount"
     fix = nearest(word, language, config)
     return (
         fix is not None
@@ -339,6 +339,7 @@ def doubtful_split(word: str, split: morphology.Split, language: str, config: Ty
         and any(
             fix.costs[candidate] <= FAR_COST and plausible(word, candidate, fix.costs[candidate], language)
             for candidate, _ in fix.close
+            if not (len(split.first) == 1 and candidate == split.second)  # "ahacker" is "a hacker" either way
         )
     )
 
