@@ -498,8 +498,8 @@ class Checker:
                 or zipf(twin.lower(), self.language) < TWIN_ZIPF
                 or not _one_edit(token, twin)
                 or spelling.doubled_letter_apart(token, twin)
-                or token == twin + "s"
-            ):  # "the Husseins", "Saddam Husseins"
+                or token.startswith(twin)
+            ):  # a name made from another by an ending: "the Husseins", "The Atlantica Party"
                 continue
             for left, right in neighbours:
                 count = found.get((left, right, twin), 0)

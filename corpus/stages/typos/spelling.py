@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+import string
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -177,7 +178,22 @@ def nearest(word: str, language: str, config: TyposConfig) -> Fix | None:
         and not _real(word, candidate, cost_, seen, language, config)
     )
     costs = {candidate: cost_ for _, cost_, candidate in scored}
+    # "equire": the candidates keep the first letter, but a word that lost its own is as likely
+    # when it is ten times as common ("require", not "enquire"), unless the best is a doubled
+    # letter, the commonest slip ("ommitted" is "omitted", not "committed"): the neighbours decide,
+    # and keep the word if they read the one that lost its letter.
+    for lost_first in () if doubled_letter_apart(word, best) else _first_letter_lost(word, language):
+        if zipf(lost_first, language) - zipf(best, language) >= LOST_FIRST_GAP and lost_first not in costs:
+            close += ((lost_first, zipf(lost_first, language) - config.cost_weight * FIRST_LETTER_COST),)
+            costs[lost_first] = FIRST_LETTER_COST
     return Fix(close, cost, {"candidates": candidates}, seen, costs)
+
+
+FIRST_LETTER_COST, LOST_FIRST_GAP = 1.0, 1.0
+
+
+def _first_letter_lost(word: str, language: str) -> list[str]:
+    return [letter + word for letter in string.ascii_lowercase if wordlist.dictionary(language).knows(letter + word)]
 
 
 def _real(word: str, candidate: str, cost: float, seen: float, language: str, config: TyposConfig) -> bool:
