@@ -189,11 +189,14 @@ def nearest(word: str, language: str, config: TyposConfig) -> Fix | None:
     return Fix(close, cost, {"candidates": candidates}, seen, costs)
 
 
-FIRST_LETTER_COST, LOST_FIRST_GAP = 1.0, 1.0
+FIRST_LETTER_COST = 1.0  # a letter left out at the start: one plain edit
+LOST_FIRST_GAP = 1.0  # ...from a word ten times as common as the best candidate
 
 
 def _first_letter_lost(word: str, language: str) -> list[str]:
-    return [letter + word for letter in string.ascii_lowercase if wordlist.dictionary(language).knows(letter + word)]
+    """pyspellchecker's words that are the word with a letter put before it ("equire": "require")."""
+    listed = wordlist.dictionary(language).frequency
+    return [letter + word for letter in string.ascii_lowercase if letter + word in listed]
 
 
 def _real(word: str, candidate: str, cost: float, seen: float, language: str, config: TyposConfig) -> bool:
@@ -223,7 +226,7 @@ def _real(word: str, candidate: str, cost: float, seen: float, language: str, co
 
 def spelt_as_sounded(typo: str, word: str) -> bool:
     """The typo writes the word as it sounds: only vowels after the first one and doubled letters
-    differ, the last letter as the word's ("collosal", "permenant", "relitavely", "competiveness").
+    differ, the last letter as the word's ("collosal", "equivelant", "relitavely", "competiveness").
     People misspell unstressed vowels and doubled consonants; another first vowel ("solvation",
     "spired", "merch"), another consonant ("cron", "sesshins") or another last letter ("truthy",
     "volatily") makes another word or another form of it."""
@@ -320,7 +323,7 @@ def plausible(typo: str, word: str, cost: float, language: str) -> bool:
     if frequency < GUESS_ZIPF or not (word[0] == typo[0] or word[:2] == typo[1::-1]):
         return False  # rare, or another first letter: a typo rarely hits it but by a swap ("hte")
     if len(typo) >= SOUNDED_LENGTH and frequency >= FAR_ZIPF and spelt_as_sounded(typo, word):
-        return True  # "permenant": a guess at how the word is spelt
+        return True  # "equivelant": a guess at how the word is spelt
     return cost <= FAR_COST or frequency >= FAR_VERY_COMMON or (len(typo) >= FAR_LENGTH and frequency >= FAR_ZIPF)
 
 
