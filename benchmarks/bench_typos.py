@@ -344,11 +344,11 @@ def _restores(change: Change, start: int, sentence: Sentence) -> str | None:
 # labelled/labeled, manoeuvre/maneuver, licence/license, catalogue/catalog.
 _VARIETY = [
     (re.compile(r"oeuvre(s?)$"), r"euver\1"),
-    (re.compile(r"our(?=s?$|[a-z])"), "or"),
-    (re.compile(r"is(e|es|ed|ing|ation|ations)$"), r"iz\1"),
+    (re.compile(r"(?<=[a-z]{2})our(?=s?$|[a-z])"), "or"),  # not "four", "your", "hour"
+    (re.compile(r"(?<=[a-z]{3})is(e|es|ed|ing|ation|ations)$"), r"iz\1"),  # not "prise", "prize"
     (re.compile(r"yse(s|d)?$"), r"yze\1"),
     (re.compile(r"tre(s?)$"), r"ter\1"),
-    (re.compile(r"ll(ed|ing|er|ers)$"), r"l\1"),
+    (re.compile(r"(?<=[a-z]{3}[aeiou])ll(ed|ing|er|ers)$"), r"l\1"),  # "travelled", not "filled"
     (re.compile(r"ence$"), "ense"),
     (re.compile(r"ogue(s?)$"), r"og\1"),
 ]
