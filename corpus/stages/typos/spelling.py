@@ -322,9 +322,10 @@ def plausible(typo: str, word: str, cost: float, language: str) -> bool:
     frequency = zipf(word, language)
     if frequency < GUESS_ZIPF or not (word[0] == typo[0] or word[:2] == typo[1::-1]):
         return False  # rare, or another first letter: a typo rarely hits it but by a swap ("hte")
-    if len(typo) >= SOUNDED_LENGTH and frequency >= FAR_ZIPF and spelt_as_sounded(typo, word):
-        return True  # "equivelant": a guess at how the word is spelt
-    return cost <= FAR_COST or frequency >= FAR_VERY_COMMON or (len(typo) >= FAR_LENGTH and frequency >= FAR_ZIPF)
+    if cost <= FAR_COST or frequency >= FAR_VERY_COMMON or (len(typo) >= FAR_LENGTH and frequency >= FAR_ZIPF):
+        return True
+    # "equivelant": a guess at how the word is spelt (asked last: the test reads the whole word)
+    return len(typo) >= SOUNDED_LENGTH and frequency >= FAR_ZIPF and spelt_as_sounded(typo, word)
 
 
 def short_guess(typo: str, word: str, cost: float, language: str) -> bool:
