@@ -46,7 +46,6 @@ _SPAN_AFTER = re.compile(r"\S*[ \t]+(\S+)")
 _LETTERS = re.compile(r"[A-Za-z]+")
 _LOWER = re.compile(r"[a-z]+")
 _EDGE_PUNCTUATION = "\"'“”‘’()[],.;:!?*"
-_VOWEL = re.compile(r"[aeiouy]")
 _SPEECH_VERB_AFTER = re.compile(r",? (?:said|says|told|added|adds|stated|noted|wrote|asked)\b")
 _INITIAL_BEFORE = re.compile(r"(?<![\w.])[A-Z]$")
 _LINE_ENDS = re.compile(r"[^\w\n]*(?:\n|\Z)")
@@ -162,7 +161,7 @@ class Checker:
         if token in self.forced:
             return self.forced[token], FORCED, {"rule_file": True}
         lower = token.lower()
-        if token.casefold() in self.protect or not _VOWEL.search(lower):
+        if token.casefold() in self.protect or not spelling.VOWELS.search(lower):
             return None  # protected, or an abbreviation ("mths", "cwts")
         if self.known(lower):
             if token.islower() and self.dictionary.frequency.get(lower, 0) <= self.config.suspect_count:

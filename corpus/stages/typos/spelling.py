@@ -233,16 +233,16 @@ def spelt_as_sounded(typo: str, word: str) -> bool:
     return (
         typo[-1] == word[-1]
         and _first_vowel(typo) == _first_vowel(word)
-        and _RUNS.sub(r"\1", _VOWELS.sub("", typo)) == _RUNS.sub(r"\1", _VOWELS.sub("", word))
+        and _RUNS.sub(r"\1", VOWELS.sub("", typo)) == _RUNS.sub(r"\1", VOWELS.sub("", word))
     )
 
 
 def _first_vowel(word: str) -> str:
-    found = _VOWELS.search(word)
+    found = VOWELS.search(word)
     return found.group() if found else ""
 
 
-_VOWELS = re.compile("[aeiouy]")
+VOWELS = re.compile("[aeiouy]")  # y too: "anylisis", "truely"; a word without one is an abbreviation
 SOUNDED_GAP = 2.0  # a seen word spelt as a word 100 times as frequent sounds is that word ("collosal")
 SOUNDED_COST, SOUNDED_LENGTH = 2.0, 8  # how far a long word nobody has written may be from it
 
@@ -350,7 +350,8 @@ def doubtful_split(word: str, split: morphology.Split, language: str, config: Ty
     slip of a word ("consentrated": "consent rated" or "concentrated")."""
     if common_word_by_a_slip(word, language):
         return True
-    if split.pair_count and len(split.first) > 1:
+    letter_first = len(split.first) == 1
+    if split.pair_count and not letter_first:
         return False  # "a" pairs with almost any word: "agreen" is as likely "agreed", "amound" "amount"
     fix = nearest(word, language, config)
     return (
@@ -359,7 +360,7 @@ def doubtful_split(word: str, split: morphology.Split, language: str, config: Ty
         and any(
             fix.costs[candidate] <= FAR_COST and plausible(word, candidate, fix.costs[candidate], language)
             for candidate, _ in fix.close
-            if not (len(split.first) == 1 and candidate == split.second)  # "ahacker" is "a hacker" either way
+            if not (letter_first and candidate == split.second)  # "ahacker" is "a hacker" either way
         )
     )
 
