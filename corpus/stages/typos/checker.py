@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import OSA
 
-from corpus.stages.typos import morphology, spelling
+from corpus.stages.typos import morphology, spelling, weights
 from corpus.stages.typos import words as wordlist
 from corpus.stages.typos.spelling import Fix
 from corpus.stages.typos.tokens import WORD
-from corpus.stages.typos.weights import motor_slip
+from corpus.stages.typos.weights import motor_slip, typo_cost
 from corpus.stages.typos.words import zipf
 
 if TYPE_CHECKING:
@@ -497,8 +497,9 @@ class Checker:
                 or zipf(twin.lower(), self.language) < TWIN_ZIPF
                 or not _one_edit(token, twin)
                 or spelling.doubled_letter_apart(token, twin)
-                or token.startswith(twin)
-            ):  # a name made from another by an ending: "the Husseins", "The Atlantica Party"
+                or token.startswith(twin)  # a name made from another by an ending: "The Atlantica Party"
+                or (len(token) <= len(twin) and typo_cost(token.lower(), twin.lower()) >= weights.EDIT)
+            ):  # "David Lupher", "The Beeb": a name a letter from a word, but no slip of a typist's
                 continue
             for left, right in neighbours:
                 count = found.get((left, right, twin), 0)

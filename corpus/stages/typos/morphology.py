@@ -23,6 +23,7 @@ PREFIXES = (
     "auto",
     "bio",
     "co",
+    "contra",
     "counter",
     "cross",
     "crypto",
@@ -80,7 +81,7 @@ PREFIXES = (
     "under",
 )
 # Suffixes English puts on any word ("somethingness", "leadership"), with MIN_BASE letters before them.
-SUFFIXES = ("dom", "hood", "ism", "ist", "less", "like", "ness", "ship", "wise")
+SUFFIXES = ("ability", "dom", "hood", "ism", "ist", "less", "like", "ness", "ship", "wise")
 MIN_BASE = 5
 MIN_PART = 4  # a compound's parts, common words: "back" + "glass", not "con" + "troll" ("controll")
 PART_ZIPF = 3.0
@@ -117,6 +118,10 @@ which while with would
 # Function words that are also nouns, verbs or particles English compounds with ("ashcan",
 # "nimblewill", "upsample", "login"): beside a word, no evidence of two words without the pair's count.
 COMPOUNDING = frozenset("am be can did do does down have in may might must off on out over up will".split())
+# Pronouns go before a verb, so before a word they are two words only where the pair's count says
+# so: "we blogger" is "weblogger", "i chin" a slip of "itching" (after a word they may begin a
+# clause: "the idea he had").
+PRONOUNS = frozenset("i me we us he him she they them".split())
 # The single letters that are words.
 SINGLE_LETTERS = frozenset({"a", "i"})
 # A word wordfreq has seen is split only when its pair, on wordfreq's scale, is this many powers of
@@ -250,6 +255,7 @@ def split(
         elif (
             not seen
             and not _stutter(first, second)
+            and first not in PREFIXES  # "under|ams": a prefix on a word, or a slip of one ("underarms")
             and (
                 (function and _with_function_word(first, second, zipf))
                 or (
@@ -283,6 +289,8 @@ def _with_function_word(first: str, second: str, zipf: Callable[[str], float], w
     function, other = (first, second) if first in FUNCTION_WORDS else (second, first)
     return (
         (function in COMPOUNDING) == weak
+        and not (function == first and function in PRONOUNS)
+        and other not in FUNCTION_WORDS  # "any|when": two function words make a phrase only as a counted pair
         and len(other) >= 3
         and zipf(other) >= COMMON_PART
         and (len(function) > 1 or len(other) >= MIN_PART)

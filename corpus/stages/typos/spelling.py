@@ -110,6 +110,9 @@ def two_words(word: str, language: str, config: TyposConfig) -> bool:
     )
 
 
+_HELD_DOWN = re.compile(r"(.)\1{3}")  # four of a letter: no typist's slip ("reallly" is one)
+
+
 @functools.lru_cache(maxsize=1 << 17)
 def nearest(word: str, language: str, config: TyposConfig) -> Fix | None:
     """The dictionary word a lowercase unknown word is a typo of, when one wins clearly; else the
@@ -122,6 +125,8 @@ def nearest(word: str, language: str, config: TyposConfig) -> Fix | None:
     frequent ("jewerly" 1.3 -> "jewelry" 4.1); only `doubt_gap` more frequent, the Fix is
     `doubtful` and the word's neighbours decide ("it recieved funding": 2.75 -> 5.16); "umami" and
     "frunk" stay."""
+    if _HELD_DOWN.search(word):
+        return None  # "gooood", "oooops": a letter held down for emphasis, as the writer meant it
     # The weighted cost of d edits is at least d / 2, so this bounds each score from above: only the
     # most promising candidates get the (slow, pure Python) weighted cost.
     promising = sorted(
