@@ -559,13 +559,21 @@ def _stem(word: str) -> str:
     return word
 
 
+# A line of prose this long that ends in a lowercase letter or a comma goes on on the next line.
+WRAPPED_LINE = 40
+_WRAPPED_LINE = re.compile(rf"[^\n]{{{WRAPPED_LINE - 1}}}[a-z,][ \t]*\Z")
+
+
 def at_sentence_start(text: str, start: int) -> bool:
-    """Only spaces (or a line break) between the word and the start, or the end of a sentence."""
+    """Only spaces (or a line break) between the word and the start, or the end of a sentence; not
+    a line break inside a wrapped sentence ("the Arikaras, and Nez\nPerces from Shoshonis")."""
     index = start - 1
     while index >= 0 and text[index] in " \t":
         index -= 1
-    if index < 0 or text[index] == "\n":
+    if index < 0:
         return True
+    if text[index] == "\n":
+        return not _WRAPPED_LINE.search(text, max(0, index - WRAPPED_LINE), index)
     while index >= 0 and text[index] in _CLOSERS:
         index -= 1
     if index >= 0 and text[index] == "." and _INITIAL_BEFORE.search(text, max(0, index - 3), index):

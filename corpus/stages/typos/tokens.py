@@ -11,11 +11,12 @@ from collections.abc import Container
 # "iPhone"), not touching digits, @, #, /, dots or colons inside (URLs, "mailto:", e-mail), hyphens or apostrophes
 # but a possessive's ("the goverment's policies"), nor an HTML entity left in the text
 # ("hasn&#8217;t" is no "has", "&rsquo;" no word), nor a character outside ASCII but spaces, quotes and
-# dashes on either side ("shouldn\ufffdt", a contraction whose apostrophe was lost, is no "should").
+# dashes on either side ("shouldn\ufffdt", a contraction whose apostrophe was lost, is no "should"), nor
+# a bracket ("[R]ecent", "[s]ince": a quotation's letters the writer changed).
 _OUTSIDE_ASCII = r"[^\x00-\x7f\s“”‘’«»„–—…]"
 TOKEN = re.compile(
-    rf"(?<![\w@#/\\.'’&-])(?<!{_OUTSIDE_ASCII})([A-Za-z][a-z]+)"
-    rf"(?![\w@/\\-]|['’](?!s\b)|[.:][A-Za-z0-9]|&#?\w+;|{_OUTSIDE_ASCII})"
+    rf"(?<![\w@#/\\.'’&\]-])(?<!{_OUTSIDE_ASCII})([A-Za-z][a-z]+)"
+    rf"(?![\w@/\\\[-]|['’](?!s\b)|[.:][A-Za-z0-9]|&#?\w+;|{_OUTSIDE_ASCII})"
 )
 # A lowercase compound's parts are words too ("a twpo-for-one split"); a capitalised one is a name
 # ("Suk-yeol").
