@@ -183,7 +183,8 @@ def derived(word: str, solid: Callable[[str], bool], zipf: Callable[[str], float
         base = word[: -len(suffix)]
         if not word.endswith(suffix):
             continue
-        for stem in (base, base[:-1] + "y" if base.endswith("i") else ""):  # "bugginess": buggy + ness
+        # "bugginess": buggy + ness; "misogynism": misogyny + ism
+        for stem in (base, base[:-1] + "y" if base.endswith("i") else base + "y"):
             if len(stem) >= MIN_BASE and solid(stem):
                 return f"{stem}+{suffix}"
     sibilant = word.endswith(("ses", "xes", "zes", "ches", "shes"))  # "launches", not "launchs"
@@ -194,6 +195,7 @@ def derived(word: str, solid: Callable[[str], bool], zipf: Callable[[str], float
         ("ily", word[:-3] + "y"),
         ("r", agent) if agent.endswith("e") else ("s", ""),
         ("ees", word[:-3]),
+        ("ees", word[:-2]),  # "dictatees": who is dictated to, the e of "dictate" merged
         ("bly", word[:-1] + "e"),  # "scalably": the adverb of "scalable"
         ("ic", word + "al"),  # "topologic", "geologic": the other form of "topological"
     ):
