@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from corpus.stages.typos import morphology
 from corpus.stages.typos import words as wordlist
-from corpus.stages.typos.weights import typo_cost
+from corpus.stages.typos.weights import NEIGHBOUR_KEY, typo_cost
 from corpus.stages.typos.words import zipf
 
 if TYPE_CHECKING:
@@ -336,11 +336,17 @@ def plausible(typo: str, word: str, cost: float, language: str) -> bool:
 def short_guess(typo: str, word: str, cost: float, language: str) -> bool:
     """A short word a plain edit (not a swap, a doubled, dropped or neighbouring letter, a vowel)
     from anything but the commonest words: many words, names and loanwords are as near ("frere":
-    free, "coden": code, "pyaza": plaza; "tghe": the, "anbd": and are fixed)."""
-    return len(typo) <= SHORT_TYPO and cost >= FAR_COST and zipf(word, language) < SHORT_TYPO_ZIPF
+    free, "coden": code, "pyaza": plaza; "tghe": the, "anbd": and are fixed); or a letter for
+    another, however near, from a word not among the common ones: dialect, Latin and jargon are
+    spelt so ("bamp": bump, "habet": habit, "stown": shown, "dists": diets; "halp" is fixed)."""
+    if len(typo) > SHORT_TYPO:
+        return False
+    target = zipf(word, language)
+    return (cost >= FAR_COST and target < SHORT_TYPO_ZIPF) or (cost >= SHORT_CHANGE and target < SHORT_CHANGE_ZIPF)
 
 
 SHORT_TYPO, SHORT_TYPO_ZIPF = 5, 6.0
+SHORT_CHANGE, SHORT_CHANGE_ZIPF = NEIGHBOUR_KEY, 5.0  # a letter changed, towards a word rarer than "human"
 
 
 def editor_would_put(typo: str, word: str, cost: float, language: str) -> bool:
