@@ -241,8 +241,13 @@ class Checker:
             word, evidence = self.by_neighbours(fix.close, start, end)
             rule, detail = IN_CONTEXT, {**fix.detail, **evidence}
         cost = fix.costs.get(word, math.inf) if word else math.inf
-        if word is not None and lower == word + "s" and not word.endswith("s"):
-            word = self.plural(word)  # "inverted indexs": the writer's plural, "indexes", never "index"
+        if (
+            word is not None
+            and lower.endswith("s")
+            and not word.endswith("s")
+            and cost - typo_cost(lower[:-1], word) >= weights.EDIT  # the final s is no slip of its own
+        ):
+            word = self.plural(word)  # "inverted indexs", "milleniums": the writer's plural, never "index"
         if word is None or not spelling.editor_would_put(lower, word, cost, self.language):
             return None
         if self.repeated(lower) and (cost > spelling.FAR_COST or motor_slip(lower, word)):
@@ -316,7 +321,7 @@ class Checker:
 
     def plural(self, word: str) -> str | None:
         """The plural (or third person) English writes for `word`, if it knows it: "indexes", "babies"."""
-        forms = [word + "es"] + ([word[:-1] + "ies"] if word.endswith("y") else [])
+        forms = [word + "s", word + "es"] + ([word[:-1] + "ies"] if word.endswith("y") else [])
         return next((form for form in forms if self.known(form)), None)
 
     def variety(self) -> str | None:
