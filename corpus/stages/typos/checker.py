@@ -56,6 +56,8 @@ _TITLE_BEFORE = re.compile(
     r"(?<![\w.])(?:Dr|Mr|Mrs|Ms|Mme|Prof|Sir|Dame|Lady|Lord|Rev|Fr|Sr|Gen|Col|Capt|Sgt|Lt)\.?[ \t]+$"
 )
 _FRAGMENT_BEFORE = re.compile(r"[A-Za-z]-[ \t]+$")
+_COMPOUND_BEFORE = re.compile(r"(?:[a-z]+-)+\Z")  # the parts of a lowercase compound before one
+_COMPOUND_AFTER = re.compile(r"(?:-[a-z]+)+")  # ...and after it
 _DETERMINERS = frozenset("a an the its their my our your every".split())
 _WORD_AFTER = re.compile(r"[ \t]+[^\s.,;:!?)\]]")
 _CUT_OFF_AFTER = re.compile(r"\.\.|…")  # "the hepati.. word": a word the writer broke off
@@ -316,6 +318,11 @@ class Checker:
         """A part of a lowercase compound ("a twpo-for-one split") is corrected like a word, never split."""
         if zipf(token, self.language) >= COMPOUND_PART_ZIPF:
             return None  # a part English knows ("opto-electronic")
+        before = _COMPOUND_BEFORE.search(self.text, max(0, start - 40), start)
+        after = _COMPOUND_AFTER.match(self.text, end)
+        whole = (before.group() if before else "") + token + (after.group() if after else "")
+        if self.known(whole.replace("-", "")):
+            return None  # "their ghastly at-oning sufferings": a known word the writer hyphenated
         decision = self.decide(token, start, end, False)
         return None if decision is None or decision[1] == SPLIT else decision
 
