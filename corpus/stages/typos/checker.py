@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import OSA
 
-from corpus.stages.typos import morphology, spelling, weights
+from corpus.stages.typos import morphology, spelling
 from corpus.stages.typos import words as wordlist
 from corpus.stages.typos.spelling import Fix
 from corpus.stages.typos.tokens import WORD
-from corpus.stages.typos.weights import motor_slip, typo_cost
+from corpus.stages.typos.weights import EDIT, motor_slip, typo_cost
 from corpus.stages.typos.words import zipf
 
 if TYPE_CHECKING:
@@ -264,7 +264,7 @@ class Checker:
             word is not None
             and lower.endswith("s")
             and not word.endswith("s")
-            and cost - typo_cost(lower[:-1], word) >= weights.EDIT  # the final s is no slip of its own
+            and cost - typo_cost(lower[:-1], word) >= EDIT  # the final s is no slip of its own
         ):
             word = self.plural(word)  # "inverted indexs", "milleniums": the writer's plural, never "index"
         if word is None or not spelling.editor_would_put(lower, word, cost, self.language):
@@ -527,7 +527,7 @@ class Checker:
                 or not _one_edit(token, twin)
                 or spelling.doubled_letter_apart(token, twin)
                 or token.startswith(twin)  # a name made from another by an ending: "The Atlantica Party"
-                or (len(token) <= len(twin) and typo_cost(token.lower(), twin.lower()) >= weights.EDIT)
+                or (len(token) <= len(twin) and typo_cost(token.lower(), twin.lower()) >= EDIT)
             ):  # "David Lupher", "The Beeb": a name a letter from a word, but no slip of a typist's
                 continue
             for left, right in neighbours:
@@ -602,7 +602,7 @@ def at_sentence_start(text: str, start: int) -> bool:
     if index < 0:
         return True
     if text[index] == "\n":
-        return not _WRAPPED_LINE.search(text, max(0, index - WRAPPED_LINE), index)
+        return not _WRAPPED_LINE.search(text, max(0, index - 2 * WRAPPED_LINE), index)
     while index >= 0 and text[index] in _CLOSERS:
         index -= 1
     if index >= 0 and text[index] == "." and _INITIAL_BEFORE.search(text, max(0, index - 3), index):
