@@ -53,6 +53,9 @@ _LINE_STARTS = re.compile(r"(?:\A|\n)[^\w\n]*\Z")
 _NAME_GOES_ON = re.compile(r"\.|[ \t]+[A-Z][a-z]*\.")
 _WINDOW_WORD = re.compile(r"[A-Za-z]+")
 UNKNOWN_WINDOW, UNKNOWN_MIN_WORDS = 80, 4  # characters each side; words to judge by
+_CODE_NAME = re.compile(
+    r"[A-Za-z]\w*_\w+|\b\w+\.(?:py|js|c|h|cpp|java|php|rb|sh|html?|css|json|xml|txt)\b|\b[a-z]+\.[a-z_]+\("
+)  # snake_case, a file name, a method call
 _OTHER_SCRIPT = re.compile(r"[\u0370-\u1fff\u3040-\u9fff\uac00-\ud7af]")  # Greek to Ethiopic, kana, CJK, Hangul
 _TITLE_BEFORE = re.compile(
     r"(?<![\w.])(?:Dr|Mr|Mrs|Ms|Mme|Prof|Sir|Dame|Lady|Lord|Rev|Fr|Sr|Gen|Col|Capt|Sgt|Lt)\.?[ \t]+$"
@@ -157,6 +160,11 @@ class Checker:
             1 for word in words if not self.known(word) and zipf(word, self.language) < self.config.common_zipf
         )
         return 2 * unknown >= len(words)
+
+    def beside_code(self, start: int, end: int) -> bool:
+        """An identifier or a file name near the token ("session.cache_limiter", "bigstuff.py"):
+        the text talks code, whose names run words together on purpose ("nocache", "unittest")."""
+        return bool(_CODE_NAME.search(self.text, max(0, start - UNKNOWN_WINDOW), end + UNKNOWN_WINDOW))
 
     def repeated(self, word: str) -> bool:
         """The document writes this (unknown) word twice or more, in any case: it means it."""

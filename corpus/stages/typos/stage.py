@@ -242,6 +242,8 @@ class TyposStage(Stage):
                 decision = checker.decide(token, start, end, token[0].isupper() and at_sentence_start(doc.text, start))
             if decision and decision[1] != FORCED and checker.among_unknown_words(start, end):
                 decision = None  # "solvi non potest, sicut conscientia": a language the lists do not hold
+            if decision and decision[1] == SPLIT and checker.beside_code(start, end):
+                decision = None  # "session.cache_limiter is set to nocache": a value, not two words
             if decision and (decision[1] == FORCED or _letters(decision[0]) != _letters(token)):
                 after, rule, detail = decision
                 spans.append((start, end, after, rule, orjson.dumps(detail).decode()))
