@@ -71,6 +71,17 @@ _NAMING_BEFORE = re.compile(
     r"|(?:by|from|source|author|user|username):)[ \t]+$",
     re.IGNORECASE,
 )
+# A contraction typed without its apostrophe ("theyll", "youre", "didnt"): the writer's word, which
+# no one-word correction keeps ("theyll" is no "they").
+_CONTRACTION = re.compile(
+    r"(?:i|you|he|she|it|we|they|that|there|who|what|where|here|how)(?:ll|re|ve|d|s)"
+    r"|(?:do|does|did|is|are|was|were|has|have|had|could|would|should|might|must|need|ca|wo|ai)nt|im|ive"
+)
+# A comment's byline: a short line that holds a clock time or an ISO date ("Ben louly 2012-02-15
+# 16:46", "Posted by: vasiliy pupkin at November 7, 2012 11:45 AM"): its words are user names. A
+# time taken ("1:42:30", "1:57.02") is no clock time.
+_STAMP = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?![\d:]|\.\d)|(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
+BYLINE_LENGTH = 100
 _CLOSERS = "'\"”’)]"
 _QUOTES_OPEN = "\"“‘'«"
 _QUOTES_CLOSE = "\"”’'»"
@@ -176,6 +187,13 @@ class Checker:
         """The word is given as a name: "a library called fasterer", "Posted by: oly"."""
         return bool(_NAMING_BEFORE.search(self.text, max(0, start - 30), start))
 
+    def byline(self, start: int, end: int) -> bool:
+        """The word stands on a comment's byline (`_STAMP`), among user names."""
+        line_start = self.text.rfind("\n", 0, start) + 1
+        line_end = self.text.find("\n", end)
+        line_end = len(self.text) if line_end < 0 else line_end
+        return line_end - line_start <= BYLINE_LENGTH and bool(_STAMP.search(self.text, line_start, line_end))
+
     def quoted(self, start: int, end: int) -> bool:
         """The word alone in quotation marks is mentioned, not used: `or “frunk,”`."""
         before = self.text[start - 1 : start]
@@ -196,7 +214,7 @@ class Checker:
             if lower not in self.protect:  # known for every site, not by a site's protect list
                 self.plain.add(token)
             return None
-        if self.quoted(start, end) or self.foreign_span(start, end):
+        if _CONTRACTION.fullmatch(lower) or self.quoted(start, end) or self.foreign_span(start, end):
             return None
         if self.foreign(lower):
             return self.foreign_word_in_context(token, start, end)
@@ -210,8 +228,10 @@ class Checker:
                 return None  # a heading, a place ("Muel" ending a line), a title ("Lepr Rev. 2012"; "Lepr.")
         if lower.endswith("ii") or _FRAGMENT_BEFORE.search(self.text, max(0, start - 30), start):
             return None  # a Latin epithet ("Hoya darwinii"), the end of a word broken at a line ("ex- ploited")
-        if self.named(start) or (
-            _LINE_ENDS.match(self.text, end) and _LINE_STARTS.search(self.text, max(0, start - 12), start)
+        if (
+            self.named(start)
+            or self.byline(start, end)
+            or (_LINE_ENDS.match(self.text, end) and _LINE_STARTS.search(self.text, max(0, start - 12), start))
         ):
             return None  # "a library called fasterer", "my name is lena andersson", "Posted by: oly", "recentf" alone
         split = spelling.run_together(lower, self.language, self.config)

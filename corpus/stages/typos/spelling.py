@@ -111,6 +111,8 @@ def two_words(word: str, language: str, config: TyposConfig) -> bool:
 
 
 _HELD_DOWN = re.compile(r"(.)\1{3}")  # four of a letter: no typist's slip ("reallly" is one)
+_THREE_VOWELS = re.compile(r"([aeiou])\1\1")
+_E_KEPT = re.compile(r"[^eoy]eing$")  # "useing": English drops the e ("using"), but in "seeing", "hoeing", "dyeing"
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -142,6 +144,9 @@ def nearest(word: str, language: str, config: TyposConfig) -> Fix | None:
     if not scored:
         return None
     score, cost, best = scored[0]
+    held = _THREE_VOWELS.search(word)
+    if held and held.group(1) * 2 not in best:
+        return None  # "waaay", "looong": a vowel drawn out; "threee", "agreeement" are a double typed thrice
     seen = zipf(word, language)
     candidates = [
         [candidate, round(cost_, 2), round(zipf_, 2)]
@@ -149,6 +154,13 @@ def nearest(word: str, language: str, config: TyposConfig) -> Fix | None:
             (score_ + config.cost_weight * cost_, cost_, candidate) for score_, cost_, candidate in scored[:4]
         )
     ]
+    if (
+        seen >= config.seen_zipf
+        and cost > config.seen_max_cost
+        and morphology.inflected(word, lambda stem: known(stem, language, config))
+        and not _E_KEPT.search(word)
+    ):
+        return None  # "modder" (mod + er) is no "modern": beyond a cheap slip, a seen word is a known word's form
     if _real(word, best, cost, seen, language, config):
         if cost <= config.seen_max_cost and zipf(best, language) - seen >= config.doubt_gap:
             # "recieved" (2.75) and "received" (5.16): the word's neighbours must prefer the correction
@@ -275,7 +287,7 @@ def _inside_long_word(typo: str, word: str) -> bool:
 LONG_SLIP_LENGTH = 8
 
 
-INFLECTED_STEM_ZIPF = 2.5  # "forklift" (2.9) + "ed" is one word, not "fork lifted"
+INFLECTED_STEM_ZIPF = 1.0  # "forklift" (2.9), "sideload" (1.4) + "ed" is one word, not "side loaded"
 RIVAL_ZIPF = 2.5  # a rival as near as the winner: a word a writer may well mean ("foor": floor)
 RIVAL_MARGIN = 1.5  # ...and not far rarer ("wich" is "which", not "witch")
 FAR_SLIP_GAP = 3.0  # any one slip from a word 1,000 times as frequent ("convertion", "negociations")
