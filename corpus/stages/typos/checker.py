@@ -77,10 +77,11 @@ _CONTRACTION = re.compile(
     r"(?:i|you|he|she|it|we|they|that|there|who|what|where|here|how)(?:ll|re|ve|d|s)"
     r"|(?:do|does|did|is|are|was|were|has|have|had|could|would|should|might|must|need|ca|wo|ai)nt|im|ive"
 )
-# A comment's byline: a short line that holds a clock time or an ISO date ("Ben louly 2012-02-15
-# 16:46", "Posted by: vasiliy pupkin at November 7, 2012 11:45 AM"): its words are user names. A
+# A comment's byline: a short line that holds a clock time, an ISO date or a user number ("Ben
+# louly 2012-02-15 16:46", "Posted by: vasiliy pupkin at November 7, 2012 11:45 AM", "by msauve
+# (701917)"): its words are user names. A
 # time taken ("1:42:30", "1:57.02") is no clock time.
-_STAMP = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?![\d:]|\.\d)|(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
+_STAMP = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?![\d:]|\.\d)|(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)|\(\d{5,}\)")
 BYLINE_LENGTH = 100
 _CLOSERS = "'\"”’)]"
 _QUOTES_OPEN = "\"“‘'«"

@@ -340,14 +340,24 @@ def inflected(word: str, solid: Callable[[str], bool]) -> bool:
 
 
 def _inflected(word: str, suffixes: tuple[str, ...], solid: Callable[[str], bool]) -> bool:
-    """The word is a known word with one of these endings ("convicted", "charging", "stopped")."""
+    """The word is a known word with one of these endings ("convicted", "charging", "stopped",
+    "partiers")."""
     for suffix in suffixes:
         stem = word[: -len(suffix)]
         if not word.endswith(suffix):
             continue
         if len(stem) < 3:
             continue
-        stems = [stem] if suffix == "ly" else [stem, stem + "e", stem[:-1] if stem[-1] == stem[-2] else ""]
+        stems = (
+            [stem]
+            if suffix == "ly"
+            else [
+                stem,
+                stem + "e",
+                stem[:-1] if stem[-1] == stem[-2] else "",
+                stem[:-1] + "y" if stem[-1] == "i" and suffix != "er" else "",  # "partiers"; "simplier" is a slip
+            ]
+        )
         if any(len(base) >= 3 and solid(base) for base in stems):  # "convicted", "charging", "stopped"
             return True
     return False
