@@ -335,8 +335,9 @@ def inflects(word: str, seen: Callable[[str], bool]) -> bool:
 
 
 def inflected(word: str, solid: Callable[[str], bool]) -> bool:
-    """A known word with an ending English adds to any noun or verb ("stockers", "lagering")."""
-    return _inflected(word, ("s", "ed", "ing", "ings", "er", "ers"), solid)
+    """A known word with an ending English adds to any noun or verb ("stockers", "lagering",
+    "signees")."""
+    return _inflected(word, ("s", "ed", "ing", "ings", "er", "ers", "ee", "ees"), solid)
 
 
 def _inflected(word: str, suffixes: tuple[str, ...], solid: Callable[[str], bool]) -> bool:

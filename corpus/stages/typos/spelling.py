@@ -11,6 +11,8 @@ import string
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from rapidfuzz.distance import OSA
+
 from corpus.stages.typos import morphology
 from corpus.stages.typos import words as wordlist
 from corpus.stages.typos.weights import NEIGHBOUR_KEY, typo_cost
@@ -229,7 +231,7 @@ def _real(word: str, candidate: str, cost: float, seen: float, language: str, co
         return gap < DOUBLED_GAP  # "occured" (2.8, "occurred" 4.6), not "punny" (2.1, "puny" 2.8)
     return not (
         (cost <= config.seen_max_cost and gap >= config.rare_gap)
-        or (cost <= FAR_COST and gap >= FAR_SLIP_GAP)
+        or (cost <= FAR_COST and gap >= FAR_SLIP_GAP and OSA.distance(word, candidate, score_cutoff=1) == 1)
         or (cost <= FAR_COST and gap >= SOUNDED_GAP and spelt_as_sounded(word, candidate))
         or (
             (
