@@ -9,8 +9,9 @@ rebuilt by undoing the stage's edits; each document keeps the language and score
 stage gave it. "now" is this stage as the pipeline ran it; "before" is the stage of commit
 `benchmarks.typos_before.COMMIT`, loaded from git and fitted and applied the same way, in this
 process; the baseline is pyspellchecker's `SpellChecker(distance=1)` as-is, with a per-word
-cache: every run of ASCII letters it reports unknown is replaced by its `.correction()`, in the
-original's case (distance 2, the library's default, takes seconds per unknown word).
+cache: every run of ASCII letters it reports unknown is replaced by its `.correction()` (ties
+broken alphabetically, so that its figures do not change run to run), in the original's case
+(distance 2, the library's default, takes seconds per unknown word).
 
 precision  Every change each corrector makes (a token diff of its output against its input) on
            four kinds of real text, classified against a hand-labelled file of the real
@@ -232,7 +233,7 @@ def stage_module() -> ModuleType:
 
 
 class Baseline:
-    """pyspellchecker as-is: distance 1, a per-word cache, every unknown word replaced by `.correction()`."""
+    """pyspellchecker as-is: distance 1, a per-word cache, every unknown word replaced by its `.correction()`."""
 
     WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")
 
@@ -253,9 +254,15 @@ class Baseline:
         word = match.group(0)
         lower = word.lower()
         if lower not in self.cache:
-            self.cache[lower] = self.spell.correction(lower) if self.spell.unknown([lower]) else None
+            self.cache[lower] = self._correction(lower) if self.spell.unknown([lower]) else None
         fixed = self.cache[lower]
         return word if fixed is None or fixed == lower else with_case(fixed, word)
+
+    def _correction(self, word: str) -> str | None:
+        """`SpellChecker.correction`, its ties broken alphabetically: its max() over a set picks by
+        string hashing, which Python seeds anew in every process, so its figures changed run to run."""
+        candidates = self.spell.candidates(word)
+        return max(sorted(candidates), key=self.spell.__getitem__) if candidates else None
 
     def correct(self, text: str) -> str:
         started = time.process_time()
