@@ -81,8 +81,17 @@ _CONTRACTION = re.compile(
 # louly 2012-02-15 16:46", "Posted by: vasiliy pupkin at November 7, 2012 11:45 AM", "by msauve
 # (701917)"): its words are user names. A
 # time taken ("1:42:30", "1:57.02") is no clock time.
-_STAMP = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?![\d:]|\.\d)|(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)|\(\d{5,}\)")
-BYLINE_LENGTH = 100
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_STAMP = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?![\d:]|\.\d)|(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)|\([ \t]?\d{4,}\)")
+# A date in words makes a byline only on a line of a few words ("4. bobbyp - 20 August, 2011"):
+# wrapped prose holds dates too ("entered after July 23, 1981 for wheat").
+_DATE = re.compile(rf"{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}\b|\b\d{{1,2}} {_MONTH},? \d{{4}}\b")
+DATED_LINE_WORDS = 8
+# A comment's header, its writer named: "sloth said," and "orlanka says:" opening a short line,
+# "Posted by tmatt" ending one.
+_HEADER_AFTER = re.compile(r"[ \t]+(?:said|says|wrote|writes)[:,]")
+_BY_BEFORE = re.compile(r"(?<![\w-])by[ \t]+$", re.IGNORECASE)
+BYLINE_LENGTH, HEADER_LENGTH = 100, 40  # a wrapped paragraph's line may end "... owned by"
 _CLOSERS = "'\"”’)]"
 _QUOTES_OPEN = "\"“‘'«"
 _QUOTES_CLOSE = "\"”’'»"
@@ -189,11 +198,20 @@ class Checker:
         return bool(_NAMING_BEFORE.search(self.text, max(0, start - 30), start))
 
     def byline(self, start: int, end: int) -> bool:
-        """The word stands on a comment's byline (`_STAMP`), among user names."""
+        """The word stands on a comment's byline (`_STAMP`), among user names, or names a comment's
+        writer (`_HEADER_AFTER`; "by" and nothing after it on the line)."""
         line_start = self.text.rfind("\n", 0, start) + 1
         line_end = self.text.find("\n", end)
         line_end = len(self.text) if line_end < 0 else line_end
-        return line_end - line_start <= BYLINE_LENGTH and bool(_STAMP.search(self.text, line_start, line_end))
+        line = self.text[line_start:line_end]
+        if len(line) <= HEADER_LENGTH and (
+            (not self.text[line_start:start].strip() and _HEADER_AFTER.match(self.text, end))
+            or (_BY_BEFORE.search(self.text, max(0, start - 10), start) and _LINE_ENDS.match(self.text, end))
+        ):
+            return True
+        return len(line) <= BYLINE_LENGTH and bool(
+            _STAMP.search(line) or (len(line.split()) <= DATED_LINE_WORDS and _DATE.search(line))
+        )
 
     def quoted(self, start: int, end: int) -> bool:
         """The word alone in quotation marks is mentioned, not used: `or “frunk,”`."""
@@ -215,7 +233,12 @@ class Checker:
             if lower not in self.protect:  # known for every site, not by a site's protect list
                 self.plain.add(token)
             return None
-        if _CONTRACTION.fullmatch(lower) or self.quoted(start, end) or self.foreign_span(start, end):
+        if (
+            _CONTRACTION.fullmatch(lower)
+            or self.byline(start, end)
+            or self.quoted(start, end)
+            or self.foreign_span(start, end)
+        ):
             return None
         if self.foreign(lower):
             return self.foreign_word_in_context(token, start, end)
@@ -229,10 +252,8 @@ class Checker:
                 return None  # a heading, a place ("Muel" ending a line), a title ("Lepr Rev. 2012"; "Lepr.")
         if lower.endswith("ii") or _FRAGMENT_BEFORE.search(self.text, max(0, start - 30), start):
             return None  # a Latin epithet ("Hoya darwinii"), the end of a word broken at a line ("ex- ploited")
-        if (
-            self.named(start)
-            or self.byline(start, end)
-            or (_LINE_ENDS.match(self.text, end) and _LINE_STARTS.search(self.text, max(0, start - 12), start))
+        if self.named(start) or (
+            _LINE_ENDS.match(self.text, end) and _LINE_STARTS.search(self.text, max(0, start - 12), start)
         ):
             return None  # "a library called fasterer", "my name is lena andersson", "Posted by: oly", "recentf" alone
         split = spelling.run_together(lower, self.language, self.config)
