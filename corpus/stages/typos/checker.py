@@ -264,8 +264,12 @@ class Checker:
         if split is not None and spelling.doubtful_split(lower, split, self.language, self.config):
             return self.one_word_by_neighbours(token, start, end)  # "afair": "a fair" or "affair"?
         if token[0].isupper():
-            if split is not None and morphology.splits_capitalised(
-                split, zipf(lower, self.language) >= self.config.seen_zipf, at_start, self.known
+            if (
+                split is not None
+                and not self.repeated(lower)  # "Longwe, who is on holiday ... said Longwe": a name
+                and morphology.splits_capitalised(
+                    split, zipf(lower, self.language) >= self.config.seen_zipf, at_start, self.known
+                )
             ):
                 return f"{split.first.capitalize()} {split.second}", SPLIT, split.detail
             if not at_start or _SPEECH_VERB_AFTER.match(self.text, end):

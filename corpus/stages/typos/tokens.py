@@ -13,10 +13,11 @@ from collections.abc import Container
 # ("hasn&#8217;t" is no "has", "&rsquo;" no word), nor a character outside ASCII but spaces, quotes and
 # dashes on either side ("shouldn\ufffdt", a contraction whose apostrophe was lost, is no "should"), nor
 # a bracket ("[R]ecent", "[s]ince": a quotation's letters the writer changed), nor after a URI's
-# scheme ("about:restartrequired", "javascript:void").
+# scheme ("about:restartrequired", "javascript:void") or a comma without a space (a list of
+# options: "noatime,nodiratime,nobarrier").
 _OUTSIDE_ASCII = r"[^\x00-\x7f\s“”‘’«»„–—…]"
 TOKEN = re.compile(
-    rf"(?<![\w@#/\\.'’&\]-])(?<![a-z]:)(?<!{_OUTSIDE_ASCII})([A-Za-z][a-z]+)"
+    rf"(?<![\w@#/\\.'’&\]-])(?<![a-z][:,])(?<!{_OUTSIDE_ASCII})([A-Za-z][a-z]+)"
     rf"(?![\w@/\\\[-]|['’](?!s\b)|[.:][A-Za-z0-9]|&#?\w+;|{_OUTSIDE_ASCII})"
 )
 # A lowercase compound's parts are words too ("a twpo-for-one split"); a capitalised one is a name
