@@ -89,6 +89,8 @@ _DATE = re.compile(rf"{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}\b|\b\d{{1,2}}
 DATED_LINE_WORDS = 8
 # A comment's header, its writer named: "sloth said," and "orlanka says:" opening a short line,
 # "Posted by tmatt" ending one.
+_NAME_ITEM_BEFORE = re.compile(r"[A-Z][a-z]+,[ \t]+$")
+_NAME_ITEM_AFTER = re.compile(r",[ \t]+[A-Z][a-z]")
 _HEADER_AFTER = re.compile(r"[ \t]+(?:said|says|wrote|writes)[:,]")
 _BY_BEFORE = re.compile(r"(?<![\w-])by[ \t]+$", re.IGNORECASE)
 BYLINE_LENGTH, HEADER_LENGTH = 100, 40  # a wrapped paragraph's line may end "... owned by"
@@ -213,6 +215,13 @@ class Checker:
             _STAMP.search(line) or (len(line.split()) <= DATED_LINE_WORDS and _DATE.search(line))
         )
 
+    def among_names(self, start: int, end: int) -> bool:
+        """The word is an item of a list of names ("J E Theriot, davidd, George Redgrave"): a user
+        name written in lower case."""
+        return bool(
+            _NAME_ITEM_BEFORE.search(self.text, max(0, start - 40), start) and _NAME_ITEM_AFTER.match(self.text, end)
+        )
+
     def quoted(self, start: int, end: int) -> bool:
         """The word alone in quotation marks is mentioned, not used: `or “frunk,”`."""
         before = self.text[start - 1 : start]
@@ -236,6 +245,7 @@ class Checker:
         if (
             _CONTRACTION.fullmatch(lower)
             or self.byline(start, end)
+            or self.among_names(start, end)
             or self.quoted(start, end)
             or self.foreign_span(start, end)
         ):
