@@ -79,8 +79,7 @@ _CONTRACTION = re.compile(
 )
 # A comment's byline: a short line that holds a clock time, an ISO date or a user number ("Ben
 # louly 2012-02-15 16:46", "Posted by: vasiliy pupkin at November 7, 2012 11:45 AM", "by msauve
-# (701917)"): its words are user names. A
-# time taken ("1:42:30", "1:57.02") is no clock time.
+# (701917)"): its words are user names. A time taken ("1:42:30", "1:57.02") is no clock time.
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _STAMP = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?![\d:]|\.\d)|(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)|\([ \t]?\d{4,}\)")
 # A date in words makes a byline only on a line of a few words ("4. bobbyp - 20 August, 2011"):
@@ -89,11 +88,12 @@ _DATE = re.compile(rf"{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}\b|\b\d{{1,2}}
 DATED_LINE_WORDS = 8
 # A comment's header, its writer named: "sloth said," and "orlanka says:" opening a short line,
 # "Posted by tmatt" ending one.
-_NAME_ITEM_BEFORE = re.compile(r"[A-Z][a-z]+,[ \t]+$")
-_NAME_ITEM_AFTER = re.compile(r",[ \t]+[A-Z][a-z]")
 _HEADER_AFTER = re.compile(r"[ \t]+(?:said|says|wrote|writes)[:,]")
 _BY_BEFORE = re.compile(r"(?<![\w-])by[ \t]+$", re.IGNORECASE)
 BYLINE_LENGTH, HEADER_LENGTH = 100, 40  # a wrapped paragraph's line may end "... owned by"
+# An item of a list of names: "J E Theriot, davidd, George Redgrave".
+_NAME_ITEM_BEFORE = re.compile(r"[A-Z][a-z]+,[ \t]+$")
+_NAME_ITEM_AFTER = re.compile(r",[ \t]+[A-Z][a-z]")
 _CLOSERS = "'\"”’)]"
 _QUOTES_OPEN = "\"“‘'«"
 _QUOTES_CLOSE = "\"”’'»"
