@@ -165,9 +165,13 @@ class Checker:
         right = _SPAN_AFTER.match(self.text, end)
         if (left and self._not_english(left.group(1))) or (right and self._not_english(right.group(1))):
             return True
+        line_start, line_end = self.line_around(start, end)
+        return bool(_OTHER_SCRIPT.search(self.text, line_start, line_end))
+
+    def line_around(self, start: int, end: int) -> tuple[int, int]:
+        """Where the line holding text[start:end] starts and ends (its newline excluded)."""
         line_end = self.text.find("\n", end)
-        line = self.text[self.text.rfind("\n", 0, start) + 1 : line_end if line_end >= 0 else None]
-        return bool(_OTHER_SCRIPT.search(line))
+        return self.text.rfind("\n", 0, start) + 1, len(self.text) if line_end < 0 else line_end
 
     def among_unknown_words(self, start: int, end: int) -> bool:
         """Half the words around the token (lowercase, three letters or more) are words English
@@ -202,9 +206,7 @@ class Checker:
     def byline(self, start: int, end: int) -> bool:
         """The word stands on a comment's byline (`_STAMP`), among user names, or names a comment's
         writer (`_HEADER_AFTER`; "by" and nothing after it on the line)."""
-        line_start = self.text.rfind("\n", 0, start) + 1
-        line_end = self.text.find("\n", end)
-        line_end = len(self.text) if line_end < 0 else line_end
+        line_start, line_end = self.line_around(start, end)
         line = self.text[line_start:line_end]
         if len(line) <= HEADER_LENGTH and (
             (not self.text[line_start:start].strip() and _HEADER_AFTER.match(self.text, end))
