@@ -920,3 +920,37 @@ def test_a_post_embedded_below_a_list_of_teasers_inside_the_story_stays(zyte_out
         assert line in zyte_out[1][key], "not in the gold: the test shows nothing"
         assert line in kept
     assert ("generic.related_list", "EuroMillions: UK ticket holder wins £105m jackpot prize") in removed
+
+
+# --- Code listings and tables in the main text ---------------------------------------------------
+
+LISTING_PAGES = (  # trafilatura's evaluation pages: two with code listings, three with tables
+    "hackernoon.com.scrape",
+    "mdavis.xyz.supermarket",
+    "harrypotter.fandom.com.spell",
+    "larepublica.pe-minedu",
+    "parallels.com.desktop",
+)
+_LISTING = re.compile(r"[\s{}()\[\];,]+|\|(?:-+\|)+")
+
+
+@pytest.fixture(scope="module")
+def listings_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import gzip
+
+    folder = shared_data("boilerplate-trafilatura-eval", "html")
+    home = tmp_path_factory.mktemp("listings")
+    (home / "in").mkdir()
+    for name in LISTING_PAGES:
+        (home / "in" / f"{name}.html").write_bytes(gzip.decompress((folder / f"{name}.html.gz").read_bytes()))
+    run([home / "in"], home / "out")  # the default html_mode, "main"
+    return home / "out"
+
+
+def test_brackets_and_table_rules_repeated_across_pages_stay(listings_out: Path) -> None:
+    """A code listing's "}" and a table's "|---|---|" repeat on every page that shows code or a table:
+    as repeat.corpus they went, and left "function f() {" without its end and tables without their header rule."""
+    removed = removed_lines(stage_edits(listings_out))
+    assert [line for _, _, line, _ in removed if _LISTING.fullmatch(line)] == []
+    for name, line in (("mdavis.xyz.supermarket", "}"), ("harrypotter.fandom.com.spell", "|---|---|---|")):
+        assert line in text_lines(doc_text(listings_out, f"{name}.html"))

@@ -39,6 +39,12 @@ _FINISHED = re.compile(r"""[.!?。！？…]["'”’»)\]]*$""")
 # "2018.04.05 ~ OPEN RUN": a range with a tilde), which a numbered headline has not ("27 Oddest Medical Case Reports").
 _ROW_REST = re.compile(r"[–—~:|@,()/]|\d")
 TITLE_MAX_WORDS = 25  # a longer first line is a paragraph, not a title
+# Lines that belong to a listing wherever they stand: brackets closing a block of code ("}",
+# "});") and the rule under a table's header ("|---|---|"). Chrome is never only these.
+_LISTING_LINE = re.compile(r"[\s{}()\[\];,]*[{}()\[\]][\s{}()\[\];,]*|\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?\s*)?")
+# A line of code beside another one: one markup tag alone ("<head>", "</div>"), or a statement
+# ending with a semicolon or opening a block ("return x + y;", "int add(int x, int y) {").
+_CODE_LINE = re.compile(r"\s*</?[A-Za-z][^<>]*>\s*|.*[;{]\s*")
 
 
 def ends_sentence(text: str) -> bool:
@@ -79,7 +85,11 @@ def standing_alone(
     if 0 in alone and is_title(found, page, title):
         alone.discard(0)
     for n in list(alone):
-        if figure_row(found[n]) and _next_to_figures(found, page, n):
+        if (
+            (figure_row(found[n]) and _next_to_figures(found, page, n))
+            or listing_line(found[n])
+            or (code_line(found[n]) and _next_to_code(found, page, n))
+        ):
             alone.discard(n)
     alone.update(ruled)
     for block in page.text_blocks if page.plain else ():
@@ -100,6 +110,22 @@ def is_title(found: Sequence[Unit], page: Layout, title: str | None) -> bool:
     if title and normalise_line(first.text) in normalise_line(title):
         return True
     return len(found) > 1 and (not page.adjacent(first, found[1]) or found[1].prose)
+
+
+def listing_line(unit: Unit) -> bool:
+    """A closing bracket or a table's rule: it repeats on every page that shows code or a table, and is their text."""
+    return _LISTING_LINE.fullmatch(unit.text) is not None
+
+
+def code_line(unit: Unit) -> bool:
+    """A line of a code listing ("<head>" above "<meta charset=...>"), or a line of brackets."""
+    return not unit.prose and (listing_line(unit) or _CODE_LINE.fullmatch(unit.text) is not None)
+
+
+def _next_to_code(found: Sequence[Unit], page: Layout, n: int) -> bool:
+    above = n > 0 and page.adjacent(found[n - 1], found[n]) and code_line(found[n - 1])
+    below = n + 1 < len(found) and page.adjacent(found[n], found[n + 1]) and code_line(found[n + 1])
+    return above or below
 
 
 def _next_to_figures(found: Sequence[Unit], page: Layout, n: int) -> bool:
