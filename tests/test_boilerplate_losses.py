@@ -268,6 +268,28 @@ def test_a_lede_repeating_part_of_a_video_caption_above_it_stays() -> None:
     assert lede in doc.text.split("\n")
 
 
+_TRIAL_ROW = (
+    "| Patients - Stage {} ctDNA measures will be taken and descriptive statistics will be estimated. These include "
+    "means, standard deviations and 95% confidence intervals. Next, within group changes in ctDNA levels will be "
+    "measured for each of the four groups. These change values will be estimated with 95% confidence intervals. In "
+    "addition, paired t-tests will be performed to determine whether there were statistically significant changes in "
+    "ctDNA levels at time points post-treatment or follow-up. After these paired analyses are performed, an "
+    "exploratory longitudinal mixed model will be fit to examine the change in ctDNA levels. |"
+)
+
+
+def test_rows_of_a_table_that_differ_in_a_word_are_not_copies() -> None:
+    """A study's cohorts on ClinicalTrials.gov (a public-domain record, as trafilatura's main text writes its
+    table): each row says the same of another group, and the second went as repeat.page."""
+    cohorts = ("I treated with surgery", "I treated with radiotherapy", "II treated with surgery & chemotherapy")
+    text = "\n".join(["| Group/Cohort |", "|---|", *(_TRIAL_ROW.format(cohort) for cohort in cohorts)]) + "\n"
+    doc = BoilerplateStage(BoilerplateConfig()).apply(
+        Document(id="trial", source="trial", text=text, metadata={"html_mode": "main"}), LineCounts()
+    )
+    assert isinstance(doc, Document)
+    assert doc.text == text, [edit.before for edit in doc.edits]
+
+
 def test_no_gold_article_holds_a_copy_the_stage_would_remove(tmp_path: Path) -> None:
     """Copies repeated farther apart are often the article's (an interviewer's question to each guest,
     a meal plan's recipes): only the two shapes `copies` names go, and no gold text of any set has one."""

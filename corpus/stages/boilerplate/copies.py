@@ -32,6 +32,7 @@ COPY_MIN_WORDS = 10.0  # shorter units (labels, "Share", a date) repeat for othe
 BODY_COPY_MIN_WORDS = 40.0
 BODY_COPY_SOURCES = 3  # paragraphs a body copy spans
 _TOKEN = re.compile(r"\w+")
+_TABLE_ROW = re.compile(r"\s*\|")  # a row of a table, as the main text writes tables ("| cell | cell |")
 _CUT_SHORT = re.compile(r"(\.\.\.|…)\s*(more|read\s+more)?\s*$", re.IGNORECASE)
 
 
@@ -54,7 +55,10 @@ def page_copies(found: Sequence[Unit]) -> dict[int, int]:
         if shared >= COPY_SHARE * len(grams):
             # The same text, or a cut-short copy of it: not a lede that repeats part of a
             # video's longer caption above it (NBC's pages), which is the article's.
-            if _CUT_SHORT.search(unit.text) or shared >= COPY_SHARE * len(source):
+            cut_short = _CUT_SHORT.search(unit.text)
+            if (cut_short or shared >= COPY_SHARE * len(source)) and (
+                not _TABLE_ROW.match(unit.text) or _inside(unit.text, found[run_start].text, cut_short=bool(cut_short))
+            ):
                 copies[n] = run_start
         elif unit.words >= BODY_COPY_MIN_WORDS:
             # Whole paragraphs above it, each shorter and each inside it, that make up its text.
@@ -64,6 +68,18 @@ def page_copies(found: Sequence[Unit]) -> dict[int, int]:
             if len(inside) >= BODY_COPY_SOURCES and len(covered) >= COPY_SHARE * len(grams):
                 copies[n] = min(inside)
     return copies
+
+
+def _inside(text: str, source: str, *, cut_short: bool) -> bool:
+    """One text is the other, or holds it whole. Asked of a table's rows: two that differ in one
+    word ("... treated with surgery ...", "... treated with radiotherapy ...") share nine tenths of
+    their 4-grams and are two rows; a page's summary above its first paragraph is a copy even where
+    one of them has a typo ("September 11, 2001", "September 11, 2011")."""
+    words, others = _TOKEN.findall(text.lower()), _TOKEN.findall(source.lower())
+    if cut_short:
+        words = _TOKEN.findall(_CUT_SHORT.sub("", text).lower())[:-1]  # its last word may be cut
+    one, other = f" {' '.join(words)} ", f" {' '.join(others)} "
+    return one in other or other in one
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
