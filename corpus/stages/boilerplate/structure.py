@@ -21,7 +21,7 @@ holds figures; anywhere, a row of figures next to another one stays.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from corpus.rules import normalise_line
 from corpus.stages.boilerplate.lines import Layout, Unit
@@ -86,9 +86,9 @@ def standing_alone(
         alone.discard(0)
     for n in list(alone):
         if (
-            (figure_row(found[n]) and _next_to_figures(found, page, n))
+            (figure_row(found[n]) and _next_to(found, page, n, figure_row))
             or listing_line(found[n])
-            or (code_line(found[n]) and _next_to_code(found, page, n))
+            or (code_line(found[n]) and _next_to(found, page, n, code_line))
         ):
             alone.discard(n)
     alone.update(ruled)
@@ -122,15 +122,10 @@ def code_line(unit: Unit) -> bool:
     return not unit.prose and (listing_line(unit) or _CODE_LINE.fullmatch(unit.text) is not None)
 
 
-def _next_to_code(found: Sequence[Unit], page: Layout, n: int) -> bool:
-    above = n > 0 and page.adjacent(found[n - 1], found[n]) and code_line(found[n - 1])
-    below = n + 1 < len(found) and page.adjacent(found[n], found[n + 1]) and code_line(found[n + 1])
-    return above or below
-
-
-def _next_to_figures(found: Sequence[Unit], page: Layout, n: int) -> bool:
-    above = n > 0 and page.adjacent(found[n - 1], found[n]) and figure_row(found[n - 1])
-    below = n + 1 < len(found) and page.adjacent(found[n], found[n + 1]) and figure_row(found[n + 1])
+def _next_to(found: Sequence[Unit], page: Layout, n: int, shape: Callable[[Unit], bool]) -> bool:
+    """The unit right above or below the n-th, with no paragraph break between, has this shape."""
+    above = n > 0 and page.adjacent(found[n - 1], found[n]) and shape(found[n - 1])
+    below = n + 1 < len(found) and page.adjacent(found[n], found[n + 1]) and shape(found[n + 1])
     return above or below
 
 
