@@ -954,3 +954,23 @@ def test_brackets_and_table_rules_repeated_across_pages_stay(listings_out: Path)
     assert [line for _, _, line, _ in removed if _LISTING.fullmatch(line)] == []
     for name, line in (("mdavis.xyz.supermarket", "}"), ("harrypotter.fandom.com.spell", "|---|---|---|")):
         assert line in text_lines(doc_text(listings_out, f"{name}.html"))
+
+
+def test_a_list_marker_above_its_item_stays(tmp_path: Path) -> None:
+    """CleanEval's pages write some lists with the marker alone on a line and the item's text on the next
+    ("-" above '"The C Programming Language, 2nd Edition"'); "-" repeats on both pages, and went as
+    repeat.corpus, leaving the items run together with the text above them."""
+    import tarfile
+
+    (tmp_path / "in").mkdir()
+    with tarfile.open(shared_data("boilerplate-cleaneval", "cleaneval.tar.xz")) as archive:
+        for member, name in (("cleaneval/dev/input/38.html", "books"), ("cleaneval/final/input/732.html", "film")):
+            handle = archive.extractfile(member)
+            assert handle is not None
+            (tmp_path / "in" / f"{name}.html").write_bytes(handle.read())
+    run([tmp_path / "in"], tmp_path / "out")
+    assert [line for _, _, line, _ in removed_lines(stage_edits(tmp_path / "out")) if line.strip() == "-"] == []
+    for name, item in (("books", '"The C Programming Language, 2nd Edition"'), ("film", '5/8" wood = .625 inches')):
+        lines = text_lines(doc_text(tmp_path / "out", f"{name}.html"))
+        below = [n for n, line in enumerate(lines) if line.startswith(item)]
+        assert below and lines[below[0] - 1] == "-", (name, lines[below[0] - 2 : below[0] + 1])

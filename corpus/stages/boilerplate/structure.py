@@ -45,6 +45,11 @@ _LISTING_LINE = re.compile(r"[\s{}()\[\];,]*[{}()\[\]][\s{}()\[\];,]*|\|?(?:\s*:
 # A line of code beside another one: one markup tag alone ("<head>", "</div>"), or a statement
 # ending with a semicolon or opening a block ("return x + y;", "int add(int x, int y) {").
 _CODE_LINE = re.compile(r"\s*</?[A-Za-z][^<>]*>\s*|.*[;{]\s*")
+# A list's marker alone on its line, its item's text on the next one (recipe ingredients, a blog's bug list)...
+_BULLET = re.compile(r"\s*[-*•·–—▪◦‣●○■□]\s*")
+# ...unless the item above holds its marker and text on one line ("- Distracting", "7. Holiday earrings"):
+# then a marker alone is an empty item.
+_MARKED_ITEM = re.compile(r"\s*(?:[-*•·–—▪◦‣●○■□]|\d{1,3}[.)])\s+\S")
 
 
 def ends_sentence(text: str) -> bool:
@@ -80,7 +85,8 @@ def standing_alone(
 ) -> set[int]:
     """The units (indexes) that stand as a block of their own, of those repeated across pages and
     those a generic line rule names (a date line, say): the first may not be the title or a row of
-    figures, and in a hand-laid block neither may cut into its text."""
+    figures, and in a hand-laid block neither may cut into its text; a list's marker goes only with
+    its item."""
     alone = set(repeated)
     if 0 in alone and is_title(found, page, title):
         alone.discard(0)
@@ -95,6 +101,9 @@ def standing_alone(
     for block in page.text_blocks if page.plain else ():
         reachable = _from_edges(found, lines, block, alone)
         alone.difference_update(n for n in block if n not in reachable)
+    for n in sorted(alone, reverse=True):  # from the bottom, so a run of markers follows its last item
+        if _item_marker(found, page, n) and n + 1 not in alone:
+            alone.discard(n)  # the marker goes with its item, not before it
     return alone
 
 
@@ -120,6 +129,13 @@ def listing_line(unit: Unit) -> bool:
 def code_line(unit: Unit) -> bool:
     """A line of a code listing ("<head>" above "<meta charset=...>"), or a line of brackets."""
     return not unit.prose and (listing_line(unit) or _CODE_LINE.fullmatch(unit.text) is not None)
+
+
+def _item_marker(found: Sequence[Unit], page: Layout, n: int) -> bool:
+    """The n-th unit is a list's marker whose item's text is the unit below it."""
+    if not _BULLET.fullmatch(found[n].text) or n + 1 == len(found) or not page.adjacent(found[n], found[n + 1]):
+        return False
+    return n == 0 or not page.adjacent(found[n - 1], found[n]) or not _MARKED_ITEM.match(found[n - 1].text)
 
 
 def _next_to(found: Sequence[Unit], page: Layout, n: int, shape: Callable[[Unit], bool]) -> bool:
