@@ -308,3 +308,23 @@ def test_a_word_touching_an_html_entity_left_in_the_text_is_not_corrected() -> N
     for word, expected in (("hasn&#8217;t", "hasn&#8217;t"), ("hasn", "has")):
         doc = Document(id="1", source="test", text=story.format(word), language="en", language_score=1.0)
         assert stage.apply(doc, Counts()).text == story.format(expected)
+
+
+ADVERBS_WITH_ONE_L = {  # Reuters sentences with an injected misspelling (benchmarks/bench_typos.py), each alone
+    "A reading above 50 pct generaly indicates that the economy is in an expanding phase.": "pct generally indicates",
+    "He said the government and the consultative group would meet annualy to gauge financing needs for each year.": (
+        "meet annually to"
+    ),
+    "Unilever said it plans to change its depreciation policy to the more conventional practice of depreciating "
+    "assets individualy rather than depreciating fixed assets at average rates.": "assets individually rather",
+    "The five-year accord signed in July 1986 aims to protect the U.S. Market from dumping of low-price Japanese "
+    "microchips, officialy known as semiconductors.": "microchips, officially known",
+}
+
+
+def test_an_adverb_spelt_with_one_l_is_the_adverb(tmp_path: Path) -> None:
+    """ "generaly" is "generally": a stray y after "general" is no slip a writer makes, so the two were
+    not a choice for the neighbours, who (in a one-sentence document) had no pair to weigh them by."""
+    cleaned = run_texts(tmp_path, list(ADVERBS_WITH_ONE_L))
+    for text, expect in zip(cleaned, ADVERBS_WITH_ONE_L.values()):
+        assert expect in text, text

@@ -183,7 +183,7 @@ def nearest(word: str, language: str, config: TyposConfig) -> Fix | None:
         and zipf(candidate, language) >= ENDING_ZIPF
         and score - score_ <= config.margin * 2
     )
-    if len(close) == 1 and endings and _common_prefix(word, best) >= head:
+    if len(close) == 1 and endings and _common_prefix(word, best) >= head and not _adverb_one_l(word, best):
         close += tuple(entry for entry in endings if entry not in close)
     # "foor": for, or floor as near? "cald": cold, or the nearer clad and calf? A common word no
     # farther than the winner is as good a reading: only the neighbours can say.
@@ -320,6 +320,12 @@ def doubled_letter_apart(a: str, b: str) -> bool:
 
 ENDING = 2  # a slip in a word's last letters, where another common word differs from it only there
 ENDING_ZIPF = 3.0  # ("stronge": stronger or strong), is left to the context
+
+
+def _adverb_one_l(word: str, best: str) -> bool:
+    """An adverb spelt with one l ("generaly") is the adverb: the writer spelt its ending, so the word
+    less its y ("general") is no rival reading for the context to weigh."""
+    return word.endswith("aly") and best == word[:-2] + "lly"
 
 
 def _common_prefix(a: str, b: str) -> int:
