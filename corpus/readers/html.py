@@ -287,11 +287,19 @@ def _br(tail: str) -> etree._Element:
 
 
 def _main_text(text: str) -> tuple[str, str]:
-    """trafilatura's main text, one block per line, or "" and why there is none."""
+    """trafilatura's main text, one block per line, or "" and why there is none.
+
+    trafilatura takes a page as "not valid HTML" when its first 50 characters do not say "html"
+    and it parses to a single element: a page saved without `<html>` and `<head>`, such as
+    CleanEval's (`<text id=...>` around the body), or a body stored alone. It returns nothing
+    for those, so a page it found nothing in is given again under an `<html>` tag, which makes
+    no difference to a page that already has one."""
     try:
         import trafilatura
 
         extracted = trafilatura.extract(text, **_MAIN_TEXT_OPTIONS)
+        if not extracted and "html" not in text[:50].lower():
+            extracted = trafilatura.extract(f"<html>{text}", **_MAIN_TEXT_OPTIONS)
     except Exception as error:  # noqa: BLE001 - one odd page must not stop the run
         return "", f"trafilatura failed on the page: {type(error).__name__}: {error}"
     main = _lines(extracted or "")
