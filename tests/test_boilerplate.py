@@ -974,3 +974,38 @@ def test_a_list_marker_above_its_item_stays(tmp_path: Path) -> None:
         lines = text_lines(doc_text(tmp_path / "out", f"{name}.html"))
         below = [n for n, line in enumerate(lines) if line.startswith(item)]
         assert below and lines[below[0] - 1] == "-", (name, lines[below[0] - 2 : below[0] + 1])
+
+
+def test_a_tables_empty_rows_go_and_its_rows_of_text_stay(tmp_path: Path) -> None:
+    """A page laid out in tables comes out of the main-text extractor with its spacer rows as lines
+    of empty cells ("| |": 1,300 of them on CleanEval's pages); they hold no text. One that followed a
+    row of text was read as that row's wrapped second line, out of the rules' reach."""
+    import tarfile
+
+    (tmp_path / "in").mkdir()
+    with tarfile.open(shared_data("boilerplate-cleaneval", "cleaneval.tar.xz")) as archive:
+        handle = archive.extractfile("cleaneval/dev/input/49.html")
+        assert handle is not None
+        (tmp_path / "in" / "earthtones.html").write_bytes(handle.read())
+    run([tmp_path / "in"], tmp_path / "out")
+    lines = text_lines(doc_text(tmp_path / "out", "earthtones.html"))
+    assert [line for line in lines if not line.strip("| ")] == []
+    assert any("Competitively priced, high quality service." in line for line in lines)
+    rules = {rule for _, rule, _, _ in removed_lines(stage_edits(tmp_path / "out"))}
+    assert "generic.empty_table_row" in rules
+
+
+def test_the_bars_of_an_ascii_graph_are_no_empty_table_rows() -> None:
+    """Mercurial's guide draws `hg log -G` in a listing: its "|" lines close no table row and stay."""
+    from corpus.stages.boilerplate.structure import empty_table_rows
+
+    graph = [
+        "$ hg log -G -q -r 'head()' --template '{rev}:{node|short} ({author})\\n'",
+        "o 5:540ba8f317e6 (bob)",
+        "|",
+        "| @ 4:cbdfbd5a5db2 (alice)",
+        "| |",
+        "|/",
+    ]
+    assert empty_table_rows(graph) == []
+    assert empty_table_rows(["| Pay | April 15 |", "| |", "|---|---|", "| | |"]) == [1, 3]

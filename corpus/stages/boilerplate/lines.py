@@ -104,8 +104,8 @@ def _continues(previous: str, line: str, run_width: int, run_lines: int) -> bool
     `run_lines` lines at most `run_width` wide?"""
     previous, stripped = previous.strip(), line.strip()
     width = max(run_width, len(stripped))
-    if not WRAP_MIN_WIDTH <= width <= WRAP_MAX_WIDTH or not stripped:
-        return False
+    if not WRAP_MIN_WIDTH <= width <= WRAP_MAX_WIDTH or not stripped.strip("| "):
+        return False  # a blank line, or a table's empty row ("| |"): no line of a paragraph
     # A short first line is allowed where the sentence goes on below it (a dateline cut off).
     if len(previous) < WRAP_FILL * width and not (run_lines == 1 and stripped[0].islower()):
         return False

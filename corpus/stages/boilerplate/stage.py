@@ -38,7 +38,7 @@ from corpus.stages.boilerplate.region import (
 )
 from corpus.stages.boilerplate.repetition import FIT_TABLES, LineCounts, batch_counts, count_lines, line_rows
 from corpus.stages.boilerplate.site_rules import SiteRules, removals, site_rules
-from corpus.stages.boilerplate.structure import ends_sentence, standing_alone, table_row
+from corpus.stages.boilerplate.structure import empty_table_rows, ends_sentence, standing_alone, table_row
 
 STAGE = "boilerplate"
 REPEAT_SITE = "repeat.site"
@@ -49,7 +49,18 @@ TEASER = "generic.teaser"  # "...", a teaser of another page, outside the articl
 OUTSIDE = "generic.outside_main_text"  # prose outside the article's runs: other stories, comments
 COMMENT_THREAD = "generic.comment_thread"  # the comments under two or more comment headers
 OWN_ADDRESS = "generic.own_address"  # the page's own URL alone on a line (a share box, a print footer)
-STAGE_RULES = (REPEAT_SITE, REPEAT_CORPUS, REPEAT_PAGE, SHORT_LINE, TEASER, OUTSIDE, COMMENT_THREAD, OWN_ADDRESS)
+EMPTY_ROW = "generic.empty_table_row"  # a table's row with no text in any cell ("| | |"), in a table with text
+STAGE_RULES = (
+    REPEAT_SITE,
+    REPEAT_CORPUS,
+    REPEAT_PAGE,
+    SHORT_LINE,
+    TEASER,
+    OUTSIDE,
+    COMMENT_THREAD,
+    OWN_ADDRESS,
+    EMPTY_ROW,
+)
 EMPTY = f"empty_after_{STAGE}"  # every line was boilerplate
 COMMENT_AUTHOR = "generic.comment_author"  # the generic.toml rule whose lines head comments
 # generic.toml's rules for chrome that sits inside an article (captions, credits, counters, labels):
@@ -168,6 +179,9 @@ class BoilerplateStage(Stage):
             for unit in found:
                 if unit.first == unit.last and _address(lines[unit.first]) == own:
                     removed.setdefault(unit.first, (OWN_ADDRESS, None))
+        if EMPTY_ROW not in self.disabled:
+            for index in empty_table_rows(lines):
+                removed.setdefault(index, (EMPTY_ROW, None))
         title = doc.metadata.get("title")
         candidates = self._repeated(found, page, site, fitted)
         ruled = {n for n, unit in enumerate(found) if unit.first in generic_lines}

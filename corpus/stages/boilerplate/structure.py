@@ -107,6 +107,26 @@ def standing_alone(
     return alone
 
 
+def empty_table_rows(lines: Sequence[str]) -> list[int]:
+    """The rows with no text in any cell ("| |", "| | | |") of the tables that hold text: the spacer
+    rows and cells of a page laid out in tables, as the main-text extractor writes a table, each row
+    opening and closing with "|". A table is a run of such lines, and one with no text is left
+    alone: the lines of an ASCII graph in a code listing ("o 5:540ba8f3", "|", "| @ 4:cbdfbd5a")
+    are no table, nor is "| |" between two of them; a header's rule ("|---|---|") is no empty row."""
+    found: list[int] = []
+    run: list[int] = []
+    for index, line in enumerate([*lines, ""]):
+        stripped = line.strip()
+        if len(stripped) > 1 and stripped[0] == stripped[-1] == "|":
+            run.append(index)
+            continue
+        empty = [n for n in run if not lines[n].strip("| ")]
+        if len(empty) < len(run):  # the table holds text
+            found.extend(empty)
+        run = []
+    return found
+
+
 def is_title(found: Sequence[Unit], page: Layout, title: str | None) -> bool:
     """Is the first unit the document's title: its HTML title, or a title-like line set apart above the text?"""
     if not found:
