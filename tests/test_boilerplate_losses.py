@@ -383,3 +383,24 @@ def test_the_page_s_own_address_alone_on_a_line_goes(page: str, address: str) ->
     assert isinstance(out, Document)
     assert ("generic.own_address", address) in [(edit.rule, edit.before.strip()) for edit in out.edits]
     assert address not in out.text
+
+
+def test_a_one_column_table_s_row_is_a_line_to_the_rules_and_a_wider_table_s_row_is_not(tmp_path: Path) -> None:
+    """Pages laid out in tables (CleanEval's) hold their chrome in one-column rows ("| ADVERTISEMENT |",
+    "| Privacy Policy |"), which the line rules did not see through the pipes. A row of a wider table
+    is the table's own: the Statute of Westminster's date in Wikipedia's infobox for New Zealand sits
+    in a row whose label cell is empty, and a date line it is not."""
+    generic = _generic_rules(tmp_path / "rules")
+    lines = [
+        "| ADVERTISEMENT |",
+        "| Privacy Policy |",
+        "| • Dominion | 26 September 1907 |",
+        "| | 25 November 1947 |",
+        "| Wednesday, January 11, 2006 |",
+    ]
+    removed = {lines[first]: rule_id for first, _, rule_id in removals(generic, lines, guards=False)}
+    assert removed == {
+        "| ADVERTISEMENT |": "generic.advertisement",
+        "| Privacy Policy |": "generic.site_controls",
+        "| Wednesday, January 11, 2006 |": "generic.dateline",
+    }

@@ -39,6 +39,7 @@ Range = tuple[int, int, str]  # (first line, end line exclusive, full rule id)
 _SELF_REFERENCE = re.compile(r"\\[1-9]|\(\?P[=<]|\(\?\(")
 _LEADING_FLAGS = re.compile(r"\(\?([aiLmsux]+)\)")
 _BULLET = re.compile(r"^[-•*·–]\s+(?=\S)")
+_CELL_BORDER = re.compile(r"(?<!\\)\|")  # a table's cell border, not an escaped "\\|" inside a cell
 
 
 class SiteRules:
@@ -164,6 +165,15 @@ def removals(
     return found
 
 
+def _one_cell(line: str) -> str:
+    """A row of a one-column table is its cell's text: "| ADVERTISEMENT |" is the line
+    "ADVERTISEMENT" on a page laid out in tables ("\\|" is a "|" inside a cell). A row with more
+    cells, empty ones too, is a table's ("| | 25 November 1947 |" in an infobox is a fact of it)."""
+    if len(line) < 3 or line[0] != "|" or line[-1] != "|" or _CELL_BORDER.search(line, 1, len(line) - 1):
+        return line
+    return line[1:-1].strip()
+
+
 class _Lines:
     """A document's lines, stripped of spaces and of a list bullet ("- Print Article" is the line
     "Print Article" in a list: main-text extractors write list items so); the literals each
@@ -172,7 +182,7 @@ class _Lines:
     __slots__ = ("text", "_literals", "_found")
 
     def __init__(self, lines: Sequence[str], literals: _Literals | None) -> None:
-        self.text = [_BULLET.sub("", line.strip(), count=1) for line in lines]
+        self.text = [_BULLET.sub("", _one_cell(line.strip()), count=1) for line in lines]
         self._literals = literals
         self._found: list[set[int] | None] = [None] * len(self.text)
 
