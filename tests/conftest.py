@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 import re
 import subprocess
 import sys
+import tarfile
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,6 +36,15 @@ def shared_data(*parts: str) -> Path:
             pytest.fail(f"benchmark data missing in CI: {path}")
         pytest.skip(f"benchmark data not found: {path}")
     return path
+
+
+@functools.cache
+def cleaneval_file(member: str) -> bytes:
+    """One file of CleanEval's archive ("cleaneval/final/input/694.html")."""
+    with tarfile.open(shared_data("boilerplate-cleaneval", "cleaneval.tar.xz")) as archive:
+        handle = archive.extractfile(member)
+        assert handle is not None, member
+        return handle.read()
 
 
 def messages(stderr: str | bytes) -> list[str]:

@@ -17,7 +17,7 @@ import pytest
 from corpus import pipeline
 from corpus.config import load_config
 from corpus.rules import normalise_line
-from tests.conftest import REPO, SEEDS, run_cli, shared_data
+from tests.conftest import REPO, SEEDS, cleaneval_file, run_cli, shared_data
 
 RULES = REPO / "rules"  # the seeds' site files
 STAGE = "boilerplate"
@@ -956,18 +956,19 @@ def test_brackets_and_table_rules_repeated_across_pages_stay(listings_out: Path)
         assert line in text_lines(doc_text(listings_out, f"{name}.html"))
 
 
+def _cleaneval_pages(folder: Path, names: dict[str, str]) -> None:
+    """CleanEval's pages (archive member -> file name) as `<name>.html` files in `folder`."""
+    folder.mkdir()
+    for member, name in names.items():
+        (folder / f"{name}.html").write_bytes(cleaneval_file(member))
+
+
 def test_a_list_marker_above_its_item_stays(tmp_path: Path) -> None:
     """CleanEval's pages write some lists with the marker alone on a line and the item's text on the next
     ("-" above '"The C Programming Language, 2nd Edition"'); "-" repeats on both pages, and went as
     repeat.corpus, leaving the items run together with the text above them."""
-    import tarfile
-
-    (tmp_path / "in").mkdir()
-    with tarfile.open(shared_data("boilerplate-cleaneval", "cleaneval.tar.xz")) as archive:
-        for member, name in (("cleaneval/dev/input/38.html", "books"), ("cleaneval/final/input/732.html", "film")):
-            handle = archive.extractfile(member)
-            assert handle is not None
-            (tmp_path / "in" / f"{name}.html").write_bytes(handle.read())
+    pages = {"cleaneval/dev/input/38.html": "books", "cleaneval/final/input/732.html": "film"}
+    _cleaneval_pages(tmp_path / "in", pages)
     run([tmp_path / "in"], tmp_path / "out")
     assert [line for _, _, line, _ in removed_lines(stage_edits(tmp_path / "out")) if line.strip() == "-"] == []
     for name, item in (("books", '"The C Programming Language, 2nd Edition"'), ("film", '5/8" wood = .625 inches')):
@@ -980,13 +981,7 @@ def test_a_tables_empty_rows_go_and_its_rows_of_text_stay(tmp_path: Path) -> Non
     """A page laid out in tables comes out of the main-text extractor with its spacer rows as lines
     of empty cells ("| |": 1,300 of them on CleanEval's pages); they hold no text. One that followed a
     row of text was read as that row's wrapped second line, out of the rules' reach."""
-    import tarfile
-
-    (tmp_path / "in").mkdir()
-    with tarfile.open(shared_data("boilerplate-cleaneval", "cleaneval.tar.xz")) as archive:
-        handle = archive.extractfile("cleaneval/dev/input/49.html")
-        assert handle is not None
-        (tmp_path / "in" / "earthtones.html").write_bytes(handle.read())
+    _cleaneval_pages(tmp_path / "in", {"cleaneval/dev/input/49.html": "earthtones"})
     run([tmp_path / "in"], tmp_path / "out")
     lines = text_lines(doc_text(tmp_path / "out", "earthtones.html"))
     assert [line for line in lines if not line.strip("| ")] == []

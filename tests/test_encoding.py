@@ -15,7 +15,7 @@ from corpus.document import Document, Drop
 from corpus.edits import replay
 from corpus.readers import InputFile, read_input
 from corpus.stages.encoding import EncodingConfig, EncodingStage, needs_ftfy
-from tests.conftest import SEEDS, shared_data
+from tests.conftest import SEEDS, cleaneval_file, shared_data
 
 # Only ftfy's repairs, so the result can be compared with ftfy's own expected output.
 FTFY_ONLY = EncodingConfig(normalize_spaces=False, remove_zero_width=False, remove_control_chars=False, nfc=False)
@@ -145,11 +145,7 @@ def test_a_document_of_only_whitespace_is_dropped_with_a_reason() -> None:
 def test_information_separators_between_words_become_spaces_on_real_text() -> None:
     """CleanEval's gold 237 puts a GS control (U+001D) where a tab stood: "I.\\x1dManagement",
     "(c)\\x1d To provide". Between two words it becomes a space; next to a space it goes."""
-    import tarfile  # noqa: PLC0415 - only this test reads the archive
-
-    with tarfile.open(shared_data("boilerplate-cleaneval", "cleaneval.tar.xz")) as archive:
-        member = next(m for m in archive if m.name.endswith("final/gold/237.txt"))
-        text = archive.extractfile(member).read().decode("utf-8", "replace")
+    text = cleaneval_file("cleaneval/final/gold/237.txt").decode("utf-8", "replace")
     assert text.count("\x1d") >= 60
     doc = clean(text)
     assert "\x1d" not in doc.text

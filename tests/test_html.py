@@ -12,7 +12,6 @@ import json
 import random
 import re
 import sys
-import tarfile
 from functools import cache
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from corpus.errors import ConfigError
 from corpus.readers import main_text
 from corpus.readers.html import HtmlPage, html_page, sniff_charset
 from corpus.readers.webpage import UnparsedHtml
-from tests.conftest import run_cli, shared_data
+from tests.conftest import cleaneval_file, run_cli, shared_data
 
 ZYTE = "boilerplate-zyte-article-extraction-benchmark"
 GUARDIAN = "5fa3154ec031ab35411a457d78eb5aa92c0e803c5329bd05c001e6d64009e206"  # en, 730 KB
@@ -158,7 +157,7 @@ def test_preformatted_text_keeps_its_lines() -> None:
 
 def test_a_story_in_pre_is_not_one_line() -> None:
     # CleanEval page 78: a whole story laid out in <pre>, which html-text alone flattens to a line
-    lines = html_page(_cleaneval_page("cleaneval/final/input/78.html")).text.split("\n")
+    lines = html_page(cleaneval_file("cleaneval/final/input/78.html")).text.split("\n")
     assert lines[:4] == [
         "August meets the Cult",
         "--------------------------",
@@ -228,17 +227,8 @@ def test_random_garbage_never_raises() -> None:
 
 # ------------------------------------------------------------------ html_mode = "main"
 
-CLEANEVAL = "boilerplate-cleaneval"
 SCOTTISH_RENEWABLES = "cleaneval/final/input/694.html"  # a 2003 press release laid out in tables
 HIGH_PRESSURE = "cleaneval/final/input/345.html"  # a translated story, one line per phrase, in tables
-
-
-@cache
-def _cleaneval_page(member: str) -> bytes:
-    with tarfile.open(shared_data(CLEANEVAL, "cleaneval.tar.xz")) as archive:
-        handle = archive.extractfile(member)
-        assert handle is not None
-        return handle.read()
 
 
 def test_main_text_is_the_article_one_paragraph_a_line() -> None:
@@ -278,7 +268,7 @@ def test_main_mode_recall_on_zyte_pages() -> None:
 
 
 def test_page_without_main_text_is_dropped_with_its_visible_text() -> None:
-    data = _cleaneval_page(HIGH_PRESSURE)
+    data = cleaneval_file(HIGH_PRESSURE)
     record = UnparsedHtml("345.html", data, mode="main").parse()
     assert isinstance(record, ReadFailure)
     assert (record.source, record.reason) == ("345.html", "no_main_text")
@@ -293,10 +283,10 @@ def test_a_page_saved_without_its_html_and_head_tags_has_main_text() -> None:
     """CleanEval's pages are bodies in a `<text id=...>` tag: trafilatura took them as "not valid HTML"
     (one element, no "html" in the first 50 characters) and found nothing, so 42 of its 739 pages were
     dropped as `no_main_text`, this press release among them."""
-    page = UnparsedHtml("694.html", _cleaneval_page(SCOTTISH_RENEWABLES), mode="main").parse()
+    page = UnparsedHtml("694.html", cleaneval_file(SCOTTISH_RENEWABLES), mode="main").parse()
     assert isinstance(page, Document)
     assert "Scottish Renewables calls on Ofgem and UK Government to simplify grid charging" in page.text
-    blog = UnparsedHtml("57.html", _cleaneval_page("cleaneval/dev/input/57.html"), mode="main").parse()
+    blog = UnparsedHtml("57.html", cleaneval_file("cleaneval/dev/input/57.html"), mode="main").parse()
     assert isinstance(blog, Document)  # a blog's post, without the blog's header
     assert "A well informed Washington-based Syria-analyst wrote me the following" in blog.text
     assert "Thoughts on Syrian politics, history and religion." not in blog.text
