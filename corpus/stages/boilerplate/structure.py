@@ -46,7 +46,7 @@ _LISTING_LINE = re.compile(r"[\s{}()\[\];,]*[{}()\[\]][\s{}()\[\];,]*|\|?(?:\s*:
 # ending with a semicolon or opening a block ("return x + y;", "int add(int x, int y) {").
 _CODE_LINE = re.compile(r"\s*</?[A-Za-z][^<>]*>\s*|.*[;{]\s*")
 # A list's marker alone on its line, its item's text on the next one (recipe ingredients, a blog's bug list)...
-_BULLET = re.compile(r"\s*[-*•·–—▪◦‣●○■□]\s*")
+_MARKER_ALONE = re.compile(r"\s*[-*•·–—▪◦‣●○■□]\s*")
 # ...unless the item above holds its marker and text on one line ("- Distracting", "7. Holiday earrings"):
 # then a marker alone is an empty item.
 _MARKED_ITEM = re.compile(r"\s*(?:[-*•·–—▪◦‣●○■□]|\d{1,3}[.)])\s+\S")
@@ -153,7 +153,7 @@ def code_line(unit: Unit) -> bool:
 
 def _item_marker(found: Sequence[Unit], page: Layout, n: int) -> bool:
     """The n-th unit is a list's marker whose item's text is the unit below it."""
-    if not _BULLET.fullmatch(found[n].text) or n + 1 == len(found) or not page.adjacent(found[n], found[n + 1]):
+    if not _MARKER_ALONE.fullmatch(found[n].text) or n + 1 == len(found) or not page.adjacent(found[n], found[n + 1]):
         return False
     return n == 0 or not page.adjacent(found[n - 1], found[n]) or not _MARKED_ITEM.match(found[n - 1].text)
 
