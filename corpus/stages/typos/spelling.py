@@ -183,7 +183,7 @@ def nearest(word: str, language: str, config: TyposConfig) -> Fix | None:
         and zipf(candidate, language) >= ENDING_ZIPF
         and score - score_ <= config.margin * 2
     )
-    if len(close) == 1 and endings and _common_prefix(word, best) >= head and not _adverb_one_l(word, best):
+    if len(close) == 1 and endings and _common_prefix(word, best) >= head and not _spelt_ending(word, best):
         close += tuple(entry for entry in endings if entry not in close)
     # "foor": for, or floor as near? "cald": cold, or the nearer clad and calf? A common word no
     # farther than the winner is as good a reading: only the neighbours can say.
@@ -322,10 +322,12 @@ ENDING = 2  # a slip in a word's last letters, where another common word differs
 ENDING_ZIPF = 3.0  # ("stronge": stronger or strong), is left to the context
 
 
-def _adverb_one_l(word: str, best: str) -> bool:
-    """An adverb spelt with one l ("generaly") is the adverb: the writer spelt its ending, so the word
-    less its y ("general") is no rival reading for the context to weigh."""
-    return word.endswith("aly") and best == word[:-2] + "lly"
+def _spelt_ending(word: str, best: str) -> bool:
+    """The writer spelt an ending, with one l too few or too many, and the best candidate is that
+    ending spelt right: an adverb's "generaly" is "generally" (the word less its y, "general", is
+    no rival reading for the context to weigh), an adjective's "powerfull" is "powerful" (not
+    "powerfully")."""
+    return (word.endswith("aly") and best == word[:-2] + "lly") or (word.endswith("full") and best == word[:-1])
 
 
 def _common_prefix(a: str, b: str) -> int:
