@@ -75,10 +75,10 @@ def _inside(text: str, source: str, *, cut_short: bool) -> bool:
     word ("... treated with surgery ...", "... treated with radiotherapy ...") share nine tenths of
     their 4-grams and are two rows; a page's summary above its first paragraph is a copy even where
     one of them has a typo ("September 11, 2001", "September 11, 2011")."""
-    words, others = _TOKEN.findall(text.lower()), _TOKEN.findall(source.lower())
+    words = _TOKEN.findall((_CUT_SHORT.sub("", text) if cut_short else text).lower())
     if cut_short:
-        words = _TOKEN.findall(_CUT_SHORT.sub("", text).lower())[:-1]  # its last word may be cut
-    one, other = f" {' '.join(words)} ", f" {' '.join(others)} "
+        words = words[:-1]  # its last word may be cut
+    one, other = f" {' '.join(words)} ", f" {' '.join(_TOKEN.findall(source.lower()))} "
     return one in other or other in one
 
 
